@@ -1,0 +1,333 @@
+import type { Issue } from "./errors.js";
+import { IllegalTransitionError } from "./errors.js";
+import type { AddressData, OrderEvent, OrderEventData, OrderEventType, OrderLineData } from "./events.js";
+import { EVENT_SCHEMA_VERSION } from "./events.js";
+import type { OrderCommand } from "./lifecycle.js";
+import { nextStatus, OrderStatus } from "./lifecycle.js";
+import { lineTotal, sumMinorUnits } from "./money.js";
+import type { AddressInput, OrderItemInput } from "./schemas.js";
+
+/** How many recent command ids an order remembers to recognise a redelivered command. */
+export const PROCESSED_COMMANDS_WINDOW = 64;
+
+export type OrderLine = OrderLineData;
+export type Address = AddressData;
+
+/** Who asked for a change, and when: passed to every command, never read from a global clock. */
+export interface CommandContext {
+  /** Unique per command; a redelivered message carries the same id and is recognised. */
+  readonly commandId: string;
+  readonly correlationId: string;
+  /** Id of the message that caused this command; defaults to `commandId`. */
+  readonly causationId?: string | undefined;
+  readonly at: Date;
+}
+
+/** A client request (cancel or modify) that the order refused, kept so the client can see why. */
+export interface RejectedRequest {
+  readonly request: "cancel" | "modify";
+  readonly reasons: readonly Issue[];
+  readonly at: string;
+}
+
+/** The persisted state of an order: plain JSON, no methods. */
+export interface OrderSnapshot {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly currency: string;
+  readonly items: readonly OrderLine[];
+  readonly shippingAddress: Address;
+  readonly total: number;
+  readonly status: OrderStatus;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly correlationId: string;
+  /** Why validation rejected the order (only when `REJECTED`). */
+  readonly reasons?: readonly Issue[] | undefined;
+  readonly payment?: { readonly paymentId: string; readonly amount: number } | undefined;
+  readonly cancellation?: { readonly reason: string; readonly previousStatus: OrderStatus } | undefined;
+  /** Money the customer must get back (a cancelled paid order, or a payment that landed after a cancel). */
+  readonly refundOwed?: { readonly amount: number; readonly currency: string; readonly paymentId: string } | undefined;
+  readonly lastRejectedRequest?: RejectedRequest | undefined;
+  readonly processedCommandIds: readonly string[];
+}
+
+export interface NewOrder {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly currency: string;
+  readonly items: readonly OrderItemInput[];
+  readonly shippingAddress: AddressInput;
+}
+
+export interface OrderChanges {
+  readonly items?: readonly OrderItemInput[] | undefined;
+  readonly shippingAddress?: AddressInput | undefined;
+}
+
+/** What happened to a cancel request. */
+export type CancelOutcome = "CANCELLED" | "ALREADY_CANCELLED" | "REFUSED";
+/** What happened to a modify request. */
+export type ModifyOutcome = "MODIFIED" | "UNCHANGED" | "REFUSED";
+
+/**
+ * The order aggregate. It changes only through the commands below, each guarded
+ * by the transition table; each accepted command bumps `version` by one and
+ * records the events it causes. The use case pulls those events after saving.
+ */
+export class Order {
+  private state: OrderSnapshot;
+  private recorded: OrderEvent[] = [];
+
+  private constructor(state: OrderSnapshot) {
+    this.state = state;
+  }
+
+  /** Creates an order in `RECEIVED` from a structurally valid PlaceOrder. */
+  static place(input: NewOrder, ctx: CommandContext): Order {
+    const items = toLines(input.items);
+    const at = ctx.at.toISOString();
+    const order = new Order({
+      orderId: input.orderId,
+      customerId: input.customerId,
+      currency: input.currency,
+      items,
+      shippingAddress: copyAddress(input.shippingAddress),
+      total: sumMinorUnits(items.map((line) => line.lineTotal)),
+      status: OrderStatus.RECEIVED,
+      version: 0,
+      createdAt: at,
+      updatedAt: at,
+      correlationId: ctx.correlationId,
+      processedCommandIds: [],
+    });
+    order.apply(ctx, {}, [["OrderPlaced", order.summary()]]);
+    return order;
+  }
+
+  static fromSnapshot(snapshot: OrderSnapshot): Order {
+    return new Order(snapshot);
+  }
+
+  get id(): string {
+    return this.state.orderId;
+  }
+  get status(): OrderStatus {
+    return this.state.status;
+  }
+  get version(): number {
+    return this.state.version;
+  }
+  get total(): number {
+    return this.state.total;
+  }
+  get currency(): string {
+    return this.state.currency;
+  }
+  get items(): readonly OrderLine[] {
+    return this.state.items;
+  }
+
+  snapshot(): OrderSnapshot {
+    return this.state;
+  }
+
+  /** True when this command id was already applied: a redelivery must change nothing. */
+  hasProcessed(commandId: string): boolean {
+    return this.state.processedCommandIds.includes(commandId);
+  }
+
+  /** True when the transition table allows `command` in the current status. */
+  can(command: OrderCommand): boolean {
+    return nextStatus(this.state.status, command) !== undefined;
+  }
+
+  /** Accepts the order when `issues` is empty, rejects it with every issue otherwise. */
+  validate(issues: readonly Issue[], ctx: CommandContext): void {
+    if (issues.length === 0) {
+      this.transition("validate", ctx, {}, [["OrderValidated", { total: this.total, currency: this.currency }]]);
+    } else {
+      this.transition("reject", ctx, { reasons: issues }, [["OrderRejected", { reasons: issues }]]);
+    }
+  }
+
+  startPayment(ctx: CommandContext): void {
+    this.transition("startPayment", ctx, {}, [
+      ["OrderPaymentStarted", { amount: this.total, currency: this.currency }],
+    ]);
+  }
+
+  /** Records a captured payment; on an order cancelled meanwhile it records that the money is owed back. */
+  recordPaymentSuccess(paymentId: string, ctx: CommandContext): void {
+    const payment = { paymentId, amount: this.total };
+    if (this.status === OrderStatus.CANCELLED) {
+      const refund = { amount: this.total, currency: this.currency, paymentId };
+      this.transition("recordPaymentSuccess", ctx, { payment, refundOwed: refund }, [
+        ["OrderRefundRequired", refund],
+      ]);
+      return;
+    }
+    this.transition("recordPaymentSuccess", ctx, { payment }, [
+      ["OrderPaid", { paymentId, amount: this.total, currency: this.currency }],
+    ]);
+  }
+
+  recordPaymentFailure(reason: string, ctx: CommandContext): void {
+    // A failed payment on an order cancelled meanwhile changes nothing a client cares about.
+    const events: EventSpec[] = this.status === OrderStatus.CANCELLED ? [] : [["OrderPaymentFailed", { reason }]];
+    this.transition("recordPaymentFailure", ctx, {}, events);
+  }
+
+  confirm(ctx: CommandContext): void {
+    this.transition("confirm", ctx, {}, [["OrderConfirmed", { total: this.total, currency: this.currency }]]);
+  }
+
+  fulfil(ctx: CommandContext): void {
+    this.transition("fulfil", ctx, {}, [["OrderFulfilled", {}]]);
+  }
+
+  /**
+   * A client's cancel request. Cancelling a cancelled order is a no-op; a refusal
+   * (fulfilled or rejected order) is a recorded outcome, not an exception, so the
+   * client can see it. A paid order records the refund it is owed.
+   */
+  cancel(reason: string, ctx: CommandContext): CancelOutcome {
+    const previousStatus = this.status;
+    if (previousStatus === OrderStatus.CANCELLED) return "ALREADY_CANCELLED";
+    if (!this.can("cancel")) {
+      const reasons = [
+        { path: "status", code: "CANCEL_NOT_ALLOWED", message: `an order in status ${previousStatus} cannot be cancelled` },
+      ];
+      this.apply(ctx, { lastRejectedRequest: { request: "cancel", reasons, at: ctx.at.toISOString() } }, [
+        ["CancellationRejected", { reason: reasons[0]!.message, status: previousStatus }],
+      ]);
+      return "REFUSED";
+    }
+    const refund = this.state.payment
+      ? { amount: this.state.payment.amount, currency: this.currency, paymentId: this.state.payment.paymentId }
+      : undefined;
+    this.transition(
+      "cancel",
+      ctx,
+      { cancellation: { reason, previousStatus }, ...(refund ? { refundOwed: refund } : {}) },
+      [["OrderCancelled", { reason, previousStatus, ...(refund ? { refund } : {}) }]],
+    );
+    return "CANCELLED";
+  }
+
+  /**
+   * A client's modify request, already re-validated by the caller: `issues` holds
+   * what business validation found wrong with the changed order. Modification is
+   * refused once payment has started.
+   */
+  modify(changes: OrderChanges, issues: readonly Issue[], ctx: CommandContext): ModifyOutcome {
+    const status = this.status;
+    const refuse = (reasons: readonly Issue[]): ModifyOutcome => {
+      this.apply(ctx, { lastRejectedRequest: { request: "modify", reasons, at: ctx.at.toISOString() } }, [
+        ["ModificationRejected", { reasons, status }],
+      ]);
+      return "REFUSED";
+    };
+    if (!this.can("modify")) {
+      return refuse([
+        { path: "status", code: "MODIFY_NOT_ALLOWED", message: `an order in status ${status} can no longer be modified` },
+      ]);
+    }
+    if (issues.length > 0) return refuse(issues);
+
+    const before = { items: this.state.items, total: this.state.total, shippingAddress: this.state.shippingAddress };
+    const items = changes.items ? toLines(changes.items) : before.items;
+    const shippingAddress = changes.shippingAddress ? copyAddress(changes.shippingAddress) : before.shippingAddress;
+    const changed: ("items" | "shippingAddress")[] = [];
+    if (!sameJson(items, before.items)) changed.push("items");
+    if (!sameJson(shippingAddress, before.shippingAddress)) changed.push("shippingAddress");
+    if (changed.length === 0) return "UNCHANGED";
+
+    const after = { items, total: sumMinorUnits(items.map((line) => line.lineTotal)), shippingAddress };
+    this.transition("modify", ctx, after, [["OrderModified", { old: before, new: after, changed }]]);
+    return "MODIFIED";
+  }
+
+  /** Events recorded since the order was loaded, without removing them. */
+  peekEvents(): readonly OrderEvent[] {
+    return this.recorded;
+  }
+
+  /** Hands over the recorded events and forgets them (after they have been saved). */
+  pullEvents(): OrderEvent[] {
+    const events = this.recorded;
+    this.recorded = [];
+    return events;
+  }
+
+  private summary(): OrderEventData["OrderPlaced"] {
+    const { customerId, currency, items, total, shippingAddress } = this.state;
+    return { customerId, currency, items, total, shippingAddress };
+  }
+
+  private transition(
+    command: OrderCommand,
+    ctx: CommandContext,
+    changes: Partial<OrderSnapshot>,
+    events: readonly EventSpec[],
+  ): void {
+    const to = nextStatus(this.status, command);
+    if (to === undefined) throw new IllegalTransitionError(this.id, this.status, command);
+    this.apply(ctx, { ...changes, status: to }, events);
+  }
+
+  /** The single place where state changes: bumps the version, remembers the command, records events. */
+  private apply(ctx: CommandContext, changes: Partial<OrderSnapshot>, events: readonly EventSpec[]): void {
+    const version = this.state.version + 1;
+    const at = ctx.at.toISOString();
+    const processed = [...this.state.processedCommandIds, ctx.commandId];
+    this.state = {
+      ...this.state,
+      ...changes,
+      version,
+      updatedAt: at,
+      processedCommandIds: processed.slice(-PROCESSED_COMMANDS_WINDOW),
+    };
+    events.forEach(([type, data], index) => {
+      this.recorded.push({
+        id: `${this.id}:${version}:${index}`,
+        type,
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        occurredAt: at,
+        orderId: this.id,
+        orderVersion: version,
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId ?? ctx.commandId,
+        data,
+      } as OrderEvent);
+    });
+  }
+}
+
+type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[OrderEventType];
+
+function toLines(items: readonly OrderItemInput[]): OrderLine[] {
+  return items.map((item) => ({
+    sku: item.sku,
+    quantity: item.quantity,
+    unitPrice: item.unitPrice,
+    lineTotal: lineTotal(item.unitPrice, item.quantity),
+  }));
+}
+
+function copyAddress(address: AddressInput): Address {
+  const { line1, line2, city, region, postalCode, country } = address;
+  return {
+    line1,
+    ...(line2 === undefined ? {} : { line2 }),
+    city,
+    ...(region === undefined ? {} : { region }),
+    postalCode,
+    country,
+  };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,111 @@
+import * as z from "zod";
+import type { Issue } from "./errors.js";
+import { ValidationError } from "./errors.js";
+import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
+
+/**
+ * Structural validation: the shapes of the public contract, checked before any
+ * business rule. Every limit here exists so that hostile input cannot make an
+ * order big enough to hurt (item sizes, string lengths, money range).
+ */
+export const STRUCTURAL_LIMITS = {
+  maxItems: 100,
+  maxQuantity: 10_000,
+  maxIdLength: 64,
+  maxTextLength: 200,
+  maxReasonLength: 500,
+} as const;
+
+export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+const text = (max: number = STRUCTURAL_LIMITS.maxTextLength) =>
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+
+export const OrderIdSchema = z.string().regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}");
+
+export const MinorUnitsSchema = z
+  .number()
+  .int("must be an integer amount in minor units (e.g. cents)")
+  .min(0, "must not be negative")
+  .max(MAX_UNIT_PRICE, `must be at most ${MAX_UNIT_PRICE}`);
+
+export const OrderItemSchema = z.strictObject({
+  sku: z.string().regex(SKU_PATTERN, "must match [A-Za-z0-9._-]{1,64}"),
+  quantity: z
+    .number()
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(STRUCTURAL_LIMITS.maxQuantity, `must be at most ${STRUCTURAL_LIMITS.maxQuantity}`),
+  unitPrice: MinorUnitsSchema,
+});
+
+export const AddressSchema = z.strictObject({
+  line1: text(),
+  line2: text().optional(),
+  city: text(),
+  region: text().optional(),
+  postalCode: text(20),
+  country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as BR"),
+});
+
+const ItemsSchema = z
+  .array(OrderItemSchema)
+  .min(1, "must contain at least one item")
+  .max(STRUCTURAL_LIMITS.maxItems, `must contain at most ${STRUCTURAL_LIMITS.maxItems} items`);
+
+export const PlaceOrderSchema = z.strictObject({
+  orderId: OrderIdSchema.optional(),
+  customerId: text(STRUCTURAL_LIMITS.maxIdLength),
+  currency: z.string().regex(CURRENCY_PATTERN, "must be an ISO 4217 code such as BRL"),
+  items: ItemsSchema,
+  shippingAddress: AddressSchema,
+});
+
+export const CancelOrderSchema = z.strictObject({
+  reason: text(STRUCTURAL_LIMITS.maxReasonLength),
+});
+
+export const ModifyOrderSchema = z
+  .strictObject({
+    items: ItemsSchema.optional(),
+    shippingAddress: AddressSchema.optional(),
+  })
+  .refine((m) => m.items !== undefined || m.shippingAddress !== undefined, {
+    message: "must change items and/or shippingAddress",
+  });
+
+export type OrderItemInput = z.infer<typeof OrderItemSchema>;
+export type AddressInput = z.infer<typeof AddressSchema>;
+export type PlaceOrderInput = z.infer<typeof PlaceOrderSchema>;
+export type CancelOrderInput = z.infer<typeof CancelOrderSchema>;
+export type ModifyOrderInput = z.infer<typeof ModifyOrderSchema>;
+
+/** Turns zod issues into the contract's `{ path, message }` list (paths like `items.0.quantity`). */
+export function toIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+/** Validates `input` against `schema`, collecting every issue instead of throwing. */
+export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, issues: toIssues(result.error) };
+}
+
+/** Like {@link parseWith} but throws a {@link ValidationError} that lists every issue. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = parseWith(schema, input);
+  if (!result.ok) throw new ValidationError(`${what} is invalid`, result.issues);
+  return result.value;
+}

@@ -1,0 +1,7 @@
+/**
+ * orderflow: the domain core, the use cases and the ports. Loads no AWS SDK,
+ * no DI container and no logger: adapters live in `orderflow/memory` and
+ * `orderflow/aws`, Lambda entrypoints in `orderflow/lambda`.
+ */
+export * from "./domain/index.js";
+export * from "./ports/index.js";

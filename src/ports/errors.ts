@@ -1,0 +1,91 @@
+import { OrderflowError } from "../domain/errors.js";
+
+/**
+ * Errors that adapters raise through a port, whatever technology sits behind it.
+ * Adapters translate their SDK's exceptions into these (e.g. DynamoDB's
+ * `ConditionalCheckFailedException` into {@link ConcurrencyError}) and keep the
+ * original as `cause`.
+ */
+export abstract class PortError extends OrderflowError {
+  /** True when trying the same call again later may succeed (throttling, timeouts). */
+  readonly retryable: boolean = false;
+}
+
+/** A versioned write lost against another writer: reload, re-apply, try again. */
+export class ConcurrencyError extends PortError {
+  readonly code = "CONCURRENCY_CONFLICT";
+  override readonly retryable = true;
+
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    readonly expectedVersion: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`${entity} ${id} is no longer at version ${expectedVersion}`, {
+      ...options,
+      details: { entity, id, expectedVersion },
+    });
+  }
+}
+
+/** Some entries of a batch (messages, events, alerts) could not be delivered even after retries. */
+export class DeliveryError extends PortError {
+  readonly code = "DELIVERY_FAILED";
+  override readonly retryable = true;
+
+  constructor(
+    readonly destination: string,
+    /** Ids of the entries that were not delivered, with the last error reported for each. */
+    readonly failures: readonly { readonly id: string; readonly reason: string }[],
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      `${failures.length} entr${failures.length === 1 ? "y" : "ies"} could not be delivered to ${destination}: ` +
+        failures
+          .slice(0, 5)
+          .map((f) => `${f.id} (${f.reason})`)
+          .join(", ") +
+        (failures.length > 5 ? ", …" : ""),
+      { ...options, details: { destination, failures } },
+    );
+  }
+}
+
+/** An idempotency key used again with a different request body. */
+export class IdempotencyConflictError extends PortError {
+  readonly code = "IDEMPOTENCY_KEY_CONFLICT";
+
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was already used with a different request`, { details: { key } });
+  }
+}
+
+/** The same idempotency key is being processed right now by another request. */
+export class IdempotencyInProgressError extends PortError {
+  readonly code = "IDEMPOTENCY_IN_PROGRESS";
+  override readonly retryable = true;
+
+  constructor(readonly key: string) {
+    super(`a request with idempotency key ${key} is still in progress`, { details: { key } });
+  }
+}
+
+/** A service behind a port is unavailable or throttling; the call may succeed later. */
+export class ServiceUnavailableError extends PortError {
+  readonly code = "SERVICE_UNAVAILABLE";
+  override readonly retryable = true;
+
+  constructor(service: string, options: { cause?: unknown; message?: string } = {}) {
+    super(options.message ?? `${service} is unavailable`, { cause: options.cause, details: { service } });
+  }
+}
+
+/** An object (file) that does not exist in the store. */
+export class ObjectNotFoundError extends PortError {
+  readonly code = "OBJECT_NOT_FOUND";
+
+  constructor(readonly key: string) {
+    super(`object ${key} does not exist`, { details: { key } });
+  }
+}
