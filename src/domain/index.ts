@@ -5,3 +5,5 @@ export * from "./lifecycle.js";
 export * from "./money.js";
 export * from "./order.js";
 export * from "./schemas.js";
+export * from "./fingerprint.js";
+export * from "./use-cases/index.js";

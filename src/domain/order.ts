@@ -1,5 +1,6 @@
 import type { Issue } from "./errors.js";
 import { IllegalTransitionError } from "./errors.js";
+import { fingerprint } from "./fingerprint.js";
 import type { AddressData, OrderEvent, OrderEventData, OrderEventType, OrderLineData } from "./events.js";
 import { EVENT_SCHEMA_VERSION } from "./events.js";
 import type { OrderCommand } from "./lifecycle.js";
@@ -43,6 +44,8 @@ export interface OrderSnapshot {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly correlationId: string;
+  /** Fingerprint of what the client placed, to tell a repeated placement from a clash of ids. */
+  readonly placementFingerprint: string;
   /** Why validation rejected the order (only when `REJECTED`). */
   readonly reasons?: readonly Issue[] | undefined;
   readonly payment?: { readonly paymentId: string; readonly amount: number } | undefined;
@@ -100,6 +103,7 @@ export class Order {
       createdAt: at,
       updatedAt: at,
       correlationId: ctx.correlationId,
+      placementFingerprint: placementFingerprint(input),
       processedCommandIds: [],
     });
     order.apply(ctx, {}, [["OrderPlaced", order.summary()]]);
@@ -306,6 +310,12 @@ export class Order {
 }
 
 type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[OrderEventType];
+
+/** Fingerprint of the fields a client chooses when placing an order. */
+export function placementFingerprint(input: NewOrder): string {
+  const { orderId, customerId, currency, items, shippingAddress } = input;
+  return fingerprint({ orderId, customerId, currency, items: toLines(items), shippingAddress: copyAddress(shippingAddress) });
+}
 
 function toLines(items: readonly OrderItemInput[]): OrderLine[] {
   return items.map((item) => ({

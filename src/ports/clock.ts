@@ -1,7 +1,6 @@
+import type { TimeSource } from "../domain/use-cases/capabilities.js";
 import { token } from "./token.js";
 
-export interface Clock {
-  now(): Date;
-}
+export type Clock = TimeSource;
 
 export const CLOCK = token<Clock>("Clock");

@@ -1,4 +1,5 @@
 import type { OrderflowEvent } from "../domain/events.js";
+import type { EventPublisher } from "../domain/use-cases/capabilities.js";
 import { token } from "./token.js";
 
 /**
@@ -7,7 +8,7 @@ import { token } from "./token.js";
  * always with the same `id`.
  * @throws DeliveryError naming every event that could not be published.
  */
-export interface EventBus {
+export interface EventBus extends EventPublisher {
   publish(events: readonly OrderflowEvent[]): Promise<void>;
 }
 

@@ -1,8 +1,7 @@
+import type { IdSource } from "../domain/use-cases/capabilities.js";
 import { token } from "./token.js";
 
 /** New unique ids (order ids when the client gives none, command ids). Must match `[A-Za-z0-9_-]{1,64}`. */
-export interface IdGenerator {
-  next(): string;
-}
+export type IdGenerator = IdSource;
 
 export const ID_GENERATOR = token<IdGenerator>("IdGenerator");

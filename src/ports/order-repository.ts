@@ -1,14 +1,9 @@
-import type { OrderEvent } from "../domain/events.js";
 import type { OrderStatus } from "../domain/lifecycle.js";
 import type { Order, OrderSnapshot } from "../domain/order.js";
+import type { OrderStore, StoredOrder } from "../domain/use-cases/capabilities.js";
 import { token } from "./token.js";
 
-/** An order as stored, with the events it recorded that are not yet known to be published. */
-export interface StoredOrder {
-  readonly order: Order;
-  /** The transactional outbox: saved in the same write as the state, removed once published. */
-  readonly outbox: readonly OrderEvent[];
-}
+export type { StoredOrder };
 
 export interface PageRequest {
   /** At most this many items (adapters may cap it). */
@@ -28,7 +23,7 @@ export interface Page<T> {
  * own record, so a state change and the events it causes are one atomic write
  * on every backend (no cross-item transaction needed).
  */
-export interface OrderRepository {
+export interface OrderRepository extends OrderStore {
   get(orderId: string): Promise<StoredOrder | undefined>;
 
   /**

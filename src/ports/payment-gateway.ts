@@ -1,16 +1,8 @@
+import type { ChargeRequest, ChargeResult, PaymentCharger } from "../domain/use-cases/capabilities.js";
 import { token } from "./token.js";
 
-export interface ChargeRequest {
-  readonly orderId: string;
-  readonly amount: number;
-  readonly currency: string;
-  /** The same key always yields the same outcome and charges at most once. */
-  readonly idempotencyKey: string;
-}
+export type { ChargeRequest, ChargeResult };
 
-export type ChargeResult =
-  | { readonly status: "SUCCEEDED"; readonly paymentId: string }
-  | { readonly status: "DECLINED"; readonly reason: string };
 
 export interface RefundRequest {
   readonly orderId: string;
@@ -24,7 +16,7 @@ export interface RefundRequest {
  * Takes money. A decline is an outcome; an outage is an exception
  * (`ServiceUnavailableError`) so the message is retried.
  */
-export interface PaymentGateway {
+export interface PaymentGateway extends PaymentCharger {
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(request: RefundRequest): Promise<{ readonly refundId: string }>;
 }

@@ -1,0 +1,52 @@
+import { OrderAlreadyExistsError } from "../errors.js";
+import { Order, type OrderSnapshot, placementFingerprint } from "../order.js";
+import type { PlaceOrderInput } from "../schemas.js";
+import { contextFor, isConcurrencyConflict, publishOutbox, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+
+export interface PlaceOrderCommand extends CommandMeta {
+  /** A structurally valid PlaceOrder whose `orderId` has been assigned. */
+  readonly order: PlaceOrderInput & { readonly orderId: string };
+}
+
+export interface PlaceOrderResult {
+  readonly order: OrderSnapshot;
+  /** False when the order already existed (a redelivery or a retried request). */
+  readonly created: boolean;
+}
+
+/**
+ * Records a new order in `RECEIVED` and publishes `OrderPlaced`. Placing the
+ * same order again is a no-op that answers the stored order; placing another
+ * order under a taken id fails with `ORDER_ALREADY_EXISTS`.
+ */
+export class PlaceOrder {
+  constructor(private readonly deps: UnitOfWorkDeps) {}
+
+  async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+    const existing = await this.deps.orders.get(command.order.orderId);
+    if (existing) return this.answerExisting(existing.order.snapshot(), command, existing.outbox);
+
+    const order = Order.place(command.order, contextFor(command, this.deps.clock));
+    try {
+      await this.deps.orders.save(order, 0);
+    } catch (error) {
+      if (!isConcurrencyConflict(error)) throw error;
+      // Another delivery of the same command won the race: answer what it stored.
+      const winner = await this.deps.orders.get(command.order.orderId);
+      if (!winner) throw error;
+      return this.answerExisting(winner.order.snapshot(), command, winner.outbox);
+    }
+    await publishOutbox(this.deps, order.id, order.pullEvents());
+    return { order: order.snapshot(), created: true };
+  }
+
+  private async answerExisting(
+    stored: OrderSnapshot,
+    command: PlaceOrderCommand,
+    outbox: Parameters<typeof publishOutbox>[2],
+  ): Promise<PlaceOrderResult> {
+    if (stored.placementFingerprint !== placementFingerprint(command.order)) throw new OrderAlreadyExistsError(stored.orderId);
+    await publishOutbox(this.deps, stored.orderId, outbox);
+    return { order: stored, created: false };
+  }
+}

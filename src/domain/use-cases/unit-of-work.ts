@@ -1,0 +1,83 @@
+import type { OrderEvent } from "../events.js";
+import type { CommandContext, Order } from "../order.js";
+import type { EventPublisher, OrderStore, TimeSource } from "./capabilities.js";
+
+export interface UnitOfWorkDeps {
+  readonly orders: OrderStore;
+  readonly bus: EventPublisher;
+  readonly clock: TimeSource;
+}
+
+/** Identifies the message that carries a command, so a redelivery is recognised. */
+export interface CommandMeta {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId?: string | undefined;
+}
+
+export function contextFor(meta: CommandMeta, clock: TimeSource, suffix?: string): CommandContext {
+  return {
+    commandId: suffix ? `${meta.commandId}:${suffix}` : meta.commandId,
+    correlationId: meta.correlationId,
+    causationId: meta.causationId ?? meta.commandId,
+    at: clock.now(),
+  };
+}
+
+/** How many times a change is re-applied on a fresh copy after losing a version race. */
+export const MAX_CONFLICT_ATTEMPTS = 5;
+
+export function isConcurrencyConflict(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "CONCURRENCY_CONFLICT";
+}
+
+/**
+ * Publishes events, then removes them from the order's outbox. A crash between
+ * the two leaves them in the outbox; the next command on the order publishes
+ * them again (same ids: consumers drop the duplicate).
+ */
+export async function publishOutbox(deps: UnitOfWorkDeps, orderId: string, events: readonly OrderEvent[]) {
+  if (events.length === 0) return;
+  await deps.bus.publish(events);
+  await deps.orders.markPublished(
+    orderId,
+    events.map((event) => event.id),
+  );
+}
+
+export type ChangeResult<T> =
+  | { readonly found: false }
+  | { readonly found: true; readonly order: Order; readonly result: T; readonly changed: boolean };
+
+/**
+ * The one way use cases change an existing order: load it, first finish
+ * publishing anything an earlier attempt left in its outbox, apply `change`,
+ * save with the version it was loaded at (state and events in one write), then
+ * publish. On a lost version race the change is re-applied to a fresh copy.
+ * `change` must be deterministic given the order (it may read other ports).
+ */
+export async function changeOrder<T>(
+  deps: UnitOfWorkDeps,
+  orderId: string,
+  change: (order: Order) => T | Promise<T>,
+): Promise<ChangeResult<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await deps.orders.get(orderId);
+    if (!stored) return { found: false };
+    await publishOutbox(deps, orderId, stored.outbox);
+
+    const { order } = stored;
+    const loadedVersion = order.version;
+    const result = await change(order);
+    if (order.version === loadedVersion) return { found: true, order, result, changed: false };
+
+    try {
+      await deps.orders.save(order, loadedVersion);
+    } catch (error) {
+      if (isConcurrencyConflict(error) && attempt < MAX_CONFLICT_ATTEMPTS) continue;
+      throw error;
+    }
+    await publishOutbox(deps, orderId, order.pullEvents());
+    return { found: true, order, result, changed: true };
+  }
+}

@@ -1,0 +1,38 @@
+import { checkBusinessRules, type BusinessLimits, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
+import { OrderStatus } from "../lifecycle.js";
+import type { OrderSnapshot } from "../order.js";
+import type { CatalogReader } from "./capabilities.js";
+import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+
+export interface ValidateOrderDeps extends UnitOfWorkDeps {
+  readonly catalog: CatalogReader;
+  readonly limits?: BusinessLimits | undefined;
+}
+
+export interface ValidateOrderCommand extends CommandMeta {
+  readonly orderId: string;
+}
+
+export type ValidateOrderOutcome = "VALIDATED" | "REJECTED" | "SKIPPED" | "NOT_FOUND";
+
+/**
+ * Business validation of a received order against the catalog: every violation
+ * is collected and, if any, the order is rejected with all of them. An order
+ * that is no longer `RECEIVED` (already validated, cancelled meanwhile) is
+ * left alone, which makes a redelivered command a no-op.
+ */
+export class ValidateOrder {
+  constructor(private readonly deps: ValidateOrderDeps) {}
+
+  async execute(command: ValidateOrderCommand): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
+    const change = await changeOrder(this.deps, command.orderId, async (order): Promise<ValidateOrderOutcome> => {
+      if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(command.commandId)) return "SKIPPED";
+      const products = await this.deps.catalog.getProducts([...new Set(order.items.map((item) => item.sku))]);
+      const issues = checkBusinessRules(order, products, this.deps.limits ?? DEFAULT_BUSINESS_LIMITS);
+      order.validate(issues, contextFor(command, this.deps.clock));
+      return issues.length === 0 ? "VALIDATED" : "REJECTED";
+    });
+    if (!change.found) return { outcome: "NOT_FOUND" };
+    return { outcome: change.result, order: change.order.snapshot() };
+  }
+}
