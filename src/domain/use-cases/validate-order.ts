@@ -26,10 +26,12 @@ export class ValidateOrder {
 
   async execute(command: ValidateOrderCommand): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
     const change = await changeOrder(this.deps, command.orderId, async (order): Promise<ValidateOrderOutcome> => {
-      if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(command.commandId)) return "SKIPPED";
+      // The place command that created the order may carry the same command id: validation has its own.
+      const ctx = contextFor(command, this.deps.clock, "validate");
+      if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(ctx.commandId)) return "SKIPPED";
       const products = await this.deps.catalog.getProducts([...new Set(order.items.map((item) => item.sku))]);
       const issues = checkBusinessRules(order, products, this.deps.limits ?? DEFAULT_BUSINESS_LIMITS);
-      order.validate(issues, contextFor(command, this.deps.clock));
+      order.validate(issues, ctx);
       return issues.length === 0 ? "VALIDATED" : "REJECTED";
     });
     if (!change.found) return { outcome: "NOT_FOUND" };

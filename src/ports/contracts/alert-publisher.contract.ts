@@ -76,7 +76,9 @@ export function describeAlertPublisherContract(
       await subject.publisher.publish(alerts);
 
       const published = (await publishedOfThisTest()).map(normalised);
-      expect(published.map((alert) => alert.subject).sort()).toEqual(alerts.map((alert) => alert.subject).sort());
+      expect(published.map((alert) => alert.subject).sort()).toEqual(
+        alerts.map((alert) => alert.subject).sort(),
+      );
       expect(published).toEqual(expect.arrayContaining(alerts.map(normalised)));
     });
 

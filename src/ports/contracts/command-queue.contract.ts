@@ -77,7 +77,9 @@ export function describeCommandQueueContract(
     });
 
     it("delivers a single message with its body and attributes", async () => {
-      await subject.queue.send([message("hello", { attributes: { commandType: "PlaceOrder", orderId: "o-1" } })]);
+      await subject.queue.send([
+        message("hello", { attributes: { commandType: "PlaceOrder", orderId: "o-1" } }),
+      ]);
 
       const received = await receivedOfThisTest();
 
@@ -125,7 +127,9 @@ export function describeCommandQueueContract(
       expect([...new Set(bodies)].sort()).toEqual([`${tag}|after`, `${tag}|before`]);
     });
 
-    it("FIFO: keeps the order within each message group and passes group and deduplication ids", async ({ skip }) => {
+    it("FIFO: keeps the order within each message group and passes group and deduplication ids", async ({
+      skip,
+    }) => {
       if (!subject.fifo) skip("not a FIFO queue");
       const groups = ["a", "b", "c"].map((g) => `${tag}-${g}`);
       const sent: QueueMessage[] = [];
@@ -142,14 +146,18 @@ export function describeCommandQueueContract(
       expect(received).toHaveLength(sent.length);
       for (const groupId of groups) {
         const ofGroup = received.filter((m) => m.groupId === groupId);
-        expect(ofGroup.map((m) => m.body)).toEqual(sent.filter((m) => m.groupId === groupId).map((m) => m.body));
+        expect(ofGroup.map((m) => m.body)).toEqual(
+          sent.filter((m) => m.groupId === groupId).map((m) => m.body),
+        );
         expect(ofGroup.map((m) => m.deduplicationId)).toEqual(
           sent.filter((m) => m.groupId === groupId).map((m) => m.deduplicationId),
         );
       }
     });
 
-    it("FIFO: delivers once the messages that repeat a deduplication id within the window", async ({ skip }) => {
+    it("FIFO: delivers once the messages that repeat a deduplication id within the window", async ({
+      skip,
+    }) => {
       if (!subject.fifo) skip("not a FIFO queue");
       const deduplicationId = uniqueId("dedup");
 

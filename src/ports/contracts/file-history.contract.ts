@@ -10,7 +10,9 @@ export interface FileHistorySubject extends Teardown {
 }
 
 /** A new file record (no revision yet) for a unique file key. */
-export function aFileRecord(overrides: Partial<Omit<FileRecord, "revision">> = {}): Omit<FileRecord, "revision"> {
+export function aFileRecord(
+  overrides: Partial<Omit<FileRecord, "revision">> = {},
+): Omit<FileRecord, "revision"> {
   return {
     fileKey: `incoming/${uniqueId("orders")}.jsonl`,
     fileVersion: `"${uniqueId("etag")}"`,
@@ -88,7 +90,10 @@ export function describeFileHistoryContract(
         ...record,
         status: "PARTIALLY_VALID",
         counts: { total: 3, valid: 2, invalid: 1 },
-        errors: [{ index: 1, path: "items.0.quantity", message: "must be at least 1" }, { path: "", message: "unexpected end of file" }],
+        errors: [
+          { index: 1, path: "items.0.quantity", message: "must be at least 1" },
+          { path: "", message: "unexpected end of file" },
+        ],
         finishedAt: "2030-01-15T10:00:05.000Z",
         checkpoint: { byteOffset: 512, index: 2, sent: 2 },
         location: "processed/orders.jsonl",
@@ -131,7 +136,9 @@ export function describeFileHistoryContract(
       const { items } = await allPages((page) => history.list(page), 2);
 
       const keys = records.map((record) => `${record.fileKey}#${record.fileVersion}`);
-      const found = items.map((item) => `${item.fileKey}#${item.fileVersion}`).filter((key) => keys.includes(key));
+      const found = items
+        .map((item) => `${item.fileKey}#${item.fileVersion}`)
+        .filter((key) => keys.includes(key));
       expect(found.sort()).toEqual([...keys].sort());
       for (const record of records) {
         expect(items.find((item) => item.fileKey === record.fileKey)).toEqual({ ...record, revision: 1 });

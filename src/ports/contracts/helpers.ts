@@ -52,7 +52,9 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /** Reads a stream whole (tests only: adapters must not). */
-export async function readAll(body: AsyncIterable<Uint8Array>): Promise<{ bytes: Uint8Array; chunks: number }> {
+export async function readAll(
+  body: AsyncIterable<Uint8Array>,
+): Promise<{ bytes: Uint8Array; chunks: number }> {
   const parts: Uint8Array[] = [];
   for await (const part of body) parts.push(part);
   return { bytes: concatBytes(parts), chunks: parts.length };

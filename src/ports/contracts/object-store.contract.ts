@@ -99,7 +99,13 @@ export function describeObjectStoreContract(
 
       const info = await store.head(key);
 
-      expect(info).toMatchObject({ key, size: 5, etag: put.etag, contentType: "text/plain", metadata: { a: "1" } });
+      expect(info).toMatchObject({
+        key,
+        size: 5,
+        etag: put.etag,
+        contentType: "text/plain",
+        metadata: { a: "1" },
+      });
       expect(info!.lastModified).toBeInstanceOf(Date);
       expect(info).not.toHaveProperty("body");
     });
@@ -127,7 +133,11 @@ export function describeObjectStoreContract(
       await store.copy(from, to);
 
       expect(text((await readAll((await store.get(to))!.body)).bytes)).toBe("[]");
-      expect(await store.head(to)).toMatchObject({ size: 2, contentType: "application/json", metadata: { source: "s" } });
+      expect(await store.head(to)).toMatchObject({
+        size: 2,
+        contentType: "application/json",
+        metadata: { source: "s" },
+      });
       expect(await store.head(from)).toBeDefined();
     });
 

@@ -31,7 +31,9 @@ export function aCommandContext(overrides: Partial<CommandContext> = {}): Comman
 }
 
 /** A valid PlaceOrder request (with an order id): two lines in BRL, shipped to São Paulo. */
-export function aPlaceOrderInput(overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput & { orderId: string } {
+export function aPlaceOrderInput(
+  overrides: Partial<PlaceOrderInput> = {},
+): PlaceOrderInput & { orderId: string } {
   return {
     customerId: uniqueId("customer"),
     currency: "BRL",
@@ -55,12 +57,18 @@ export function aPlaceOrderInput(overrides: Partial<PlaceOrderInput> = {}): Plac
  * A freshly placed order (status `RECEIVED`, version 1, one recorded
  * `OrderPlaced` event), built through the domain like production code does.
  */
-export function anOrder(overrides: Partial<PlaceOrderInput> = {}, ctx: CommandContext = aCommandContext()): Order {
+export function anOrder(
+  overrides: Partial<PlaceOrderInput> = {},
+  ctx: CommandContext = aCommandContext(),
+): Order {
   return Order.place(aPlaceOrderInput(overrides), ctx);
 }
 
 /** A placed and validated order (status `VALIDATED`, version 2, two recorded events). */
-export function aValidatedOrder(overrides: Partial<PlaceOrderInput> = {}, ctx: CommandContext = aCommandContext()): Order {
+export function aValidatedOrder(
+  overrides: Partial<PlaceOrderInput> = {},
+  ctx: CommandContext = aCommandContext(),
+): Order {
   const order = anOrder(overrides, ctx);
   order.validate([], aCommandContext({ at: ctx.at, correlationId: ctx.correlationId }));
   return order;

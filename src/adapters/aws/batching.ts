@@ -1,0 +1,143 @@
+import { type RetryOptions, retryWithBackoff } from "./retry.js";
+
+/**
+ * Packing entries into batch requests and re-sending only the entries a batch
+ * API reports as failed. Shared by SQS `SendMessageBatch`, EventBridge
+ * `PutEvents` and SNS `PublishBatch`, which all accept up to 10 entries per call
+ * within a total payload size, and all answer a call that "succeeded" with a
+ * list of entries that did not.
+ */
+
+/** Limits of one batch request. */
+export interface BatchLimits {
+  /** At most this many entries per request. */
+  readonly maxEntries: number;
+  /** The sizes of the entries of one request add up to at most this many bytes. */
+  readonly maxBytes: number;
+}
+
+/** Size of a string in UTF-8 bytes, which is how every AWS size limit is measured. */
+export function utf8Length(value: string): number {
+  return Buffer.byteLength(value, "utf8");
+}
+
+/**
+ * Splits `items` into consecutive batches of at most `limits.maxEntries` entries
+ * whose sizes add up to at most `limits.maxBytes`, keeping their order (a FIFO
+ * queue relies on it). Greedy: a batch is closed as soon as the next item does
+ * not fit, which is optimal for order-preserving packing.
+ * @throws RangeError when one item alone exceeds `maxBytes`: callers refuse those first.
+ */
+export function packBatches<T>(items: readonly T[], sizeOf: (item: T) => number, limits: BatchLimits): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let currentBytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (size > limits.maxBytes) {
+      throw new RangeError(`an entry of ${size} bytes exceeds the batch limit of ${limits.maxBytes} bytes`);
+    }
+    if (current.length > 0 && (current.length >= limits.maxEntries || currentBytes + size > limits.maxBytes)) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(item);
+    currentBytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** An entry a batch call did not deliver, and why. */
+export interface EntryFailure<T> {
+  readonly entry: T;
+  /** Error code and message as the service reported them, for the DeliveryError. */
+  readonly reason: string;
+  /** Whether sending the same entry again may succeed (throttling, internal errors). */
+  readonly retryable: boolean;
+}
+
+/** What became of one batch after its retries. */
+export interface BatchOutcome<T> {
+  /** Entries not delivered: refused for good, or still failing after the last attempt. */
+  readonly failures: readonly EntryFailure<T>[];
+  /**
+   * Set when the last call failed as a whole (an exception rather than entry
+   * results): nothing suggests that the next batch would fare better.
+   */
+  readonly callError?: unknown;
+}
+
+/** Options of {@link sendBatchWithRetry}. */
+export interface BatchRetryOptions {
+  /** Attempts, delays, sleep and jitter; see {@link RetryOptions}. One attempt = one call. */
+  readonly retry?: Omit<RetryOptions, "isRetryable"> | undefined;
+  /** Whether an exception of the whole call is worth another call (throttling). */
+  readonly isCallRetryable: (err: unknown) => boolean;
+}
+
+/** Signals to retryWithBackoff that some entries are left to send. */
+class EntriesPending extends Error {}
+
+/**
+ * Sends one batch with `send`, which resolves to the entries the service
+ * reported as failed. Retryable failures are sent again, alone, with exponential
+ * backoff and full jitter; a whole-call error is retried when
+ * `isCallRetryable` says so. Every call, whether throttled or partly failed,
+ * uses one of the `retry.attempts`.
+ */
+export async function sendBatchWithRetry<T>(
+  batch: readonly T[],
+  send: (entries: readonly T[]) => Promise<readonly EntryFailure<T>[]>,
+  options: BatchRetryOptions,
+): Promise<BatchOutcome<T>> {
+  let pending: readonly T[] = batch;
+  let lastRetryable: readonly EntryFailure<T>[] = [];
+  const permanent: EntryFailure<T>[] = [];
+  try {
+    await retryWithBackoff(
+      async () => {
+        const failed = await send(pending);
+        permanent.push(...failed.filter((f) => !f.retryable));
+        lastRetryable = failed.filter((f) => f.retryable);
+        pending = lastRetryable.map((f) => f.entry);
+        if (pending.length > 0) throw new EntriesPending();
+      },
+      {
+        ...options.retry,
+        isRetryable: (err) => err instanceof EntriesPending || options.isCallRetryable(err),
+      },
+    );
+    return { failures: permanent };
+  } catch (err) {
+    if (err instanceof EntriesPending) return { failures: [...permanent, ...lastRetryable] };
+    const reason = describeError(err);
+    return {
+      failures: [...permanent, ...pending.map((entry) => ({ entry, reason, retryable: true }))],
+      callError: err,
+    };
+  }
+}
+
+/** `Code: message` of an SDK error (or anything thrown), for a DeliveryError's reasons. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message && err.message !== err.name ? `${err.name}: ${err.message}` : err.name;
+  return String(err);
+}
+
+/** `Code: message` of a failed batch entry. */
+export function describeEntryError(code: string | undefined, message: string | undefined): string {
+  const c = code ?? "UnknownError";
+  return message ? `${c}: ${message}` : c;
+}
+
+/**
+ * A batch entry id that SQS and SNS accept (letters, digits, `-`, `_`, at most
+ * 80 characters) and that is unique within a call: the entry's position, then
+ * the caller's id with other characters replaced by `_`, for readable logs.
+ */
+export function safeEntryId(index: number, id: string): string {
+  const prefix = `${index}-`;
+  return prefix + id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 80 - prefix.length);
+}

@@ -1,0 +1,175 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+
+/**
+ * The DynamoDB tables of orderflow as plain data. Field names and shapes are
+ * those of both the `CreateTable` API and the CloudFormation
+ * `AWS::DynamoDB::Table` resource (`KeySchema`, `AttributeDefinitions`,
+ * `GlobalSecondaryIndexes`, `BillingMode`), so the same objects create tables
+ * in tests and feed template generation or validation.
+ */
+export interface TableDefinition {
+  /** Stable logical name of the table in orderflow (the physical name is chosen by whoever deploys it). */
+  readonly logicalName: TableLogicalName;
+  readonly description: string;
+  readonly KeySchema: readonly KeySchemaElement[];
+  readonly AttributeDefinitions: readonly AttributeDefinition[];
+  readonly GlobalSecondaryIndexes?: readonly GlobalSecondaryIndex[];
+  readonly BillingMode: "PAY_PER_REQUEST";
+  /** The attribute holding an expiry in epoch seconds, when the table uses TTL. */
+  readonly timeToLiveAttribute?: string;
+}
+
+export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products";
+
+export interface KeySchemaElement {
+  readonly AttributeName: string;
+  readonly KeyType: "HASH" | "RANGE";
+}
+
+export interface AttributeDefinition {
+  readonly AttributeName: string;
+  readonly AttributeType: "S" | "N" | "B";
+}
+
+export interface GlobalSecondaryIndex {
+  readonly IndexName: string;
+  readonly KeySchema: readonly KeySchemaElement[];
+  readonly Projection: { readonly ProjectionType: "ALL" | "KEYS_ONLY" };
+}
+
+/** Attribute names of the orders table that are not fields of the order snapshot. */
+export const ORDER_ATTRIBUTES = {
+  /** Partition key: the order id (also a snapshot field). */
+  orderId: "orderId",
+  /** Sort key of `byCustomer`: `<createdAt>#<orderId>`, ISO timestamps sort chronologically. */
+  byCustomerSortKey: "byCustomerSk",
+  /** Sort key of `byStatus`: `<updatedAt>#<orderId>`. */
+  byStatusSortKey: "byStatusSk",
+  /** The transactional outbox: a map from event id to event. */
+  outbox: "outbox",
+} as const;
+
+export const ORDER_INDEXES = { byCustomer: "byCustomer", byStatus: "byStatus" } as const;
+
+export const ORDERS_TABLE: TableDefinition = {
+  logicalName: "orders",
+  description: "Orders (one item per order: snapshot + outbox), versioned conditional writes",
+  KeySchema: [{ AttributeName: "orderId", KeyType: "HASH" }],
+  AttributeDefinitions: [
+    { AttributeName: "orderId", AttributeType: "S" },
+    { AttributeName: "customerId", AttributeType: "S" },
+    { AttributeName: "byCustomerSk", AttributeType: "S" },
+    { AttributeName: "status", AttributeType: "S" },
+    { AttributeName: "byStatusSk", AttributeType: "S" },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: ORDER_INDEXES.byCustomer,
+      KeySchema: [
+        { AttributeName: "customerId", KeyType: "HASH" },
+        { AttributeName: "byCustomerSk", KeyType: "RANGE" },
+      ],
+      // ALL rather than INCLUDE: a list answers full snapshots, and a snapshot field
+      // added later must not silently vanish from list results.
+      Projection: { ProjectionType: "ALL" },
+    },
+    {
+      IndexName: ORDER_INDEXES.byStatus,
+      KeySchema: [
+        { AttributeName: "status", KeyType: "HASH" },
+        { AttributeName: "byStatusSk", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "ALL" },
+    },
+  ],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
+export const FILE_HISTORY_TABLE: TableDefinition = {
+  logicalName: "fileHistory",
+  description: "One validation/extraction record per version of each batch file",
+  KeySchema: [
+    { AttributeName: "fileKey", KeyType: "HASH" },
+    { AttributeName: "fileVersion", KeyType: "RANGE" },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: "fileKey", AttributeType: "S" },
+    { AttributeName: "fileVersion", AttributeType: "S" },
+  ],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  logicalName: "idempotency",
+  description: "Client idempotency keys with payload hash, status and result; expired by TTL",
+  KeySchema: [{ AttributeName: "idempotencyKey", KeyType: "HASH" }],
+  AttributeDefinitions: [{ AttributeName: "idempotencyKey", AttributeType: "S" }],
+  BillingMode: "PAY_PER_REQUEST",
+  timeToLiveAttribute: "expiresAt",
+};
+
+export const PRODUCTS_TABLE: TableDefinition = {
+  logicalName: "products",
+  description: "The product catalog business validation checks orders against",
+  KeySchema: [{ AttributeName: "sku", KeyType: "HASH" }],
+  AttributeDefinitions: [{ AttributeName: "sku", AttributeType: "S" }],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
+/** Every table, by logical name. */
+export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
+  orders: ORDERS_TABLE,
+  fileHistory: FILE_HISTORY_TABLE,
+  idempotency: IDEMPOTENCY_TABLE,
+  products: PRODUCTS_TABLE,
+};
+
+/** The `CreateTable` input for a definition under a physical table name. */
+export function createTableInput(definition: TableDefinition, tableName: string) {
+  return {
+    TableName: tableName,
+    KeySchema: definition.KeySchema.map((k) => ({ ...k })),
+    AttributeDefinitions: definition.AttributeDefinitions.map((a) => ({ ...a })),
+    BillingMode: definition.BillingMode,
+    ...(definition.GlobalSecondaryIndexes
+      ? {
+          GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes.map((index) => ({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema.map((k) => ({ ...k })),
+            Projection: { ...index.Projection },
+          })),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Creates the named tables (only those given) for local use: emulators,
+ * LocalStack, integration tests. Production tables come from `deploy/`.
+ * Enables TTL where the definition has one; an emulator that does not know
+ * `UpdateTimeToLive` (dynalite) is tolerated, since the adapters never rely on
+ * TTL deleting items (expiry is checked in their conditions).
+ */
+export async function createTables(
+  client: DynamoDBClient,
+  names: Partial<Record<TableLogicalName, string>>,
+): Promise<void> {
+  for (const [logicalName, tableName] of Object.entries(names) as [TableLogicalName, string | undefined][]) {
+    if (tableName === undefined) continue;
+    const definition = TABLE_DEFINITIONS[logicalName];
+    await client.send(new CreateTableCommand(createTableInput(definition, tableName)));
+    if (definition.timeToLiveAttribute) {
+      try {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: tableName,
+            TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+          }),
+        );
+      } catch (err) {
+        if ((err as { name?: unknown }).name !== "UnknownOperationException") throw err;
+      }
+    }
+  }
+}

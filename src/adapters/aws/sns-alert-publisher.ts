@@ -1,0 +1,219 @@
+import {
+  type MessageAttributeValue,
+  PublishBatchCommand,
+  type PublishBatchRequestEntry,
+  PublishCommand,
+  SNSClient,
+} from "@aws-sdk/client-sns";
+import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
+import { DeliveryError } from "../../ports/errors.js";
+import { isThrottlingError, isTransientAwsError, translateAwsError } from "./aws-errors.js";
+import {
+  describeEntryError,
+  describeError,
+  type EntryFailure,
+  packBatches,
+  safeEntryId,
+  sendBatchWithRetry,
+  utf8Length,
+} from "./batching.js";
+import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
+import type { RetryOptions } from "./retry.js";
+
+/** PublishBatch accepts at most this many entries. */
+export const SNS_MAX_BATCH_ENTRIES = 10;
+/** Limit of one message and of the messages of one PublishBatch together: 256 KiB. */
+export const SNS_MAX_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Message attributes sent per alert. SNS delivers at most 10 to SQS
+ * subscriptions (raw delivery), so orderflow never sends more.
+ */
+export const SNS_MAX_MESSAGE_ATTRIBUTES = 10;
+/** Subject length SNS accepts (e-mail subject line). */
+export const SNS_MAX_SUBJECT_LENGTH = 100;
+
+const STRING_TYPE = "String";
+
+export interface SnsAlertPublisherOptions {
+  readonly client: SNSClient;
+  readonly topicArn: string;
+  /** Attempts (default 5, one per call), delays and jitter of the retries. */
+  readonly retry?: Omit<RetryOptions, "isRetryable"> | undefined;
+}
+
+/** An SNS client for {@link SnsAlertPublisher}; created by the caller, never at import time. */
+export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
+  return new SNSClient(baseClientConfig(options));
+}
+
+/**
+ * The alert's subject as SNS accepts it: control characters (line breaks
+ * included) become spaces, runs of spaces collapse, and the result is trimmed
+ * and cut to {@link SNS_MAX_SUBJECT_LENGTH} characters (code points, so no
+ * surrogate pair is split). Empty when nothing printable is left.
+ */
+export function sanitizeSubject(subject: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  const clean = subject.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  const codePoints = Array.from(clean);
+  return codePoints.length <= SNS_MAX_SUBJECT_LENGTH
+    ? clean
+    : codePoints.slice(0, SNS_MAX_SUBJECT_LENGTH).join("").trimEnd();
+}
+
+/** Names SNS accepts for message attributes. */
+function isValidAttributeName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= 256 &&
+    /^[A-Za-z0-9_.-]+$/.test(name) &&
+    !name.startsWith(".") &&
+    !name.endsWith(".") &&
+    !name.includes("..") &&
+    !/^(aws|amazon)\./i.test(name)
+  );
+}
+
+/**
+ * The message attributes of an alert: `kind` and `severity` first, then the
+ * alert's own attributes in their order, as long as the total stays within
+ * {@link SNS_MAX_MESSAGE_ATTRIBUTES}. Attributes SNS would refuse (empty value,
+ * invalid name) or that exceed the count are left out of the attributes only:
+ * the message body carries every one of them.
+ */
+export function alertMessageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {
+    kind: { DataType: STRING_TYPE, StringValue: alert.kind },
+    severity: { DataType: STRING_TYPE, StringValue: alert.severity },
+  };
+  let count = 2;
+  for (const [name, value] of Object.entries(alert.attributes ?? {})) {
+    if (count >= SNS_MAX_MESSAGE_ATTRIBUTES) break;
+    if (name in attributes || value.length === 0 || !isValidAttributeName(name)) continue;
+    attributes[name] = { DataType: STRING_TYPE, StringValue: value };
+    count++;
+  }
+  return attributes;
+}
+
+/**
+ * Size of a message as counted against the SNS limits: the UTF-8 bytes of
+ * `Message` and `Subject`, plus, for each message attribute, those of its name,
+ * data type and value.
+ */
+export function snsMessageSize(entry: Omit<PublishBatchRequestEntry, "Id">): number {
+  let size = utf8Length(entry.Message ?? "") + utf8Length(entry.Subject ?? "");
+  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
+    size += utf8Length(name) + utf8Length(value.DataType ?? "") + utf8Length(value.StringValue ?? "");
+  }
+  return size;
+}
+
+interface Pending {
+  /** `<index>:<kind>`: alerts carry no id of their own. */
+  readonly id: string;
+  readonly entry: PublishBatchRequestEntry;
+  readonly size: number;
+}
+
+/**
+ * {@link AlertPublisher} on an SNS topic (standard, not FIFO).
+ *
+ * Each alert becomes one message: `Message` = JSON of the whole alert (kind,
+ * severity, subject as given, message, every attribute), `Subject` =
+ * {@link sanitizeSubject} of its subject (omitted when empty), message
+ * attributes from {@link alertMessageAttributes} (all of type `String`), which
+ * subscriptions filter on. One alert is sent with Publish; more with
+ * PublishBatch, packed in order into batches of at most 10 entries and 256 KiB.
+ * Entries reported in `Failed` are sent again, alone, with exponential backoff
+ * and full jitter when SNS did not blame the sender or throttled them; a
+ * throttled or failed (5xx) call is retried whole. After the retries one
+ * DeliveryError names every alert not published (`<index>:<kind>`) and why.
+ */
+export class SnsAlertPublisher implements AlertPublisher {
+  private readonly client: SNSClient;
+  private readonly topicArn: string;
+  private readonly retry: Omit<RetryOptions, "isRetryable"> | undefined;
+
+  constructor(options: SnsAlertPublisherOptions) {
+    this.client = options.client;
+    this.topicArn = options.topicArn;
+    this.retry = options.retry;
+  }
+
+  async publish(alerts: readonly Alert[]): Promise<void> {
+    const destination = `SNS topic ${this.topicArn}`;
+    const failures: { id: string; reason: string }[] = [];
+    const accepted: Pending[] = [];
+    alerts.forEach((alert, index) => {
+      const id = `${index}:${alert.kind}`;
+      const subject = sanitizeSubject(alert.subject);
+      const entry: PublishBatchRequestEntry = {
+        Id: safeEntryId(index, alert.kind),
+        Message: JSON.stringify(alert),
+        ...(subject.length > 0 ? { Subject: subject } : {}),
+        MessageAttributes: alertMessageAttributes(alert),
+      };
+      const size = snsMessageSize(entry);
+      if (size > SNS_MAX_PAYLOAD_BYTES) {
+        failures.push({ id, reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes` });
+      } else {
+        accepted.push({ id, entry, size });
+      }
+    });
+
+    let cause: unknown;
+    const batches = packBatches(accepted, (p) => p.size, {
+      maxEntries: SNS_MAX_BATCH_ENTRIES,
+      maxBytes: SNS_MAX_PAYLOAD_BYTES,
+    });
+    const single = accepted.length === 1;
+    for (const [index, batch] of batches.entries()) {
+      const outcome = await sendBatchWithRetry(
+        batch,
+        (entries) => (single ? this.publishOne(entries) : this.publishBatch(entries)),
+        { retry: this.retry, isCallRetryable: isTransientAwsError },
+      );
+      failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
+      if (outcome.callError !== undefined) {
+        cause = translateAwsError(outcome.callError, destination);
+        const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
+        for (const rest of batches.slice(index + 1)) failures.push(...rest.map((p) => ({ id: p.id, reason })));
+        break;
+      }
+    }
+    if (failures.length > 0) throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
+  }
+
+  private async publishOne(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
+    for (const { entry } of batch) {
+      await this.client.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Message: entry.Message,
+          Subject: entry.Subject,
+          MessageAttributes: entry.MessageAttributes,
+        }),
+      );
+    }
+    return [];
+  }
+
+  private async publishBatch(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
+    const output = await this.client.send(
+      new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: batch.map((p) => p.entry) }),
+    );
+    const byEntryId = new Map(batch.map((p) => [p.entry.Id, p]));
+    const failed: EntryFailure<Pending>[] = [];
+    for (const f of output.Failed ?? []) {
+      const pending = byEntryId.get(f.Id);
+      if (pending === undefined) continue;
+      failed.push({
+        entry: pending,
+        reason: describeEntryError(f.Code, f.Message),
+        retryable: f.SenderFault !== true || isThrottlingError({ name: f.Code }),
+      });
+    }
+    return failed;
+  }
+}

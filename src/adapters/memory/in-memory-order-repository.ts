@@ -1,0 +1,80 @@
+import type { OrderEvent } from "../../domain/events.js";
+import type { OrderStatus } from "../../domain/lifecycle.js";
+import type { OrderSnapshot } from "../../domain/order.js";
+import { Order } from "../../domain/order.js";
+import { ConcurrencyError } from "../../ports/errors.js";
+import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../ports/order-repository.js";
+import { paginate } from "./paging.js";
+
+interface Row {
+  readonly snapshot: OrderSnapshot;
+  readonly outbox: readonly OrderEvent[];
+}
+
+/**
+ * Orders in a Map, with the semantics of the DynamoDB adapter: a save is a
+ * conditional write on the version, the outbox lives in the order's row, and
+ * every read and write copies (`structuredClone`) so nobody can change stored
+ * state by keeping a reference.
+ */
+export class InMemoryOrderRepository implements OrderRepository {
+  private readonly rows = new Map<string, Row>();
+
+  async get(orderId: string): Promise<StoredOrder | undefined> {
+    const row = this.rows.get(orderId);
+    if (!row) return undefined;
+    return { order: Order.fromSnapshot(structuredClone(row.snapshot)), outbox: structuredClone(row.outbox) };
+  }
+
+  async save(order: Order, expectedVersion: number): Promise<void> {
+    const current = this.rows.get(order.id);
+    const storedVersion = current?.snapshot.version ?? 0;
+    if (storedVersion !== expectedVersion) {
+      throw new ConcurrencyError("Order", order.id, expectedVersion);
+    }
+    // Checked and written in one synchronous step: no await in between, so racing saves cannot both win.
+    this.rows.set(order.id, {
+      snapshot: structuredClone(order.snapshot()),
+      outbox: [...(current?.outbox ?? []), ...structuredClone(order.peekEvents())],
+    });
+  }
+
+  async markPublished(orderId: string, eventIds: readonly string[]): Promise<void> {
+    const row = this.rows.get(orderId);
+    if (!row) return;
+    const published = new Set(eventIds);
+    this.rows.set(orderId, { ...row, outbox: row.outbox.filter((event) => !published.has(event.id)) });
+  }
+
+  async listByCustomer(customerId: string, page?: PageRequest): Promise<Page<OrderSnapshot>> {
+    const orders = this.snapshots((s) => s.customerId === customerId).sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId),
+    );
+    return paginate(orders, page);
+  }
+
+  async listByStatus(status: OrderStatus, page?: PageRequest): Promise<Page<OrderSnapshot>> {
+    const orders = this.snapshots((s) => s.status === status).sort(
+      (a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.orderId.localeCompare(b.orderId),
+    );
+    return paginate(orders, page);
+  }
+
+  /** Every order with the events still waiting in its outbox (for tests and the local runner's relay). */
+  pending(): { orderId: string; events: readonly OrderEvent[] }[] {
+    return [...this.rows.entries()]
+      .filter(([, row]) => row.outbox.length > 0)
+      .map(([orderId, row]) => ({ orderId, events: structuredClone(row.outbox) }));
+  }
+
+  /** How many orders are stored. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  private snapshots(keep: (snapshot: OrderSnapshot) => boolean): OrderSnapshot[] {
+    return [...this.rows.values()]
+      .filter((row) => keep(row.snapshot))
+      .map((row) => structuredClone(row.snapshot));
+  }
+}

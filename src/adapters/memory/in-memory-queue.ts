@@ -1,0 +1,647 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Clock } from "../../ports/clock.js";
+import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
+import { DeliveryError, PortError } from "../../ports/errors.js";
+
+/**
+ * Largest message SQS accepts: body plus message attributes (names, types and
+ * values). SQS raised its limit to 1 MiB in 2025; we keep the classic 256 KiB
+ * so code tested here also fits queues and clients that still enforce it.
+ */
+export const SQS_MAX_MESSAGE_BYTES = 262_144;
+/** FIFO deduplication interval. */
+export const SQS_DEDUPLICATION_WINDOW_MS = 5 * 60_000;
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+const MAX_DELAY_SECONDS = 900;
+const MAX_MESSAGE_ATTRIBUTES = 10;
+const DEFAULT_REGION = "us-east-1";
+const DEFAULT_ACCOUNT_ID = "123456789012";
+/** What Lambda shows as `SenderId` for messages sent by an IAM role. */
+const SENDER_ID = "AROAORDERFLOWINMEMORY";
+
+/** SQS error names for requests the queue refuses. */
+export type QueueRequestFailure = "ReceiptHandleIsInvalid" | "MessageNotInflight" | "InvalidParameterValue";
+
+/** A receive, delete or visibility change that SQS would refuse. */
+export class InvalidQueueRequestError extends PortError {
+  readonly code = "INVALID_QUEUE_REQUEST";
+
+  constructor(
+    readonly queue: string,
+    /** The error SQS would answer with. */
+    readonly failure: QueueRequestFailure,
+    message: string,
+  ) {
+    super(`${queue}: ${failure}: ${message}`, { details: { queue, failure } });
+  }
+}
+
+export interface InMemoryQueueOptions {
+  readonly name: string;
+  /** Default: the name ends with `.fifo`, as SQS requires of FIFO queues. */
+  readonly fifo?: boolean;
+  readonly clock: Clock;
+  /** Default 30, like SQS. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives before a message moves to `deadLetterQueue` (the redrive policy); needs a DLQ. */
+  readonly maxReceiveCount?: number;
+  /** Must be FIFO when this queue is FIFO, standard otherwise (SQS refuses mixing). */
+  readonly deadLetterQueue?: InMemoryQueue;
+  /** FIFO: use the SHA-256 of the body when a message has no deduplication id. */
+  readonly contentBasedDeduplication?: boolean;
+  /** Standard queues: probability (0..1) that a sent message is stored twice (at-least-once delivery). */
+  readonly duplicateDeliveryRate?: number;
+  /** Standard queues: receive visible messages in random order (best-effort ordering). */
+  readonly reorder?: boolean;
+  /** Source of randomness for duplicates and reordering; seed it for reproducible tests. */
+  readonly random?: () => number;
+}
+
+/** A message as a consumer receives it. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  /** Valid until the message is received again; only the latest handle deletes it. */
+  readonly receiptHandle: string;
+  readonly body: string;
+  /** Message attributes. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string | undefined;
+  readonly deduplicationId?: string | undefined;
+  readonly sequenceNumber?: string | undefined;
+  /** 1 on the first delivery. */
+  readonly receiveCount: number;
+  readonly sentAt: Date;
+  readonly firstReceivedAt: Date;
+}
+
+export interface ReceiveOptions {
+  /** 1..10, default 10. */
+  readonly max?: number;
+  /** Overrides the queue's visibility timeout for this receive (0..43200). */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export type StoredMessageState = "visible" | "inFlight" | "delayed";
+
+/** A stored message as a test sees it with {@link InMemoryQueue.peek}. */
+export interface StoredMessageView {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string | undefined;
+  readonly deduplicationId?: string | undefined;
+  readonly sequenceNumber?: string | undefined;
+  readonly receiveCount: number;
+  readonly sentAt: Date;
+  readonly firstReceivedAt?: Date | undefined;
+  readonly state: StoredMessageState;
+  /** When it becomes (or became) receivable. */
+  readonly visibleAt: Date;
+  /** The queue that moved it here after too many receives. */
+  readonly deadLetteredFrom?: string | undefined;
+}
+
+/** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
+export interface SqsRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: {
+    ApproximateReceiveCount: string;
+    SentTimestamp: string;
+    SenderId: string;
+    ApproximateFirstReceiveTimestamp: string;
+    SequenceNumber?: string;
+    MessageGroupId?: string;
+    MessageDeduplicationId?: string;
+  };
+  messageAttributes: Record<string, SqsRecordMessageAttribute>;
+  md5OfBody: string;
+  md5OfMessageAttributes?: string | null;
+  eventSource: "aws:sqs";
+  eventSourceARN: string;
+  awsRegion: string;
+}
+
+export interface SqsRecordMessageAttribute {
+  stringValue?: string;
+  binaryValue?: string;
+  stringListValues: string[];
+  binaryListValues: string[];
+  dataType: string;
+}
+
+interface StoredMessage {
+  readonly key: number;
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId: string | undefined;
+  readonly deduplicationId: string | undefined;
+  readonly sequenceNumber: string | undefined;
+  readonly sentAt: Date;
+  readonly deadLetterSource: InMemoryQueue | undefined;
+  visibleAt: number;
+  receiveCount: number;
+  firstReceivedAt: Date | undefined;
+  lastReceivedAt: number | undefined;
+  /** The latest receipt handle: older ones no longer delete or extend the message. */
+  receiptHandle: string | undefined;
+}
+
+type Transfer = Pick<StoredMessage, "messageId" | "body" | "attributes" | "groupId" | "deduplicationId"> & {
+  readonly sentAt: Date;
+  readonly deadLetterSource?: InMemoryQueue | undefined;
+};
+
+/**
+ * An SQS queue in memory, standard or FIFO, driven by a {@link Clock} so tests
+ * control visibility timeouts, delays and the deduplication window.
+ *
+ * Behaviour follows the SQS developer guide:
+ * - FIFO: a group id is required, and a deduplication id unless content-based
+ *   deduplication is on; a message whose deduplication id was accepted in the
+ *   last 5 minutes is accepted but not stored; messages of a group are received
+ *   in send order and the group is blocked while any of its messages is in flight
+ *   (or its head is delayed); every message gets an increasing sequence number.
+ * - Standard: group and deduplication ids are ignored; with `duplicateDeliveryRate`
+ *   a message may be stored twice (same message id), with `reorder` visible
+ *   messages come back in random order.
+ * - A received message is invisible for the visibility timeout, then comes back
+ *   with a higher receive count; a receive that would exceed `maxReceiveCount`
+ *   moves it to the dead-letter queue instead (which remembers where it came from,
+ *   for {@link InMemoryQueue.redrive}).
+ * - Receipt handles: each receive issues a new one. Deleting with an older handle
+ *   succeeds but deletes nothing ("the request will still succeed, but the message
+ *   might not be deleted": we take the strict reading so that consumers which
+ *   rely on stale handles fail here rather than in production). A handle this
+ *   queue never issued is refused (`ReceiptHandleIsInvalid`).
+ * - Sending validates like SQS: a non-empty body of allowed Unicode characters,
+ *   at most 256 KiB with attributes, at most 10 attributes with valid names and
+ *   non-empty values, delays of 0..900 s, ids of 1..128 printable ASCII
+ *   characters. Invalid entries are reported together in one DeliveryError; the
+ *   valid ones of the same call are stored (like SendMessageBatch).
+ */
+export class InMemoryQueue implements CommandQueue {
+  readonly name: string;
+  readonly fifo: boolean;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number | undefined;
+  readonly deadLetterQueue: InMemoryQueue | undefined;
+
+  readonly #clock: Clock;
+  readonly #contentBasedDeduplication: boolean;
+  readonly #duplicateDeliveryRate: number;
+  readonly #reorder: boolean;
+  readonly #random: () => number;
+  /** Insertion order is send order, which FIFO delivery relies on. */
+  readonly #messages = new Map<number, StoredMessage>();
+  /** Every receipt handle issued, to tell a stale handle from a forged one. */
+  readonly #handles = new Map<string, number>();
+  readonly #deduplication = new Map<string, number>();
+  #nextKey = 1;
+  #sequence = 0n;
+
+  constructor(options: InMemoryQueueOptions) {
+    this.name = options.name;
+    this.fifo = options.fifo ?? options.name.endsWith(".fifo");
+    this.#clock = options.clock;
+    this.visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
+    this.maxReceiveCount = options.maxReceiveCount;
+    this.deadLetterQueue = options.deadLetterQueue;
+    this.#contentBasedDeduplication = options.contentBasedDeduplication ?? false;
+    this.#duplicateDeliveryRate = options.duplicateDeliveryRate ?? 0;
+    this.#reorder = options.reorder ?? false;
+    this.#random = options.random ?? Math.random;
+
+    if (this.fifo && !this.name.endsWith(".fifo")) {
+      throw new RangeError(`FIFO queue names must end with ".fifo": ${this.name}`);
+    }
+    checkSeconds(this.visibilityTimeoutSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS, "visibilityTimeoutSeconds");
+    if ((this.maxReceiveCount === undefined) !== (this.deadLetterQueue === undefined)) {
+      throw new RangeError("a redrive policy needs both maxReceiveCount and deadLetterQueue");
+    }
+    if (this.maxReceiveCount !== undefined && !(Number.isInteger(this.maxReceiveCount) && this.maxReceiveCount >= 1)) {
+      throw new RangeError(`maxReceiveCount must be an integer >= 1, got ${this.maxReceiveCount}`);
+    }
+    if (this.deadLetterQueue && this.deadLetterQueue.fifo !== this.fifo) {
+      throw new RangeError(`the dead-letter queue of a ${this.fifo ? "FIFO" : "standard"} queue must be one too`);
+    }
+    if (this.#duplicateDeliveryRate < 0 || this.#duplicateDeliveryRate > 1) {
+      throw new RangeError(`duplicateDeliveryRate must lie in 0..1, got ${this.#duplicateDeliveryRate}`);
+    }
+    if (this.fifo && (this.#duplicateDeliveryRate > 0 || this.#reorder)) {
+      throw new RangeError("duplicateDeliveryRate and reorder only apply to standard queues");
+    }
+  }
+
+  /** @throws DeliveryError naming every message that SQS would refuse; the others are stored. */
+  async send(messages: readonly QueueMessage[]): Promise<void> {
+    const failures: { id: string; reason: string }[] = [];
+    messages.forEach((message, index) => {
+      const id = message.id ?? String(index);
+      const reason = this.#refusal(message);
+      if (reason === undefined) this.#accept(message);
+      else failures.push({ id, reason });
+    });
+    if (failures.length > 0) throw new DeliveryError(this.name, failures);
+  }
+
+  /** Receives up to `max` visible messages and hides them for the visibility timeout. */
+  receive(options: ReceiveOptions = {}): ReceivedMessage[] {
+    const max = options.max ?? 10;
+    if (!Number.isInteger(max) || max < 1 || max > 10) {
+      throw new InvalidQueueRequestError(this.name, "InvalidParameterValue", `max must be 1..10, got ${max}`);
+    }
+    const timeout = options.visibilityTimeoutSeconds ?? this.visibilityTimeoutSeconds;
+    checkSeconds(timeout, MAX_VISIBILITY_TIMEOUT_SECONDS, "visibilityTimeoutSeconds", this.name);
+    const now = this.#now();
+    const candidates = this.fifo ? this.#fifoCandidates(now) : this.#standardCandidates(now);
+    const received: ReceivedMessage[] = [];
+    for (const stored of candidates) {
+      if (received.length >= max) break;
+      if (this.maxReceiveCount !== undefined && stored.receiveCount >= this.maxReceiveCount) {
+        this.#deadLetter(stored);
+        continue;
+      }
+      received.push(this.#deliver(stored, now, timeout));
+    }
+    return received;
+  }
+
+  /**
+   * Deletes a received message. A stale handle (the message was received again
+   * since) is accepted and deletes nothing; so is a handle of a message already gone.
+   * @throws InvalidQueueRequestError (`ReceiptHandleIsInvalid`) for a handle this queue never issued.
+   */
+  delete(receiptHandle: string): void {
+    const stored = this.#storedFor(receiptHandle);
+    if (stored?.receiptHandle === receiptHandle) this.#messages.delete(stored.key);
+  }
+
+  /**
+   * Changes how long a received message stays invisible, counted from now
+   * (0: visible at once).
+   * @throws InvalidQueueRequestError `MessageNotInflight` when the message is not in flight (anymore),
+   * `ReceiptHandleIsInvalid` for a stale or unknown handle, `InvalidParameterValue` beyond 12 hours.
+   */
+  changeVisibility(receiptHandle: string, seconds: number): void {
+    checkSeconds(seconds, MAX_VISIBILITY_TIMEOUT_SECONDS, "visibility timeout", this.name);
+    const stored = this.#storedFor(receiptHandle);
+    if (!stored) throw new InvalidQueueRequestError(this.name, "MessageNotInflight", "the message is gone");
+    if (stored.receiptHandle !== receiptHandle) {
+      throw new InvalidQueueRequestError(this.name, "ReceiptHandleIsInvalid", "the message was received again since");
+    }
+    const now = this.#now();
+    if (stored.visibleAt <= now) {
+      throw new InvalidQueueRequestError(this.name, "MessageNotInflight", "its visibility timeout has expired");
+    }
+    const visibleAt = now + seconds * 1000;
+    if (visibleAt - (stored.lastReceivedAt ?? now) > MAX_VISIBILITY_TIMEOUT_SECONDS * 1000) {
+      throw new InvalidQueueRequestError(
+        this.name,
+        "InvalidParameterValue",
+        "a message cannot stay invisible more than 12 hours after it was received",
+      );
+    }
+    stored.visibleAt = visibleAt;
+  }
+
+  /** Deletes every message (the deduplication history stays, as in SQS). */
+  purge(): void {
+    this.#messages.clear();
+  }
+
+  /** Messages that a receive could return now (ignoring FIFO group blocking). */
+  get visibleCount(): number {
+    return this.#count("visible");
+  }
+
+  /** Messages received and not yet deleted nor visible again. */
+  get inFlightCount(): number {
+    return this.#count("inFlight");
+  }
+
+  /** Messages sent with a delay that has not elapsed yet. */
+  get delayedCount(): number {
+    return this.#count("delayed");
+  }
+
+  /** Every stored message: visible, in flight and delayed. */
+  get size(): number {
+    return this.#messages.size;
+  }
+
+  /** Every stored message, in send order, for assertions; receives nothing. */
+  peek(): readonly StoredMessageView[] {
+    const now = this.#now();
+    return [...this.#messages.values()].map((stored) => ({
+      messageId: stored.messageId,
+      body: stored.body,
+      attributes: stored.attributes,
+      groupId: stored.groupId,
+      deduplicationId: stored.deduplicationId,
+      sequenceNumber: stored.sequenceNumber,
+      receiveCount: stored.receiveCount,
+      sentAt: stored.sentAt,
+      firstReceivedAt: stored.firstReceivedAt,
+      state: stateOf(stored, now),
+      visibleAt: new Date(stored.visibleAt),
+      deadLetteredFrom: stored.deadLetterSource?.name,
+    }));
+  }
+
+  /** The earliest time an in-flight or delayed message becomes visible; lets a driver advance its clock. */
+  nextVisibleAt(): Date | undefined {
+    const now = this.#now();
+    let earliest: number | undefined;
+    for (const stored of this.#messages.values()) {
+      if (stored.visibleAt > now && (earliest === undefined || stored.visibleAt < earliest)) {
+        earliest = stored.visibleAt;
+      }
+    }
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
+  /**
+   * Moves messages that are not in flight out of this (dead-letter) queue, by
+   * default back to the queue each came from (SQS's "redrive to source"). Moved
+   * messages start over with a receive count of 0 and bypass the target's
+   * deduplication, so a redrive never loses a message. Messages with no known
+   * source stay here unless a `target` is given.
+   * @returns how many messages were moved.
+   */
+  async redrive(target?: InMemoryQueue, options: { max?: number } = {}): Promise<number> {
+    const max = options.max ?? Number.POSITIVE_INFINITY;
+    const now = this.#now();
+    let moved = 0;
+    for (const stored of [...this.#messages.values()]) {
+      if (moved >= max) break;
+      if (stateOf(stored, now) === "inFlight") continue;
+      const destination = target ?? stored.deadLetterSource;
+      if (!destination) continue;
+      if (destination.fifo && stored.groupId === undefined) continue;
+      this.#messages.delete(stored.key);
+      destination.#store({ ...stored, sentAt: new Date(destination.#now()), deadLetterSource: undefined }, 0);
+      moved++;
+    }
+    return moved;
+  }
+
+  /** The record an AWS Lambda SQS event would hold for this received message. */
+  toSqsRecord(message: ReceivedMessage, options: { region?: string; accountId?: string } = {}): SqsRecord {
+    const region = options.region ?? DEFAULT_REGION;
+    const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    const messageAttributes: Record<string, SqsRecordMessageAttribute> = {};
+    for (const [name, value] of Object.entries(message.attributes)) {
+      messageAttributes[name] = { stringValue: value, stringListValues: [], binaryListValues: [], dataType: "String" };
+    }
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt.getTime()),
+        SenderId: SENDER_ID,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt.getTime()),
+        ...(this.fifo
+          ? {
+              SequenceNumber: message.sequenceNumber ?? "",
+              MessageGroupId: message.groupId ?? "",
+              MessageDeduplicationId: message.deduplicationId ?? "",
+            }
+          : {}),
+      },
+      messageAttributes,
+      md5OfBody: md5(message.body),
+      md5OfMessageAttributes: Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null,
+      eventSource: "aws:sqs",
+      eventSourceARN: `arn:aws:sqs:${region}:${accountId}:${this.name}`,
+      awsRegion: region,
+    };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #now(): number {
+    return this.#clock.now().getTime();
+  }
+
+  #count(state: StoredMessageState): number {
+    const now = this.#now();
+    let count = 0;
+    for (const stored of this.#messages.values()) if (stateOf(stored, now) === state) count++;
+    return count;
+  }
+
+  #refusal(message: QueueMessage): string | undefined {
+    if (typeof message.body !== "string" || message.body.length === 0) return "the body must not be empty";
+    if (INVALID_CHARACTERS.test(message.body)) return "the body holds characters SQS does not allow";
+    const attributes = Object.entries(message.attributes ?? {});
+    if (attributes.length > MAX_MESSAGE_ATTRIBUTES) {
+      return `at most ${MAX_MESSAGE_ATTRIBUTES} message attributes are allowed, got ${attributes.length}`;
+    }
+    let size = Buffer.byteLength(message.body, "utf8");
+    for (const [name, value] of attributes) {
+      const problem = attributeProblem(name, value);
+      if (problem) return problem;
+      size += Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(value, "utf8");
+    }
+    if (size > SQS_MAX_MESSAGE_BYTES) {
+      return `the message is ${size} bytes with its attributes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`;
+    }
+    const delay = message.delaySeconds ?? 0;
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
+      return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
+    }
+    if (!this.fifo) return undefined;
+    if (message.groupId === undefined) return "FIFO queues require a groupId";
+    if (!VALID_ID.test(message.groupId)) return "groupId must be 1..128 printable ASCII characters";
+    if (message.deduplicationId === undefined && !this.#contentBasedDeduplication) {
+      return "FIFO queues without content-based deduplication require a deduplicationId";
+    }
+    if (message.deduplicationId !== undefined && !VALID_ID.test(message.deduplicationId)) {
+      return "deduplicationId must be 1..128 printable ASCII characters";
+    }
+    return undefined;
+  }
+
+  #accept(message: QueueMessage): void {
+    const now = this.#now();
+    const transfer: Transfer = {
+      messageId: randomUUID(),
+      body: message.body,
+      attributes: { ...message.attributes },
+      groupId: this.fifo ? message.groupId : undefined,
+      deduplicationId: undefined,
+      sentAt: new Date(now),
+    };
+    const delay = message.delaySeconds ?? 0;
+    if (!this.fifo) {
+      this.#store(transfer, delay);
+      if (this.#random() < this.#duplicateDeliveryRate) this.#store(transfer, delay);
+      return;
+    }
+    const deduplicationId = message.deduplicationId ?? sha256(message.body);
+    for (const [id, acceptedAt] of this.#deduplication) {
+      if (now - acceptedAt < SQS_DEDUPLICATION_WINDOW_MS) break;
+      this.#deduplication.delete(id);
+    }
+    // Accepted but dropped, as SQS does with a duplicate inside the window.
+    if (this.#deduplication.has(deduplicationId)) return;
+    this.#deduplication.set(deduplicationId, now);
+    this.#store({ ...transfer, deduplicationId }, delay);
+  }
+
+  #store(transfer: Transfer, delaySeconds: number): void {
+    const key = this.#nextKey++;
+    this.#messages.set(key, {
+      key,
+      messageId: transfer.messageId,
+      body: transfer.body,
+      attributes: transfer.attributes,
+      groupId: this.fifo ? transfer.groupId : undefined,
+      deduplicationId: this.fifo ? transfer.deduplicationId : undefined,
+      sequenceNumber: this.fifo ? this.#nextSequenceNumber() : undefined,
+      sentAt: transfer.sentAt,
+      deadLetterSource: transfer.deadLetterSource,
+      visibleAt: this.#now() + delaySeconds * 1000,
+      receiveCount: 0,
+      firstReceivedAt: undefined,
+      lastReceivedAt: undefined,
+      receiptHandle: undefined,
+    });
+  }
+
+  #nextSequenceNumber(): string {
+    this.#sequence += 1n;
+    // SQS sequence numbers are large, increasing decimal strings of constant width.
+    return (18_000_000_000_000_000_000n + this.#sequence).toString();
+  }
+
+  #standardCandidates(now: number): StoredMessage[] {
+    const visible = [...this.#messages.values()].filter((stored) => stored.visibleAt <= now);
+    if (this.#reorder) {
+      for (let i = visible.length - 1; i > 0; i--) {
+        const j = Math.floor(this.#random() * (i + 1));
+        [visible[i], visible[j]] = [visible[j]!, visible[i]!];
+      }
+    }
+    return visible;
+  }
+
+  #fifoCandidates(now: number): StoredMessage[] {
+    const blocked = new Set<string>();
+    for (const stored of this.#messages.values()) {
+      if (stateOf(stored, now) === "inFlight") blocked.add(stored.groupId!);
+    }
+    const candidates: StoredMessage[] = [];
+    for (const stored of this.#messages.values()) {
+      const group = stored.groupId!;
+      if (blocked.has(group)) continue;
+      // A delayed head holds back the rest of its group, so order is kept.
+      if (stored.visibleAt > now) blocked.add(group);
+      else candidates.push(stored);
+    }
+    return candidates;
+  }
+
+  #deliver(stored: StoredMessage, now: number, timeoutSeconds: number): ReceivedMessage {
+    stored.receiveCount++;
+    stored.firstReceivedAt ??= new Date(now);
+    stored.lastReceivedAt = now;
+    stored.visibleAt = now + timeoutSeconds * 1000;
+    const receiptHandle = Buffer.from(`${this.name}:${stored.messageId}:${stored.receiveCount}:${randomUUID()}`).toString(
+      "base64url",
+    );
+    stored.receiptHandle = receiptHandle;
+    this.#handles.set(receiptHandle, stored.key);
+    return {
+      messageId: stored.messageId,
+      receiptHandle,
+      body: stored.body,
+      attributes: stored.attributes,
+      groupId: stored.groupId,
+      deduplicationId: stored.deduplicationId,
+      sequenceNumber: stored.sequenceNumber,
+      receiveCount: stored.receiveCount,
+      sentAt: stored.sentAt,
+      firstReceivedAt: stored.firstReceivedAt,
+    };
+  }
+
+  #deadLetter(stored: StoredMessage): void {
+    const dlq = this.deadLetterQueue!;
+    this.#messages.delete(stored.key);
+    // SQS keeps the enqueue time of standard messages moved to a DLQ and resets it for FIFO ones.
+    const sentAt = this.fifo ? new Date(dlq.#now()) : stored.sentAt;
+    dlq.#store({ ...stored, sentAt, deadLetterSource: this }, 0);
+  }
+
+  #storedFor(receiptHandle: string): StoredMessage | undefined {
+    const key = this.#handles.get(receiptHandle);
+    if (key === undefined) {
+      throw new InvalidQueueRequestError(this.name, "ReceiptHandleIsInvalid", "this queue never issued that handle");
+    }
+    return this.#messages.get(key);
+  }
+}
+
+// Allowed: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF (lone surrogates are not).
+const INVALID_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const VALID_ID = /^[\x21-\x7E]{1,128}$/;
+
+function attributeProblem(name: string, value: unknown): string | undefined {
+  if (
+    !/^[A-Za-z0-9_.-]{1,256}$/.test(name) ||
+    name.startsWith(".") ||
+    name.endsWith(".") ||
+    name.includes("..") ||
+    /^(aws|amazon)\./i.test(name)
+  ) {
+    return `invalid message attribute name "${name}"`;
+  }
+  if (typeof value !== "string" || value.length === 0) return `message attribute "${name}" must not be empty`;
+  if (INVALID_CHARACTERS.test(value)) return `message attribute "${name}" holds characters SQS does not allow`;
+  return undefined;
+}
+
+function stateOf(stored: StoredMessage, now: number): StoredMessageState {
+  if (stored.visibleAt <= now) return "visible";
+  return stored.receiptHandle === undefined ? "delayed" : "inFlight";
+}
+
+function checkSeconds(seconds: number, max: number, what: string, queue?: string): void {
+  if (Number.isInteger(seconds) && seconds >= 0 && seconds <= max) return;
+  const message = `${what} must be an integer in 0..${max}, got ${seconds}`;
+  if (queue === undefined) throw new RangeError(message);
+  throw new InvalidQueueRequestError(queue, "InvalidParameterValue", message);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function md5(text: string): string {
+  return createHash("md5").update(text, "utf8").digest("hex");
+}
+
+/** SQS's MD5 of message attributes: sorted by name, each as length-prefixed name, type, transport byte, value. */
+function md5OfAttributes(attributes: Readonly<Record<string, string>>): string {
+  const hash = createHash("md5");
+  const lengthPrefixed = (text: string) => {
+    const bytes = Buffer.from(text, "utf8");
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hash.update(length);
+    hash.update(bytes);
+  };
+  for (const name of Object.keys(attributes).sort()) {
+    lengthPrefixed(name);
+    lengthPrefixed("String");
+    hash.update(Buffer.from([1]));
+    lengthPrefixed(attributes[name]!);
+  }
+  return hash.digest("hex");
+}

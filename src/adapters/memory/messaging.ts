@@ -1,0 +1,50 @@
+/** The in-memory messaging adapters: SQS queues, an EventBridge bus and an SNS topic, with their filters. */
+export {
+  EVENTBRIDGE_MAX_ENTRY_BYTES,
+  type BusRule,
+  type BusTarget,
+  type FailedBusDelivery,
+  InMemoryEventBus,
+  type InMemoryEventBusOptions,
+} from "./in-memory-event-bus.js";
+export {
+  InMemoryQueue,
+  type InMemoryQueueOptions,
+  InvalidQueueRequestError,
+  type QueueRequestFailure,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  SQS_DEDUPLICATION_WINDOW_MS,
+  SQS_MAX_MESSAGE_BYTES,
+  type SqsRecord,
+  type SqsRecordMessageAttribute,
+  type StoredMessageState,
+  type StoredMessageView,
+} from "./in-memory-queue.js";
+export {
+  type FailedTopicDelivery,
+  InMemoryTopic,
+  type InMemoryTopicOptions,
+  type PublishedTopicMessage,
+  SNS_MAX_MESSAGE_BYTES,
+  type SnsMessageAttribute,
+  type SnsNotification,
+  type TopicMessage,
+  type TopicSubscription,
+  type TopicTarget,
+} from "./in-memory-topic.js";
+export {
+  type FilterDialect,
+  InvalidFilterPatternError,
+  matchesEventPattern,
+  validateEventPattern,
+} from "./event-pattern.js";
+export {
+  type FilterableMessage,
+  type FilterPolicy,
+  type FilterPolicyScope,
+  matchesFilterPolicy,
+  SNS_FILTER_POLICY_LIMITS,
+  type SnsAttributeValue,
+  validateFilterPolicy,
+} from "./sns-filter-policy.js";

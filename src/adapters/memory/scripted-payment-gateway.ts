@@ -1,0 +1,103 @@
+import type {
+  ChargeRequest,
+  ChargeResult,
+  PaymentGateway,
+  RefundRequest,
+} from "../../ports/payment-gateway.js";
+
+/**
+ * What the gateway answers to the next charge of an order: approve, decline
+ * with a reason, or throw (an outage such as `ServiceUnavailableError`).
+ */
+export type ScriptedOutcome = "SUCCEED" | { readonly decline: string } | { readonly fail: Error };
+
+export interface ScriptedPaymentGatewayOptions {
+  /** What charges without a scripted outcome get; `"SUCCEED"` by default. */
+  readonly defaultOutcome?: "SUCCEED" | "DECLINE" | undefined;
+}
+
+/** A charge the gateway answered (each idempotency key once). */
+export interface RecordedCharge {
+  readonly request: ChargeRequest;
+  readonly result: ChargeResult;
+}
+
+/** A refund the gateway made (each idempotency key once). */
+export interface RecordedRefund {
+  readonly request: RefundRequest;
+  readonly refundId: string;
+}
+
+/** The reason of a decline when the default outcome is `"DECLINE"`. */
+export const DEFAULT_DECLINE_REASON = "card declined";
+
+/**
+ * A payment gateway for tests and the local runner, behaving like a provider's
+ * API with idempotency keys: a key already answered gets the same answer again
+ * without consuming a scripted outcome or charging twice; a thrown failure is
+ * not remembered, so the retry with the same key takes the next outcome.
+ *
+ * @example
+ * const payments = new ScriptedPaymentGateway();
+ * payments.script("order-1", { fail: new ServiceUnavailableError("payments") }, { decline: "insufficient funds" });
+ */
+export class ScriptedPaymentGateway implements PaymentGateway {
+  private readonly defaultOutcome: "SUCCEED" | "DECLINE";
+  private readonly scripts = new Map<string, ScriptedOutcome[]>();
+  private readonly chargesByKey = new Map<string, ChargeResult>();
+  private readonly refundsByKey = new Map<string, string>();
+  private readonly chargeLog: RecordedCharge[] = [];
+  private readonly refundLog: RecordedRefund[] = [];
+  private paymentCount = 0;
+  private refundCount = 0;
+
+  constructor(options: ScriptedPaymentGatewayOptions = {}) {
+    this.defaultOutcome = options.defaultOutcome ?? "SUCCEED";
+  }
+
+  /** Queues outcomes for the next charges of `orderId` (with new idempotency keys), in order. */
+  script(orderId: string, ...outcomes: ScriptedOutcome[]): this {
+    this.scripts.set(orderId, [...(this.scripts.get(orderId) ?? []), ...outcomes]);
+    return this;
+  }
+
+  /** Every charge answered, in order (a key answered again is not listed twice). */
+  get charges(): readonly RecordedCharge[] {
+    return this.chargeLog;
+  }
+
+  /** Every refund made, in order. */
+  get refunds(): readonly RecordedRefund[] {
+    return this.refundLog;
+  }
+
+  /** Charges that took money (not declined). */
+  get succeededCharges(): readonly RecordedCharge[] {
+    return this.chargeLog.filter((charge) => charge.result.status === "SUCCEEDED");
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const answered = this.chargesByKey.get(request.idempotencyKey);
+    if (answered) return { ...answered };
+
+    const outcome = this.scripts.get(request.orderId)?.shift() ?? this.defaultOutcome;
+    if (typeof outcome === "object" && "fail" in outcome) throw outcome.fail;
+
+    const result: ChargeResult =
+      outcome === "SUCCEED"
+        ? { status: "SUCCEEDED", paymentId: `pay-${String(++this.paymentCount).padStart(6, "0")}` }
+        : { status: "DECLINED", reason: outcome === "DECLINE" ? DEFAULT_DECLINE_REASON : outcome.decline };
+    this.chargesByKey.set(request.idempotencyKey, result);
+    this.chargeLog.push({ request: { ...request }, result });
+    return { ...result };
+  }
+
+  async refund(request: RefundRequest): Promise<{ readonly refundId: string }> {
+    const answered = this.refundsByKey.get(request.idempotencyKey);
+    if (answered) return { refundId: answered };
+    const refundId = `refund-${String(++this.refundCount).padStart(6, "0")}`;
+    this.refundsByKey.set(request.idempotencyKey, refundId);
+    this.refundLog.push({ request: { ...request }, refundId });
+    return { refundId };
+  }
+}

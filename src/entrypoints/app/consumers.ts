@@ -1,0 +1,221 @@
+import type { Issue } from "../../domain/errors.js";
+import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
+import { CancelOrderSchema, ModifyOrderSchema, parseWith, PlaceOrderSchema } from "../../domain/schemas.js";
+import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
+import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
+import { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import type { Logger } from "../../ports/logger.js";
+import { type BusEvent, BusEventSchema, PlaceOrderMessageSchema } from "./messages.js";
+import type { OrderServices } from "./services.js";
+import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
+
+/** A queue consumer: what a Lambda SQS handler (or the in-memory pipeline) calls with a batch. */
+export type QueueConsumer = (records: readonly SqsRecordLike[]) => Promise<BatchResult>;
+
+export interface OrderConsumers {
+  /** Intake FIFO queue: records the order (if new) and validates it. */
+  readonly validateOrder: QueueConsumer;
+  /** Processing queue (OrderValidated from the bus): payment and confirmation. */
+  readonly processOrder: QueueConsumer;
+  readonly cancelOrder: QueueConsumer;
+  readonly modifyOrder: QueueConsumer;
+}
+
+/**
+ * The message-level logic of each flow, shared by the Lambda handlers and the
+ * in-memory pipeline: parse the body, call the use case, log the outcome.
+ * Malformed messages are acknowledged after a structured rejection (an
+ * `OrderRejected` event when the order can be identified, an alert always), so
+ * they neither crash the handler nor poison the queue. Anything else that fails
+ * (an outage, a lost race after retries) fails the record for the queue to retry.
+ */
+export function createOrderConsumers(services: OrderServices): OrderConsumers {
+  const place = new PlaceOrder(services);
+  const validate = new ValidateOrder(services);
+  const process = new ProcessOrder(services);
+  const cancel = new CancelOrder(services);
+  const modify = new ModifyOrder(services);
+  const malformed = new MalformedMessages(services);
+
+  const consumer =
+    (flow: string, handle: (record: SqsRecordLike, log: Logger) => Promise<void>): QueueConsumer =>
+    (records) =>
+      processSqsBatch(records, (record) => handle(record, services.logger.child({ flow, messageId: record.messageId })), {
+        onFailure: (record, error) =>
+          services.logger.error("record failed; it will be retried", {
+            flow,
+            messageId: record.messageId,
+            receiveCount: record.attributes?.ApproximateReceiveCount,
+            error: describeError(error),
+          }),
+      });
+
+  return {
+    validateOrder: consumer("validate-order", async (record, log) => {
+      const message = parseJson(record.body, PlaceOrderMessageSchema.safeParse.bind(PlaceOrderMessageSchema));
+      if (!message.ok) return malformed.report("validate-order", record, message.issues);
+      const meta = {
+        commandId: message.value.commandId,
+        correlationId: message.value.correlationId,
+        causationId: message.value.causationId,
+      };
+      const order = parseWith(PlaceOrderSchema.required({ orderId: true }), message.value.order);
+      if (!order.ok) return malformed.report("validate-order", record, order.issues, meta, message.value.order);
+
+      const orderLog = log.child({ orderId: order.value.orderId, correlationId: meta.correlationId });
+      try {
+        await place.execute({ ...meta, order: order.value });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "ORDER_ALREADY_EXISTS") throw error;
+        return malformed.report("validate-order", record, [
+          { path: "order.orderId", code: "ORDER_ALREADY_EXISTS", message: (error as Error).message },
+        ]);
+      }
+      const result = await validate.execute({ ...meta, orderId: order.value.orderId });
+      if (result.outcome === "REJECTED") {
+        orderLog.info("order rejected", { reasons: result.order?.reasons });
+      } else {
+        orderLog.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+      }
+    }),
+
+    processOrder: consumer("process-order", async (record, log) => {
+      const event = parseBusEvent(record, "OrderValidated");
+      if (!event.ok) return malformed.report("process-order", record, event.issues);
+      const { detail } = event.value;
+      const result = await process.execute(metaOf(detail));
+      log
+        .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+        .info(`order processing: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+    }),
+
+    cancelOrder: consumer("cancel-order", async (record, log) => {
+      const event = parseBusEvent(record, "CancellationRequested");
+      if (!event.ok) return malformed.report("cancel-order", record, event.issues);
+      const { detail } = event.value;
+      const body = parseWith(CancelOrderSchema, detail.data);
+      if (!body.ok) return malformed.report("cancel-order", record, body.issues, metaOf(detail));
+      const result = await cancel.execute({ ...metaOf(detail), reason: body.value.reason });
+      log
+        .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+        .info(`cancel request: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+    }),
+
+    modifyOrder: consumer("modify-order", async (record, log) => {
+      const event = parseBusEvent(record, "ModificationRequested");
+      if (!event.ok) return malformed.report("modify-order", record, event.issues);
+      const { detail } = event.value;
+      const changes = parseWith(ModifyOrderSchema, detail.data);
+      if (!changes.ok) return malformed.report("modify-order", record, changes.issues, metaOf(detail));
+      const result = await modify.execute({ ...metaOf(detail), changes: changes.value });
+      log
+        .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+        .info(`modify request: ${result.outcome.toLowerCase()}`, {
+          status: result.order?.status,
+          ...(result.outcome === "REFUSED" ? { reasons: result.order?.lastRejectedRequest?.reasons } : {}),
+        });
+    }),
+  };
+}
+
+function metaOf(detail: BusEvent["detail"]) {
+  return { orderId: detail.orderId, commandId: detail.id, correlationId: detail.correlationId, causationId: detail.id };
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+function parseJson<T>(
+  body: string,
+  parse: (value: unknown) => { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } },
+): Parsed<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, issues: [{ path: "", code: "INVALID_JSON", message: `body is not JSON: ${(error as Error).message}` }] };
+  }
+  const result = parse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+  };
+}
+
+function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusEvent> {
+  const event = parseJson(record.body, BusEventSchema.safeParse.bind(BusEventSchema));
+  if (!event.ok) return event;
+  if (event.value["detail-type"] !== expectedType || event.value.detail.type !== expectedType) {
+    return {
+      ok: false,
+      issues: [{ path: "detail-type", code: "UNEXPECTED_EVENT", message: `expected ${expectedType}, got ${event.value["detail-type"]}` }],
+    };
+  }
+  return event;
+}
+
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const withCode = error as Error & { code?: unknown };
+    return { name: error.name, message: error.message, ...(withCode.code ? { code: withCode.code } : {}) };
+  }
+  return { message: String(error) };
+}
+
+/**
+ * The structured rejection of a message no flow can use: an `OrderRejected`
+ * event when the message names an order (so a client polling it learns why),
+ * and an alert carrying the message id and the issues, so nothing vanishes.
+ */
+class MalformedMessages {
+  constructor(private readonly services: OrderServices) {}
+
+  async report(
+    flow: string,
+    record: SqsRecordLike,
+    issues: readonly Issue[],
+    meta?: { commandId: string; correlationId: string; causationId?: string | undefined },
+    order?: unknown,
+  ): Promise<void> {
+    const orderId = orderIdOf(order);
+    this.services.logger.warn("malformed message rejected", {
+      flow,
+      messageId: record.messageId,
+      ...(orderId ? { orderId } : {}),
+      issues: issues.slice(0, 20),
+    });
+    if (orderId && meta && flow === "validate-order") {
+      const existing = await this.services.orders.get(orderId);
+      if (!existing) {
+        const rejection: OrderEvent = {
+          id: `${orderId}:0:rejected:${meta.commandId}`,
+          type: "OrderRejected",
+          schemaVersion: EVENT_SCHEMA_VERSION,
+          occurredAt: this.services.clock.now().toISOString(),
+          orderId,
+          orderVersion: 0,
+          correlationId: meta.correlationId,
+          causationId: meta.causationId ?? meta.commandId,
+          data: { reasons: issues },
+        };
+        await this.services.bus.publish([rejection]);
+      }
+    }
+    await this.services.alerts.publish([
+      {
+        kind: "MALFORMED_MESSAGE",
+        severity: "WARNING",
+        subject: `orderflow ${flow}: malformed message rejected`,
+        message: JSON.stringify({ flow, messageId: record.messageId, orderId, issues: issues.slice(0, 20), body: record.body.slice(0, 1024) }),
+        attributes: { flow },
+      },
+    ]);
+  }
+}
+
+function orderIdOf(order: unknown): string | undefined {
+  const id = (order as { orderId?: unknown } | null | undefined)?.orderId;
+  return typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+}

@@ -1,0 +1,136 @@
+import { OrderNotFoundError } from "../../domain/errors.js";
+import { fingerprint } from "../../domain/fingerprint.js";
+import { OrderStatus } from "../../domain/lifecycle.js";
+import { placementFingerprint } from "../../domain/order.js";
+import { CancelOrderSchema, ModifyOrderSchema, parseOrThrow, PlaceOrderSchema } from "../../domain/schemas.js";
+import { type OrderView, toOrderView } from "../../domain/use-cases/get-order.js";
+import { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import { OrderAlreadyExistsError } from "../../domain/errors.js";
+import type { Product } from "../../domain/business-rules.js";
+import { placeOrderMessage } from "./messages.js";
+import type { OrderServices } from "./services.js";
+
+/** How long an idempotency key is remembered, and how long an unfinished attempt holds it. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS = 30 * 1000;
+
+export interface RequestMeta {
+  /** The client's `Idempotency-Key` header. */
+  readonly idempotencyKey?: string | undefined;
+  /** Propagated to every message the request causes; generated when absent. */
+  readonly correlationId?: string | undefined;
+}
+
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+}
+
+export interface AcceptedRequest {
+  readonly orderId: string;
+  readonly requestId: string;
+}
+
+/**
+ * The operations of the public HTTP API, free of HTTP: the API Gateway handler
+ * and the local runner translate requests to these calls and errors to status
+ * codes (`VALIDATION_FAILED` → 400, `ORDER_NOT_FOUND` → 404,
+ * `IDEMPOTENCY_KEY_CONFLICT` / `ORDER_ALREADY_EXISTS` → 409).
+ */
+export class OrderApi {
+  private readonly place: PlaceOrder;
+  private readonly requests: RequestOrderChange;
+
+  constructor(private readonly services: OrderServices) {
+    this.place = new PlaceOrder(services);
+    this.requests = new RequestOrderChange(services);
+  }
+
+  /**
+   * Accepts a PlaceOrder: validates its structure, sends the command to the
+   * intake FIFO queue (the durable record of the request), then records the
+   * order as `RECEIVED` so it can be read at once. Both steps are idempotent,
+   * so a retried request (same `Idempotency-Key`, or same `orderId`) sends and
+   * records nothing twice.
+   */
+  async placeOrder(body: unknown, meta: RequestMeta = {}): Promise<PlacedOrder> {
+    const input = parseOrThrow(PlaceOrderSchema, body, "PlaceOrder");
+    const { idempotency } = this.services;
+    const key = meta.idempotencyKey;
+    const options = {
+      now: this.services.clock.now(),
+      ttlMs: IDEMPOTENCY_TTL_MS,
+      inProgressTimeoutMs: IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS,
+    };
+    if (key !== undefined) {
+      const begun = await idempotency.begin(key, fingerprint(input), options);
+      if (begun.status === "COMPLETED") return begun.result as PlacedOrder;
+    }
+    try {
+      const placed = await this.placeOnce(input, meta);
+      if (key !== undefined) await idempotency.complete(key, placed, options);
+      return placed;
+    } catch (error) {
+      if (key !== undefined) await idempotency.release(key);
+      throw error;
+    }
+  }
+
+  private async placeOnce(
+    input: ReturnType<typeof PlaceOrderSchema.parse>,
+    meta: RequestMeta,
+  ): Promise<PlacedOrder> {
+    const order = { ...input, orderId: input.orderId ?? this.services.ids.next() };
+    const existing = await this.services.orders.get(order.orderId);
+    if (existing) {
+      if (existing.order.snapshot().placementFingerprint !== placementFingerprint(order)) {
+        throw new OrderAlreadyExistsError(order.orderId);
+      }
+      return { orderId: order.orderId, status: existing.order.status };
+    }
+    const commandId = `place-${order.orderId}`;
+    const correlationId = meta.correlationId ?? this.services.ids.next();
+    await this.services.intakeQueue.send([
+      {
+        id: commandId,
+        body: placeOrderMessage({ type: "PlaceOrder", commandId, correlationId, order }),
+        groupId: order.orderId,
+        deduplicationId: commandId,
+        attributes: { type: "PlaceOrder", correlationId },
+      },
+    ]);
+    const placed = await this.place.execute({ commandId, correlationId, order });
+    return { orderId: order.orderId, status: placed.order.status };
+  }
+
+  async getOrder(orderId: string): Promise<OrderView> {
+    const stored = await this.services.orders.get(orderId);
+    if (!stored) throw new OrderNotFoundError(orderId);
+    return toOrderView(stored.order.snapshot());
+  }
+
+  /** Publishes a `CancellationRequested`; the outcome arrives as the order's status. */
+  async cancelOrder(orderId: string, body: unknown, meta: RequestMeta = {}): Promise<AcceptedRequest> {
+    const request = parseOrThrow(CancelOrderSchema, body, "cancel request");
+    const event = await this.requests.requestCancellation(orderId, request, this.commandMeta(meta));
+    return { orderId, requestId: event.id };
+  }
+
+  /** Publishes a `ModificationRequested`; the outcome arrives as the order's state. */
+  async modifyOrder(orderId: string, body: unknown, meta: RequestMeta = {}): Promise<AcceptedRequest> {
+    const changes = parseOrThrow(ModifyOrderSchema, body, "modification");
+    const event = await this.requests.requestModification(orderId, changes, this.commandMeta(meta));
+    return { orderId, requestId: event.id };
+  }
+
+  async listProducts(): Promise<{ products: readonly Product[] }> {
+    return { products: await this.services.catalog.listProducts() };
+  }
+
+  private commandMeta(meta: RequestMeta) {
+    const commandId = this.services.ids.next();
+    return { commandId, correlationId: meta.correlationId ?? commandId };
+  }
+}
+

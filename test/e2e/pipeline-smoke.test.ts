@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { createInMemoryOrderflow } from "../../src/memory.js";
+
+const order = (overrides: Record<string, unknown> = {}) => ({
+  customerId: "c-1",
+  currency: "BRL",
+  items: [{ sku: "CAFE-ESPRESSO-250G", quantity: 2, unitPrice: 3490 }],
+  shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" },
+  ...overrides,
+});
+
+describe("in-memory pipeline", () => {
+  it("takes an order from placement to confirmation", async () => {
+    const flow = createInMemoryOrderflow();
+    const placed = await flow.api.placeOrder(order());
+    expect(placed.status).toBe("RECEIVED");
+    const report = await flow.drain();
+    const view = await flow.api.getOrder(placed.orderId);
+    expect(view.status, JSON.stringify({ report, logs: (flow.logger as any).entries })).toBe("CONFIRMED");
+    expect(flow.events().map((e) => e.type)).toEqual([
+      "OrderPlaced",
+      "OrderValidated",
+      "OrderPaymentStarted",
+      "OrderPaid",
+      "OrderConfirmed",
+    ]);
+  });
+});

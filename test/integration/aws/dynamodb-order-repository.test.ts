@@ -1,0 +1,209 @@
+import { GetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkBusinessRules } from "../../../src/domain/business-rules.js";
+import type { Issue } from "../../../src/domain/errors.js";
+import { Order } from "../../../src/domain/order.js";
+import type { PlaceOrderInput } from "../../../src/domain/schemas.js";
+import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
+import { dynamoDbItemSize } from "../../../src/adapters/aws/dynamodb-support.js";
+import { createTables } from "../../../src/adapters/aws/dynamodb-tables.js";
+import { ConcurrencyError } from "../../../src/ports/errors.js";
+import { aCommandContext, anOrder, uniqueId } from "../../../src/ports/contracts/order-mother.js";
+import type { DynaliteHandle } from "../../support/dynalite.js";
+import { startDynalite } from "../../support/dynalite.js";
+
+const TABLE = "orders";
+let dynalite: DynaliteHandle;
+let repository: DynamoDbOrderRepository;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  await createTables(dynalite.client, { orders: TABLE });
+  repository = new DynamoDbOrderRepository({ client: dynalite.client, tableName: TABLE });
+});
+afterAll(async () => {
+  await dynalite?.stop();
+});
+
+async function rawItem(orderId: string): Promise<Record<string, unknown> | undefined> {
+  const doc = DynamoDBDocumentClient.from(dynalite.client);
+  const out = await doc.send(new GetCommand({ TableName: TABLE, Key: { orderId }, ConsistentRead: true }));
+  return out.Item;
+}
+
+describe("DynamoDbOrderRepository on dynalite: racing writers", () => {
+  it("20 writers racing in rounds: exactly one wins each version, and reload-and-retry loses no update", async () => {
+    const placed = anOrder();
+    await repository.save(placed, 0);
+    const initialVersion = placed.version;
+    const writers = Array.from({ length: 20 }, (_, i) => `W${String(i).padStart(2, "0")}`);
+    let waiting = [...writers];
+    const winnersByVersion = new Map<number, string[]>();
+
+    // Each round, every writer still waiting loads the same version, adds its own line and saves at
+    // that version; the losers reload and try again in the next round.
+    while (waiting.length > 0) {
+      const loaded = await Promise.all(waiting.map(() => repository.get(placed.id)));
+      const versions = new Set(loaded.map((stored) => stored!.order.version));
+      expect(versions.size).toBe(1);
+      const expected = [...versions][0]!;
+      const attempts = waiting.map((writer, i) => {
+        const order = loaded[i]!.order;
+        const items = [...order.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice }))];
+        items.push({ sku: writer, quantity: 1, unitPrice: 100 });
+        expect(order.modify({ items }, [], aCommandContext())).toBe("MODIFIED");
+        return repository.save(order, expected);
+      });
+      const results = await Promise.allSettled(attempts);
+
+      const won = waiting.filter((_, i) => results[i]!.status === "fulfilled");
+      winnersByVersion.set(expected, won);
+      for (const result of results) {
+        if (result.status === "rejected") expect(result.reason).toBeInstanceOf(ConcurrencyError);
+      }
+      expect(won).toHaveLength(1);
+      waiting = waiting.filter((writer) => !won.includes(writer));
+    }
+
+    const stored = (await repository.get(placed.id))!;
+    expect(stored.order.version).toBe(initialVersion + writers.length);
+    expect([...winnersByVersion.keys()]).toEqual(writers.map((_, i) => initialVersion + i));
+    const skus = stored.order.items.map((line) => line.sku);
+    for (const writer of writers) expect(skus).toContain(writer);
+    // One OrderModified per accepted update, in version order, after the OrderPlaced.
+    expect(stored.outbox.map((event) => event.orderVersion)).toEqual(
+      Array.from({ length: writers.length + 1 }, (_, i) => initialVersion + i),
+    );
+    expect(stored.outbox.filter((event) => event.type === "OrderModified")).toHaveLength(writers.length);
+  });
+});
+
+describe("DynamoDbOrderRepository on dynalite: transactional outbox", () => {
+  it("keeps the events of a save whose publication crashed, in order, until they are marked published", async () => {
+    const order = anOrder();
+    order.validate([], aCommandContext());
+    const events = [...order.peekEvents()];
+    await repository.save(order, 0);
+    // The process dies here: markPublished is never called.
+
+    const afterRestart = new DynamoDbOrderRepository({ client: dynalite.client, tableName: TABLE });
+    const stored = (await afterRestart.get(order.id))!;
+    expect(stored.outbox).toEqual(events);
+    expect(stored.outbox.map((event) => event.type)).toEqual(["OrderPlaced", "OrderValidated"]);
+
+    await afterRestart.markPublished(order.id, stored.outbox.map((event) => event.id));
+    const published = (await afterRestart.get(order.id))!;
+    expect(published.outbox).toEqual([]);
+    expect(published.order.version).toBe(2);
+
+    published.order.startPayment(aCommandContext());
+    const started = [...published.order.peekEvents()];
+    await afterRestart.save(published.order, 2);
+    expect((await afterRestart.get(order.id))!.outbox).toEqual(started);
+  });
+
+  it("restores the order of events across many versions (numerically, not as text)", async () => {
+    const order = anOrder();
+    await repository.save(order, 0);
+    let expected = 1;
+    for (let i = 0; i < 11; i++) {
+      const loaded = (await repository.get(order.id))!.order;
+      loaded.modify({ items: [{ sku: `SKU-${i}`, quantity: 1 + i, unitPrice: 100 }] }, [], aCommandContext());
+      await repository.save(loaded, expected);
+      expected = loaded.version;
+    }
+    const stored = (await repository.get(order.id))!;
+    expect(stored.outbox.map((event) => event.orderVersion)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it("markPublished of an unknown order is a no-op that creates no item", async () => {
+    const orderId = uniqueId("unknown");
+    await repository.markPublished(orderId, [`${orderId}:1:0`]);
+    expect(await rawItem(orderId)).toBeUndefined();
+  });
+
+  it("removes optional fields the new snapshot no longer has and keeps the GSI keys current", async () => {
+    const order = anOrder({}, aCommandContext({ at: new Date("2030-02-01T00:00:00.000Z") }));
+    order.validate([{ path: "items.0.sku", message: "unknown", code: "UNKNOWN_SKU" }], aCommandContext());
+    await repository.save(order, 0);
+    expect((await rawItem(order.id))!.reasons).toBeDefined();
+
+    const snapshot = order.snapshot();
+    const { reasons: _dropped, ...withoutReasons } = snapshot;
+    const rewritten = Order.fromSnapshot({ ...withoutReasons, version: snapshot.version + 1, updatedAt: "2030-02-02T00:00:00.000Z" });
+    await repository.save(rewritten, snapshot.version);
+
+    const item = (await rawItem(order.id))!;
+    expect(item.reasons).toBeUndefined();
+    expect(item.byCustomerSk).toBe(`2030-02-01T00:00:00.000Z#${order.id}`);
+    expect(item.byStatusSk).toBe(`2030-02-02T00:00:00.000Z#${order.id}`);
+    expect((await repository.get(order.id))!.order.snapshot()).toEqual(rewritten.snapshot());
+  });
+
+  it("rejects a page token it did not issue with a VALIDATION_FAILED error", async () => {
+    const customerId = uniqueId("customer");
+    await expect(repository.listByCustomer(customerId, { nextToken: "not-a-token" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+    });
+    // A genuine token of another customer's list is refused too.
+    for (let i = 0; i < 3; i++) await repository.save(anOrder({ customerId }), 0);
+    const page = await repository.listByCustomer(customerId, { limit: 1 });
+    expect(page.nextToken).toBeDefined();
+    await expect(
+      repository.listByCustomer(uniqueId("other"), { limit: 1, nextToken: page.nextToken }),
+    ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+});
+
+describe("DynamoDbOrderRepository on dynalite: item size", () => {
+  it("a worst-case order with every event still in its outbox stays below 400 KB", async () => {
+    const text = (n: number) => "€".repeat(n); // 3 UTF-8 bytes per character, 1 UTF-16 unit for the schema's limit
+    const long = (prefix: string, n: number) => `${prefix}-${"x".repeat(n - prefix.length - 1)}`;
+    const ctx = () => aCommandContext({ commandId: long(uniqueId("cmd"), 128), correlationId: long("corr", 128) });
+    const sku = "S".repeat(64);
+    const lines = (s: string) => Array.from({ length: 100 }, () => ({ sku: s, quantity: 10_000, unitPrice: 1_000_000_000 }));
+    const input: PlaceOrderInput & { orderId: string } = {
+      orderId: long("order", 64),
+      customerId: text(64),
+      currency: "BRL",
+      items: lines(sku),
+      shippingAddress: {
+        line1: text(200),
+        line2: text(200),
+        city: text(200),
+        region: text(200),
+        postalCode: text(20),
+        country: "BR",
+      },
+    };
+    // Every line breaks every rule it can: duplicate SKU, quantity, price and stock.
+    const catalog = new Map([[sku, { sku, unitPrice: 1, currency: "BRL", stock: 0 }]]);
+    const issues: Issue[] = checkBusinessRules(input, catalog);
+    expect(issues.length).toBeGreaterThanOrEqual(400);
+
+    const placed = Order.place(input, ctx());
+    await repository.save(placed, 0);
+    // A full window of remembered command ids, then the largest commands, none of them published.
+    const ids = Array.from({ length: 64 }, () => long(uniqueId("cmd"), 128));
+    const order = Order.fromSnapshot({ ...placed.snapshot(), processedCommandIds: ids });
+    expect(order.modify({ items: lines("T".repeat(64)) }, [], ctx())).toBe("MODIFIED");
+    expect(order.modify({ items: lines("U".repeat(64)) }, issues, ctx())).toBe("REFUSED");
+    order.validate(issues, ctx());
+    await repository.save(order, 1);
+
+    const item = (await rawItem(order.id))!;
+    const size = dynamoDbItemSize(item);
+    const json = Buffer.byteLength(JSON.stringify(item), "utf8");
+    const { outbox, ...state } = item;
+    const eventSizes = Object.values(outbox as Record<string, { type: string }>).map(
+      (event) => `${event.type} ${Math.round(dynamoDbItemSize({ e: event }) / 1024)} KB`,
+    );
+    console.info(
+      `worst-case order item: ${Math.round(size / 1024)} KB as DynamoDB counts (state ${Math.round(dynamoDbItemSize(state) / 1024)} KB; ${eventSizes.join(", ")}), ${Math.round(json / 1024)} KB as JSON`,
+    );
+    expect(Object.keys(item.outbox as object)).toHaveLength(4);
+    expect(dynamoDbItemSize(state)).toBeLessThan(150 * 1024);
+    expect(size).toBeLessThan(320 * 1024);
+    expect(json).toBeLessThan(400 * 1024);
+  });
+});

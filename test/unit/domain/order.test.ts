@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { Order } from "../../../src/domain/order.js";
+import { ctx, newOrder } from "../../support/domain-fixtures.js";
+
+const paidOrder = () => {
+  const order = Order.place(newOrder(), ctx());
+  order.validate([], ctx());
+  order.startPayment(ctx());
+  order.recordPaymentSuccess("pay-1", ctx());
+  return order;
+};
+
+describe("Order", () => {
+  it("is placed RECEIVED at version 1 with a computed total and an OrderPlaced event", () => {
+    const order = Order.place(newOrder({ items: [{ sku: "SKU-1", quantity: 3, unitPrice: 1250 }] }), ctx());
+    expect(order.status).toBe("RECEIVED");
+    expect(order.version).toBe(1);
+    expect(order.total).toBe(3750);
+    const events = order.pullEvents();
+    expect(events.map((e) => e.type)).toEqual(["OrderPlaced"]);
+    expect(events[0]).toMatchObject({ id: "o-1:1:0", orderId: "o-1", orderVersion: 1, correlationId: "corr-1" });
+    expect(order.pullEvents()).toEqual([]);
+  });
+
+  it("is rejected with every reason, which the snapshot keeps", () => {
+    const order = Order.place(newOrder(), ctx());
+    const reasons = [
+      { path: "items.0.sku", message: "unknown" },
+      { path: "items.0.quantity", message: "no stock" },
+    ];
+    order.validate(reasons, ctx());
+    expect(order.status).toBe("REJECTED");
+    expect(order.snapshot().reasons).toEqual(reasons);
+    expect(order.pullEvents().at(-1)).toMatchObject({ type: "OrderRejected", data: { reasons } });
+  });
+
+  it("goes through payment to confirmation and fulfilment", () => {
+    const order = paidOrder();
+    order.confirm(ctx());
+    order.fulfil(ctx());
+    expect(order.status).toBe("FULFILLED");
+    expect(order.version).toBe(6);
+    expect(order.pullEvents().map((e) => e.type)).toEqual([
+      "OrderPlaced",
+      "OrderValidated",
+      "OrderPaymentStarted",
+      "OrderPaid",
+      "OrderConfirmed",
+      "OrderFulfilled",
+    ]);
+  });
+
+  it("raises a coded error on an illegal transition", () => {
+    const order = Order.place(newOrder(), ctx());
+    expect(() => order.startPayment(ctx())).toThrowError(expect.objectContaining({ code: "ILLEGAL_TRANSITION" }));
+    try {
+      order.confirm(ctx());
+    } catch (error) {
+      expect((error as { toJSON(): unknown }).toJSON()).toMatchObject({
+        code: "ILLEGAL_TRANSITION",
+        details: { orderId: "o-1", from: "RECEIVED", command: "confirm" },
+      });
+    }
+  });
+
+  it("records the refund owed when a paid order is cancelled", () => {
+    const order = paidOrder();
+    expect(order.cancel("changed my mind", ctx())).toBe("CANCELLED");
+    expect(order.snapshot().refundOwed).toEqual({ amount: 2500, currency: "BRL", paymentId: "pay-1" });
+    expect(order.pullEvents().at(-1)).toMatchObject({
+      type: "OrderCancelled",
+      data: { reason: "changed my mind", previousStatus: "PAID", refund: { amount: 2500 } },
+    });
+  });
+
+  it("treats cancelling a cancelled order as a no-op", () => {
+    const order = Order.place(newOrder(), ctx());
+    order.cancel("first", ctx());
+    const version = order.version;
+    order.pullEvents();
+    expect(order.cancel("again", ctx())).toBe("ALREADY_CANCELLED");
+    expect(order.version).toBe(version);
+    expect(order.pullEvents()).toEqual([]);
+  });
+
+  it("refuses to cancel a fulfilled order and records why", () => {
+    const order = paidOrder();
+    order.confirm(ctx());
+    order.fulfil(ctx());
+    expect(order.cancel("too late", ctx())).toBe("REFUSED");
+    expect(order.status).toBe("FULFILLED");
+    expect(order.snapshot().lastRejectedRequest).toMatchObject({ request: "cancel" });
+    expect(order.pullEvents().at(-1)).toMatchObject({ type: "CancellationRejected", data: { status: "FULFILLED" } });
+  });
+
+  it("records a refund when a payment lands after a cancel", () => {
+    const order = Order.place(newOrder(), ctx());
+    order.validate([], ctx());
+    order.startPayment(ctx());
+    order.cancel("raced", ctx());
+    order.recordPaymentSuccess("pay-late", ctx());
+    expect(order.status).toBe("CANCELLED");
+    expect(order.snapshot().refundOwed).toEqual({ amount: 2500, currency: "BRL", paymentId: "pay-late" });
+    expect(order.pullEvents().at(-1)).toMatchObject({ type: "OrderRefundRequired" });
+  });
+
+  it("modifies before payment with old, new and changed", () => {
+    const order = Order.place(newOrder(), ctx());
+    order.validate([], ctx());
+    const outcome = order.modify({ items: [{ sku: "SKU-1", quantity: 1, unitPrice: 1250 }] }, [], ctx());
+    expect(outcome).toBe("MODIFIED");
+    expect(order.total).toBe(1250);
+    expect(order.status).toBe("VALIDATED");
+    expect(order.pullEvents().at(-1)).toMatchObject({
+      type: "OrderModified",
+      data: { old: { total: 2500 }, new: { total: 1250 }, changed: ["items"] },
+    });
+  });
+
+  it("refuses modification once payment has started, and when re-validation fails", () => {
+    const order = Order.place(newOrder(), ctx());
+    const issues = [{ path: "items.0.sku", message: "unknown" }];
+    expect(order.modify({ items: [{ sku: "NOPE", quantity: 1, unitPrice: 1 }] }, issues, ctx())).toBe("REFUSED");
+    expect(order.total).toBe(2500);
+    order.validate([], ctx());
+    order.startPayment(ctx());
+    expect(order.modify({ shippingAddress: newOrder().shippingAddress }, [], ctx())).toBe("REFUSED");
+    expect(order.pullEvents().filter((e) => e.type === "ModificationRejected")).toHaveLength(2);
+  });
+
+  it("answers UNCHANGED to a modification that changes nothing", () => {
+    const order = Order.place(newOrder(), ctx());
+    const version = order.version;
+    expect(order.modify({ items: newOrder().items }, [], ctx())).toBe("UNCHANGED");
+    expect(order.version).toBe(version);
+  });
+
+  it("remembers the commands it applied, and round-trips through its snapshot", () => {
+    const placing = ctx({ commandId: "place-1" });
+    const order = Order.place(newOrder(), placing);
+    expect(order.hasProcessed("place-1")).toBe(true);
+    const copy = Order.fromSnapshot(structuredClone(order.snapshot()));
+    expect(copy.snapshot()).toEqual(order.snapshot());
+    expect(copy.hasProcessed("place-1")).toBe(true);
+  });
+});
