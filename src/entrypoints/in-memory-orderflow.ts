@@ -61,6 +61,13 @@ export interface DrainReport {
 
 export type FlowName = "intake" | EventRouteName;
 
+export interface DrainOptions {
+  /** Drain only these flows (`intake`, `processing`, `cancel`, `modify`) or queues (by name); default all. */
+  readonly only?: readonly string[];
+  /** Stop after this many consumer invocations (to observe a pipeline mid-way). */
+  readonly maxBatches?: number;
+}
+
 /**
  * The whole of orderflow in one process, on in-memory adapters that behave like
  * SQS, EventBridge, SNS and DynamoDB: the API operations put commands on the
@@ -151,14 +158,16 @@ export class InMemoryOrderflow {
    * passed), and moved to the dead-letter queue after `maxReceiveCount` receives.
    * With a {@link ManualClock}, delayed messages are waited for by advancing it.
    */
-  async drain(options: { maxBatches?: number } = {}): Promise<DrainReport> {
+  async drain(options: DrainOptions = {}): Promise<DrainReport> {
     const maxBatches = options.maxBatches ?? 1_000_000;
+    const only = options.only ? new Set(options.only.map((flow) => this.queueOf(flow))) : undefined;
+    const pipelines = only ? this.pipelines.filter((p) => only.has(p.queue)) : this.pipelines;
     let batches = 0;
     let records = 0;
     let failures = 0;
     for (;;) {
       let progressed = false;
-      for (const pipeline of this.pipelines) {
+      for (const pipeline of pipelines) {
         const messages = pipeline.queue.receive({ max: this.batchSize });
         if (messages.length === 0) continue;
         progressed = true;
@@ -173,8 +182,15 @@ export class InMemoryOrderflow {
         }
         if (batches >= maxBatches) return this.report(batches, records, failures);
       }
-      if (!progressed && !this.advanceToNextMessage()) return this.report(batches, records, failures);
+      if (!progressed && !this.advanceToNextMessage(pipelines)) return this.report(batches, records, failures);
     }
+  }
+
+  private queueOf(flow: string): InMemoryQueue {
+    const pipeline =
+      (this.flows as Record<string, PipelineQueue | undefined>)[flow] ?? this.pipelines.find((p) => p.queue.name === flow);
+    if (!pipeline) throw new Error(`no flow or queue named ${flow}`);
+    return pipeline.queue;
   }
 
   /** Every event published on the bus so far (optionally of one type), in order. */
@@ -209,14 +225,15 @@ export class InMemoryOrderflow {
   }
 
   /** With a manual clock, jumps to the moment the next delayed or invisible message becomes visible. */
-  private advanceToNextMessage(): boolean {
+  private advanceToNextMessage(pipelines: readonly PipelineQueue[]): boolean {
     if (!(this.clock instanceof ManualClock)) return false;
-    const next = this.pipelines
+    const next = pipelines
       .map((p) => p.queue.nextVisibleAt()?.getTime())
       .filter((t): t is number => t !== undefined)
       .sort((a, b) => a - b)[0];
-    if (next === undefined) return false;
-    this.clock.set(new Date(Math.max(next, this.clock.now().getTime())));
+    // A message due now that was not received cannot be helped by waiting: stop rather than spin.
+    if (next === undefined || next <= this.clock.now().getTime()) return false;
+    this.clock.set(new Date(next));
     return true;
   }
 

@@ -42,7 +42,9 @@ export async function startDynalite(): Promise<DynaliteHandle> {
       client.destroy();
       // Keep-alive sockets would otherwise hold close() open until they time out.
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((err?: Error) => (err ? reject(err) : resolve())),
+      );
     },
   };
 }

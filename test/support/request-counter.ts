@@ -5,14 +5,15 @@ export interface RequestCount {
   total(): number;
 }
 
+/** Any AWS SDK v3 client (only its middleware stack is used). */
 interface CountableClient {
-  readonly middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: "initialize"; name?: string },
-    ): void;
-  };
+  readonly middlewareStack: { add(middleware: never, options: never): unknown };
 }
+
+type CountingMiddleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { commandName?: string },
+) => (args: unknown) => Promise<unknown>;
 
 /**
  * Adds a middleware to `client` that counts every `send` (one per command, SDK
@@ -21,7 +22,10 @@ interface CountableClient {
  */
 export function countRequests(client: CountableClient): RequestCount {
   const byCommand: Record<string, number> = {};
-  client.middlewareStack.add(
+  const stack = client.middlewareStack as unknown as {
+    add(middleware: CountingMiddleware, options: { step: "initialize"; name: string }): void;
+  };
+  stack.add(
     (next, context) => (args) => {
       const name = (context.commandName ?? "Unknown").replace(/Command$/, "");
       byCommand[name] = (byCommand[name] ?? 0) + 1;

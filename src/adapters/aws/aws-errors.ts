@@ -103,7 +103,10 @@ export function isTransientAwsError(err: unknown): boolean {
 export function translateAwsError(err: unknown, service: string): unknown {
   if (isTransientAwsError(err)) {
     const name = awsErrorName(err) ?? "error";
-    return new ServiceUnavailableError(service, { cause: err, message: `${service} is unavailable (${name})` });
+    return new ServiceUnavailableError(service, {
+      cause: err,
+      message: `${service} is unavailable (${name})`,
+    });
   }
   return err;
 }

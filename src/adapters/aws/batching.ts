@@ -1,3 +1,4 @@
+import { isThrottlingError } from "./aws-errors.js";
 import { type RetryOptions, retryWithBackoff } from "./retry.js";
 
 /**
@@ -140,4 +141,13 @@ export function describeEntryError(code: string | undefined, message: string | u
 export function safeEntryId(index: number, id: string): string {
   const prefix = `${index}-`;
   return prefix + id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 80 - prefix.length);
+}
+
+/**
+ * Whether a batch entry's error code means throttling. Entry codes are not
+ * exception names (SNS reports `Throttled`, SQS `RequestThrottled`, KMS
+ * `KmsThrottled`), so any code that speaks of throttling counts.
+ */
+export function isThrottlingCode(code: string | undefined): boolean {
+  return code !== undefined && (isThrottlingError({ name: code }) || /throttl/i.test(code));
 }

@@ -5,7 +5,14 @@ import type { FileHistory, FileRecord } from "../../ports/file-history.js";
 import type { Page, PageRequest } from "../../ports/order-repository.js";
 import { isConditionalCheckFailed } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions, DynamoKey } from "./dynamodb-support.js";
-import { decodePageToken, dynamoDbFailure, encodePageToken, pageSize, readPage, toDocumentClient } from "./dynamodb-support.js";
+import {
+  decodePageToken,
+  dynamoDbFailure,
+  encodePageToken,
+  pageSize,
+  readPage,
+  toDocumentClient,
+} from "./dynamodb-support.js";
 
 const KEY_ATTRIBUTES = ["fileKey", "fileVersion"] as const;
 
@@ -70,9 +77,14 @@ export class DynamoDbFileHistory implements FileHistory {
       );
     } catch (err) {
       if (isConditionalCheckFailed(err)) {
-        throw new ConcurrencyError("file record", `${record.fileKey}@${record.fileVersion}`, record.revision - 1, {
-          cause: err,
-        });
+        throw new ConcurrencyError(
+          "file record",
+          `${record.fileKey}@${record.fileVersion}`,
+          record.revision - 1,
+          {
+            cause: err,
+          },
+        );
       }
       throw dynamoDbFailure(err, this.tableName);
     }
@@ -85,7 +97,11 @@ export class DynamoDbFileHistory implements FileHistory {
       const { items, nextKey } = await readPage(
         async (exclusiveStartKey: DynamoKey | undefined, limit: number) => {
           const out = await this.client.send(
-            new ScanCommand({ TableName: this.tableName, Limit: limit, ExclusiveStartKey: exclusiveStartKey }),
+            new ScanCommand({
+              TableName: this.tableName,
+              Limit: limit,
+              ExclusiveStartKey: exclusiveStartKey,
+            }),
           );
           return { items: out.Items ?? [], lastEvaluatedKey: out.LastEvaluatedKey as DynamoKey | undefined };
         },

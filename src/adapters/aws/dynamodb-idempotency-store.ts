@@ -1,7 +1,11 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { IdempotencyConflictError, IdempotencyInProgressError } from "../../ports/errors.js";
-import type { IdempotencyBegin, IdempotencyOptions, IdempotencyStore } from "../../ports/idempotency-store.js";
+import type {
+  IdempotencyBegin,
+  IdempotencyOptions,
+  IdempotencyStore,
+} from "../../ports/idempotency-store.js";
 import { isConditionalCheckFailed } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions } from "./dynamodb-support.js";
 import { dynamoDbFailure, toDocumentClient } from "./dynamodb-support.js";

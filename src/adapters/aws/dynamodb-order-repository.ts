@@ -20,7 +20,13 @@ import {
 import { ORDER_ATTRIBUTES, ORDER_INDEXES } from "./dynamodb-tables.js";
 
 /** Snapshot fields that may be absent; a save removes them from the item when the snapshot lacks them. */
-const OPTIONAL_SNAPSHOT_FIELDS = ["reasons", "payment", "cancellation", "refundOwed", "lastRejectedRequest"] as const;
+const OPTIONAL_SNAPSHOT_FIELDS = [
+  "reasons",
+  "payment",
+  "cancellation",
+  "refundOwed",
+  "lastRejectedRequest",
+] as const;
 
 /** Attributes of the item that are not part of the snapshot. */
 const STORAGE_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -205,14 +211,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
 
   /** Newest first (by `createdAt`). Reads a global secondary index: eventually consistent. */
   async listByCustomer(customerId: string, page: PageRequest = {}): Promise<Page<OrderSnapshot>> {
-    return this.query(
-      ORDER_INDEXES.byCustomer,
-      "customerId",
-      customerId,
-      false,
-      BY_CUSTOMER_KEY,
-      page,
-    );
+    return this.query(ORDER_INDEXES.byCustomer, "customerId", customerId, false, BY_CUSTOMER_KEY, page);
   }
 
   /** Oldest update first (by `updatedAt`). Reads a global secondary index: eventually consistent. */

@@ -78,7 +78,9 @@ export class DynamoDbProductCatalog implements ProductCatalog {
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
-        const out = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
+        const out = await this.client.send(
+          new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }),
+        );
         for (const item of out.Items ?? []) products.push(toProduct(item));
         startKey = out.LastEvaluatedKey;
       } while (startKey !== undefined);
@@ -106,7 +108,9 @@ export class DynamoDbProductCatalog implements ProductCatalog {
           }),
         );
         const unprocessed = out.UnprocessedItems?.[this.tableName] ?? [];
-        pending = unprocessed.flatMap((request) => (request.PutRequest?.Item ? [toProduct(request.PutRequest.Item)] : []));
+        pending = unprocessed.flatMap((request) =>
+          request.PutRequest?.Item ? [toProduct(request.PutRequest.Item)] : [],
+        );
         if (pending.length > 0) throw new UnprocessedEntries(pending.map((product) => product.sku));
       }, "items");
     }

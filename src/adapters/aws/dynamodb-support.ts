@@ -60,7 +60,8 @@ export function decodePageToken(token: string, expected: readonly string[]): Dyn
   const entries = Object.entries(value);
   if (entries.length !== expected.length) throw invalidPageToken();
   for (const [name, v] of entries) {
-    if (!expected.includes(name) || (typeof v !== "string" && typeof v !== "number")) throw invalidPageToken();
+    if (!expected.includes(name) || (typeof v !== "string" && typeof v !== "number"))
+      throw invalidPageToken();
   }
   return value as DynamoKey;
 }
@@ -137,7 +138,9 @@ export function dynamoDbItemSize(item: Readonly<Record<string, unknown>>): numbe
 function valueSize(value: unknown): number {
   if (typeof value === "string") return Buffer.byteLength(value, "utf8");
   if (typeof value === "number") {
-    const digits = String(Math.abs(value)).replace(/[.e+-]/g, "").replace(/^0+/, "").length;
+    const digits = String(Math.abs(value))
+      .replace(/[.e+-]/g, "")
+      .replace(/^0+/, "").length;
     return Math.min(21, Math.ceil(digits / 2) + 1);
   }
   if (typeof value === "boolean" || value === null) return 1;

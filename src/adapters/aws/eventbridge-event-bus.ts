@@ -8,6 +8,7 @@ import {
   describeEntryError,
   describeError,
   type EntryFailure,
+  isThrottlingCode,
   packBatches,
   sendBatchWithRetry,
   utf8Length,
@@ -141,7 +142,7 @@ export class EventBridgeEventBus implements EventBus {
       failed.push({
         entry: pending,
         reason: describeEntryError(code, result?.ErrorMessage ?? (result ? undefined : "no result for this entry")),
-        retryable: result === undefined || isTransientAwsError({ name: code }),
+        retryable: result === undefined || isThrottlingCode(code) || isTransientAwsError({ name: code }),
       });
     });
     return failed;

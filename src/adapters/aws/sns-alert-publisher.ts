@@ -7,11 +7,12 @@ import {
 } from "@aws-sdk/client-sns";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
 import { DeliveryError } from "../../ports/errors.js";
-import { isThrottlingError, isTransientAwsError, translateAwsError } from "./aws-errors.js";
+import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   describeEntryError,
   describeError,
   type EntryFailure,
+  isThrottlingCode,
   packBatches,
   safeEntryId,
   sendBatchWithRetry,
@@ -211,7 +212,7 @@ export class SnsAlertPublisher implements AlertPublisher {
       failed.push({
         entry: pending,
         reason: describeEntryError(f.Code, f.Message),
-        retryable: f.SenderFault !== true || isThrottlingError({ name: f.Code }),
+        retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
       });
     }
     return failed;

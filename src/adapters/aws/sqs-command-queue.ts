@@ -6,11 +6,12 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError } from "../../ports/errors.js";
-import { isThrottlingError, isTransientAwsError, translateAwsError } from "./aws-errors.js";
+import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   describeEntryError,
   describeError,
   type EntryFailure,
+  isThrottlingCode,
   packBatches,
   safeEntryId,
   sendBatchWithRetry,
@@ -152,7 +153,7 @@ export class SqsCommandQueue implements CommandQueue {
       failed.push({
         entry: pending,
         reason: describeEntryError(f.Code, f.Message),
-        retryable: f.SenderFault !== true || isThrottlingError({ name: f.Code }),
+        retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
       });
     }
     return failed;

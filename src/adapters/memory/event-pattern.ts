@@ -157,7 +157,11 @@ function matchValue(condition: unknown, value: unknown): boolean {
   }
 }
 
-function matchAffix(operand: unknown, value: unknown, test: (value: string, affix: string) => boolean): boolean {
+function matchAffix(
+  operand: unknown,
+  value: unknown,
+  test: (value: string, affix: string) => boolean,
+): boolean {
   if (typeof value !== "string") return false;
   if (typeof operand === "string") return test(value, operand);
   if (isPlainObject(operand) && typeof operand["equals-ignore-case"] === "string") {
@@ -264,7 +268,7 @@ export function validatePatternObject(
   path: string,
   dialect: FilterDialect,
   allowNesting: boolean,
-): void {
+): undefined {
   const fail = (at: string, reason: string): never => {
     throw new InvalidFilterPatternError(at, reason, dialect);
   };
@@ -294,7 +298,7 @@ function validateConditions(
   path: string,
   dialect: FilterDialect,
   fail: (path: string, reason: string) => never,
-): void {
+): undefined {
   if (conditions.length === 0) fail(path, "empty arrays are not allowed");
   conditions.forEach((condition, index) => {
     const at = `${path}.${index}`;
@@ -302,7 +306,8 @@ function validateConditions(
       if (typeof condition === "number") validateNumber(condition, at, dialect, fail);
       return;
     }
-    if (!isPlainObject(condition)) return fail(at, "only strings, numbers, booleans, null and operators are allowed");
+    if (!isPlainObject(condition))
+      return fail(at, "only strings, numbers, booleans, null and operators are allowed");
     const keys = Object.keys(condition);
     if (keys.length !== 1) return fail(at, "an operator object holds exactly one operator");
     const operator = keys[0]!;
@@ -319,7 +324,7 @@ function validateOperator(
   at: string,
   dialect: FilterDialect,
   fail: (path: string, reason: string) => never,
-): void {
+): undefined {
   switch (operator) {
     case "prefix":
     case "suffix":
@@ -361,7 +366,7 @@ function validateAnythingBut(
   at: string,
   dialect: FilterDialect,
   fail: (path: string, reason: string) => never,
-): void {
+): undefined {
   if (typeof operand === "string") return;
   if (typeof operand === "number") return validateNumber(operand, at, dialect, fail);
   if (Array.isArray(operand)) {
@@ -384,7 +389,8 @@ function validateAnythingBut(
   const values = listAllowed && Array.isArray(value) ? value : [value];
   if (values.length === 0) return fail(`${at}.${inner}`, "empty arrays are not allowed");
   for (const item of values) {
-    if (typeof item !== "string") return fail(`${at}.${inner}`, `${inner} inside anything-but takes a string`);
+    if (typeof item !== "string")
+      return fail(`${at}.${inner}`, `${inner} inside anything-but takes a string`);
     if ((inner === "prefix" || inner === "suffix") && item === "") {
       return fail(`${at}.${inner}`, `empty ${inner} is not allowed inside anything-but`);
     }
@@ -392,7 +398,7 @@ function validateAnythingBut(
   }
 }
 
-function validateWildcard(wildcard: string, at: string, fail: (path: string, reason: string) => never): void {
+function validateWildcard(wildcard: string, at: string, fail: (path: string, reason: string) => never): undefined {
   for (let i = 0; i < wildcard.length; i++) {
     const char = wildcard[i];
     if (char === "\\") {
@@ -410,7 +416,7 @@ function validateNumeric(
   at: string,
   dialect: FilterDialect,
   fail: (path: string, reason: string) => never,
-): void {
+): undefined {
   if (!Array.isArray(operand) || operand.length === 0 || operand.length % 2 !== 0 || operand.length > 4) {
     return fail(at, "numeric takes [op, number] or [lower-op, number, upper-op, number]");
   }
@@ -445,7 +451,7 @@ function validateNumber(
   at: string,
   dialect: FilterDialect,
   fail: (path: string, reason: string) => never,
-): void {
+): undefined {
   const limit = NUMERIC_LIMIT[dialect];
   if (!Number.isFinite(value) || value < -limit || value > limit) {
     fail(at, `numbers must lie between -${limit} and ${limit}`);

@@ -119,7 +119,10 @@ export class InMemoryEventBus implements EventBus {
   events<TType extends OrderflowEvent["type"]>(type?: TType): Extract<OrderflowEvent, { type: TType }>[] {
     return this.published
       .map((envelope) => envelope.detail)
-      .filter((event): event is Extract<OrderflowEvent, { type: TType }> => type === undefined || event.type === type);
+      .filter(
+        (event): event is Extract<OrderflowEvent, { type: TType }> =>
+          type === undefined || event.type === type,
+      );
   }
 
   #envelope(event: OrderflowEvent): BusEnvelope<OrderflowEvent> {
@@ -130,7 +133,10 @@ export class InMemoryEventBus implements EventBus {
       source: EVENT_SOURCE,
       account: this.accountId,
       // EventBridge times have no fraction of a second.
-      time: this.#clock.now().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      time: this.#clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z"),
       region: this.region,
       resources: [],
       detail: event,
@@ -138,7 +144,9 @@ export class InMemoryEventBus implements EventBus {
   }
 
   #injectedFailure(event: OrderflowEvent): boolean {
-    const injection = this.#injections.find((candidate) => candidate.remaining > 0 && candidate.predicate(event));
+    const injection = this.#injections.find(
+      (candidate) => candidate.remaining > 0 && candidate.predicate(event),
+    );
     if (!injection) return false;
     injection.remaining--;
     return true;
@@ -154,7 +162,9 @@ export class InMemoryEventBus implements EventBus {
             {
               id: envelope.detail.id,
               body: JSON.stringify(envelope),
-              ...(queue.fifo ? { groupId: envelope.detail.orderId, deduplicationId: envelope.detail.id } : {}),
+              ...(queue.fifo
+                ? { groupId: envelope.detail.orderId, deduplicationId: envelope.detail.id }
+                : {}),
             },
           ]);
         } else {

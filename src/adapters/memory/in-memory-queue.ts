@@ -221,11 +221,16 @@ export class InMemoryQueue implements CommandQueue {
     if ((this.maxReceiveCount === undefined) !== (this.deadLetterQueue === undefined)) {
       throw new RangeError("a redrive policy needs both maxReceiveCount and deadLetterQueue");
     }
-    if (this.maxReceiveCount !== undefined && !(Number.isInteger(this.maxReceiveCount) && this.maxReceiveCount >= 1)) {
+    if (
+      this.maxReceiveCount !== undefined &&
+      !(Number.isInteger(this.maxReceiveCount) && this.maxReceiveCount >= 1)
+    ) {
       throw new RangeError(`maxReceiveCount must be an integer >= 1, got ${this.maxReceiveCount}`);
     }
     if (this.deadLetterQueue && this.deadLetterQueue.fifo !== this.fifo) {
-      throw new RangeError(`the dead-letter queue of a ${this.fifo ? "FIFO" : "standard"} queue must be one too`);
+      throw new RangeError(
+        `the dead-letter queue of a ${this.fifo ? "FIFO" : "standard"} queue must be one too`,
+      );
     }
     if (this.#duplicateDeliveryRate < 0 || this.#duplicateDeliveryRate > 1) {
       throw new RangeError(`duplicateDeliveryRate must lie in 0..1, got ${this.#duplicateDeliveryRate}`);
@@ -290,11 +295,19 @@ export class InMemoryQueue implements CommandQueue {
     const stored = this.#storedFor(receiptHandle);
     if (!stored) throw new InvalidQueueRequestError(this.name, "MessageNotInflight", "the message is gone");
     if (stored.receiptHandle !== receiptHandle) {
-      throw new InvalidQueueRequestError(this.name, "ReceiptHandleIsInvalid", "the message was received again since");
+      throw new InvalidQueueRequestError(
+        this.name,
+        "ReceiptHandleIsInvalid",
+        "the message was received again since",
+      );
     }
     const now = this.#now();
     if (stored.visibleAt <= now) {
-      throw new InvalidQueueRequestError(this.name, "MessageNotInflight", "its visibility timeout has expired");
+      throw new InvalidQueueRequestError(
+        this.name,
+        "MessageNotInflight",
+        "its visibility timeout has expired",
+      );
     }
     const visibleAt = now + seconds * 1000;
     if (visibleAt - (stored.lastReceivedAt ?? now) > MAX_VISIBILITY_TIMEOUT_SECONDS * 1000) {
@@ -394,7 +407,12 @@ export class InMemoryQueue implements CommandQueue {
     const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
     const messageAttributes: Record<string, SqsRecordMessageAttribute> = {};
     for (const [name, value] of Object.entries(message.attributes)) {
-      messageAttributes[name] = { stringValue: value, stringListValues: [], binaryListValues: [], dataType: "String" };
+      messageAttributes[name] = {
+        stringValue: value,
+        stringListValues: [],
+        binaryListValues: [],
+        dataType: "String",
+      };
     }
     return {
       messageId: message.messageId,
@@ -415,7 +433,8 @@ export class InMemoryQueue implements CommandQueue {
       },
       messageAttributes,
       md5OfBody: md5(message.body),
-      md5OfMessageAttributes: Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null,
+      md5OfMessageAttributes:
+        Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null,
       eventSource: "aws:sqs",
       eventSourceARN: `arn:aws:sqs:${region}:${accountId}:${this.name}`,
       awsRegion: region,
@@ -552,9 +571,9 @@ export class InMemoryQueue implements CommandQueue {
     stored.firstReceivedAt ??= new Date(now);
     stored.lastReceivedAt = now;
     stored.visibleAt = now + timeoutSeconds * 1000;
-    const receiptHandle = Buffer.from(`${this.name}:${stored.messageId}:${stored.receiveCount}:${randomUUID()}`).toString(
-      "base64url",
-    );
+    const receiptHandle = Buffer.from(
+      `${this.name}:${stored.messageId}:${stored.receiveCount}:${randomUUID()}`,
+    ).toString("base64url");
     stored.receiptHandle = receiptHandle;
     this.#handles.set(receiptHandle, stored.key);
     return {
@@ -582,7 +601,11 @@ export class InMemoryQueue implements CommandQueue {
   #storedFor(receiptHandle: string): StoredMessage | undefined {
     const key = this.#handles.get(receiptHandle);
     if (key === undefined) {
-      throw new InvalidQueueRequestError(this.name, "ReceiptHandleIsInvalid", "this queue never issued that handle");
+      throw new InvalidQueueRequestError(
+        this.name,
+        "ReceiptHandleIsInvalid",
+        "this queue never issued that handle",
+      );
     }
     return this.#messages.get(key);
   }
@@ -603,7 +626,8 @@ function attributeProblem(name: string, value: unknown): string | undefined {
     return `invalid message attribute name "${name}"`;
   }
   if (typeof value !== "string" || value.length === 0) return `message attribute "${name}" must not be empty`;
-  if (INVALID_CHARACTERS.test(value)) return `message attribute "${name}" holds characters SQS does not allow`;
+  if (INVALID_CHARACTERS.test(value))
+    return `message attribute "${name}" holds characters SQS does not allow`;
   return undefined;
 }
 

@@ -178,7 +178,9 @@ export class InMemoryTopic implements AlertPublisher {
       Signature: "",
       SigningCertURL: "",
       UnsubscribeURL: "",
-      ...(Object.keys(attributes).length > 0 ? { MessageAttributes: toNotificationAttributes(attributes) } : {}),
+      ...(Object.keys(attributes).length > 0
+        ? { MessageAttributes: toNotificationAttributes(attributes) }
+        : {}),
     };
     const deliveredTo: string[] = [];
     for (const subscription of this.#subscriptions) {
@@ -199,7 +201,14 @@ export class InMemoryTopic implements AlertPublisher {
         this.failedDeliveries.push({ subscription: subscription.name, messageId, error });
       }
     }
-    this.published.push({ messageId, subject: message.subject, message: message.message, attributes, timestamp, deliveredTo });
+    this.published.push({
+      messageId,
+      subject: message.subject,
+      message: message.message,
+      attributes,
+      timestamp,
+      deliveredTo,
+    });
     return messageId;
   }
 }
@@ -225,7 +234,9 @@ async function deliver(
 function toNotificationAttributes(
   attributes: Readonly<Record<string, SnsAttributeValue>>,
 ): Record<string, SnsMessageAttribute> {
-  return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, toNotificationAttribute(value)]));
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, toNotificationAttribute(value)]),
+  );
 }
 
 function toNotificationAttribute(value: SnsAttributeValue): SnsMessageAttribute {
@@ -237,7 +248,8 @@ function toNotificationAttribute(value: SnsAttributeValue): SnsMessageAttribute 
 function refusal(message: TopicMessage): string | undefined {
   if (message.message.length === 0) return "the message must not be empty";
   if (message.subject !== undefined) {
-    if (message.subject.length === 0 || message.subject.length > 100) return "the subject must be 1..100 characters";
+    if (message.subject.length === 0 || message.subject.length > 100)
+      return "the subject must be 1..100 characters";
     if (!/^[\x20-\x7E]+$/.test(message.subject)) {
       return "the subject must be printable ASCII without line breaks";
     }

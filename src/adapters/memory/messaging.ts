@@ -1,8 +1,15 @@
 /** The in-memory messaging adapters: SQS queues, an EventBridge bus and an SNS topic, with their filters. */
+
 export {
-  EVENTBRIDGE_MAX_ENTRY_BYTES,
+  type FilterDialect,
+  InvalidFilterPatternError,
+  matchesEventPattern,
+  validateEventPattern,
+} from "./event-pattern.js";
+export {
   type BusRule,
   type BusTarget,
+  EVENTBRIDGE_MAX_ENTRY_BYTES,
   type FailedBusDelivery,
   InMemoryEventBus,
   type InMemoryEventBusOptions,
@@ -33,12 +40,6 @@ export {
   type TopicSubscription,
   type TopicTarget,
 } from "./in-memory-topic.js";
-export {
-  type FilterDialect,
-  InvalidFilterPatternError,
-  matchesEventPattern,
-  validateEventPattern,
-} from "./event-pattern.js";
 export {
   type FilterableMessage,
   type FilterPolicy,

@@ -92,7 +92,10 @@ function countCombinations(policy: FilterPolicy): number {
   let product = 1;
   for (const [key, value] of Object.entries(policy)) {
     if (key === "$or") {
-      product *= (value as unknown as FilterPolicy[]).reduce((sum, branch) => sum + countCombinations(branch), 0);
+      product *= (value as unknown as FilterPolicy[]).reduce(
+        (sum, branch) => sum + countCombinations(branch),
+        0,
+      );
     } else if (Array.isArray(value)) {
       product *= value.length;
     } else {

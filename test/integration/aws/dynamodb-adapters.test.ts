@@ -30,9 +30,9 @@ describe("createTables", () => {
       expect(Table?.TableStatus).toBe("ACTIVE");
       expect(Table?.KeySchema).toEqual(definition.KeySchema);
       expect(new Set(Table?.AttributeDefinitions)).toEqual(new Set(definition.AttributeDefinitions));
-      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema])).toEqual(
-        (definition.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]),
-      );
+      expect(
+        (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]),
+      ).toEqual((definition.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]));
     }
   });
 });
@@ -60,7 +60,11 @@ describe("DynamoDbProductCatalog on dynalite", () => {
 });
 
 describe("DynamoDbIdempotencyStore on dynalite", () => {
-  const options = (ms: number) => ({ now: new Date(Date.UTC(2030, 0, 1) + ms), inProgressTimeoutMs: 1_000, ttlMs: 60_000 });
+  const options = (ms: number) => ({
+    now: new Date(Date.UTC(2030, 0, 1) + ms),
+    inProgressTimeoutMs: 1_000,
+    ttlMs: 60_000,
+  });
 
   it("stores the TTL attribute in epoch seconds, never before the key's logical expiry", async () => {
     const store = new DynamoDbIdempotencyStore({ client: dynalite.client, tableName: tables.idempotency });
@@ -69,7 +73,9 @@ describe("DynamoDbIdempotencyStore on dynalite", () => {
     await store.complete(key, { orderId: "o-1" }, options(1_500));
 
     const doc = DynamoDBDocumentClient.from(dynalite.client);
-    const { Item } = await doc.send(new GetCommand({ TableName: tables.idempotency, Key: { idempotencyKey: key } }));
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tables.idempotency, Key: { idempotencyKey: key } }),
+    );
     expect(Item?.expiresAt).toBe(Math.ceil((Date.UTC(2030, 0, 1) + 61_500) / 1000));
     expect(Item?.status).toBe("COMPLETED");
     expect(Item?.inProgressExpiryMs).toBeUndefined();
@@ -94,7 +100,9 @@ describe("DynamoDbIdempotencyStore on dynalite", () => {
     const store = new DynamoDbIdempotencyStore({ client: dynalite.client, tableName: tables.idempotency });
     const key = uniqueId("idem");
     await store.begin(key, "h", options(0));
-    await expect(store.begin(key, "other", options(10))).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_CONFLICT" });
+    await expect(store.begin(key, "other", options(10))).rejects.toMatchObject({
+      code: "IDEMPOTENCY_KEY_CONFLICT",
+    });
   });
 });
 

@@ -13,7 +13,12 @@ import { startDynalite } from "../../support/dynalite.js";
 
 // One emulator for the file, one table per suite (the suites use unique ids, so a table can be shared).
 let dynalite: DynaliteHandle;
-const tables = { orders: "orders", fileHistory: "file-history", idempotency: "idempotency", products: "products" };
+const tables = {
+  orders: "orders",
+  fileHistory: "file-history",
+  idempotency: "idempotency",
+  products: "products",
+};
 
 beforeAll(async () => {
   dynalite = await startDynalite();

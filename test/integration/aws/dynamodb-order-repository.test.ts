@@ -1,14 +1,14 @@
-import { GetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
+import { dynamoDbItemSize } from "../../../src/adapters/aws/dynamodb-support.js";
+import { createTables } from "../../../src/adapters/aws/dynamodb-tables.js";
 import { checkBusinessRules } from "../../../src/domain/business-rules.js";
 import type { Issue } from "../../../src/domain/errors.js";
 import { Order } from "../../../src/domain/order.js";
 import type { PlaceOrderInput } from "../../../src/domain/schemas.js";
-import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
-import { dynamoDbItemSize } from "../../../src/adapters/aws/dynamodb-support.js";
-import { createTables } from "../../../src/adapters/aws/dynamodb-tables.js";
-import { ConcurrencyError } from "../../../src/ports/errors.js";
 import { aCommandContext, anOrder, uniqueId } from "../../../src/ports/contracts/order-mother.js";
+import { ConcurrencyError } from "../../../src/ports/errors.js";
 import type { DynaliteHandle } from "../../support/dynalite.js";
 import { startDynalite } from "../../support/dynalite.js";
 
@@ -91,7 +91,10 @@ describe("DynamoDbOrderRepository on dynalite: transactional outbox", () => {
     expect(stored.outbox).toEqual(events);
     expect(stored.outbox.map((event) => event.type)).toEqual(["OrderPlaced", "OrderValidated"]);
 
-    await afterRestart.markPublished(order.id, stored.outbox.map((event) => event.id));
+    await afterRestart.markPublished(
+      order.id,
+      stored.outbox.map((event) => event.id),
+    );
     const published = (await afterRestart.get(order.id))!;
     expect(published.outbox).toEqual([]);
     expect(published.order.version).toBe(2);
@@ -113,7 +116,9 @@ describe("DynamoDbOrderRepository on dynalite: transactional outbox", () => {
       expected = loaded.version;
     }
     const stored = (await repository.get(order.id))!;
-    expect(stored.outbox.map((event) => event.orderVersion)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(stored.outbox.map((event) => event.orderVersion)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
   });
 
   it("markPublished of an unknown order is a no-op that creates no item", async () => {
@@ -130,7 +135,11 @@ describe("DynamoDbOrderRepository on dynalite: transactional outbox", () => {
 
     const snapshot = order.snapshot();
     const { reasons: _dropped, ...withoutReasons } = snapshot;
-    const rewritten = Order.fromSnapshot({ ...withoutReasons, version: snapshot.version + 1, updatedAt: "2030-02-02T00:00:00.000Z" });
+    const rewritten = Order.fromSnapshot({
+      ...withoutReasons,
+      version: snapshot.version + 1,
+      updatedAt: "2030-02-02T00:00:00.000Z",
+    });
     await repository.save(rewritten, snapshot.version);
 
     const item = (await rawItem(order.id))!;
@@ -159,9 +168,11 @@ describe("DynamoDbOrderRepository on dynalite: item size", () => {
   it("a worst-case order with every event still in its outbox stays below 400 KB", async () => {
     const text = (n: number) => "€".repeat(n); // 3 UTF-8 bytes per character, 1 UTF-16 unit for the schema's limit
     const long = (prefix: string, n: number) => `${prefix}-${"x".repeat(n - prefix.length - 1)}`;
-    const ctx = () => aCommandContext({ commandId: long(uniqueId("cmd"), 128), correlationId: long("corr", 128) });
+    const ctx = () =>
+      aCommandContext({ commandId: long(uniqueId("cmd"), 128), correlationId: long("corr", 128) });
     const sku = "S".repeat(64);
-    const lines = (s: string) => Array.from({ length: 100 }, () => ({ sku: s, quantity: 10_000, unitPrice: 1_000_000_000 }));
+    const lines = (s: string) =>
+      Array.from({ length: 100 }, () => ({ sku: s, quantity: 10_000, unitPrice: 1_000_000_000 }));
     const input: PlaceOrderInput & { orderId: string } = {
       orderId: long("order", 64),
       customerId: text(64),

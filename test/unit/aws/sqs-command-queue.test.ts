@@ -14,6 +14,8 @@ import { SqsCommandQueue, sqsMessageSize } from "../../../src/adapters/aws/sqs-c
 import type { QueueMessage } from "../../../src/ports/command-queue.js";
 import { DeliveryError } from "../../../src/ports/errors.js";
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
 const STANDARD_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/commands";
 const FIFO_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/intake.fifo";
 

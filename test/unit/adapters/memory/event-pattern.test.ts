@@ -58,24 +58,54 @@ const cases: [string, EventPattern, unknown, boolean][] = [
   ["empty string", { detail: { empty: [""] } }, sampleEvent, true],
   ["prefix", { detail: { location: [{ prefix: "New" }] } }, sampleEvent, true],
   ["prefix is case-sensitive", { detail: { location: [{ prefix: "new" }] } }, sampleEvent, false],
-  ["prefix ignoring case", { detail: { location: [{ prefix: { "equals-ignore-case": "NEW" } }] } }, sampleEvent, true],
+  [
+    "prefix ignoring case",
+    { detail: { location: [{ prefix: { "equals-ignore-case": "NEW" } }] } },
+    sampleEvent,
+    true,
+  ],
   ["prefix never matches a number", { detail: { "c-count": [{ prefix: "5" }] } }, sampleEvent, false],
   ["suffix", { detail: { FileName: [{ suffix: ".png" }] } }, sampleEvent, true],
-  ["suffix ignoring case", { detail: { FileName: [{ suffix: { "equals-ignore-case": ".PNG" } }] } }, sampleEvent, true],
+  [
+    "suffix ignoring case",
+    { detail: { FileName: [{ suffix: { "equals-ignore-case": ".PNG" } }] } },
+    sampleEvent,
+    true,
+  ],
   ["equals-ignore-case", { detail: { state: [{ "equals-ignore-case": "RUNNING" }] } }, sampleEvent, true],
   ["anything-but a value", { detail: { state: [{ "anything-but": "initializing" }] } }, sampleEvent, true],
   ["anything-but the value", { detail: { state: [{ "anything-but": "running" }] } }, sampleEvent, false],
-  ["anything-but a list", { detail: { state: [{ "anything-but": ["stopped", "running"] }] } }, sampleEvent, false],
+  [
+    "anything-but a list",
+    { detail: { state: [{ "anything-but": ["stopped", "running"] }] } },
+    sampleEvent,
+    false,
+  ],
   ["anything-but numbers", { detail: { "c-count": [{ "anything-but": [1, 2] }] } }, sampleEvent, true],
-  ["anything-but prefix", { detail: { location: [{ "anything-but": { prefix: "New" } }] } }, sampleEvent, false],
-  ["anything-but suffix", { detail: { FileName: [{ "anything-but": { suffix: ".jpg" } }] } }, sampleEvent, true],
+  [
+    "anything-but prefix",
+    { detail: { location: [{ "anything-but": { prefix: "New" } }] } },
+    sampleEvent,
+    false,
+  ],
+  [
+    "anything-but suffix",
+    { detail: { FileName: [{ "anything-but": { suffix: ".jpg" } }] } },
+    sampleEvent,
+    true,
+  ],
   [
     "anything-but ignoring case",
     { detail: { state: [{ "anything-but": { "equals-ignore-case": ["RUNNING", "x"] } }] } },
     sampleEvent,
     false,
   ],
-  ["anything-but wildcard", { detail: { FilePath: [{ "anything-but": { wildcard: "*/lib/*" } }] } }, sampleEvent, false],
+  [
+    "anything-but wildcard",
+    { detail: { FilePath: [{ "anything-but": { wildcard: "*/lib/*" } }] } },
+    sampleEvent,
+    false,
+  ],
   ["anything-but needs the field", { detail: { absent: [{ "anything-but": "x" }] } }, sampleEvent, false],
   ["exists true", { detail: { state: [{ exists: true }] } }, sampleEvent, true],
   ["exists true on null", { detail: { missing: [{ exists: true }] } }, sampleEvent, true],
@@ -92,14 +122,24 @@ const cases: [string, EventPattern, unknown, boolean][] = [
   ["numeric never matches a string", { detail: { state: [{ numeric: [">", 0] }] } }, sampleEvent, false],
   ["wildcard", { detail: { FilePath: [{ wildcard: "/usr/*/node" }] } }, sampleEvent, true],
   ["wildcard anchored at both ends", { detail: { FilePath: [{ wildcard: "usr/*" }] } }, sampleEvent, false],
-  ["wildcard with regexp characters", { detail: { "Image-name": [{ wildcard: "Ubuntu 2?.*" }] } }, sampleEvent, false],
+  [
+    "wildcard with regexp characters",
+    { detail: { "Image-name": [{ wildcard: "Ubuntu 2?.*" }] } },
+    sampleEvent,
+    false,
+  ],
   ["wildcard with a dot", { detail: { "Image-name": [{ wildcard: "Ubuntu *.04" }] } }, sampleEvent, true],
   ["wildcard with an escaped star", { detail: { FileName: [{ wildcard: "photo\\*" }] } }, sampleEvent, false],
   ["cidr", { detail: { "source-ip": [{ cidr: "10.0.0.0/24" }] } }, sampleEvent, true],
   ["cidr outside", { detail: { "source-ip": [{ cidr: "10.0.1.0/24" }] } }, sampleEvent, false],
   ["an element of an event array", { detail: { tags: ["green"] } }, sampleEvent, true],
   ["prefix on an event array", { detail: { tags: [{ prefix: "bl" }] } }, sampleEvent, false],
-  ["array of objects", { detail: { items: { sku: ["B"], quantity: [{ numeric: [">", 5] }] } } }, sampleEvent, true],
+  [
+    "array of objects",
+    { detail: { items: { sku: ["B"], quantity: [{ numeric: [">", 5] }] } } },
+    sampleEvent,
+    true,
+  ],
   [
     "array of objects is element-consistent",
     { detail: { items: { sku: ["A"], quantity: [{ numeric: [">", 5] }] } } },
@@ -124,7 +164,12 @@ const cases: [string, EventPattern, unknown, boolean][] = [
     sampleEvent,
     false,
   ],
-  ["several conditions in one array", { detail: { state: [{ prefix: "stop" }, "running"] } }, sampleEvent, true],
+  [
+    "several conditions in one array",
+    { detail: { state: [{ prefix: "stop" }, "running"] } },
+    sampleEvent,
+    true,
+  ],
   ["a pattern against a non-object", { detail: { state: ["x"] } }, "not an event", false],
 ];
 
@@ -138,7 +183,8 @@ describe("matchesEventPattern", () => {
     const envelope = { source: "orderflow", "detail-type": "OrderValidated", detail: { orderId: "o-1" } };
     expect(matchesEventPattern(EVENT_ROUTES.processing, envelope)).toBe(true);
     expect(matchesEventPattern(EVENT_ROUTES.cancel, envelope)).toBe(false);
-    for (const pattern of Object.values(EVENT_ROUTES)) expect(() => validateEventPattern(pattern)).not.toThrow();
+    for (const pattern of Object.values(EVENT_ROUTES))
+      expect(() => validateEventPattern(pattern)).not.toThrow();
   });
 });
 

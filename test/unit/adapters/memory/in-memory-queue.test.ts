@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   InMemoryQueue,
-  InvalidQueueRequestError,
   type InMemoryQueueOptions,
+  InvalidQueueRequestError,
   type ReceivedMessage,
 } from "../../../../src/adapters/memory/in-memory-queue.js";
 import { DeliveryError } from "../../../../src/ports/errors.js";
@@ -58,6 +58,16 @@ describe("InMemoryQueue (FIFO)", () => {
     expect(bodies(queue.receive())).toEqual(["a2", "a3"]);
   });
 
+  it("does not hand out a visible message of a group while a later one of it is still in flight", async () => {
+    const queue = fifoQueue();
+    await queue.send([fifoMessage("a", "a1"), fifoMessage("a", "a2")]);
+    const [a1, a2] = queue.receive();
+    queue.changeVisibility(a1!.receiptHandle, 0);
+    expect(queue.receive()).toEqual([]);
+    queue.delete(a2!.receiptHandle);
+    expect(bodies(queue.receive())).toEqual(["a1"]);
+  });
+
   it("for any interleaving of sends and failures, each group is received in send order", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -85,7 +95,8 @@ describe("InMemoryQueue (FIFO)", () => {
               // A failed message stays and, like a Lambda FIFO batch, stops the rest of its group.
               if (failures[step++ % Math.max(failures.length, 1)] && step < 150) {
                 for (const rest of batch.filter((m) => m.groupId === message.groupId && m !== message)) {
-                  if (rest.sequenceNumber! > message.sequenceNumber!) queue.changeVisibility(rest.receiptHandle, 0);
+                  if (rest.sequenceNumber! > message.sequenceNumber!)
+                    queue.changeVisibility(rest.receiptHandle, 0);
                 }
                 break;
               }
@@ -145,7 +156,11 @@ describe("InMemoryQueue (FIFO)", () => {
   it("a delayed head holds back its group", async () => {
     const clock = new TestClock();
     const queue = fifoQueue(clock);
-    await queue.send([{ ...fifoMessage("a", "a1"), delaySeconds: 10 }, fifoMessage("a", "a2"), fifoMessage("b", "b1")]);
+    await queue.send([
+      { ...fifoMessage("a", "a1"), delaySeconds: 10 },
+      fifoMessage("a", "a2"),
+      fifoMessage("b", "b1"),
+    ]);
     expect(bodies(queue.receive())).toEqual(["b1"]);
     expect(queue.delayedCount).toBe(1);
     clock.advance(10_000);
@@ -224,7 +239,9 @@ describe("InMemoryQueue (standard)", () => {
     }
     expect(queue.receive()).toEqual([]);
     expect(queue.size).toBe(0);
-    expect(dlq.peek()).toMatchObject([{ body: "poison", attributes: { kind: "bad" }, deadLetteredFrom: "work" }]);
+    expect(dlq.peek()).toMatchObject([
+      { body: "poison", attributes: { kind: "bad" }, deadLetteredFrom: "work" },
+    ]);
 
     expect(await dlq.redrive()).toBe(1);
     expect(dlq.size).toBe(0);
@@ -265,7 +282,12 @@ describe("InMemoryQueue (standard)", () => {
 
   it("receives in random but reproducible order with reorder", async () => {
     const run = async () => {
-      const queue = new InMemoryQueue({ name: "work", clock: new TestClock(), reorder: true, random: seededRandom(3) });
+      const queue = new InMemoryQueue({
+        name: "work",
+        clock: new TestClock(),
+        reorder: true,
+        random: seededRandom(3),
+      });
       await queue.send(Array.from({ length: 10 }, (_, i) => ({ body: `m${i}` })));
       return bodies(queue.receive());
     };
@@ -288,11 +310,17 @@ describe("InMemoryQueue (standard)", () => {
 
   it.each([
     ["an oversized body", { body: "x".repeat(262_145) }],
-    ["a body and attributes over 256 KiB", { body: "x".repeat(262_100), attributes: { big: "y".repeat(100) } }],
+    [
+      "a body and attributes over 256 KiB",
+      { body: "x".repeat(262_100), attributes: { big: "y".repeat(100) } },
+    ],
     ["an empty body", { body: "" }],
     ["a forbidden character", { body: "a\u0000b" }],
     ["a delay over 900 s", { body: "x", delaySeconds: 901 }],
-    ["eleven attributes", { body: "x", attributes: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, "v"])) }],
+    [
+      "eleven attributes",
+      { body: "x", attributes: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, "v"])) },
+    ],
     ["a reserved attribute name", { body: "x", attributes: { "AWS.trace": "v" } }],
     ["an empty attribute", { body: "x", attributes: { a: "" } }],
   ])("refuses %s with a DeliveryError naming the message", async (_name, message) => {
@@ -329,7 +357,9 @@ describe("InMemoryQueue.toSqsRecord", () => {
   it("builds the record of a Lambda SQS event for a FIFO message", async () => {
     const clock = new TestClock(new Date("2026-03-01T10:00:00.000Z"));
     const queue = fifoQueue(clock);
-    await queue.send([{ groupId: "o-1", deduplicationId: "d-1", body: '{"a":1}', attributes: { type: "PlaceOrder" } }]);
+    await queue.send([
+      { groupId: "o-1", deduplicationId: "d-1", body: '{"a":1}', attributes: { type: "PlaceOrder" } },
+    ]);
     clock.advance(250);
     const [message] = queue.receive();
     const record = queue.toSqsRecord(message!, { region: "sa-east-1", accountId: "111122223333" });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InvalidFilterPatternError } from "../../../../src/adapters/memory/event-pattern.js";
 import {
-  type FilterPolicy,
   type FilterableMessage,
+  type FilterPolicy,
   matchesFilterPolicy,
   validateFilterPolicy,
 } from "../../../../src/adapters/memory/sns-filter-policy.js";
@@ -40,7 +40,11 @@ const cases: [string, FilterPolicy, boolean][] = [
   ["anything-but a number", { price_usd: [{ "anything-but": 100 }] }, true],
   ["anything-but prefix", { event: [{ "anything-but": { prefix: "order_" } }] }, false],
   ["cidr", { source_ip: [{ cidr: "10.0.0.0/24" }] }, true],
-  ["$or", { store: ["example_corp"], $or: [{ event: ["x"] }, { price_usd: [{ numeric: [">", 200] }] }] }, true],
+  [
+    "$or",
+    { store: ["example_corp"], $or: [{ event: ["x"] }, { price_usd: [{ numeric: [">", 200] }] }] },
+    true,
+  ],
   ["$or without a matching branch", { $or: [{ event: ["x"] }, { store: ["y"] }] }, false],
 ];
 
@@ -52,7 +56,9 @@ describe("matchesFilterPolicy on message attributes", () => {
 });
 
 describe("matchesFilterPolicy on the message body", () => {
-  const body = JSON.stringify({ order: { status: "REJECTED", total: 1250, lines: [{ sku: "A" }, { sku: "B" }] } });
+  const body = JSON.stringify({
+    order: { status: "REJECTED", total: 1250, lines: [{ sku: "A" }, { sku: "B" }] },
+  });
 
   it.each([
     ["a nested value", { order: { status: ["REJECTED"] } }, true],
@@ -65,9 +71,9 @@ describe("matchesFilterPolicy on the message body", () => {
   });
 
   it("does not match a body that is not JSON", () => {
-    expect(matchesFilterPolicy({ a: [{ exists: false }] }, { attributes: {}, body: "plain text" }, "MessageBody")).toBe(
-      false,
-    );
+    expect(
+      matchesFilterPolicy({ a: [{ exists: false }] }, { attributes: {}, body: "plain text" }, "MessageBody"),
+    ).toBe(false);
   });
 });
 
@@ -76,7 +82,11 @@ describe("validateFilterPolicy", () => {
     ["an empty policy", {}, "MessageAttributes"],
     ["nesting in the attributes scope", { order: { status: ["x"] } }, "MessageAttributes"],
     ["wildcard (EventBridge only)", { a: [{ wildcard: "x*" }] }, "MessageAttributes"],
-    ["more than five keys", { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] }, "MessageAttributes"],
+    [
+      "more than five keys",
+      { a: ["1"], b: ["1"], c: ["1"], d: ["1"], e: ["1"], f: ["1"] },
+      "MessageAttributes",
+    ],
     [
       "more than 150 combinations",
       {
@@ -93,7 +103,10 @@ describe("validateFilterPolicy", () => {
 
   it("accepts nesting in the body scope and exactly 150 combinations", () => {
     expect(() => validateFilterPolicy({ order: { status: ["A", "B"] } }, "MessageBody")).not.toThrow();
-    const policy = { a: Array.from({ length: 10 }, (_, i) => `a${i}`), b: Array.from({ length: 15 }, (_, i) => `b${i}`) };
+    const policy = {
+      a: Array.from({ length: 10 }, (_, i) => `a${i}`),
+      b: Array.from({ length: 15 }, (_, i) => `b${i}`),
+    };
     expect(() => validateFilterPolicy(policy)).not.toThrow();
   });
 });

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { InvalidFilterPatternError } from "../../../../src/adapters/memory/event-pattern.js";
+import { InMemoryEventBus } from "../../../../src/adapters/memory/in-memory-event-bus.js";
+import { InMemoryQueue } from "../../../../src/adapters/memory/in-memory-queue.js";
+import type { OrderflowEvent } from "../../../../src/domain/events.js";
+import { DeliveryError } from "../../../../src/ports/errors.js";
+import { type BusEnvelope, EVENT_ROUTES } from "../../../../src/ports/routing.js";
+import { TestClock } from "./messaging-test-clock.js";
+
+function validated(orderId: string, version = 2): OrderflowEvent {
+  return {
+    id: `${orderId}:${version}:0`,
+    type: "OrderValidated",
+    schemaVersion: 1,
+    occurredAt: "2026-01-01T00:00:00.000Z",
+    orderId,
+    orderVersion: version,
+    correlationId: "c-1",
+    causationId: "cmd-1",
+    data: { total: 2500, currency: "BRL" },
+  };
+}
+
+function cancellationRequested(orderId: string, reason = "changed my mind"): OrderflowEvent {
+  return {
+    id: `cmd-cancel-${orderId}`,
+    type: "CancellationRequested",
+    schemaVersion: 1,
+    occurredAt: "2026-01-01T00:00:00.000Z",
+    orderId,
+    orderVersion: 0,
+    correlationId: "c-2",
+    causationId: "cmd-cancel",
+    data: { reason },
+  };
+}
+
+function setup() {
+  const clock = new TestClock(new Date("2026-05-04T12:34:56.789Z"));
+  const bus = new InMemoryEventBus({
+    name: "orderflow",
+    clock,
+    region: "sa-east-1",
+    accountId: "111122223333",
+  });
+  const processing = new InMemoryQueue({ name: "processing.fifo", clock });
+  const cancel = new InMemoryQueue({ name: "cancel", clock });
+  bus.addRule({ name: "processing", pattern: EVENT_ROUTES.processing, target: processing });
+  bus.addRule({ name: "cancel", pattern: EVENT_ROUTES.cancel, target: cancel });
+  return { clock, bus, processing, cancel };
+}
+
+describe("InMemoryEventBus", () => {
+  it("wraps each event as EventBridge delivers it and routes it to the matching rule's queue", async () => {
+    const { bus, processing, cancel } = setup();
+    await bus.publish([validated("o-1"), cancellationRequested("o-2")]);
+
+    const [message] = processing.receive();
+    const envelope = JSON.parse(message!.body) as BusEnvelope<OrderflowEvent>;
+    expect(envelope).toEqual({
+      version: "0",
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      "detail-type": "OrderValidated",
+      source: "orderflow",
+      account: "111122223333",
+      time: "2026-05-04T12:34:56Z",
+      region: "sa-east-1",
+      resources: [],
+      detail: validated("o-1"),
+    });
+    // FIFO target: grouped by order, deduplicated by event id.
+    expect(message).toMatchObject({ groupId: "o-1", deduplicationId: "o-1:2:0" });
+    expect(cancel.peek().map((m) => JSON.parse(m.body).detail.orderId)).toEqual(["o-2"]);
+    expect(bus.published).toHaveLength(2);
+  });
+
+  it("gives a re-published event a new envelope id while the FIFO queue drops the duplicate", async () => {
+    const { bus, processing } = setup();
+    await bus.publish([validated("o-1")]);
+    await bus.publish([validated("o-1")]);
+    expect(new Set(bus.published.map((envelope) => envelope.id)).size).toBe(2);
+    expect(processing.size).toBe(1);
+  });
+
+  it("delivers to function targets and to every matching rule", async () => {
+    const { bus } = setup();
+    const seen: string[] = [];
+    bus.addRule({
+      name: "audit",
+      pattern: { source: ["orderflow"], detail: { orderId: [{ prefix: "vip-" }] } },
+      target: (envelope) => {
+        seen.push(`${envelope["detail-type"]}:${envelope.detail.orderId}`);
+      },
+    });
+    await bus.publish([validated("vip-1"), validated("o-2"), cancellationRequested("vip-3")]);
+    expect(seen).toEqual(["OrderValidated:vip-1", "CancellationRequested:vip-3"]);
+  });
+
+  it("lists the published orderflow events, optionally by type", async () => {
+    const { bus } = setup();
+    await bus.publish([validated("o-1"), cancellationRequested("o-2")]);
+    expect(bus.events().map((event) => event.id)).toEqual(["o-1:2:0", "cmd-cancel-o-2"]);
+    const cancellations = bus.events("CancellationRequested");
+    expect(cancellations.map((event) => event.data.reason)).toEqual(["changed my mind"]);
+  });
+
+  it("fails oversized entries alone, like PutEvents, and names them", async () => {
+    const { bus, cancel } = setup();
+    const huge = cancellationRequested("o-big", "x".repeat(262_144));
+    const publishing = bus.publish([cancellationRequested("o-1"), huge, cancellationRequested("o-2")]);
+    await expect(publishing).rejects.toBeInstanceOf(DeliveryError);
+    await publishing.catch((error: DeliveryError) => {
+      expect(error.failures.map((failure) => failure.id)).toEqual(["cmd-cancel-o-big"]);
+    });
+    expect(bus.events().map((event) => event.orderId)).toEqual(["o-1", "o-2"]);
+    expect(cancel.size).toBe(2);
+  });
+
+  it("injects failures for the next matching events only", async () => {
+    const { bus } = setup();
+    bus.failNext(1, (event) => event.type === "OrderValidated");
+    await expect(
+      bus.publish([cancellationRequested("o-1"), validated("o-2"), validated("o-3")]),
+    ).rejects.toMatchObject({
+      failures: [{ id: "o-2:2:0" }],
+    });
+    expect(bus.events().map((event) => event.orderId)).toEqual(["o-1", "o-3"]);
+    await bus.publish([validated("o-2")]);
+    expect(bus.events("OrderValidated").map((event) => event.orderId)).toEqual(["o-3", "o-2"]);
+  });
+
+  it("records a failing target without failing the publish", async () => {
+    const { bus } = setup();
+    bus.addRule({
+      name: "broken",
+      pattern: { "detail-type": ["OrderValidated"] },
+      target: () => {
+        throw new Error("target down");
+      },
+    });
+    await bus.publish([validated("o-1")]);
+    expect(bus.failedDeliveries).toMatchObject([
+      { rule: "broken", envelope: { detail: { orderId: "o-1" } } },
+    ]);
+  });
+
+  it("refuses rules EventBridge would refuse", () => {
+    const { bus, cancel } = setup();
+    expect(() => bus.addRule({ name: "bad", pattern: { source: [] }, target: cancel })).toThrow(
+      InvalidFilterPatternError,
+    );
+    expect(() => bus.addRule({ name: "cancel", pattern: EVENT_ROUTES.cancel, target: cancel })).toThrow(
+      RangeError,
+    );
+  });
+});
