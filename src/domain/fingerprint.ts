@@ -5,7 +5,12 @@
  * that already share an id, where 2^-53 is negligible.
  */
 export function fingerprint(value: unknown): string {
-  return cyrb53(canonicalJson(value)).toString(36);
+  return fingerprintOfCanonical(canonicalJson(value));
+}
+
+/** The fingerprint of a text that is already canonical (e.g. JSON built with a fixed key order). */
+export function fingerprintOfCanonical(text: string): string {
+  return cyrb53(text).toString(36);
 }
 
 export function canonicalJson(value: unknown): string {

@@ -1,6 +1,6 @@
 import type { Issue } from "./errors.js";
 import { IllegalTransitionError } from "./errors.js";
-import { fingerprint } from "./fingerprint.js";
+import { fingerprintOfCanonical } from "./fingerprint.js";
 import type { AddressData, OrderEvent, OrderEventData, OrderEventType, OrderLineData } from "./events.js";
 import { EVENT_SCHEMA_VERSION } from "./events.js";
 import type { OrderCommand } from "./lifecycle.js";
@@ -314,7 +314,10 @@ type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[Orde
 /** Fingerprint of the fields a client chooses when placing an order. */
 export function placementFingerprint(input: NewOrder): string {
   const { orderId, customerId, currency, items, shippingAddress } = input;
-  return fingerprint({ orderId, customerId, currency, items: toLines(items), shippingAddress: copyAddress(shippingAddress) });
+  // Built with a fixed key order, so plain JSON is already canonical.
+  return fingerprintOfCanonical(
+    JSON.stringify([orderId, customerId, currency, toLines(items), copyAddress(shippingAddress)]),
+  );
 }
 
 function toLines(items: readonly OrderItemInput[]): OrderLine[] {

@@ -25,7 +25,11 @@ export interface S3Emulator {
 export async function startS3(bucket = "orderflow-test"): Promise<S3Emulator> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const directory = await mkdtemp(join(tmpdir(), "orderflow-s3rver-"));
-  const bin = join(dirname(createRequire(import.meta.url).resolve("s3rver/package.json")), "bin", "s3rver.js");
+  const bin = join(
+    dirname(createRequire(import.meta.url).resolve("s3rver/package.json")),
+    "bin",
+    "s3rver.js",
+  );
   const child = spawn(
     process.execPath,
     ["--openssl-legacy-provider", bin, "-d", directory, "-a", "127.0.0.1", "-p", "0", "-s"],

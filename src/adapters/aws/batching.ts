@@ -38,7 +38,10 @@ export function packBatches<T>(items: readonly T[], sizeOf: (item: T) => number,
     if (size > limits.maxBytes) {
       throw new RangeError(`an entry of ${size} bytes exceeds the batch limit of ${limits.maxBytes} bytes`);
     }
-    if (current.length > 0 && (current.length >= limits.maxEntries || currentBytes + size > limits.maxBytes)) {
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxEntries || currentBytes + size > limits.maxBytes)
+    ) {
       batches.push(current);
       current = [];
       currentBytes = 0;
@@ -121,9 +124,43 @@ export async function sendBatchWithRetry<T>(
   }
 }
 
+/** The entries of a `send` that were not delivered, by the caller's id, and the call error that stopped it. */
+export interface DeliveryOutcome {
+  readonly failures: readonly { readonly id: string; readonly reason: string }[];
+  /** The whole-call error (after its retries) that ended the delivery early, if any. */
+  readonly callError?: unknown;
+}
+
+/**
+ * Sends `batches` one after the other (which keeps FIFO order) with
+ * {@link sendBatchWithRetry}. A call that still fails as a whole after its
+ * retries (missing queue, access denied, throttling that outlasted the
+ * attempts) ends the delivery: the entries of the later batches are reported
+ * as not sent rather than sent into the same wall.
+ */
+export async function deliverBatches<T extends { readonly id: string }>(
+  batches: readonly (readonly T[])[],
+  send: (entries: readonly T[]) => Promise<readonly EntryFailure<T>[]>,
+  options: BatchRetryOptions,
+): Promise<DeliveryOutcome> {
+  const failures: { id: string; reason: string }[] = [];
+  for (const [index, batch] of batches.entries()) {
+    const outcome = await sendBatchWithRetry(batch, send, options);
+    failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
+    if (outcome.callError !== undefined) {
+      const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
+      for (const rest of batches.slice(index + 1))
+        failures.push(...rest.map((entry) => ({ id: entry.id, reason })));
+      return { failures, callError: outcome.callError };
+    }
+  }
+  return { failures };
+}
+
 /** `Code: message` of an SDK error (or anything thrown), for a DeliveryError's reasons. */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message && err.message !== err.name ? `${err.name}: ${err.message}` : err.name;
+  if (err instanceof Error)
+    return err.message && err.message !== err.name ? `${err.name}: ${err.message}` : err.name;
   return String(err);
 }
 

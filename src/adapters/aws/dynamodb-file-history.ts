@@ -17,7 +17,7 @@ import {
 const KEY_ATTRIBUTES = ["fileKey", "fileVersion"] as const;
 
 /**
- * {@link FileHistory} on one DynamoDB table ({@link FILE_HISTORY_TABLE}):
+ * {@link FileHistory} on one DynamoDB table (`FILE_HISTORY_TABLE` in `dynamodb-tables.ts`):
  * partition key `fileKey`, sort key `fileVersion`, the record's fields as
  * attributes. Writes are whole-item puts conditioned on the record's
  * `revision`, so two handlers working on the same file version cannot

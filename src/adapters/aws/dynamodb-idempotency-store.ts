@@ -32,7 +32,7 @@ interface IdempotencyItem {
 const BEGIN_ATTEMPTS = 3;
 
 /**
- * {@link IdempotencyStore} on one DynamoDB table ({@link IDEMPOTENCY_TABLE}),
+ * {@link IdempotencyStore} on one DynamoDB table (`IDEMPOTENCY_TABLE` in `dynamodb-tables.ts`),
  * partition key `idempotencyKey`, one item per key holding `payloadHash`,
  * `status` (`IN_PROGRESS` | `COMPLETED`), `inProgressExpiryMs`, `expiresAtMs`,
  * `expiresAt` (the TTL attribute, epoch seconds) and `resultJson`.

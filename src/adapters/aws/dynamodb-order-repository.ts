@@ -42,8 +42,7 @@ const BY_CUSTOMER_KEY = [ORDER_ATTRIBUTES.orderId, "customerId", ORDER_ATTRIBUTE
 const BY_STATUS_KEY = [ORDER_ATTRIBUTES.orderId, "status", ORDER_ATTRIBUTES.byStatusSortKey] as const;
 
 /**
- * {@link OrderRepository} on one DynamoDB table ({@link ORDERS_TABLE} in
- * `dynamodb-tables.ts`), one item per order.
+ * {@link OrderRepository} on one DynamoDB table (`ORDERS_TABLE` in `dynamodb-tables.ts`), one item per order.
  *
  * **Item layout.** The item is the order snapshot as top-level attributes
  * (`orderId` is the partition key, `version` the optimistic-lock counter), plus:

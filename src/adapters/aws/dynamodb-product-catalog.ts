@@ -24,7 +24,7 @@ class UnprocessedEntries extends Error {
 }
 
 /**
- * {@link ProductCatalog} on one DynamoDB table ({@link PRODUCTS_TABLE}),
+ * {@link ProductCatalog} on one DynamoDB table (`PRODUCTS_TABLE` in `dynamodb-tables.ts`),
  * partition key `sku`, attributes `unitPrice`, `currency`, `stock`.
  *
  * `getProducts` reads with BatchGetItem, 100 keys per call; `putProducts`

@@ -5,12 +5,11 @@ import type { EventBus } from "../../ports/event-bus.js";
 import { EVENT_SOURCE } from "../../ports/routing.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
+  deliverBatches,
   describeEntryError,
-  describeError,
   type EntryFailure,
   isThrottlingCode,
   packBatches,
-  sendBatchWithRetry,
   utf8Length,
 } from "./batching.js";
 import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
@@ -108,31 +107,26 @@ export class EventBridgeEventBus implements EventBus {
       }
     }
 
-    let cause: unknown;
     const batches = packBatches(accepted, (p) => p.size, {
       maxEntries: EVENTBRIDGE_MAX_BATCH_ENTRIES,
       maxBytes: EVENTBRIDGE_MAX_REQUEST_BYTES,
     });
-    for (const [index, batch] of batches.entries()) {
-      const outcome = await sendBatchWithRetry(batch, (entries) => this.putEvents(entries), {
-        retry: this.retry,
-        isCallRetryable: isTransientAwsError,
-      });
-      failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
-      if (outcome.callError !== undefined) {
-        cause = translateAwsError(outcome.callError, destination);
-        const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
-        for (const rest of batches.slice(index + 1)) failures.push(...rest.map((p) => ({ id: p.id, reason })));
-        break;
-      }
+    const outcome = await deliverBatches(batches, (entries) => this.putEvents(entries), {
+      retry: this.retry,
+      isCallRetryable: isTransientAwsError,
+    });
+    failures.push(...outcome.failures);
+    if (failures.length > 0) {
+      const cause =
+        outcome.callError === undefined ? undefined : translateAwsError(outcome.callError, destination);
+      throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
     }
-    if (failures.length > 0) throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
   }
 
   private async putEvents(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
     const output = await this.client.send(new PutEventsCommand({ Entries: batch.map((p) => p.entry) }));
-    if (!output.FailedEntryCount) return [];
     const results = output.Entries ?? [];
+    if (!output.FailedEntryCount && !results.some((result) => result.ErrorCode !== undefined)) return [];
     const failed: EntryFailure<Pending>[] = [];
     // PutEvents answers entry by entry, in request order: position is the only link.
     batch.forEach((pending, index) => {
@@ -141,8 +135,12 @@ export class EventBridgeEventBus implements EventBus {
       const code = result?.ErrorCode ?? "UnknownError";
       failed.push({
         entry: pending,
-        reason: describeEntryError(code, result?.ErrorMessage ?? (result ? undefined : "no result for this entry")),
-        retryable: result === undefined || isThrottlingCode(code) || isTransientAwsError({ name: code }),
+        reason: describeEntryError(
+          code,
+          result?.ErrorMessage ?? (result ? undefined : "no result for this entry"),
+        ),
+        retryable:
+          result?.ErrorCode === undefined || isThrottlingCode(code) || isTransientAwsError({ name: code }),
       });
     });
     return failed;

@@ -1,6 +1,4 @@
 /** The messaging and storage adapters on AWS: SQS, EventBridge, SNS and S3. */
-export type { BatchLimits } from "./batching.js";
-export { packBatches } from "./batching.js";
 export type { AwsClientOptions, AwsStaticCredentials } from "./client-options.js";
 export {
   createEventBridgeClient,

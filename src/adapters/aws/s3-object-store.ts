@@ -303,7 +303,9 @@ export class S3ObjectStore implements ObjectStore {
 
   private async abort(key: string, uploadId: string): Promise<void> {
     try {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
     } catch {
       // The upload's own error matters more; a bucket lifecycle rule should clean up incomplete uploads.
     }

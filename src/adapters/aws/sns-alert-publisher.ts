@@ -9,13 +9,12 @@ import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
 import { DeliveryError } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
+  deliverBatches,
   describeEntryError,
-  describeError,
   type EntryFailure,
   isThrottlingCode,
   packBatches,
   safeEntryId,
-  sendBatchWithRetry,
   utf8Length,
 } from "./batching.js";
 import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
@@ -54,8 +53,10 @@ export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
  * surrogate pair is split). Empty when nothing printable is left.
  */
 export function sanitizeSubject(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  const clean = subject.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  const clean = subject
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const codePoints = Array.from(clean);
   return codePoints.length <= SNS_MAX_SUBJECT_LENGTH
     ? clean
@@ -157,35 +158,34 @@ export class SnsAlertPublisher implements AlertPublisher {
       };
       const size = snsMessageSize(entry);
       if (size > SNS_MAX_PAYLOAD_BYTES) {
-        failures.push({ id, reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes` });
+        failures.push({
+          id,
+          reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes`,
+        });
       } else {
         accepted.push({ id, entry, size });
       }
     });
 
-    let cause: unknown;
     const batches = packBatches(accepted, (p) => p.size, {
       maxEntries: SNS_MAX_BATCH_ENTRIES,
       maxBytes: SNS_MAX_PAYLOAD_BYTES,
     });
     const single = accepted.length === 1;
-    for (const [index, batch] of batches.entries()) {
-      const outcome = await sendBatchWithRetry(
-        batch,
-        (entries) => (single ? this.publishOne(entries) : this.publishBatch(entries)),
-        { retry: this.retry, isCallRetryable: isTransientAwsError },
-      );
-      failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
-      if (outcome.callError !== undefined) {
-        cause = translateAwsError(outcome.callError, destination);
-        const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
-        for (const rest of batches.slice(index + 1)) failures.push(...rest.map((p) => ({ id: p.id, reason })));
-        break;
-      }
+    const outcome = await deliverBatches(
+      batches,
+      (entries) => (single ? this.publishOne(entries) : this.publishBatch(entries)),
+      { retry: this.retry, isCallRetryable: isTransientAwsError },
+    );
+    failures.push(...outcome.failures);
+    if (failures.length > 0) {
+      const cause =
+        outcome.callError === undefined ? undefined : translateAwsError(outcome.callError, destination);
+      throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
     }
-    if (failures.length > 0) throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
   }
 
+  /** A lone alert goes out with Publish, whose failures are exceptions (retried whole) rather than a `Failed` list. */
   private async publishOne(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
     for (const { entry } of batch) {
       await this.client.send(
@@ -202,7 +202,10 @@ export class SnsAlertPublisher implements AlertPublisher {
 
   private async publishBatch(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
     const output = await this.client.send(
-      new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: batch.map((p) => p.entry) }),
+      new PublishBatchCommand({
+        TopicArn: this.topicArn,
+        PublishBatchRequestEntries: batch.map((p) => p.entry),
+      }),
     );
     const byEntryId = new Map(batch.map((p) => [p.entry.Id, p]));
     const failed: EntryFailure<Pending>[] = [];

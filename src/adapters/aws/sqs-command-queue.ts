@@ -8,13 +8,12 @@ import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
+  deliverBatches,
   describeEntryError,
-  describeError,
   type EntryFailure,
   isThrottlingCode,
   packBatches,
   safeEntryId,
-  sendBatchWithRetry,
   utf8Length,
 } from "./batching.js";
 import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
@@ -120,25 +119,22 @@ export class SqsCommandQueue implements CommandQueue {
       else accepted.push({ id, size, entry: this.toEntry(message, safeEntryId(index, id)) });
     });
 
-    let cause: unknown;
     const batches = packBatches(accepted, (p) => p.size, {
       maxEntries: SQS_MAX_BATCH_ENTRIES,
       maxBytes: this.maxPayloadBytes,
     });
-    for (const [index, batch] of batches.entries()) {
-      const outcome = await sendBatchWithRetry(batch, (entries) => this.sendBatch(entries), {
-        retry: this.retry,
-        isCallRetryable: isTransientAwsError,
-      });
-      failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
-      if (outcome.callError !== undefined) {
-        cause = translateAwsError(outcome.callError, `SQS queue ${this.name}`);
-        const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
-        for (const rest of batches.slice(index + 1)) failures.push(...rest.map((p) => ({ id: p.id, reason })));
-        break;
-      }
+    const outcome = await deliverBatches(batches, (entries) => this.sendBatch(entries), {
+      retry: this.retry,
+      isCallRetryable: isTransientAwsError,
+    });
+    failures.push(...outcome.failures);
+    if (failures.length > 0) {
+      const cause =
+        outcome.callError === undefined
+          ? undefined
+          : translateAwsError(outcome.callError, `SQS queue ${this.name}`);
+      throw new DeliveryError(this.name, failures, cause === undefined ? {} : { cause });
     }
-    if (failures.length > 0) throw new DeliveryError(this.name, failures, cause === undefined ? {} : { cause });
   }
 
   private async sendBatch(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
@@ -169,7 +165,8 @@ export class SqsCommandQueue implements CommandQueue {
     }
     const empty = attributes.find(([, value]) => value.length === 0);
     if (empty) return `InvalidAttributeValue: attribute ${empty[0]} is empty, SQS refuses empty values`;
-    if (this.fifo && !message.groupId) return "MissingParameter: a FIFO queue needs a groupId on every message";
+    if (this.fifo && !message.groupId)
+      return "MissingParameter: a FIFO queue needs a groupId on every message";
     if (this.fifo && message.delaySeconds !== undefined) {
       return "InvalidParameterValue: a FIFO queue accepts no per-message delaySeconds";
     }

@@ -300,22 +300,22 @@ function validateConditions(
   fail: (path: string, reason: string) => never,
 ): undefined {
   if (conditions.length === 0) fail(path, "empty arrays are not allowed");
-  conditions.forEach((condition, index) => {
+  for (const [index, condition] of conditions.entries()) {
     const at = `${path}.${index}`;
     if (condition === null || ["string", "number", "boolean"].includes(typeof condition)) {
       if (typeof condition === "number") validateNumber(condition, at, dialect, fail);
-      return;
+      continue;
     }
     if (!isPlainObject(condition))
-      return fail(at, "only strings, numbers, booleans, null and operators are allowed");
-    const keys = Object.keys(condition);
-    if (keys.length !== 1) return fail(at, "an operator object holds exactly one operator");
+      fail(at, "only strings, numbers, booleans, null and operators are allowed");
+    const operatorObject = condition as Record<string, unknown>;
+    const keys = Object.keys(operatorObject);
+    if (keys.length !== 1) fail(at, "an operator object holds exactly one operator");
     const operator = keys[0]!;
-    const operand = condition[operator];
     const allowed = dialect === "eventbridge" ? EVENTBRIDGE_OPERATORS : SNS_OPERATORS;
-    if (!allowed.has(operator)) return fail(at, `unrecognized match type ${operator}`);
-    validateOperator(operator, operand, `${at}.${operator}`, dialect, fail);
-  });
+    if (!allowed.has(operator)) fail(at, `unrecognized match type ${operator}`);
+    validateOperator(operator, operatorObject[operator], `${at}.${operator}`, dialect, fail);
+  }
 }
 
 function validateOperator(
@@ -398,7 +398,11 @@ function validateAnythingBut(
   }
 }
 
-function validateWildcard(wildcard: string, at: string, fail: (path: string, reason: string) => never): undefined {
+function validateWildcard(
+  wildcard: string,
+  at: string,
+  fail: (path: string, reason: string) => never,
+): undefined {
   for (let i = 0; i < wildcard.length; i++) {
     const char = wildcard[i];
     if (char === "\\") {

@@ -91,7 +91,9 @@ export class InMemoryEventBus implements EventBus {
     const failures: { id: string; reason: string }[] = [];
     for (const event of events) {
       const envelope = this.#envelope(event);
-      const size = entrySize(envelope);
+      // Serialised once: for the size check and, unchanged, for every queue target.
+      const detailJson = JSON.stringify(event);
+      const size = entrySize(envelope, detailJson);
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES) {
         failures.push({ id: event.id, reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB` });
         continue;
@@ -102,7 +104,7 @@ export class InMemoryEventBus implements EventBus {
         continue;
       }
       this.published.push(envelope);
-      await this.#route(envelope);
+      await this.#route(envelope, detailJson);
     }
     if (failures.length > 0) throw new DeliveryError(this.name, failures);
   }
@@ -152,7 +154,7 @@ export class InMemoryEventBus implements EventBus {
     return true;
   }
 
-  async #route(envelope: BusEnvelope<OrderflowEvent>): Promise<void> {
+  async #route(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): Promise<void> {
     for (const rule of this.#rules) {
       if (!matchesEventPattern(rule.pattern, envelope)) continue;
       try {
@@ -161,7 +163,7 @@ export class InMemoryEventBus implements EventBus {
           await queue.send([
             {
               id: envelope.detail.id,
-              body: JSON.stringify(envelope),
+              body: serializeEnvelope(envelope, detailJson),
               ...(queue.fifo
                 ? { groupId: envelope.detail.orderId, deduplicationId: envelope.detail.id }
                 : {}),
@@ -177,13 +179,19 @@ export class InMemoryEventBus implements EventBus {
   }
 }
 
-function entrySize(envelope: BusEnvelope<OrderflowEvent>): number {
+/** `JSON.stringify(envelope)`, reusing the detail already serialised. */
+function serializeEnvelope(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): string {
+  const { detail: _detail, ...head } = envelope;
+  return `${JSON.stringify(head).slice(0, -1)},"detail":${detailJson}}`;
+}
+
+function entrySize(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): number {
   // As documented for PutEvents: 14 bytes for Time, plus the UTF-8 bytes of the other fields.
   return (
     14 +
     Buffer.byteLength(envelope.source, "utf8") +
     Buffer.byteLength(envelope["detail-type"], "utf8") +
-    Buffer.byteLength(JSON.stringify(envelope.detail), "utf8") +
+    Buffer.byteLength(detailJson, "utf8") +
     envelope.resources.reduce((sum, resource) => sum + Buffer.byteLength(resource, "utf8"), 0)
   );
 }

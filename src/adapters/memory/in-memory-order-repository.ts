@@ -7,6 +7,7 @@ import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../port
 import { paginate } from "./paging.js";
 
 interface Row {
+  /** Deep-frozen: the aggregate never mutates a snapshot (each change makes a new one), and nobody else can. */
   readonly snapshot: OrderSnapshot;
   readonly outbox: readonly OrderEvent[];
 }
@@ -14,8 +15,9 @@ interface Row {
 /**
  * Orders in a Map, with the semantics of the DynamoDB adapter: a save is a
  * conditional write on the version, the outbox lives in the order's row, and
- * every read and write copies (`structuredClone`) so nobody can change stored
- * state by keeping a reference.
+ * nobody can change stored state by keeping a reference. Snapshots are deep-frozen instead of copied:
+ * the aggregate replaces its state on every change rather than mutating it, so
+ * sharing a frozen snapshot is safe and spares a deep copy on every access.
  */
 export class InMemoryOrderRepository implements OrderRepository {
   private readonly rows = new Map<string, Row>();
@@ -23,7 +25,10 @@ export class InMemoryOrderRepository implements OrderRepository {
   async get(orderId: string): Promise<StoredOrder | undefined> {
     const row = this.rows.get(orderId);
     if (!row) return undefined;
-    return { order: Order.fromSnapshot(structuredClone(row.snapshot)), outbox: structuredClone(row.outbox) };
+    return {
+      order: Order.fromSnapshot(row.snapshot),
+      outbox: row.outbox,
+    };
   }
 
   async save(order: Order, expectedVersion: number): Promise<void> {
@@ -33,9 +38,10 @@ export class InMemoryOrderRepository implements OrderRepository {
       throw new ConcurrencyError("Order", order.id, expectedVersion);
     }
     // Checked and written in one synchronous step: no await in between, so racing saves cannot both win.
+    const recorded = order.peekEvents();
     this.rows.set(order.id, {
-      snapshot: structuredClone(order.snapshot()),
-      outbox: [...(current?.outbox ?? []), ...structuredClone(order.peekEvents())],
+      snapshot: deepFreeze(order.snapshot()),
+      outbox: recorded.length === 0 ? (current?.outbox ?? []) : deepFreeze([...(current?.outbox ?? []), ...recorded]),
     });
   }
 
@@ -47,14 +53,14 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   async listByCustomer(customerId: string, page?: PageRequest): Promise<Page<OrderSnapshot>> {
-    const orders = this.snapshots((s) => s.customerId === customerId).sort(
+    const orders = this.snapshots().filter((s) => s.customerId === customerId).sort(
       (a, b) => b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId),
     );
     return paginate(orders, page);
   }
 
   async listByStatus(status: OrderStatus, page?: PageRequest): Promise<Page<OrderSnapshot>> {
-    const orders = this.snapshots((s) => s.status === status).sort(
+    const orders = this.snapshots().filter((s) => s.status === status).sort(
       (a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.orderId.localeCompare(b.orderId),
     );
     return paginate(orders, page);
@@ -64,7 +70,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   pending(): { orderId: string; events: readonly OrderEvent[] }[] {
     return [...this.rows.entries()]
       .filter(([, row]) => row.outbox.length > 0)
-      .map(([orderId, row]) => ({ orderId, events: structuredClone(row.outbox) }));
+      .map(([orderId, row]) => ({ orderId, events: row.outbox }));
   }
 
   /** How many orders are stored. */
@@ -72,9 +78,19 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.rows.size;
   }
 
-  private snapshots(keep: (snapshot: OrderSnapshot) => boolean): OrderSnapshot[] {
-    return [...this.rows.values()]
-      .filter((row) => keep(row.snapshot))
-      .map((row) => structuredClone(row.snapshot));
+  private snapshots(): OrderSnapshot[] {
+    return [...this.rows.values()].map((row) => row.snapshot);
   }
+}
+
+/** Freezes an object graph, skipping parts already frozen (unchanged since an earlier save). */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }

@@ -414,7 +414,7 @@ export class InMemoryQueue implements CommandQueue {
         dataType: "String",
       };
     }
-    return {
+    const record = {
       messageId: message.messageId,
       receiptHandle: message.receiptHandle,
       body: message.body,
@@ -432,13 +432,25 @@ export class InMemoryQueue implements CommandQueue {
           : {}),
       },
       messageAttributes,
-      md5OfBody: md5(message.body),
-      md5OfMessageAttributes:
-        Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null,
       eventSource: "aws:sqs",
       eventSourceARN: `arn:aws:sqs:${region}:${accountId}:${this.name}`,
       awsRegion: region,
     };
+    // The digests are computed only if a consumer reads them: most never do, and hashing every body costs.
+    let bodyDigest: string | undefined;
+    let attributesDigest: string | null | undefined;
+    Object.defineProperties(record, {
+      md5OfBody: { enumerable: true, get: () => (bodyDigest ??= md5(message.body)) },
+      md5OfMessageAttributes: {
+        enumerable: true,
+        get: () =>
+          attributesDigest === undefined
+            ? (attributesDigest =
+                Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null)
+            : attributesDigest,
+      },
+    });
+    return record as SqsRecord;
   }
 
   // ------------------------------------------------------------------ internals

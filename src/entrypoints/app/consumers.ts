@@ -11,6 +11,9 @@ import { type BusEvent, BusEventSchema, PlaceOrderMessageSchema } from "./messag
 import type { OrderServices } from "./services.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
 
+/** A PlaceOrder on the intake queue always carries its order id (built once: zod compiles each schema). */
+const PlacedOrderSchema = PlaceOrderSchema.required({ orderId: true });
+
 /** A queue consumer: what a Lambda SQS handler (or the in-memory pipeline) calls with a batch. */
 export type QueueConsumer = (records: readonly SqsRecordLike[]) => Promise<BatchResult>;
 
@@ -61,7 +64,7 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         correlationId: message.value.correlationId,
         causationId: message.value.causationId,
       };
-      const order = parseWith(PlaceOrderSchema.required({ orderId: true }), message.value.order);
+      const order = parseWith(PlacedOrderSchema, message.value.order);
       if (!order.ok) return malformed.report("validate-order", record, order.issues, meta, message.value.order);
 
       const orderLog = log.child({ orderId: order.value.orderId, correlationId: meta.correlationId });

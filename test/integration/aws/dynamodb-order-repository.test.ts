@@ -205,13 +205,8 @@ describe("DynamoDbOrderRepository on dynalite: item size", () => {
     const item = (await rawItem(order.id))!;
     const size = dynamoDbItemSize(item);
     const json = Buffer.byteLength(JSON.stringify(item), "utf8");
-    const { outbox, ...state } = item;
-    const eventSizes = Object.values(outbox as Record<string, { type: string }>).map(
-      (event) => `${event.type} ${Math.round(dynamoDbItemSize({ e: event }) / 1024)} KB`,
-    );
-    console.info(
-      `worst-case order item: ${Math.round(size / 1024)} KB as DynamoDB counts (state ${Math.round(dynamoDbItemSize(state) / 1024)} KB; ${eventSizes.join(", ")}), ${Math.round(json / 1024)} KB as JSON`,
-    );
+    // Measured: about 286 KB (state 132 KB; events 15 + 29 + 55 + 55 KB); the bounds are in the adapter's TSDoc.
+    const { outbox: _outbox, ...state } = item;
     expect(Object.keys(item.outbox as object)).toHaveLength(4);
     expect(dynamoDbItemSize(state)).toBeLessThan(150 * 1024);
     expect(size).toBeLessThan(320 * 1024);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { S3ObjectStore } from "../../../src/adapters/aws/s3-object-store.js";
-import { describeObjectStoreContract } from "../../../src/ports/contracts/object-store.contract.js";
+import { createS3Client, S3ObjectStore } from "../../../src/adapters/aws/s3-object-store.js";
 import { patternBytes, readAll, sha256Hex } from "../../../src/ports/contracts/helpers.js";
+import { describeObjectStoreContract } from "../../../src/ports/contracts/object-store.contract.js";
 import { countRequests } from "../../support/request-counter.js";
 import { type S3Emulator, startS3 } from "../../support/s3rver.js";
 
@@ -14,29 +14,44 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-describeObjectStoreContract("S3ObjectStore (s3rver)", () => ({ store: new S3ObjectStore({ client: s3.client, bucket: s3.bucket }) }));
+describeObjectStoreContract("S3ObjectStore (s3rver)", () => ({
+  store: new S3ObjectStore({ client: s3.client, bucket: s3.bucket }),
+}));
 
 describe("S3ObjectStore on s3rver", () => {
   const MiB = 1024 * 1024;
 
   async function* inChunks(bytes: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-    for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) yield bytes.subarray(offset, offset + chunkSize);
+    for (let offset = 0; offset < bytes.byteLength; offset += chunkSize)
+      yield bytes.subarray(offset, offset + chunkSize);
   }
 
   it("uploads a 12 MiB stream as a multipart upload of three parts, byte for byte", async () => {
-    const store = new S3ObjectStore({ client: s3.client, bucket: s3.bucket });
-    const counter = countRequests(s3.client);
+    // The factory's defaults for an endpoint (checksums only when required) must keep uploads intact.
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    const store = new S3ObjectStore({ client, bucket: s3.bucket });
+    const counter = countRequests(client);
     const bytes = patternBytes(12 * MiB, 3);
 
     await store.put("multipart/big.bin", inChunks(bytes, 64 * 1024), { metadata: { kind: "test" } });
 
-    expect(counter.byCommand).toMatchObject({ CreateMultipartUpload: 1, UploadPart: 3, CompleteMultipartUpload: 1 });
+    expect(counter.byCommand).toMatchObject({
+      CreateMultipartUpload: 1,
+      UploadPart: 3,
+      CompleteMultipartUpload: 1,
+    });
     const got = await store.get("multipart/big.bin");
     const read = await readAll(got!.body);
     expect(read.bytes.byteLength).toBe(bytes.byteLength);
     expect(await sha256Hex(read.bytes)).toBe(await sha256Hex(bytes));
     expect(got!.size).toBe(12 * MiB);
     expect(got!.metadata).toEqual({ kind: "test" });
+    client.destroy();
   });
 
   it("reads from the end of an object as an empty body", async () => {

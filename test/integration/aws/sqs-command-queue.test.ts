@@ -1,7 +1,11 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqsCommandQueue } from "../../../src/adapters/aws/sqs-command-queue.js";
-import { type CommandQueueSubject, describeCommandQueueContract, type ReceivedQueueMessage } from "../../../src/ports/contracts/command-queue.contract.js";
+import { createSqsClient, SqsCommandQueue } from "../../../src/adapters/aws/sqs-command-queue.js";
+import {
+  type CommandQueueSubject,
+  describeCommandQueueContract,
+  type ReceivedQueueMessage,
+} from "../../../src/ports/contracts/command-queue.contract.js";
 import { countRequests } from "../../support/request-counter.js";
 import { type SqsEmulator, startSqs } from "../../support/sqs-emulator.js";
 
@@ -60,10 +64,18 @@ describeCommandQueueContract("SqsCommandQueue (standard queue, local-aws-sqs)", 
 describeCommandQueueContract("SqsCommandQueue (FIFO queue, local-aws-sqs)", () => subject(fifoUrl));
 
 describe("SqsCommandQueue on local-aws-sqs", () => {
+  /** A client of its own, so counting its requests counts only this test's. */
+  function freshClient(): SQSClient {
+    return createSqsClient({
+      endpoint: sqs.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    });
+  }
+
   it("sends 25 messages in ⌈25/10⌉ = 3 SendMessageBatch calls", async () => {
     const url = await sqs.createQueue(`count-${Date.now()}`);
-    const { SQSClient } = await import("@aws-sdk/client-sqs");
-    const client = new SQSClient({ endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    const client = freshClient();
     const counter = countRequests(client);
     const queue = new SqsCommandQueue({ client, queueUrl: url });
 
@@ -78,8 +90,7 @@ describe("SqsCommandQueue on local-aws-sqs", () => {
 
   it("splits by size: four 100 KiB messages need two batches of 256 KiB", async () => {
     const url = await sqs.createQueue(`size-${Date.now()}`);
-    const { SQSClient } = await import("@aws-sdk/client-sqs");
-    const client = new SQSClient({ endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    const client = freshClient();
     const counter = countRequests(client);
     const queue = new SqsCommandQueue({ client, queueUrl: url });
     const bodies = ["a", "b", "c", "d"].map((c) => c.repeat(100 * 1024));
@@ -98,15 +109,27 @@ describe("SqsCommandQueue on local-aws-sqs", () => {
 
     await queue.send(ids.map((id, i) => ({ id, body: `body ${i}` })));
 
-    expect((await receiveAll(sqs.client, url)).map((m) => m.body).sort()).toEqual(
-      ["body 0", "body 1", "body 2", "body 3"],
-    );
+    expect((await receiveAll(sqs.client, url)).map((m) => m.body).sort()).toEqual([
+      "body 0",
+      "body 1",
+      "body 2",
+      "body 3",
+    ]);
   });
 
   it("names every message when the queue does not exist", async () => {
-    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: `${sqs.endpoint}/123456789012/missing-queue`, retry: { attempts: 2, baseDelayMs: 1 } });
+    const queue = new SqsCommandQueue({
+      client: sqs.client,
+      queueUrl: `${sqs.endpoint}/123456789012/missing-queue`,
+      retry: { attempts: 2, baseDelayMs: 1 },
+    });
 
-    const error = await queue.send([{ id: "a", body: "1" }, { id: "b", body: "2" }]).catch((e: unknown) => e);
+    const error = await queue
+      .send([
+        { id: "a", body: "1" },
+        { id: "b", body: "2" },
+      ])
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: "DELIVERY_FAILED", destination: "missing-queue" });
     expect((error as { failures: { id: string }[] }).failures.map((f) => f.id)).toEqual(["a", "b"]);

@@ -30,7 +30,8 @@ const noWait = { sleep: async () => {}, random: () => 0 };
  * entries `failureOf(detail, call)` names (calls count from 1).
  */
 function eventBridgeDouble(
-  failureOf: (event: OrderflowEvent, call: number) => { code: string; message: string } | undefined = () => undefined,
+  failureOf: (event: OrderflowEvent, call: number) => { code: string; message: string } | undefined = () =>
+    undefined,
 ) {
   const client = new EventBridgeClient({ region: "us-east-1" });
   const mock = mockClient(client);
@@ -39,9 +40,15 @@ function eventBridgeDouble(
     call++;
     const results = (input.Entries ?? []).map((entry, i) => {
       const failure = failureOf(JSON.parse(entry.Detail ?? "{}") as OrderflowEvent, call);
-      return failure ? { ErrorCode: failure.code, ErrorMessage: failure.message } : { EventId: `eb-${call}-${i}` };
+      return failure
+        ? { ErrorCode: failure.code, ErrorMessage: failure.message }
+        : { EventId: `eb-${call}-${i}` };
     });
-    return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results, $metadata: {} };
+    return {
+      FailedEntryCount: results.filter((r) => "ErrorCode" in r).length,
+      Entries: results,
+      $metadata: {},
+    };
   });
   const sentEntries = (): PutEventsRequestEntry[][] =>
     mock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
@@ -105,7 +112,9 @@ describe("EventBridgeEventBus", () => {
 
   it("splits calls by entry size (Time 14 bytes + Source + DetailType + Detail)", async () => {
     const eb = eventBridgeDouble();
-    const events = someEvents(6).map((event) => ({ ...event, correlationId: "c".repeat(100_000) }) as OrderflowEvent);
+    const events = someEvents(6).map(
+      (event) => ({ ...event, correlationId: "c".repeat(100_000) }) as OrderflowEvent,
+    );
 
     await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS }).publish(events);
 
@@ -122,7 +131,9 @@ describe("EventBridgeEventBus", () => {
     const events = someEvents(6);
     const flaky = new Set([events[1]!.id, events[4]!.id]);
     const eb = eventBridgeDouble((event, call) =>
-      call === 1 && flaky.has(event.id) ? { code: "ThrottlingException", message: "Rate exceeded" } : undefined,
+      call === 1 && flaky.has(event.id)
+        ? { code: "ThrottlingException", message: "Rate exceeded" }
+        : undefined,
     );
 
     await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(events);
@@ -142,7 +153,9 @@ describe("EventBridgeEventBus", () => {
       .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", $metadata: {} }))
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: "1" }, { EventId: "2" }] });
 
-    await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(someEvents(2));
+    await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(
+      someEvents(2),
+    );
 
     expect(eb.sentEntries()).toHaveLength(2);
     expect(eb.sentEntries()[1]).toEqual(eb.sentEntries()[0]);
@@ -155,7 +168,11 @@ describe("EventBridgeEventBus", () => {
     );
 
     const error = await deliveryErrorOf(
-      new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: { ...noWait, attempts: 3 } }).publish(events),
+      new EventBridgeEventBus({
+        client: eb.client,
+        eventBusName: BUS,
+        retry: { ...noWait, attempts: 3 },
+      }).publish(events),
     );
 
     expect(error.failures).toEqual([{ id: events[2]!.id, reason: "InternalFailure: try later" }]);
@@ -191,7 +208,9 @@ describe("EventBridgeEventBus", () => {
 
   it("stops at a missing bus and names every event", async () => {
     const eb = eventBridgeDouble();
-    eb.mock.on(PutEventsCommand).rejects(new ResourceNotFoundException({ message: "Event bus not found", $metadata: {} }));
+    eb.mock
+      .on(PutEventsCommand)
+      .rejects(new ResourceNotFoundException({ message: "Event bus not found", $metadata: {} }));
     const events = someEvents(12);
 
     const error = await deliveryErrorOf(

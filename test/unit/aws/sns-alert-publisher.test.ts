@@ -11,7 +11,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { describe, expect, it } from "vitest";
-import { sanitizeSubject, SnsAlertPublisher } from "../../../src/adapters/aws/sns-alert-publisher.js";
+import { SnsAlertPublisher, sanitizeSubject } from "../../../src/adapters/aws/sns-alert-publisher.js";
 import type { Alert, AlertSeverity } from "../../../src/ports/alert-publisher.js";
 import { describeAlertPublisherContract } from "../../../src/ports/contracts/alert-publisher.contract.js";
 import { DeliveryError } from "../../../src/ports/errors.js";
@@ -41,7 +41,8 @@ function alertOf(sent: SentMessage): Alert {
 
 /** An SNS double: PublishBatch fails the entries `failureOf(alert, call)` names (calls count from 1). */
 function snsDouble(
-  failureOf: (alert: Alert, call: number) => { code: string; senderFault: boolean } | undefined = () => undefined,
+  failureOf: (alert: Alert, call: number) => { code: string; senderFault: boolean } | undefined = () =>
+    undefined,
 ) {
   const client = new SNSClient({ region: "us-east-1" });
   const mock = mockClient(client);
@@ -52,11 +53,15 @@ function snsDouble(
     const entries = input.PublishBatchRequestEntries ?? [];
     const failed = entries.flatMap((e) => {
       const failure = failureOf(alertOf(e), call);
-      return failure ? [{ Id: e.Id, Code: failure.code, SenderFault: failure.senderFault, Message: "failed" }] : [];
+      return failure
+        ? [{ Id: e.Id, Code: failure.code, SenderFault: failure.senderFault, Message: "failed" }]
+        : [];
     });
     const failedIds = new Set(failed.map((f) => f.Id));
     return {
-      Successful: entries.filter((e) => !failedIds.has(e.Id)).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Successful: entries
+        .filter((e) => !failedIds.has(e.Id))
+        .map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
       Failed: failed,
       $metadata: {},
     };
@@ -70,7 +75,8 @@ function snsDouble(
     for (const c of mock.commandCalls(PublishBatchCommand)) {
       const output = (await c.returnValue) as PublishBatchCommandOutput;
       const ok = new Set((output.Successful ?? []).map((s) => s.Id));
-      for (const e of c.args[0].input.PublishBatchRequestEntries ?? []) if (ok.has(e.Id)) out.push(alertOf(e));
+      for (const e of c.args[0].input.PublishBatchRequestEntries ?? [])
+        if (ok.has(e.Id)) out.push(alertOf(e));
     }
     return out;
   };
@@ -78,7 +84,12 @@ function snsDouble(
 }
 
 const alerts = (n: number): Alert[] =>
-  Array.from({ length: n }, (_, i) => ({ kind: "FILE_REJECTED", severity: "ERROR", subject: `s${i}`, message: `m${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    kind: "FILE_REJECTED",
+    severity: "ERROR",
+    subject: `s${i}`,
+    message: `m${i}`,
+  }));
 
 async function deliveryErrorOf(promise: Promise<unknown>): Promise<DeliveryError> {
   const error = await promise.then(
@@ -91,12 +102,17 @@ async function deliveryErrorOf(promise: Promise<unknown>): Promise<DeliveryError
 
 describeAlertPublisherContract("SnsAlertPublisher (aws-sdk-client-mock)", () => {
   const sns = snsDouble();
-  return { publisher: new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC }), published: sns.accepted };
+  return {
+    publisher: new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC }),
+    published: sns.accepted,
+  };
 });
 
 describe("sanitizeSubject", () => {
   it("turns line breaks and control characters into single spaces and trims", () => {
-    expect(sanitizeSubject("  File rejected\r\n\tline 3:\u0007 bad\u2028end  ")).toBe("File rejected line 3: bad end");
+    expect(sanitizeSubject("  File rejected\r\n\tline 3:\u0007 bad\u2028end  ")).toBe(
+      "File rejected line 3: bad end",
+    );
   });
 
   it("cuts to 100 characters without splitting a surrogate pair", () => {
@@ -137,12 +153,29 @@ describe("SnsAlertPublisher", () => {
   it("sends at most 10 message attributes; the body keeps every attribute", async () => {
     const sns = snsDouble();
     const attributes = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`a${i}`, `v${i}`]));
-    const alert: Alert = { kind: "K", severity: "INFO", subject: "s", message: "m", attributes: { ...attributes, empty: "" } };
+    const alert: Alert = {
+      kind: "K",
+      severity: "INFO",
+      subject: "s",
+      message: "m",
+      attributes: { ...attributes, empty: "" },
+    };
 
     await new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC }).publish([alert]);
 
     const sent = sns.single()[0]!;
-    expect(Object.keys(sent.MessageAttributes ?? {})).toEqual(["kind", "severity", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"]);
+    expect(Object.keys(sent.MessageAttributes ?? {})).toEqual([
+      "kind",
+      "severity",
+      "a0",
+      "a1",
+      "a2",
+      "a3",
+      "a4",
+      "a5",
+      "a6",
+      "a7",
+    ]);
     expect((JSON.parse(sent.Message!) as Alert).attributes).toEqual({ ...attributes, empty: "" });
   });
 
@@ -167,7 +200,9 @@ describe("SnsAlertPublisher", () => {
 
   it("re-sends only the failed entries of a batch", async () => {
     const sns = snsDouble((alert, call) =>
-      call === 1 && (alert.subject === "s1" || alert.subject === "s3") ? { code: "InternalError", senderFault: false } : undefined,
+      call === 1 && (alert.subject === "s1" || alert.subject === "s3")
+        ? { code: "InternalError", senderFault: false }
+        : undefined,
     );
 
     await new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: noWait }).publish(alerts(4));
@@ -177,10 +212,16 @@ describe("SnsAlertPublisher", () => {
   });
 
   it("names the alerts still failing once the attempts are spent", async () => {
-    const sns = snsDouble((alert) => (alert.subject === "s2" ? { code: "Throttled", senderFault: true } : undefined));
+    const sns = snsDouble((alert) =>
+      alert.subject === "s2" ? { code: "Throttled", senderFault: true } : undefined,
+    );
 
     const error = await deliveryErrorOf(
-      new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: { ...noWait, attempts: 3 } }).publish(alerts(3)),
+      new SnsAlertPublisher({
+        client: sns.client,
+        topicArn: TOPIC,
+        retry: { ...noWait, attempts: 3 },
+      }).publish(alerts(3)),
     );
 
     expect(error.failures).toEqual([{ id: "2:FILE_REJECTED", reason: "Throttled: failed" }]);
@@ -208,7 +249,9 @@ describe("SnsAlertPublisher", () => {
       new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: noWait }).publish(alerts(1)),
     );
 
-    expect(error.failures).toEqual([{ id: "0:FILE_REJECTED", reason: "AuthorizationErrorException: not allowed" }]);
+    expect(error.failures).toEqual([
+      { id: "0:FILE_REJECTED", reason: "AuthorizationErrorException: not allowed" },
+    ]);
     expect(error.cause).toBe(denied);
     expect(sns.single()).toHaveLength(1);
   });

@@ -38,22 +38,26 @@ function sqsDouble(failuresOf: (body: string, call: number) => Failure | undefin
   const client = new SQSClient({ region: "us-east-1" });
   const mock = mockClient(client);
   let call = 0;
-  mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput): SendMessageBatchCommandOutput => {
-    call++;
-    const entries = input.Entries ?? [];
-    const failed = entries.flatMap((e) => {
-      const failure = failuresOf(e.MessageBody ?? "", call);
-      return failure ? [{ Id: e.Id, Code: failure.code, SenderFault: failure.senderFault, Message: failure.message }] : [];
+  mock
+    .on(SendMessageBatchCommand)
+    .callsFake((input: SendMessageBatchCommandInput): SendMessageBatchCommandOutput => {
+      call++;
+      const entries = input.Entries ?? [];
+      const failed = entries.flatMap((e) => {
+        const failure = failuresOf(e.MessageBody ?? "", call);
+        return failure
+          ? [{ Id: e.Id, Code: failure.code, SenderFault: failure.senderFault, Message: failure.message }]
+          : [];
+      });
+      const failedIds = new Set(failed.map((f) => f.Id));
+      return {
+        Successful: entries
+          .filter((e) => !failedIds.has(e.Id))
+          .map((e) => ({ Id: e.Id, MessageId: `mid-${e.Id}`, MD5OfMessageBody: "" })),
+        Failed: failed,
+        $metadata: {},
+      } as SendMessageBatchCommandOutput;
     });
-    const failedIds = new Set(failed.map((f) => f.Id));
-    return {
-      Successful: entries
-        .filter((e) => !failedIds.has(e.Id))
-        .map((e) => ({ Id: e.Id, MessageId: `mid-${e.Id}`, MD5OfMessageBody: "" })),
-      Failed: failed,
-      $metadata: {},
-    } as SendMessageBatchCommandOutput;
-  });
   const sentEntries = (): SendMessageBatchRequestEntry[][] =>
     mock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries ?? []);
   return { client, mock, sentEntries };
@@ -80,7 +84,12 @@ describe("SqsCommandQueue packing", () => {
 
     expect(sqs.mock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 3);
     expect(sqs.sentEntries().map((batch) => batch.length)).toEqual([10, 10, 5]);
-    expect(sqs.sentEntries().flat().map((e) => e.MessageBody)).toEqual(messages(25).map((m) => m.body));
+    expect(
+      sqs
+        .sentEntries()
+        .flat()
+        .map((e) => e.MessageBody),
+    ).toEqual(messages(25).map((m) => m.body));
     for (const entry of sqs.sentEntries().flat()) expect(entry.Id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
   });
 
@@ -110,11 +119,20 @@ describe("SqsCommandQueue packing", () => {
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL });
 
     const error = await deliveryErrorOf(
-      queue.send([{ id: "ok-1", body: "a" }, { id: "huge", body: "x".repeat(256 * 1024 + 1) }, { id: "ok-2", body: "b" }]),
+      queue.send([
+        { id: "ok-1", body: "a" },
+        { id: "huge", body: "x".repeat(256 * 1024 + 1) },
+        { id: "ok-2", body: "b" },
+      ]),
     );
 
     expect(error.failures).toEqual([{ id: "huge", reason: expect.stringContaining("MessageTooLong") }]);
-    expect(sqs.sentEntries().flat().map((e) => e.MessageBody)).toEqual(["a", "b"]);
+    expect(
+      sqs
+        .sentEntries()
+        .flat()
+        .map((e) => e.MessageBody),
+    ).toEqual(["a", "b"]);
   });
 });
 
@@ -123,7 +141,9 @@ describe("SqsCommandQueue FIFO", () => {
     const sqs = sqsDouble();
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: FIFO_URL });
 
-    await queue.send([{ body: "a", groupId: "order-1", deduplicationId: "cmd-1", attributes: { type: "PlaceOrder" } }]);
+    await queue.send([
+      { body: "a", groupId: "order-1", deduplicationId: "cmd-1", attributes: { type: "PlaceOrder" } },
+    ]);
 
     expect(queue.fifo).toBe(true);
     expect(sqs.sentEntries()[0]).toEqual([
@@ -159,7 +179,12 @@ describe("SqsCommandQueue FIFO", () => {
     );
 
     expect(error.failures.map((f) => f.id)).toEqual(["no-group", "delayed"]);
-    expect(sqs.sentEntries().flat().map((e) => e.MessageBody)).toEqual(["c"]);
+    expect(
+      sqs
+        .sentEntries()
+        .flat()
+        .map((e) => e.MessageBody),
+    ).toEqual(["c"]);
   });
 });
 
@@ -185,7 +210,9 @@ describe("SqsCommandQueue retries", () => {
 
   it("re-sends only the entries that failed, then succeeds", async () => {
     const sqs = sqsDouble((body, call) =>
-      call === 1 && (body === "body-2" || body === "body-5") ? { code: "InternalError", senderFault: false } : undefined,
+      call === 1 && (body === "body-2" || body === "body-5")
+        ? { code: "InternalError", senderFault: false }
+        : undefined,
     );
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: fast.retry });
 
@@ -197,7 +224,9 @@ describe("SqsCommandQueue retries", () => {
   });
 
   it("retries a throttled entry even though SQS blames the sender", async () => {
-    const sqs = sqsDouble((body, call) => (call === 1 && body === "body-0" ? { code: "RequestThrottled", senderFault: true } : undefined));
+    const sqs = sqsDouble((body, call) =>
+      call === 1 && body === "body-0" ? { code: "RequestThrottled", senderFault: true } : undefined,
+    );
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: fast.retry });
 
     await queue.send(messages(2));
@@ -207,7 +236,9 @@ describe("SqsCommandQueue retries", () => {
 
   it("does not retry an entry refused for a sender fault, and names it", async () => {
     const sqs = sqsDouble((body) =>
-      body === "body-1" ? { code: "InvalidParameterValue", senderFault: true, message: "bad attribute" } : undefined,
+      body === "body-1"
+        ? { code: "InvalidParameterValue", senderFault: true, message: "bad attribute" }
+        : undefined,
     );
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: fast.retry });
 
@@ -220,7 +251,9 @@ describe("SqsCommandQueue retries", () => {
 
   it("names every message still failing once the attempts are spent, with exponential, jittered delays", async () => {
     const sqs = sqsDouble((body) =>
-      body === "body-3" || body === "body-12" ? { code: "InternalError", senderFault: false, message: "boom" } : undefined,
+      body === "body-3" || body === "body-12"
+        ? { code: "InternalError", senderFault: false, message: "boom" }
+        : undefined,
     );
     const queue = new SqsCommandQueue({
       client: sqs.client,
@@ -256,8 +289,14 @@ describe("SqsCommandQueue retries", () => {
 
   it("names the messages when throttling outlasts the attempts, with a retryable cause", async () => {
     const sqs = sqsDouble();
-    sqs.mock.on(SendMessageBatchCommand).rejects(new RequestThrottled({ message: "slow down", $metadata: {} }));
-    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: { ...fast.retry, attempts: 3 } });
+    sqs.mock
+      .on(SendMessageBatchCommand)
+      .rejects(new RequestThrottled({ message: "slow down", $metadata: {} }));
+    const queue = new SqsCommandQueue({
+      client: sqs.client,
+      queueUrl: STANDARD_URL,
+      retry: { ...fast.retry, attempts: 3 },
+    });
 
     const error = await deliveryErrorOf(queue.send(messages(2)));
 
@@ -267,8 +306,14 @@ describe("SqsCommandQueue retries", () => {
   });
 
   it("maps any message id to a distinct, valid entry id and reports failures under the caller's id", async () => {
-    const sqs = sqsDouble((body, call) => (call === 1 && body === "b" ? { code: "InternalError", senderFault: false } : undefined));
-    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: { ...fast.retry, attempts: 1 } });
+    const sqs = sqsDouble((body, call) =>
+      call === 1 && body === "b" ? { code: "InternalError", senderFault: false } : undefined,
+    );
+    const queue = new SqsCommandQueue({
+      client: sqs.client,
+      queueUrl: STANDARD_URL,
+      retry: { ...fast.retry, attempts: 1 },
+    });
 
     const error = await deliveryErrorOf(
       queue.send([

@@ -1,0 +1,81 @@
+/**
+ * In-memory full-lifecycle throughput against a raw baseline on the same
+ * orders (JSON.parse + zod parse + Map.set), measured in one run so the ratio
+ * is meaningful on a noisy machine.
+ */
+import { PlaceOrderSchema } from "../src/domain/schemas.js";
+import { createInMemoryOrderflow, NullLogger, RandomIdGenerator, SystemClock } from "../src/memory.js";
+
+export interface PipelineBenchResult {
+  readonly orders: number;
+  readonly lifecycleOrdersPerSecond: number;
+  readonly baselineOrdersPerSecond: number;
+  readonly ratio: number;
+}
+
+const PRODUCTS = [
+  { sku: "SKU-1", unitPrice: 1250, currency: "BRL", stock: 1e9 },
+  { sku: "SKU-2", unitPrice: 990, currency: "BRL", stock: 1e9 },
+];
+
+function orderBody(i: number): string {
+  return JSON.stringify({
+    orderId: `bench-${i}`,
+    customerId: `customer-${i % 100}`,
+    currency: "BRL",
+    items: [
+      { sku: "SKU-1", quantity: 1 + (i % 3), unitPrice: 1250 },
+      { sku: "SKU-2", quantity: 1, unitPrice: 990 },
+    ],
+    shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" },
+  });
+}
+
+function baseline(bodies: readonly string[]): number {
+  const store = new Map<string, unknown>();
+  const start = performance.now();
+  for (const body of bodies) {
+    const order = PlaceOrderSchema.parse(JSON.parse(body));
+    store.set(order.orderId!, order);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (store.size !== bodies.length) throw new Error("baseline lost orders");
+  return bodies.length / seconds;
+}
+
+async function lifecycle(bodies: readonly string[]): Promise<number> {
+  const flow = createInMemoryOrderflow({
+    products: PRODUCTS,
+    logger: new NullLogger(),
+    clock: new SystemClock(),
+    ids: new RandomIdGenerator(),
+  });
+  const start = performance.now();
+  for (let i = 0; i < bodies.length; i += 100) {
+    for (const body of bodies.slice(i, i + 100)) await flow.api.placeOrder(JSON.parse(body));
+    await flow.drain();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const confirmed = (await flow.orders.listByStatus("CONFIRMED", { limit: 1000 })).items.length;
+  if (confirmed === 0) throw new Error("no order confirmed");
+  return bodies.length / seconds;
+}
+
+export async function runPipelineBench(orders = 5_000): Promise<PipelineBenchResult> {
+  const bodies = Array.from({ length: orders }, (_, i) => orderBody(i));
+  // Warm up both paths (JIT) on a small sample, then measure.
+  baseline(bodies.slice(0, 500));
+  await lifecycle(bodies.slice(0, 200).map((b) => b.replace(/bench-/, "warm-")));
+  const baselineOrdersPerSecond = baseline(bodies);
+  const lifecycleOrdersPerSecond = await lifecycle(bodies);
+  return { orders, lifecycleOrdersPerSecond, baselineOrdersPerSecond, ratio: lifecycleOrdersPerSecond / baselineOrdersPerSecond };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runPipelineBench(Number(process.env.BENCH_ORDERS ?? 5_000));
+  console.table([
+    { path: "raw baseline (JSON.parse + zod + Map.set)", "orders/s": Math.round(r.baselineOrdersPerSecond) },
+    { path: "in-memory full lifecycle (place → CONFIRMED)", "orders/s": Math.round(r.lifecycleOrdersPerSecond) },
+  ]);
+  console.log(`ratio lifecycle/baseline: ${r.ratio.toFixed(3)}× (target ≥ 0.15×)`);
+}

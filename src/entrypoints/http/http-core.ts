@@ -1,0 +1,309 @@
+import { randomUUID } from "node:crypto";
+import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
+import type { Logger } from "../../ports/logger.js";
+import type { OrderApi } from "../app/order-api.js";
+import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
+import type { HttpRequest, HttpResponse } from "./http-types.js";
+
+/** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * What an `Idempotency-Key` may look like: UUIDs, ULIDs and base64 tokens fit;
+ * whitespace, control characters, non-ASCII and anything longer than 128
+ * characters are refused, because the key is stored and logged.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:+/=-]{1,128}$/;
+
+/** A client's `X-Correlation-Id` is kept when it matches; otherwise a fresh one replaces it. */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const CORRELATION_ID_HEADER = "X-Correlation-Id";
+
+export interface HttpHandlerOptions {
+  /** Default {@link DEFAULT_MAX_BODY_BYTES}. */
+  readonly maxBodyBytes?: number;
+  /** Receives one line per request (method, path, status, duration) and the details of every 5xx. */
+  readonly logger?: Logger;
+  /** Makes correlation ids for requests that bring none (default: random UUIDs). */
+  readonly newCorrelationId?: () => string;
+}
+
+/** Header names lower-cased; the last value wins when a name appears in several cases. */
+export type NormalizedHeaders = Readonly<Record<string, string>>;
+
+interface RouteContext {
+  readonly api: OrderApi;
+  readonly request: HttpRequest;
+  readonly headers: NormalizedHeaders;
+  readonly params: Readonly<Record<string, string>>;
+  readonly correlationId: string;
+  readonly maxBodyBytes: number;
+}
+
+type RouteHandler = (context: RouteContext) => Promise<HttpResponse>;
+
+interface Route {
+  /** Literal segments, or `:name` for a parameter. */
+  readonly pattern: readonly string[];
+  readonly methods: Readonly<Record<string, RouteHandler>>;
+}
+
+const ROUTES: readonly Route[] = [
+  {
+    pattern: ["orders"],
+    methods: {
+      POST: async ({ api, request, headers, correlationId, maxBodyBytes }) => {
+        const idempotencyKey = idempotencyKeyOf(headers);
+        const body = readJsonBody(request, headers, maxBodyBytes);
+        const placed = await api.placeOrder(body, { idempotencyKey, correlationId });
+        return jsonResponse(202, placed, { Location: orderLocation(request, placed.orderId) });
+      },
+    },
+  },
+  {
+    pattern: ["orders", ":orderId"],
+    methods: {
+      GET: async ({ api, params }) => jsonResponse(200, await api.getOrder(orderIdOf(params))),
+      PATCH: async ({ api, request, headers, params, correlationId, maxBodyBytes }) => {
+        const orderId = orderIdOf(params);
+        const body = readJsonBody(request, headers, maxBodyBytes);
+        const accepted = await api.modifyOrder(orderId, body, { correlationId });
+        return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
+      },
+    },
+  },
+  {
+    pattern: ["orders", ":orderId", "cancel"],
+    methods: {
+      POST: async ({ api, request, headers, params, correlationId, maxBodyBytes }) => {
+        const orderId = orderIdOf(params);
+        const body = readJsonBody(request, headers, maxBodyBytes);
+        const accepted = await api.cancelOrder(orderId, body, { correlationId });
+        return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
+      },
+    },
+  },
+  { pattern: ["products"], methods: { GET: async ({ api }) => jsonResponse(200, await api.listProducts()) } },
+  { pattern: ["health"], methods: { GET: async () => jsonResponse(200, { status: "ok" }) } },
+];
+
+/**
+ * Serves the public HTTP contract of ARCHITECTURE.md on top of {@link OrderApi},
+ * independent of what carried the request. It never throws: every outcome,
+ * hostile input and internal failures included, is a JSON answer (errors in the
+ * contract's `{ "error": { code, message, issues } }` shape), and every answer
+ * carries the request's `X-Correlation-Id`.
+ */
+export async function handleHttpRequest(
+  api: OrderApi,
+  request: HttpRequest,
+  options: HttpHandlerOptions = {},
+): Promise<HttpResponse> {
+  const started = performance.now();
+  const headers = normalizeHeaders(request.headers);
+  const correlationId = correlationIdOf(headers, options.newCorrelationId);
+  const log = options.logger?.child({ correlationId });
+  const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
+  const path = typeof request.path === "string" ? request.path : "";
+  let response: HttpResponse;
+  try {
+    response = await dispatch({
+      api,
+      request,
+      headers,
+      params: {},
+      correlationId,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }, method, path);
+  } catch (error) {
+    response = errorToResponse(error, log);
+  }
+  log?.info(`${method} ${printablePath(path)} → ${response.statusCode}`, {
+    method,
+    path: printablePath(path),
+    statusCode: response.statusCode,
+    durationMs: Math.round(performance.now() - started),
+  });
+  return { ...response, headers: { ...response.headers, [CORRELATION_ID_HEADER]: correlationId } };
+}
+
+async function dispatch(context: RouteContext, method: string, path: string): Promise<HttpResponse> {
+  const segments = splitPath(path);
+  for (const route of ROUTES) {
+    const params = matchRoute(route.pattern, segments);
+    if (!params) continue;
+    const handler = route.methods[method];
+    if (!handler) {
+      const allow = Object.keys(route.methods).join(", ");
+      throw new HttpRequestError(405, "METHOD_NOT_ALLOWED", `${method || "this method"} is not allowed here; use ${allow}`, undefined, {
+        Allow: allow,
+      });
+    }
+    return handler({ ...context, params });
+  }
+  return errorResponse(
+    404,
+    "ROUTE_NOT_FOUND",
+    "no such route; try POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, PATCH /orders/{id}, GET /products or GET /health",
+  );
+}
+
+/**
+ * Path segments, percent-decoded (API Gateway hands some paths over encoded);
+ * a trailing slash is ignored, a query string dropped.
+ */
+export function splitPath(path: string): string[] {
+  const withoutQuery = path.split("?", 1)[0] ?? "";
+  if (!withoutQuery.startsWith("/")) return [""];
+  const segments = withoutQuery.slice(1).split("/");
+  if (segments.length > 1 && segments[segments.length - 1] === "") segments.pop();
+  return segments.map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      // Malformed escapes stay as they are; no route parameter accepts a bare `%`.
+      return segment;
+    }
+  });
+}
+
+function matchRoute(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const expected = pattern[i]!;
+    const actual = segments[i]!;
+    if (expected.startsWith(":")) {
+      if (actual === "") return undefined;
+      params[expected.slice(1)] = actual;
+    } else if (expected !== actual) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function orderIdOf(params: Readonly<Record<string, string>>): string {
+  const orderId = params.orderId ?? "";
+  if (!ORDER_ID_PATTERN.test(orderId)) {
+    throw new HttpRequestError(400, "VALIDATION_FAILED", "the order id in the path is invalid", [
+      { path: "orderId", message: "must match [A-Za-z0-9_-]{1,64}" },
+    ]);
+  }
+  return orderId;
+}
+
+function orderLocation(request: HttpRequest, orderId: string): string {
+  const base = typeof request.basePath === "string" ? request.basePath.replace(/\/+$/, "") : "";
+  return `${base}/orders/${encodeURIComponent(orderId)}`;
+}
+
+/** Lower-cases header names and drops values that are not strings (hostile or malformed events). */
+export function normalizeHeaders(headers: HttpRequest["headers"]): NormalizedHeaders {
+  const normalized: Record<string, string> = {};
+  if (!headers || typeof headers !== "object") return normalized;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === "string") normalized[name.toLowerCase()] = value;
+  }
+  return normalized;
+}
+
+function correlationIdOf(headers: NormalizedHeaders, newId: (() => string) | undefined): string {
+  const given = headers["x-correlation-id"]?.trim();
+  if (given !== undefined && CORRELATION_ID_PATTERN.test(given)) return given;
+  return (newId ?? randomUUID)();
+}
+
+function idempotencyKeyOf(headers: NormalizedHeaders): string | undefined {
+  const key = headers["idempotency-key"];
+  if (key === undefined) return undefined;
+  const trimmed = key.trim();
+  if (!IDEMPOTENCY_KEY_PATTERN.test(trimmed)) {
+    throw new HttpRequestError(400, "VALIDATION_FAILED", "the Idempotency-Key header is invalid", [
+      {
+        path: "headers.Idempotency-Key",
+        message: "must be 1 to 128 characters among A-Z a-z 0-9 . _ : + / = - (a UUID fits)",
+      },
+    ]);
+  }
+  return trimmed;
+}
+
+/**
+ * The request body as a JSON value, after the checks that protect the service:
+ * size (413), media type (415), encoding and syntax (400).
+ * @throws HttpRequestError describing the first check that failed.
+ */
+export function readJsonBody(request: HttpRequest, headers: NormalizedHeaders, maxBodyBytes: number): unknown {
+  const raw = request.body ?? "";
+  if (typeof raw !== "string") {
+    throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document");
+  }
+  const bytes = request.isBase64Encoded === true ? Buffer.from(raw, "base64") : undefined;
+  const size = bytes ? bytes.length : Buffer.byteLength(raw, "utf8");
+  if (size > maxBodyBytes) {
+    throw new HttpRequestError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `the request body is ${size} bytes; at most ${maxBodyBytes} are accepted`,
+    );
+  }
+  const contentType = headers["content-type"];
+  const problem = jsonMediaTypeProblem(contentType);
+  if (problem) throw new HttpRequestError(415, "UNSUPPORTED_MEDIA_TYPE", problem);
+
+  let text = raw;
+  if (bytes) {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new HttpRequestError(400, "INVALID_JSON", "the request body is not valid UTF-8");
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "") {
+    throw new HttpRequestError(400, "INVALID_JSON", "the request body is empty; send a JSON object", [
+      { path: "", message: "expected a JSON object" },
+    ]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new HttpRequestError(400, "INVALID_JSON", `the request body is not valid JSON: ${detail}`, [
+      { path: "", message: detail },
+    ]);
+  }
+}
+
+/** Why a `Content-Type` is not JSON in UTF-8, or undefined when it is. */
+export function jsonMediaTypeProblem(contentType: string | undefined): string | undefined {
+  const expected = "send the body as JSON with Content-Type: application/json";
+  if (contentType === undefined || contentType.trim() === "") return `no Content-Type; ${expected}`;
+  const [mediaType = "", ...parameters] = contentType.split(";");
+  const type = mediaType.trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type)) {
+    return `${printable(type, 100)} is not supported; ${expected}`;
+  }
+  for (const parameter of parameters) {
+    const [name = "", value = ""] = parameter.split("=");
+    if (name.trim().toLowerCase() !== "charset") continue;
+    const charset = value.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    if (charset !== "utf-8" && charset !== "utf8") {
+      return `charset ${printable(charset, 40)} is not supported; JSON bodies must be UTF-8`;
+    }
+  }
+  return undefined;
+}
+
+/** Paths go to logs: control characters escaped, length bounded. */
+function printablePath(path: string): string {
+  return printable(path.split("?", 1)[0] ?? "", 200);
+}
+
+function printable(text: string, max: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}

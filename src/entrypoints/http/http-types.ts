@@ -1,0 +1,26 @@
+/**
+ * A request as the HTTP core sees it, whatever carried it (API Gateway REST or
+ * HTTP API, or the local runner's node:http server).
+ */
+export interface HttpRequest {
+  readonly method: string;
+  /** The path without query string, e.g. `/orders/o-1`; segments may be percent-encoded. */
+  readonly path: string;
+  /** Header names in any case; the core looks them up case-insensitively. */
+  readonly headers?: Readonly<Record<string, string | undefined>> | null | undefined;
+  readonly body: string | undefined | null;
+  /** The body is base64 (API Gateway does this for binary media types). */
+  readonly isBase64Encoded?: boolean | undefined;
+  /**
+   * Prefix of the public URL before the API's own paths (an API Gateway stage
+   * such as `/prod`), so `Location` headers point where the client can follow them.
+   */
+  readonly basePath?: string | undefined;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Always a JSON document. */
+  readonly body: string;
+}
