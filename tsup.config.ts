@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     memory: "src/memory.ts",
+    aws: "src/aws.ts",
     testing: "src/testing.ts",
   },
   format: ["esm", "cjs"],

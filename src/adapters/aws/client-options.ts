@@ -11,6 +11,8 @@ export interface AwsClientOptions {
   readonly credentials?: AwsStaticCredentials | (() => Promise<AwsStaticCredentials>) | undefined;
   /** S3 only: address buckets as `endpoint/bucket/key` (emulators need it). */
   readonly forcePathStyle?: boolean | undefined;
+  /** Calls per request including the SDK's own retries of throttling and 5xx (SDK default: 3). */
+  readonly maxAttempts?: number | undefined;
 }
 
 /** Access keys, for emulators or explicit configuration. */
@@ -25,10 +27,12 @@ export function baseClientConfig(options: AwsClientOptions): {
   endpoint?: string;
   region?: string;
   credentials?: AwsStaticCredentials | (() => Promise<AwsStaticCredentials>);
+  maxAttempts?: number;
 } {
   return {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   };
 }

@@ -45,7 +45,11 @@ export class PlaceOrder {
     command: PlaceOrderCommand,
     outbox: Parameters<typeof publishOutbox>[2],
   ): Promise<PlaceOrderResult> {
-    if (stored.placementFingerprint !== placementFingerprint(command.order)) throw new OrderAlreadyExistsError(stored.orderId);
+    // The command that created the order (redelivered, or sent by the API that created it) needs no comparison.
+    const sameCommand = stored.processedCommandIds.includes(command.commandId);
+    if (!sameCommand && stored.placementFingerprint !== placementFingerprint(command.order)) {
+      throw new OrderAlreadyExistsError(stored.orderId);
+    }
     await publishOutbox(this.deps, stored.orderId, outbox);
     return { order: stored, created: false };
   }

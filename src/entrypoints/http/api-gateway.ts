@@ -1,0 +1,134 @@
+import type { Logger } from "../../ports/logger.js";
+import type { OrderApi } from "../app/order-api.js";
+import type {
+  ApiGatewayProxyEventV1,
+  ApiGatewayProxyEventV2,
+  ApiGatewayProxyResult,
+  ApiGatewayProxyResultV1,
+  ApiGatewayProxyResultV2,
+  LambdaContext,
+} from "./api-gateway-events.js";
+import { type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
+import { describeError, errorResponse } from "./http-errors.js";
+import type { HttpRequest, HttpResponse } from "./http-types.js";
+
+/** The request a REST API (v1) proxy event carries. */
+export function fromApiGatewayV1(event: ApiGatewayProxyEventV1): HttpRequest {
+  const path = typeof event.path === "string" ? event.path : "";
+  const publicPath = event.requestContext?.path;
+  // requestContext.path is what the client sent (`/prod/orders`), path what the API routes (`/orders`).
+  const basePath =
+    typeof publicPath === "string" && publicPath.length > path.length && publicPath.endsWith(path)
+      ? publicPath.slice(0, publicPath.length - path.length)
+      : "";
+  return {
+    method: event.httpMethod,
+    path,
+    headers: event.headers ?? singleValued(event.multiValueHeaders),
+    body: event.body,
+    isBase64Encoded: event.isBase64Encoded === true,
+    basePath,
+  };
+}
+
+/** The request an HTTP API (payload format 2.0) event carries. */
+export function fromApiGatewayV2(event: ApiGatewayProxyEventV2): HttpRequest {
+  const rawPath = typeof event.rawPath === "string" ? event.rawPath : "";
+  const stage = event.requestContext?.stage;
+  // Outside the `$default` stage, rawPath starts with the stage name.
+  const stagePrefix = typeof stage === "string" && stage !== "$default" && stage !== "" ? `/${stage}` : "";
+  const staged = stagePrefix !== "" && (rawPath === stagePrefix || rawPath.startsWith(`${stagePrefix}/`));
+  return {
+    method: event.requestContext?.http?.method ?? "",
+    path: staged ? rawPath.slice(stagePrefix.length) || "/" : rawPath,
+    headers: event.headers,
+    body: event.body,
+    isBase64Encoded: event.isBase64Encoded === true,
+    basePath: staged ? stagePrefix : "",
+  };
+}
+
+export function toApiGatewayV1Result(response: HttpResponse): ApiGatewayProxyResultV1 {
+  return { statusCode: response.statusCode, headers: response.headers, body: response.body, isBase64Encoded: false };
+}
+
+export function toApiGatewayV2Result(response: HttpResponse): ApiGatewayProxyResultV2 {
+  return { statusCode: response.statusCode, headers: response.headers, body: response.body, isBase64Encoded: false };
+}
+
+export interface ApiHandlerOptions extends Omit<HttpHandlerOptions, "logger"> {
+  /** Every line gets the Lambda request id and the API Gateway request id. */
+  readonly logger?: Logger;
+}
+
+/**
+ * A Lambda handler for API Gateway: REST API (v1) proxy events and HTTP API
+ * (v2) events alike, told apart by `event.version === "2.0"`, each answered in
+ * its own result format.
+ */
+export interface ApiHandler {
+  (event: ApiGatewayProxyEventV2, context?: LambdaContext): Promise<ApiGatewayProxyResultV2>;
+  (event: ApiGatewayProxyEventV1, context?: LambdaContext): Promise<ApiGatewayProxyResultV1>;
+  (event: unknown, context?: LambdaContext): Promise<ApiGatewayProxyResult>;
+}
+
+/**
+ * Builds the api Lambda handler. `getApi` is called on the first invocation
+ * (the composition root is built at cold start, lazily) and its result kept;
+ * if it fails, the invocation answers 500 and the next one tries again.
+ * The handler never throws: an event it cannot read gets a 400.
+ */
+export function createApiHandler(
+  getApi: () => Promise<OrderApi> | OrderApi,
+  options: ApiHandlerOptions = {},
+): ApiHandler {
+  let api: Promise<OrderApi> | undefined;
+  const resolveApi = () => {
+    api ??= Promise.resolve()
+      .then(getApi)
+      .catch((error: unknown) => {
+        api = undefined;
+        throw error;
+      });
+    return api;
+  };
+
+  const handler = async (event: unknown, context?: LambdaContext): Promise<ApiGatewayProxyResult> => {
+    const v2 = isObject(event) && event.version === "2.0";
+    const toResult = v2 ? toApiGatewayV2Result : toApiGatewayV1Result;
+    const requestContext = isObject(event) && isObject(event.requestContext) ? event.requestContext : {};
+    const logger = options.logger?.child({
+      ...(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : {}),
+      ...(typeof requestContext.requestId === "string" ? { apiRequestId: requestContext.requestId } : {}),
+    });
+    if (!isObject(event) || (!v2 && typeof event.httpMethod !== "string") || (v2 && !isObject(requestContext.http))) {
+      logger?.warn("not an API Gateway proxy event", { eventType: event === null ? "null" : typeof event });
+      return toResult(errorResponse(400, "BAD_EVENT", "not an API Gateway proxy event"));
+    }
+    const request = v2
+      ? fromApiGatewayV2(event as unknown as ApiGatewayProxyEventV2)
+      : fromApiGatewayV1(event as unknown as ApiGatewayProxyEventV1);
+    let orderApi: OrderApi;
+    try {
+      orderApi = await resolveApi();
+    } catch (error) {
+      logger?.error("the api could not be built", { error: describeError(error) });
+      return toResult(errorResponse(500, "INTERNAL_ERROR", "the service is not configured correctly"));
+    }
+    return toResult(await handleHttpRequest(orderApi, request, { ...options, logger }));
+  };
+  return handler as ApiHandler;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function singleValued(
+  headers: ApiGatewayProxyEventV1["multiValueHeaders"],
+): Record<string, string | undefined> | undefined {
+  if (!headers) return undefined;
+  const single: Record<string, string | undefined> = {};
+  for (const [name, values] of Object.entries(headers)) single[name] = values?.[values.length - 1];
+  return single;
+}

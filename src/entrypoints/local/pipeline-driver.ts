@@ -1,0 +1,77 @@
+import type { Logger } from "../../ports/logger.js";
+import { describeError } from "../http/http-errors.js";
+import type { InMemoryOrderflow } from "../in-memory-orderflow.js";
+
+/**
+ * Keeps the in-memory pipeline moving in real time, as event source mappings
+ * poll their queues: a drain on every tick and whenever something was sent
+ * ({@link PipelineDriver.kick}). Drains never overlap; a kick during a drain
+ * runs one more drain right after it, so nothing sent meanwhile waits a tick.
+ */
+export class PipelineDriver {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private deadLettered: Record<string, number> = {};
+
+  constructor(
+    private readonly flow: InMemoryOrderflow,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.kick(), this.intervalMs);
+  }
+
+  /** Asks for a drain; resolves once a drain that began after this call has finished. */
+  kick(): Promise<void> {
+    if (this.stopped) return this.running ?? Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drainOnce();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+      }
+    };
+    this.running = run();
+    return this.running;
+  }
+
+  /** Stops ticking and waits for the drain in progress, if any. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async drainOnce(): Promise<void> {
+    try {
+      const report = await this.flow.drain();
+      for (const [queue, count] of Object.entries(report.deadLettered)) {
+        const before = this.deadLettered[queue] ?? 0;
+        if (count > before) {
+          this.logger.warn("message dead-lettered; inspect it with `orderflow dlq peek`", {
+            queue,
+            added: count - before,
+            waiting: count,
+          });
+        }
+      }
+      this.deadLettered = { ...report.deadLettered };
+    } catch (error) {
+      // A drain that throws is a bug in the pipeline; keep serving and try again next tick.
+      this.logger.error("pipeline drain failed", { error: describeError(error) });
+    }
+  }
+}
