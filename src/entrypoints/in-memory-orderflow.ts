@@ -1,5 +1,5 @@
-import type { BusinessLimits, Product } from "../domain/business-rules.js";
-import type { OrderflowEvent } from "../domain/events.js";
+import { ManualClock } from "../adapters/memory/clocks.js";
+import { SequentialIdGenerator } from "../adapters/memory/id-generators.js";
 import { InMemoryEventBus } from "../adapters/memory/in-memory-event-bus.js";
 import { InMemoryIdempotencyStore } from "../adapters/memory/in-memory-idempotency-store.js";
 import { InMemoryLogger } from "../adapters/memory/in-memory-logger.js";
@@ -7,18 +7,119 @@ import { InMemoryOrderRepository } from "../adapters/memory/in-memory-order-repo
 import { DEMO_CATALOG, InMemoryProductCatalog } from "../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../adapters/memory/in-memory-topic.js";
-import { ManualClock } from "../adapters/memory/clocks.js";
-import { SequentialIdGenerator } from "../adapters/memory/id-generators.js";
 import { ScriptedPaymentGateway } from "../adapters/memory/scripted-payment-gateway.js";
+import type { BusinessLimits, Product } from "../domain/business-rules.js";
+import type { OrderflowEvent } from "../domain/events.js";
 import type { Clock } from "../ports/clock.js";
+import type { CommandQueue } from "../ports/command-queue.js";
+import type { EventBus } from "../ports/event-bus.js";
 import type { IdGenerator } from "../ports/id-generator.js";
+import type { IdempotencyStore } from "../ports/idempotency-store.js";
 import type { Logger } from "../ports/logger.js";
-import { EVENT_ROUTES, type EventRouteName } from "../ports/routing.js";
+import type { OrderRepository } from "../ports/order-repository.js";
+import type { ProductCatalog } from "../ports/product-catalog.js";
+import { type BusEnvelope, EVENT_ROUTES, type EventRouteName } from "../ports/routing.js";
 import { createOrderConsumers, type OrderConsumers, type QueueConsumer } from "./app/consumers.js";
 import { OrderApi } from "./app/order-api.js";
 import type { OrderServices } from "./app/services.js";
+import type { SqsRecordLike } from "./app/sqs-batch.js";
 
-export interface InMemoryOrderflowOptions {
+/** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
+export interface DrivenRecord extends SqsRecordLike {
+  readonly receiptHandle: string;
+}
+
+/**
+ * How {@link InMemoryOrderflow.drain} reads one queue, whatever runs it: the
+ * in-memory queues ({@link InMemoryQueueDriver}), or a real queue service
+ * (SQS on an emulator) driven through its API. The drain loop treats both the
+ * same, as a Lambda event source mapping does: receive a batch, hand it to the
+ * consumer, delete the successes, make the failures visible again.
+ */
+export interface QueueDriver {
+  readonly name: string;
+  /** Receives up to `max` (1..10) visible messages and hides them for the queue's visibility timeout. */
+  receive(max: number): Promise<readonly DrivenRecord[]>;
+  /** Deletes handled messages. */
+  ack(records: readonly DrivenRecord[]): Promise<void>;
+  /**
+   * Makes failed messages visible again at once, for a retry; the queue's own
+   * redrive policy moves a message to its dead-letter queue after `maxReceiveCount` receives.
+   */
+  retry(records: readonly DrivenRecord[]): Promise<void>;
+  /** Messages held: visible, in flight or delayed. */
+  size(): Promise<number>;
+  /** When the next in-flight or delayed message becomes visible, if the driver knows (lets a ManualClock jump there). */
+  nextVisibleAt?(): Date | undefined;
+}
+
+/** {@link QueueDriver} of an {@link InMemoryQueue}. */
+export class InMemoryQueueDriver implements QueueDriver {
+  constructor(readonly queue: InMemoryQueue) {}
+
+  get name(): string {
+    return this.queue.name;
+  }
+
+  async receive(max: number): Promise<readonly DrivenRecord[]> {
+    return this.queue.receive({ max }).map((message) => this.queue.toSqsRecord(message));
+  }
+
+  async ack(records: readonly DrivenRecord[]): Promise<void> {
+    for (const record of records) this.queue.delete(record.receiptHandle);
+  }
+
+  async retry(records: readonly DrivenRecord[]): Promise<void> {
+    for (const record of records) this.queue.changeVisibility(record.receiptHandle, 0);
+  }
+
+  async size(): Promise<number> {
+    return this.queue.size;
+  }
+
+  nextVisibleAt(): Date | undefined {
+    return this.queue.nextVisibleAt();
+  }
+}
+
+/** A flow's queue run by something else than this process (SQS on an emulator or on AWS). */
+export interface ExternalQueue {
+  /** Where the flow's producer sends: the API for `intake`, the flow's bus rule for the others. */
+  readonly queue: CommandQueue;
+  /** How the drain loop reads it. */
+  readonly driver: QueueDriver;
+  /** Its dead-letter queue, which the queue's redrive policy fills; read for the drain report. */
+  readonly deadLetterDriver: QueueDriver;
+}
+
+/** Flows whose queues are injected rather than created in memory. */
+export type ExternalQueues = Partial<Record<FlowName, ExternalQueue>>;
+
+export interface InMemoryOrderflowOptions<
+  TOrders extends OrderRepository = InMemoryOrderRepository,
+  TCatalog extends ProductCatalog = InMemoryProductCatalog,
+  TQueues extends ExternalQueues = Record<never, never>,
+> {
+  /** Default: an {@link InMemoryOrderRepository}. */
+  readonly orders?: TOrders;
+  /** Default: an in-memory store. */
+  readonly idempotency?: IdempotencyStore;
+  /** Default: an {@link InMemoryProductCatalog} holding `products`; an injected catalog must hold them itself. */
+  readonly catalog?: TCatalog;
+  /**
+   * Queues of some flows on another technology (e.g. `SqsCommandQueue` and an
+   * SQS driver on an emulator); the others stay in memory. A routed flow's bus
+   * rule sends to the injected queue, standard queues getting duplicates at
+   * `duplicateDeliveryRate` as EventBridge delivers at least once.
+   */
+  readonly queues?: TQueues;
+  /**
+   * Where the flows publish; default: `bus`, the in-memory bus whose rules
+   * route to the flows' queues. An injected bus must hand what it publishes on
+   * to `bus` (e.g. an EventBridgeEventBus whose client forwards PutEvents), or
+   * nothing reaches the routed flows.
+   */
+  readonly eventBus?: EventBus;
   /** The catalog business validation uses (default: {@link DEMO_CATALOG}). */
   readonly products?: readonly Product[];
   /** Script payment outcomes per order; by default every charge succeeds. */
@@ -34,7 +135,10 @@ export interface InMemoryOrderflowOptions {
   readonly maxReceiveCount?: number;
   /** Records per consumer invocation, as an event source mapping's BatchSize (default 10). */
   readonly batchSize?: number;
-  /** Standard queues deliver this share of messages twice, to prove consumers idempotent (default 0). */
+  /**
+   * Standard queues deliver this share of messages twice, to prove consumers idempotent (default 0);
+   * for injected routed queues, the bus rule sends this share twice.
+   */
   readonly duplicateDeliveryRate?: number;
   /** Standard queues deliver in random order (default false). */
   readonly reorder?: boolean;
@@ -42,12 +146,26 @@ export interface InMemoryOrderflowOptions {
   readonly random?: () => number;
 }
 
-/** A queue of the pipeline with its dead-letter queue and the consumer that drains it. */
-export interface PipelineQueue {
+/** A queue of the pipeline as the drain loop sees it: its drivers and the consumer that drains it. */
+export interface DrainedQueue {
+  readonly consumer: QueueConsumer;
+  readonly driver: QueueDriver;
+  readonly deadLetterDriver: QueueDriver;
+}
+
+/** An in-memory queue of the pipeline with its dead-letter queue and the consumer that drains it. */
+export interface PipelineQueue extends DrainedQueue {
   readonly queue: InMemoryQueue;
   readonly deadLetterQueue: InMemoryQueue;
-  readonly consumer: QueueConsumer;
 }
+
+/** An injected queue of the pipeline (see {@link InMemoryOrderflowOptions.queues}) and its consumer. */
+export interface ExternalPipelineQueue extends ExternalQueue, DrainedQueue {}
+
+/** The queue of each flow: in memory unless injected. */
+export type PipelineFlows<TQueues extends ExternalQueues> = {
+  readonly [F in FlowName]: F extends keyof TQueues ? ExternalPipelineQueue : PipelineQueue;
+};
 
 export interface DrainReport {
   /** Consumer invocations (batches) run. */
@@ -75,33 +193,49 @@ export interface DrainOptions {
  * flows' queues, and {@link InMemoryOrderflow.drain} runs every queue's consumer
  * the way Lambda event source mappings do (batches, partial batch failures,
  * retries, dead-letter queues).
+ *
+ * Storage adapters and the queues of any flow can be injected (DynamoDB and
+ * SQS on emulators, say), so the same pipeline and the same end-to-end tests
+ * run on them; the bus, the alert topic and the payment gateway stay in memory.
  */
-export class InMemoryOrderflow {
+export class InMemoryOrderflow<
+  TOrders extends OrderRepository = InMemoryOrderRepository,
+  TCatalog extends ProductCatalog = InMemoryProductCatalog,
+  TQueues extends ExternalQueues = Record<never, never>,
+> {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
-  readonly orders = new InMemoryOrderRepository();
-  readonly catalog: InMemoryProductCatalog;
+  readonly orders: TOrders;
+  readonly catalog: TCatalog;
   readonly payments: ScriptedPaymentGateway;
-  readonly idempotency = new InMemoryIdempotencyStore();
+  readonly idempotency: IdempotencyStore;
   readonly bus: InMemoryEventBus;
   /** The SNS alert topic (malformed messages, rejected files). */
   readonly alerts: InMemoryTopic;
   readonly services: OrderServices;
   readonly api: OrderApi;
   readonly consumers: OrderConsumers;
-  readonly flows: Readonly<Record<FlowName, PipelineQueue>>;
+  readonly flows: PipelineFlows<TQueues>;
 
-  private readonly pipelines: PipelineQueue[] = [];
+  private readonly pipelines: DrainedQueue[] = [];
   private readonly batchSize: number;
   private readonly maxReceiveCount: number;
-  private readonly queueOptions: Pick<InMemoryOrderflowOptions, "duplicateDeliveryRate" | "reorder" | "random">;
+  private readonly queueOptions: Pick<
+    InMemoryOrderflowOptions,
+    "duplicateDeliveryRate" | "reorder" | "random"
+  >;
 
-  constructor(options: InMemoryOrderflowOptions = {}) {
+  constructor(options: InMemoryOrderflowOptions<TOrders, TCatalog, TQueues> = {}) {
     this.clock = options.clock ?? new ManualClock(new Date("2026-01-01T00:00:00.000Z"));
     this.ids = options.ids ?? new SequentialIdGenerator();
     this.logger = options.logger ?? new InMemoryLogger();
-    this.catalog = new InMemoryProductCatalog(options.products ?? DEMO_CATALOG);
+    // Without an injected adapter the type parameter is its default, the in-memory class.
+    this.orders = options.orders ?? (new InMemoryOrderRepository() as OrderRepository as TOrders);
+    this.catalog =
+      options.catalog ??
+      (new InMemoryProductCatalog(options.products ?? DEMO_CATALOG) as ProductCatalog as TCatalog);
+    this.idempotency = options.idempotency ?? new InMemoryIdempotencyStore();
     this.payments = options.payments ?? new ScriptedPaymentGateway();
     this.batchSize = options.batchSize ?? 10;
     this.maxReceiveCount = options.maxReceiveCount ?? 3;
@@ -113,10 +247,11 @@ export class InMemoryOrderflow {
     this.bus = new InMemoryEventBus({ name: "orderflow", clock: this.clock });
     this.alerts = new InMemoryTopic({ name: "orderflow-alerts", clock: this.clock });
 
-    const intake = this.createQueue("orderflow-intake.fifo", true);
+    const external: ExternalQueues = options.queues ?? {};
+    const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
     this.services = {
       orders: this.orders,
-      bus: this.bus,
+      bus: options.eventBus ?? this.bus,
       catalog: this.catalog,
       payments: this.payments,
       alerts: this.alerts,
@@ -130,17 +265,23 @@ export class InMemoryOrderflow {
     this.api = new OrderApi(this.services);
     this.consumers = createOrderConsumers(this.services);
 
+    const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
     const routed = (route: EventRouteName, consumer: QueueConsumer) => {
-      const queues = this.createQueue(`orderflow-${route}`, false);
-      this.bus.addRule({ name: route, pattern: EVENT_ROUTES[route], target: queues.queue });
+      const injected = external[route];
+      const queues = injected ?? this.createQueue(`orderflow-${route}`, false);
+      const target = injected
+        ? commandQueueTarget(injected.queue, duplicates)
+        : (queues.queue as InMemoryQueue);
+      this.bus.addRule({ name: route, pattern: EVENT_ROUTES[route], target });
       return this.attach(queues, consumer);
     };
+    // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
     this.flows = {
       intake: this.attach(intake, this.consumers.validateOrder),
       processing: routed("processing", this.consumers.processOrder),
       cancel: routed("cancel", this.consumers.cancelOrder),
       modify: routed("modify", this.consumers.modifyOrder),
-    };
+    } as PipelineFlows<TQueues>;
   }
 
   /**
@@ -149,6 +290,11 @@ export class InMemoryOrderflow {
    */
   addFlow(name: string, consumer: QueueConsumer, options: { fifo?: boolean } = {}): PipelineQueue {
     return this.attach(this.createQueue(name, options.fifo ?? name.endsWith(".fifo")), consumer);
+  }
+
+  /** Adds an injected queue drained by `consumer` (see {@link InMemoryOrderflowOptions.queues}). */
+  addExternalFlow(queue: ExternalQueue, consumer: QueueConsumer): ExternalPipelineQueue {
+    return this.attach(queue, consumer);
   }
 
   /**
@@ -160,37 +306,37 @@ export class InMemoryOrderflow {
    */
   async drain(options: DrainOptions = {}): Promise<DrainReport> {
     const maxBatches = options.maxBatches ?? 1_000_000;
-    const only = options.only ? new Set(options.only.map((flow) => this.queueOf(flow))) : undefined;
-    const pipelines = only ? this.pipelines.filter((p) => only.has(p.queue)) : this.pipelines;
+    const only = options.only ? new Set(options.only.map((flow) => this.pipelineOf(flow))) : undefined;
+    const pipelines = only ? this.pipelines.filter((p) => only.has(p)) : this.pipelines;
     let batches = 0;
     let records = 0;
     let failures = 0;
     for (;;) {
       let progressed = false;
       for (const pipeline of pipelines) {
-        const messages = pipeline.queue.receive({ max: this.batchSize });
-        if (messages.length === 0) continue;
+        const received = await pipeline.driver.receive(this.batchSize);
+        if (received.length === 0) continue;
         progressed = true;
         batches++;
-        records += messages.length;
-        const result = await pipeline.consumer(messages.map((message) => pipeline.queue.toSqsRecord(message)));
+        records += received.length;
+        const result = await pipeline.consumer(received);
         const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
         failures += failed.size;
-        for (const message of messages) {
-          if (failed.has(message.messageId)) pipeline.queue.changeVisibility(message.receiptHandle, 0);
-          else pipeline.queue.delete(message.receiptHandle);
-        }
+        await pipeline.driver.ack(received.filter((record) => !failed.has(record.messageId)));
+        await pipeline.driver.retry(received.filter((record) => failed.has(record.messageId)));
         if (batches >= maxBatches) return this.report(batches, records, failures);
       }
-      if (!progressed && !this.advanceToNextMessage(pipelines)) return this.report(batches, records, failures);
+      if (!progressed && !this.advanceToNextMessage(pipelines))
+        return this.report(batches, records, failures);
     }
   }
 
-  private queueOf(flow: string): InMemoryQueue {
+  private pipelineOf(flow: string): DrainedQueue {
     const pipeline =
-      (this.flows as Record<string, PipelineQueue | undefined>)[flow] ?? this.pipelines.find((p) => p.queue.name === flow);
+      (this.flows as Record<string, DrainedQueue | undefined>)[flow] ??
+      this.pipelines.find((p) => p.driver.name === flow);
     if (!pipeline) throw new Error(`no flow or queue named ${flow}`);
-    return pipeline.queue;
+    return pipeline;
   }
 
   /** Every event published on the bus so far (optionally of one type), in order. */
@@ -199,12 +345,18 @@ export class InMemoryOrderflow {
     return type === undefined ? events : events.filter((event) => event.type === type);
   }
 
-  /** The dead-letter queues of every flow, by queue name. */
+  /** The dead-letter queues of every in-memory flow, by queue name. */
   deadLetterQueues(): Record<string, InMemoryQueue> {
-    return Object.fromEntries(this.pipelines.map((p) => [p.deadLetterQueue.name, p.deadLetterQueue]));
+    return Object.fromEntries(
+      this.pipelines
+        .filter(
+          (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
+        )
+        .map((p) => [p.deadLetterQueue.name, p.deadLetterQueue]),
+    );
   }
 
-  private createQueue(name: string, fifo: boolean) {
+  private createQueue(name: string, fifo: boolean): Omit<PipelineQueue, "consumer"> {
     const dlqName = fifo ? `${name.replace(/\.fifo$/, "")}-dlq.fifo` : `${name}-dlq`;
     const deadLetterQueue = new InMemoryQueue({ name: dlqName, fifo, clock: this.clock });
     const queue = new InMemoryQueue({
@@ -215,20 +367,28 @@ export class InMemoryOrderflow {
       deadLetterQueue,
       ...(fifo ? {} : this.queueOptions),
     });
-    return { queue, deadLetterQueue };
+    return {
+      queue,
+      deadLetterQueue,
+      driver: new InMemoryQueueDriver(queue),
+      deadLetterDriver: new InMemoryQueueDriver(deadLetterQueue),
+    };
   }
 
-  private attach(queues: { queue: InMemoryQueue; deadLetterQueue: InMemoryQueue }, consumer: QueueConsumer) {
+  private attach<T extends Omit<DrainedQueue, "consumer">>(
+    queues: T,
+    consumer: QueueConsumer,
+  ): T & DrainedQueue {
     const pipeline = { ...queues, consumer };
     this.pipelines.push(pipeline);
     return pipeline;
   }
 
   /** With a manual clock, jumps to the moment the next delayed or invisible message becomes visible. */
-  private advanceToNextMessage(pipelines: readonly PipelineQueue[]): boolean {
+  private advanceToNextMessage(pipelines: readonly DrainedQueue[]): boolean {
     if (!(this.clock instanceof ManualClock)) return false;
     const next = pipelines
-      .map((p) => p.queue.nextVisibleAt()?.getTime())
+      .map((p) => p.driver.nextVisibleAt?.()?.getTime())
       .filter((t): t is number => t !== undefined)
       .sort((a, b) => a - b)[0];
     // A message due now that was not received cannot be helped by waiting: stop rather than spin.
@@ -237,15 +397,43 @@ export class InMemoryOrderflow {
     return true;
   }
 
-  private report(batches: number, records: number, failures: number): DrainReport {
-    const deadLettered = Object.fromEntries(
-      this.pipelines.map((p) => [p.deadLetterQueue.name, p.deadLetterQueue.size]),
-    );
+  private async report(batches: number, records: number, failures: number): Promise<DrainReport> {
+    const deadLettered: Record<string, number> = {};
+    for (const p of this.pipelines) deadLettered[p.deadLetterDriver.name] = await p.deadLetterDriver.size();
     return { batches, records, failures, deadLettered };
   }
 }
 
+/**
+ * A bus rule target that sends each event to a {@link CommandQueue} as
+ * EventBridge sends to an SQS target (the envelope JSON as body; on a FIFO
+ * queue, group = order id and deduplication id = event id), a share of them
+ * twice since EventBridge delivers at least once.
+ */
+function commandQueueTarget(
+  queue: CommandQueue,
+  duplicates: { readonly rate: number; readonly random: () => number },
+): (envelope: BusEnvelope<OrderflowEvent>) => Promise<void> {
+  return async (envelope) => {
+    const message = {
+      id: envelope.detail.id,
+      body: JSON.stringify(envelope),
+      groupId: envelope.detail.orderId,
+      deduplicationId: envelope.detail.id,
+    };
+    await queue.send(
+      duplicates.rate > 0 && duplicates.random() < duplicates.rate ? [message, message] : [message],
+    );
+  };
+}
+
 /** Wires the whole pipeline in memory; see {@link InMemoryOrderflow}. */
-export function createInMemoryOrderflow(options: InMemoryOrderflowOptions = {}): InMemoryOrderflow {
+export function createInMemoryOrderflow<
+  TOrders extends OrderRepository = InMemoryOrderRepository,
+  TCatalog extends ProductCatalog = InMemoryProductCatalog,
+  TQueues extends ExternalQueues = Record<never, never>,
+>(
+  options: InMemoryOrderflowOptions<TOrders, TCatalog, TQueues> = {},
+): InMemoryOrderflow<TOrders, TCatalog, TQueues> {
   return new InMemoryOrderflow(options);
 }

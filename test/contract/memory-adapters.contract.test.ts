@@ -94,14 +94,18 @@ describeClockContract("ManualClock", () => new ManualClock());
 
 // What the in-memory adapters offer beyond their ports.
 describe("in-memory adapters beyond the ports", () => {
-  it("InMemoryOrderRepository hands out copies: changing a loaded order changes nothing stored", async () => {
+  it("InMemoryOrderRepository stores frozen state: changing a loaded order throws and changes nothing", async () => {
     const repository = new InMemoryOrderRepository();
     const order = anOrder();
     await repository.save(order, 0);
 
     const loaded = (await repository.get(order.id))!;
-    (loaded.outbox as unknown[]).length = 0;
-    (loaded.order.snapshot().items as unknown[]).length = 0;
+    expect(() => {
+      (loaded.outbox as unknown[]).length = 0;
+    }).toThrow(TypeError);
+    expect(() => {
+      (loaded.order.snapshot().items as unknown[]).length = 0;
+    }).toThrow(TypeError);
 
     const again = (await repository.get(order.id))!;
     expect(again.outbox).toHaveLength(1);

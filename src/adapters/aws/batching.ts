@@ -53,6 +53,62 @@ export function packBatches<T>(items: readonly T[], sizeOf: (item: T) => number,
   return batches;
 }
 
+/**
+ * {@link packBatches} for a FIFO queue: a message group appears at most once
+ * per batch, and the k-th message of a group goes in a later batch than its
+ * (k-1)-th. Sent one batch after the other, each batch's retries finished
+ * before the next one starts, a retried entry can then never land after a
+ * later message of its group, which a batch holding two messages of one group
+ * would allow (the first fails, the second succeeds, the first is retried).
+ *
+ * Items are taken by rank in their group (every group's first message, then
+ * every group's second, …), in their original order within a rank, and packed
+ * greedily; a batch is also closed when the next item's group is already in
+ * it. Distinct groups (one order each) therefore fill whole batches; a single
+ * group is sent one message per call, which is what its ordering costs.
+ * @throws RangeError when one item alone exceeds `maxBytes`: callers refuse those first.
+ */
+export function packGroupedBatches<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  groupOf: (item: T) => string,
+  limits: BatchLimits,
+): T[][] {
+  const seen = new Map<string, number>();
+  const ranked = items.map((item, index) => {
+    const group = groupOf(item);
+    const rank = seen.get(group) ?? 0;
+    seen.set(group, rank + 1);
+    return { item, index, rank, group };
+  });
+  ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let groups = new Set<string>();
+  let currentBytes = 0;
+  for (const { item, group } of ranked) {
+    const size = sizeOf(item);
+    if (size > limits.maxBytes) {
+      throw new RangeError(`an entry of ${size} bytes exceeds the batch limit of ${limits.maxBytes} bytes`);
+    }
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxEntries || currentBytes + size > limits.maxBytes || groups.has(group))
+    ) {
+      batches.push(current);
+      current = [];
+      groups = new Set();
+      currentBytes = 0;
+    }
+    current.push(item);
+    groups.add(group);
+    currentBytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 /** An entry a batch call did not deliver, and why. */
 export interface EntryFailure<T> {
   readonly entry: T;
@@ -131,22 +187,49 @@ export interface DeliveryOutcome {
   readonly callError?: unknown;
 }
 
+/** Options of {@link deliverBatches}. */
+export interface DeliveryOptions<T> extends BatchRetryOptions {
+  /**
+   * FIFO queues: the message group of an entry. Once an entry of a group is
+   * not delivered, the group's entries in later batches are not sent either
+   * (they are reported as not sent), so a group never has a gap.
+   */
+  readonly groupOf?: ((entry: T) => string) | undefined;
+}
+
 /**
- * Sends `batches` one after the other (which keeps FIFO order) with
- * {@link sendBatchWithRetry}. A call that still fails as a whole after its
- * retries (missing queue, access denied, throttling that outlasted the
- * attempts) ends the delivery: the entries of the later batches are reported
- * as not sent rather than sent into the same wall.
+ * Sends `batches` one after the other with {@link sendBatchWithRetry}: the
+ * retries of a batch end before the next batch is sent, which keeps FIFO order
+ * when batches come from {@link packGroupedBatches}. A call that still fails as
+ * a whole after its retries (missing queue, access denied, throttling that
+ * outlasted the attempts) ends the delivery: the entries of the later batches
+ * are reported as not sent rather than sent into the same wall.
  */
 export async function deliverBatches<T extends { readonly id: string }>(
   batches: readonly (readonly T[])[],
   send: (entries: readonly T[]) => Promise<readonly EntryFailure<T>[]>,
-  options: BatchRetryOptions,
+  options: DeliveryOptions<T>,
 ): Promise<DeliveryOutcome> {
   const failures: { id: string; reason: string }[] = [];
-  for (const [index, batch] of batches.entries()) {
+  const { groupOf } = options;
+  const failedGroups = new Set<string>();
+  for (const [index, packed] of batches.entries()) {
+    let batch = packed;
+    if (groupOf !== undefined && failedGroups.size > 0) {
+      batch = packed.filter((entry) => {
+        const group = groupOf(entry);
+        if (!failedGroups.has(group)) return true;
+        failures.push({
+          id: entry.id,
+          reason: `not sent: an earlier message of group ${group} was not delivered`,
+        });
+        return false;
+      });
+      if (batch.length === 0) continue;
+    }
     const outcome = await sendBatchWithRetry(batch, send, options);
     failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
+    if (groupOf !== undefined) for (const f of outcome.failures) failedGroups.add(groupOf(f.entry));
     if (outcome.callError !== undefined) {
       const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;
       for (const rest of batches.slice(index + 1))

@@ -13,6 +13,7 @@ import {
   type EntryFailure,
   isThrottlingCode,
   packBatches,
+  packGroupedBatches,
   safeEntryId,
   utf8Length,
 } from "./batching.js";
@@ -69,6 +70,8 @@ interface Pending {
   readonly id: string;
   readonly entry: SendMessageBatchRequestEntry;
   readonly size: number;
+  /** FIFO queues: the message group (every accepted FIFO message has one). */
+  readonly group: string;
 }
 
 /**
@@ -83,8 +86,14 @@ interface Pending {
  *   deduplication); `delaySeconds` is refused, as SQS allows no per-message delay there.
  * - Entries reported in `Failed` are sent again, alone, with exponential backoff and
  *   full jitter when SQS did not blame the sender (`SenderFault` false) or throttled
- *   them; a throttled or failed (5xx) call is retried whole. On FIFO queues, a retried
- *   entry may land after later messages of its group that succeeded at once.
+ *   them; a throttled or failed (5xx) call is retried whole.
+ * - FIFO order survives retries: a batch holds at most one message of each group
+ *   ({@link packGroupedBatches}), batches go out one after the other, and a batch's
+ *   failed entries are retried before the next batch is sent. When a message still
+ *   fails after the retries, the later messages of its group are not sent (and are
+ *   named in the DeliveryError), so a group never has a gap. A message refused up
+ *   front (below) does not hold its group back: the CommandQueue contract has the
+ *   others delivered, as every adapter does.
  * - A message that cannot be valid (too large, more than 10 attributes, an empty
  *   attribute value, FIFO rules) is refused up front; the others are still sent.
  * - After the retries, one DeliveryError names every message not sent, with SQS's
@@ -116,16 +125,28 @@ export class SqsCommandQueue implements CommandQueue {
       const size = sqsMessageSize(message);
       const refusal = this.refusalOf(message, size);
       if (refusal !== undefined) failures.push({ id, reason: refusal });
-      else accepted.push({ id, size, entry: this.toEntry(message, safeEntryId(index, id)) });
+      else
+        accepted.push({
+          id,
+          size,
+          group: message.groupId ?? "",
+          entry: this.toEntry(message, safeEntryId(index, id)),
+        });
     });
 
-    const batches = packBatches(accepted, (p) => p.size, {
-      maxEntries: SQS_MAX_BATCH_ENTRIES,
-      maxBytes: this.maxPayloadBytes,
-    });
+    const limits = { maxEntries: SQS_MAX_BATCH_ENTRIES, maxBytes: this.maxPayloadBytes };
+    const batches = this.fifo
+      ? packGroupedBatches(
+          accepted,
+          (p) => p.size,
+          (p) => p.group,
+          limits,
+        )
+      : packBatches(accepted, (p) => p.size, limits);
     const outcome = await deliverBatches(batches, (entries) => this.sendBatch(entries), {
       retry: this.retry,
       isCallRetryable: isTransientAwsError,
+      groupOf: this.fifo ? (p: Pending) => p.group : undefined,
     });
     failures.push(...outcome.failures);
     if (failures.length > 0) {

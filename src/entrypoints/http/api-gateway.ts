@@ -49,11 +49,21 @@ export function fromApiGatewayV2(event: ApiGatewayProxyEventV2): HttpRequest {
 }
 
 export function toApiGatewayV1Result(response: HttpResponse): ApiGatewayProxyResultV1 {
-  return { statusCode: response.statusCode, headers: response.headers, body: response.body, isBase64Encoded: false };
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+    isBase64Encoded: false,
+  };
 }
 
 export function toApiGatewayV2Result(response: HttpResponse): ApiGatewayProxyResultV2 {
-  return { statusCode: response.statusCode, headers: response.headers, body: response.body, isBase64Encoded: false };
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+    isBase64Encoded: false,
+  };
 }
 
 export interface ApiHandlerOptions extends Omit<HttpHandlerOptions, "logger"> {
@@ -101,7 +111,11 @@ export function createApiHandler(
       ...(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : {}),
       ...(typeof requestContext.requestId === "string" ? { apiRequestId: requestContext.requestId } : {}),
     });
-    if (!isObject(event) || (!v2 && typeof event.httpMethod !== "string") || (v2 && !isObject(requestContext.http))) {
+    if (
+      !isObject(event) ||
+      (!v2 && typeof event.httpMethod !== "string") ||
+      (v2 && !isObject(requestContext.http))
+    ) {
       logger?.warn("not an API Gateway proxy event", { eventType: event === null ? "null" : typeof event });
       return toResult(errorResponse(400, "BAD_EVENT", "not an API Gateway proxy event"));
     }

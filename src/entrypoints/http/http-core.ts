@@ -108,14 +108,18 @@ export async function handleHttpRequest(
   const path = typeof request.path === "string" ? request.path : "";
   let response: HttpResponse;
   try {
-    response = await dispatch({
-      api,
-      request,
-      headers,
-      params: {},
-      correlationId,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    }, method, path);
+    response = await dispatch(
+      {
+        api,
+        request,
+        headers,
+        params: {},
+        correlationId,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      },
+      method,
+      path,
+    );
   } catch (error) {
     response = errorToResponse(error, log);
   }
@@ -136,9 +140,15 @@ async function dispatch(context: RouteContext, method: string, path: string): Pr
     const handler = route.methods[method];
     if (!handler) {
       const allow = Object.keys(route.methods).join(", ");
-      throw new HttpRequestError(405, "METHOD_NOT_ALLOWED", `${method || "this method"} is not allowed here; use ${allow}`, undefined, {
-        Allow: allow,
-      });
+      throw new HttpRequestError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        `${method || "this method"} is not allowed here; use ${allow}`,
+        undefined,
+        {
+          Allow: allow,
+        },
+      );
     }
     return handler({ ...context, params });
   }
@@ -168,7 +178,10 @@ export function splitPath(path: string): string[] {
   });
 }
 
-function matchRoute(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+function matchRoute(
+  pattern: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -235,7 +248,11 @@ function idempotencyKeyOf(headers: NormalizedHeaders): string | undefined {
  * size (413), media type (415), encoding and syntax (400).
  * @throws HttpRequestError describing the first check that failed.
  */
-export function readJsonBody(request: HttpRequest, headers: NormalizedHeaders, maxBodyBytes: number): unknown {
+export function readJsonBody(
+  request: HttpRequest,
+  headers: NormalizedHeaders,
+  maxBodyBytes: number,
+): unknown {
   const raw = request.body ?? "";
   if (typeof raw !== "string") {
     throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document");
@@ -289,7 +306,10 @@ export function jsonMediaTypeProblem(contentType: string | undefined): string | 
   for (const parameter of parameters) {
     const [name = "", value = ""] = parameter.split("=");
     if (name.trim().toLowerCase() !== "charset") continue;
-    const charset = value.trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    const charset = value
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
     if (charset !== "utf-8" && charset !== "utf8") {
       return `charset ${printable(charset, 40)} is not supported; JSON bodies must be UTF-8`;
     }
@@ -303,7 +323,12 @@ function printablePath(path: string): string {
 }
 
 function printable(text: string, max: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const escaped = text.replace(
+    CONTROL_CHARACTERS,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;

@@ -95,9 +95,15 @@ export function errorToResponse(error: unknown, logger?: Logger): HttpResponse {
   }
   if (coded?.retryable === true) {
     logger?.warn("request failed on a temporary error", { error: describeError(error) });
-    return errorResponse(503, "SERVICE_UNAVAILABLE", "the service is temporarily unavailable; try again", undefined, {
-      "Retry-After": "1",
-    });
+    return errorResponse(
+      503,
+      "SERVICE_UNAVAILABLE",
+      "the service is temporarily unavailable; try again",
+      undefined,
+      {
+        "Retry-After": "1",
+      },
+    );
   }
   logger?.error("request failed on an unexpected error", { error: describeError(error) });
   return errorResponse(500, "INTERNAL_ERROR", "the request could not be completed");

@@ -32,7 +32,15 @@ export interface ConsoleLoggerOptions {
   /** ANSI colours in pretty lines (default: when the stream is a terminal). */
   readonly color?: boolean;
   readonly now?: () => Date;
+  /**
+   * Fields pretty lines leave out because the message already says them or they
+   * are noise to a person (default: `messageId`, `method`, `path`, `statusCode`).
+   * JSON lines keep every field.
+   */
+  readonly quietFields?: readonly string[];
 }
+
+const DEFAULT_QUIET_FIELDS = ["messageId", "method", "path", "statusCode"];
 
 /**
  * The local runner's logger: readable lines on a terminal, JSON lines when
@@ -45,6 +53,7 @@ export class ConsoleLogger implements Logger {
   private readonly minimum: number;
   private readonly color: boolean;
   private readonly now: () => Date;
+  private readonly quiet: ReadonlySet<string>;
 
   constructor(
     options: ConsoleLoggerOptions = {},
@@ -55,6 +64,7 @@ export class ConsoleLogger implements Logger {
     this.minimum = LEVELS[options.level ?? "info"];
     this.color = options.color ?? (this.format === "pretty" && this.stream.isTTY === true);
     this.now = options.now ?? (() => new Date());
+    this.quiet = new Set(options.quietFields ?? DEFAULT_QUIET_FIELDS);
   }
 
   debug(message: string, fields?: LogFields): void {
@@ -78,6 +88,7 @@ export class ConsoleLogger implements Logger {
         level: levelName(this.minimum),
         color: this.color,
         now: this.now,
+        quietFields: [...this.quiet],
       },
       { ...this.bound, ...fields },
     );
@@ -89,19 +100,30 @@ export class ConsoleLogger implements Logger {
     const time = this.now();
     const line =
       this.format === "json"
-        ? safeStringify({ time: time.toISOString(), level, msg: message, ...merged })
+        ? safeStringify({ ...merged, time: time.toISOString(), level, msg: message }, [
+            "time",
+            "level",
+            "msg",
+          ])
         : this.pretty(level, message, merged, time);
     this.stream.write(`${line}\n`);
   }
 
-  private pretty(level: ConsoleLogLevel, message: string, fields: Record<string, unknown>, time: Date): string {
+  private pretty(
+    level: ConsoleLogLevel,
+    message: string,
+    fields: Record<string, unknown>,
+    time: Date,
+  ): string {
     const clock = time.toISOString().slice(11, 23);
     const tag = level.toUpperCase().padEnd(5);
-    const pairs = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
+    const { component, ...rest } = fields;
+    const prefix = typeof component === "string" ? `[${printable(component)}] ` : "";
+    const pairs = Object.entries(rest)
+      .filter(([key, value]) => value !== undefined && !this.quiet.has(key))
       .map(([key, value]) => `${key}=${typeof value === "string" ? printable(value) : safeStringify(value)}`)
       .join(" ");
-    const text = printable(message);
+    const text = prefix + printable(message);
     if (!this.color) return `${clock} ${tag} ${text}${pairs ? `  ${pairs}` : ""}`;
     return `${DIM}${clock}${RESET} ${COLORS[level]}${tag}${RESET} ${text}${pairs ? `  ${DIM}${pairs}${RESET}` : ""}`;
   }
@@ -131,8 +153,16 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   return copy;
 }
 
-function safeStringify(value: unknown): string {
+/** JSON text; `first` keys lead, so lines start alike whatever fields follow. */
+function safeStringify(value: unknown, first: readonly string[] = []): string {
   try {
+    if (first.length > 0 && typeof value === "object" && value !== null) {
+      const record = value as Record<string, unknown>;
+      const ordered: Record<string, unknown> = {};
+      for (const key of first) ordered[key] = record[key];
+      for (const [key, field] of Object.entries(record)) if (!first.includes(key)) ordered[key] = field;
+      return JSON.stringify(ordered);
+    }
     return JSON.stringify(value) ?? String(value);
   } catch {
     return String(value);
@@ -141,6 +171,8 @@ function safeStringify(value: unknown): string {
 
 /** Control characters escaped, so a hostile value cannot forge a log line or a terminal sequence. */
 function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;

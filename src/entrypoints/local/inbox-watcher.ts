@@ -49,12 +49,16 @@ export class InboxWatcher {
         if (filename) this.schedule(filename.toString());
       });
       this.watcher.on("error", (error) => {
-        this.options.logger.warn("inbox watch failed; falling back to rescanning", { error: describeError(error) });
+        this.options.logger.warn("inbox watch failed; falling back to rescanning", {
+          error: describeError(error),
+        });
         this.watcher?.close();
         this.watcher = undefined;
       });
     } catch (error) {
-      this.options.logger.warn("inbox cannot be watched; rescanning it instead", { error: describeError(error) });
+      this.options.logger.warn("inbox cannot be watched; rescanning it instead", {
+        error: describeError(error),
+      });
     }
     await this.scan();
     this.scanTimer = setInterval(() => void this.scan(), this.scanIntervalMs);

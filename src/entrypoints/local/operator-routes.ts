@@ -72,7 +72,11 @@ export async function handleOperatorRequest(
         return jsonResponse(200, await redrive(flow, dlq, body, options.onRedrive));
       }
     }
-    return errorResponse(404, "ROUTE_NOT_FOUND", "no such operator route; see GET /_local/queues and GET /_local/dlqs");
+    return errorResponse(
+      404,
+      "ROUTE_NOT_FOUND",
+      "no such operator route; see GET /_local/queues and GET /_local/dlqs",
+    );
   } catch (error) {
     return errorToResponse(error);
   }
@@ -95,12 +99,21 @@ async function redrive(
       queue: dlq.name,
       dryRun: true,
       count: movable.length,
-      messages: movable.map((message) => ({ ...toView(message), destination: target?.name ?? message.deadLetteredFrom })),
+      messages: movable.map((message) => ({
+        ...toView(message),
+        destination: target?.name ?? message.deadLetteredFrom,
+      })),
     };
   }
   const moved = await dlq.redrive(target, request.max === undefined ? {} : { max: request.max });
   if (moved > 0) onRedrive?.();
-  return { queue: dlq.name, dryRun: false, moved, destination: target?.name ?? "source queues", remaining: dlq.size };
+  return {
+    queue: dlq.name,
+    dryRun: false,
+    moved,
+    destination: target?.name ?? "source queues",
+    remaining: dlq.size,
+  };
 }
 
 function requireMethod(method: string, allowed: string): void {
@@ -130,7 +143,10 @@ function deadLetterSummaries(flow: InMemoryOrderflow) {
     name: dlq.name,
     fifo: dlq.fifo,
     messages: dlq.size,
-    source: pipelines(flow).find((p) => p.deadLetterQueue === dlq)?.queue.name,
+    // Flows added later (batch files) are not in `flows`; their messages still name their source.
+    source:
+      pipelines(flow).find((p) => p.deadLetterQueue === dlq)?.queue.name ??
+      dlq.peek().find((message) => message.deadLetteredFrom)?.deadLetteredFrom,
   }));
 }
 
@@ -138,7 +154,11 @@ function deadLetterQueue(flow: InMemoryOrderflow, name: string): InMemoryQueue {
   const dlq = flow.deadLetterQueues()[name];
   if (!dlq) {
     const known = Object.keys(flow.deadLetterQueues()).join(", ");
-    throw new HttpRequestError(404, "QUEUE_NOT_FOUND", `no dead-letter queue named ${name.slice(0, 80)}; known: ${known}`);
+    throw new HttpRequestError(
+      404,
+      "QUEUE_NOT_FOUND",
+      `no dead-letter queue named ${name.slice(0, 80)}; known: ${known}`,
+    );
   }
   return dlq;
 }

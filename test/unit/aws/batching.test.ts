@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type EntryFailure,
   packBatches,
+  packGroupedBatches,
   safeEntryId,
   sendBatchWithRetry,
 } from "../../../src/adapters/aws/batching.js";
@@ -45,6 +46,82 @@ describe("packBatches", () => {
 
   it("refuses an item larger than a whole batch", () => {
     expect(() => packBatches([5, 500], (n) => n, { maxEntries: 10, maxBytes: 100 })).toThrow(RangeError);
+  });
+});
+
+describe("packGroupedBatches", () => {
+  it("keeps every item within the limits, a group at most once per batch and in its order across batches", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            group: fc.constantFrom("a", "b", "c", "d", "e"),
+            size: fc.integer({ min: 0, max: 100 }),
+          }),
+          {
+            maxLength: 60,
+          },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 100, max: 400 }),
+        (specs, maxEntries, maxBytes) => {
+          const items = specs.map((spec, index) => ({ ...spec, index }));
+          const batches = packGroupedBatches(
+            items,
+            (i) => i.size,
+            (i) => i.group,
+            { maxEntries, maxBytes },
+          );
+
+          expect(
+            batches
+              .flat()
+              .map((i) => i.index)
+              .sort((x, y) => x - y),
+          ).toEqual(items.map((i) => i.index));
+          for (const batch of batches) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(maxEntries);
+            expect(batch.reduce((sum, i) => sum + i.size, 0)).toBeLessThanOrEqual(maxBytes);
+            expect(new Set(batch.map((i) => i.group)).size).toBe(batch.length);
+          }
+          const sent = batches.flat();
+          for (const group of new Set(items.map((i) => i.group))) {
+            const order = sent.filter((i) => i.group === group).map((i) => i.index);
+            expect(order).toEqual([...order].sort((x, y) => x - y));
+          }
+        },
+      ),
+    );
+  });
+
+  it("fills batches of 10 with distinct groups, and sends one group one message per batch", () => {
+    const distinct = Array.from({ length: 25 }, (_, i) => `g${i}`);
+    const limits = { maxEntries: 10, maxBytes: 1000 };
+    expect(
+      packGroupedBatches(
+        distinct,
+        () => 1,
+        (g) => g,
+        limits,
+      ).map((b) => b.length),
+    ).toEqual([10, 10, 5]);
+    expect(
+      packGroupedBatches(
+        ["a", "a", "a"],
+        () => 1,
+        (g) => g,
+        limits,
+      ),
+    ).toEqual([["a"], ["a"], ["a"]]);
+    expect(
+      packGroupedBatches(
+        ["a1", "a2", "b1", "a3"],
+        () => 1,
+        (g) => g[0]!,
+        limits,
+      ),
+    ).toEqual([["a1", "b1"], ["a2"], ["a3"]]);
   });
 });
 

@@ -38,6 +38,8 @@ function sqsDouble(failuresOf: (body: string, call: number) => Failure | undefin
   const client = new SQSClient({ region: "us-east-1" });
   const mock = mockClient(client);
   let call = 0;
+  /** Entries SQS accepted, in the order it accepted them. */
+  const delivered: SendMessageBatchRequestEntry[] = [];
   mock
     .on(SendMessageBatchCommand)
     .callsFake((input: SendMessageBatchCommandInput): SendMessageBatchCommandOutput => {
@@ -50,6 +52,7 @@ function sqsDouble(failuresOf: (body: string, call: number) => Failure | undefin
           : [];
       });
       const failedIds = new Set(failed.map((f) => f.Id));
+      delivered.push(...entries.filter((e) => !failedIds.has(e.Id)));
       return {
         Successful: entries
           .filter((e) => !failedIds.has(e.Id))
@@ -60,7 +63,16 @@ function sqsDouble(failuresOf: (body: string, call: number) => Failure | undefin
     });
   const sentEntries = (): SendMessageBatchRequestEntry[][] =>
     mock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries ?? []);
-  return { client, mock, sentEntries };
+  /** Bodies of the delivered entries of each message group, in delivery order. */
+  const deliveredByGroup = (): Record<string, string[]> => {
+    const byGroup: Record<string, string[]> = {};
+    for (const e of delivered) {
+      const group = e.MessageGroupId ?? "";
+      byGroup[group] = [...(byGroup[group] ?? []), e.MessageBody ?? ""];
+    }
+    return byGroup;
+  };
+  return { client, mock, sentEntries, deliveredByGroup };
 }
 
 const messages = (n: number, extra: Partial<QueueMessage> = {}): QueueMessage[] =>
@@ -185,6 +197,63 @@ describe("SqsCommandQueue FIFO", () => {
         .flat()
         .map((e) => e.MessageBody),
     ).toEqual(["c"]);
+  });
+});
+
+describe("SqsCommandQueue FIFO order under failures", () => {
+  const fifoMessages = (spec: string[]): QueueMessage[] =>
+    spec.map((body) => ({ id: body, body, groupId: body[0]!, deduplicationId: `dedup-${body}` }));
+
+  it("delivers a group in order when its first message fails once and the others would succeed at once", async () => {
+    const sqs = sqsDouble((body, call) =>
+      body === "A1" && call === 1 ? { code: "InternalError", senderFault: false } : undefined,
+    );
+    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: FIFO_URL, retry: fastRetry().retry });
+
+    await queue.send(fifoMessages(["A1", "A2", "A3", "B1", "B2"]));
+
+    expect(sqs.deliveredByGroup()).toEqual({ A: ["A1", "A2", "A3"], B: ["B1", "B2"] });
+    for (const batch of sqs.sentEntries()) {
+      const groups = batch.map((e) => e.MessageGroupId);
+      expect(new Set(groups).size, "a group at most once per call").toBe(groups.length);
+    }
+  });
+
+  it("does not send the later messages of a group whose message failed for good, names them, and sends the other groups", async () => {
+    const sqs = sqsDouble((body) =>
+      body === "A1" ? { code: "InternalError", senderFault: false, message: "boom" } : undefined,
+    );
+    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: FIFO_URL, retry: fastRetry(3).retry });
+
+    const error = await deliveryErrorOf(queue.send(fifoMessages(["A1", "B1", "A2", "B2", "A3"])));
+
+    expect(error.failures).toEqual([
+      { id: "A1", reason: "InternalError: boom" },
+      { id: "A2", reason: "not sent: an earlier message of group A was not delivered" },
+      { id: "A3", reason: "not sent: an earlier message of group A was not delivered" },
+    ]);
+    expect(sqs.deliveredByGroup()).toEqual({ B: ["B1", "B2"] });
+    expect(
+      sqs
+        .sentEntries()
+        .flat()
+        .map((e) => e.MessageBody),
+    ).not.toContain("A2");
+  });
+
+  it("still fills whole batches when every message has its own group", async () => {
+    const sqs = sqsDouble();
+    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: FIFO_URL });
+
+    await queue.send(
+      Array.from({ length: 25 }, (_, i) => ({
+        body: `o${i}`,
+        groupId: `order-${i}`,
+        deduplicationId: `d${i}`,
+      })),
+    );
+
+    expect(sqs.sentEntries().map((batch) => batch.length)).toEqual([10, 10, 5]);
   });
 });
 

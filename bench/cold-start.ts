@@ -1,0 +1,180 @@
+/**
+ * Cold start of each bundled Lambda handler against a bare handler bundled the
+ * same way with the same SDK clients and no DI, zod or pino.
+ *
+ * A cold start here is what a fresh Lambda execution environment pays before
+ * the first answer: a new `node` process, the module load, the composition root
+ * (environment validation, container, the handler's adapters and SDK clients)
+ * and one invocation. The invocation is one that reaches no network (an empty
+ * SQS batch, `GET /health`), so the numbers do not depend on AWS. Runs are
+ * interleaved (handler, baseline, handler, ...) so that load from other
+ * processes hits both sides alike; the median is reported.
+ *
+ * Run alone: `npx tsx bench/cold-start.ts [runs]`.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "tsup";
+import { LAMBDA_HANDLERS, type LambdaHandlerName, lambdaBuildOptions } from "../tsup.lambda.config.js";
+
+export interface ColdStartOptions {
+  /** Processes started per bundle (default 15). */
+  readonly runs?: number;
+  /** Bundle formats to compare (default: ESM only, the format `build:lambda` ships). */
+  readonly formats?: readonly ("esm" | "cjs")[];
+  readonly handlers?: readonly LambdaHandlerName[];
+  /** Where lines of the report go (default `console.log`). */
+  readonly print?: (line: string) => void;
+}
+
+export interface ColdStartRow {
+  readonly handler: LambdaHandlerName;
+  readonly format: "esm" | "cjs";
+  readonly bytes: number;
+  readonly baselineBytes: number;
+  /** Median wall time of a cold start, in ms. */
+  readonly medianMs: number;
+  readonly baselineMedianMs: number;
+  readonly overheadMs: number;
+}
+
+/** The budget of the DI, validation and logging layers on top of the bare handler. */
+export const COLD_START_BUDGET_MS = 25;
+
+const root = resolve(import.meta.dirname, "..");
+
+/** Every variable of every handler's environment, with values that reach no real resource. */
+const AWS_ENV = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "bench",
+  AWS_SECRET_ACCESS_KEY: "bench",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  LOG_LEVEL: "info",
+  ORDERS_TABLE: "orderflow-orders",
+  IDEMPOTENCY_TABLE: "orderflow-idempotency",
+  PRODUCTS_TABLE: "orderflow-products",
+  EVENT_BUS_NAME: "orderflow",
+  INTAKE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-intake.fifo",
+  ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-alerts",
+  PAYMENT_MODE: "always-succeed",
+};
+
+const SQS_EVENT = { Records: [] };
+const HEALTH_EVENT = {
+  version: "2.0",
+  routeKey: "$default",
+  rawPath: "/health",
+  rawQueryString: "",
+  headers: { accept: "application/json" },
+  requestContext: { http: { method: "GET", path: "/health" }, requestId: "bench", stage: "$default" },
+  isBase64Encoded: false,
+};
+
+/** Builds the bundles, times them, prints a table and returns its rows. */
+export async function runColdStartBench(options: ColdStartOptions = {}): Promise<ColdStartRow[]> {
+  const runs = options.runs ?? 15;
+  const formats = options.formats ?? ["esm"];
+  const handlers = options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as LambdaHandlerName[]);
+  const print = options.print ?? ((line: string) => console.log(line));
+  const workDir = mkdtempSync(join(tmpdir(), "orderflow-cold-start-"));
+  try {
+    const rows: ColdStartRow[] = [];
+    for (const format of formats) {
+      const ext = format === "esm" ? "mjs" : "cjs";
+      const handlerDir = join(workDir, format, "handlers");
+      const bareDir = join(workDir, format, "bare");
+      await build({ ...lambdaBuildOptions({ outDir: handlerDir, format, handlers }) });
+      await build({
+        ...lambdaBuildOptions({ outDir: bareDir, format }),
+        entry: { "sqs-consumer/index": "bench/bare/sqs-consumer.ts", "api/index": "bench/bare/api.ts" },
+      });
+      for (const handler of handlers) {
+        const bundle = join(handlerDir, handler, `index.${ext}`);
+        const baseline = join(bareDir, handler === "api" ? "api" : "sqs-consumer", `index.${ext}`);
+        const event = handler === "api" ? HEALTH_EVENT : SQS_EVENT;
+        const times: number[] = [];
+        const baselineTimes: number[] = [];
+        coldStart(bundle, event); // first runs warm the file cache, not the measure
+        coldStart(baseline, event);
+        for (let run = 0; run < runs; run++) {
+          times.push(coldStart(bundle, event));
+          baselineTimes.push(coldStart(baseline, event));
+        }
+        const medianMs = median(times);
+        const baselineMedianMs = median(baselineTimes);
+        rows.push({
+          handler,
+          format,
+          bytes: statSync(bundle).size,
+          baselineBytes: statSync(baseline).size,
+          medianMs,
+          baselineMedianMs,
+          overheadMs: medianMs - baselineMedianMs,
+        });
+      }
+    }
+    printTable(rows, runs, print);
+    return rows;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a process that loads `bundle` and invokes its handler once; returns the wall time in ms. */
+function coldStart(bundle: string, event: unknown): number {
+  const script =
+    `import(${JSON.stringify(pathToFileURL(bundle).href)})` +
+    `.then((m) => m.handler(${JSON.stringify(event)}, { awsRequestId: "bench", functionName: "bench" }))` +
+    `.then((r) => { if (!r || (r.statusCode !== undefined && r.statusCode !== 200) || (r.batchItemFailures && r.batchItemFailures.length)) { console.error(JSON.stringify(r)); process.exit(2); } })`;
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["-e", script], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...AWS_ENV },
+    encoding: "utf8",
+  });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`cold start of ${bundle} failed (${result.status}): ${result.stderr}`);
+  return elapsed;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function printTable(rows: readonly ColdStartRow[], runs: number, print: (line: string) => void): void {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  print(`Lambda cold start (new node process + load + composition root + 1st invocation), median of ${runs}`);
+  print(
+    ["handler", "format", "bundle", "bare bundle", "cold start", "bare", "overhead", `≤ ${COLD_START_BUDGET_MS} ms`]
+      .map((cell, i) => cell.padEnd(i === 0 ? 15 : 12))
+      .join(""),
+  );
+  for (const row of rows) {
+    print(
+      [
+        row.handler,
+        row.format,
+        kb(row.bytes),
+        kb(row.baselineBytes),
+        ms(row.medianMs),
+        ms(row.baselineMedianMs),
+        `${row.overheadMs >= 0 ? "+" : ""}${ms(row.overheadMs)}`,
+        row.overheadMs <= COLD_START_BUDGET_MS ? "yes" : "NO",
+      ]
+        .map((cell, i) => cell.padEnd(i === 0 ? 15 : 12))
+        .join(""),
+    );
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const runs = Number(process.argv[2] ?? 15);
+  const formats = (process.argv[3]?.split(",") ?? ["esm"]) as ("esm" | "cjs")[];
+  await runColdStartBench({ runs, formats });
+}

@@ -1,0 +1,1245 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
+/**
+ * Builds deploy/template.yaml from the code's data (handlers and their
+ * environment schemas, bus routes, table definitions) and the deployment
+ * facts of ./deployment.ts. Plain CloudFormation: no transform, deployable
+ * with `aws cloudformation package` + `deploy`.
+ */
+import type * as z from "zod";
+import {
+  TABLE_DEFINITIONS,
+  type TableDefinition,
+  type TableLogicalName,
+} from "../../src/adapters/aws/dynamodb-tables.js";
+import {
+  type Environment,
+  HANDLER_ENVIRONMENT,
+  HANDLER_NAMES,
+  type HandlerName,
+  loadConfig,
+  type OrderflowConfig,
+  PAYMENT_MODES,
+  PORT_VARIABLES,
+  type ResourcePort,
+  RUNTIME_VARIABLES,
+} from "../../src/entrypoints/config.js";
+import {
+  FILE_HANDLER_ENVIRONMENT,
+  FILE_HANDLER_NAMES,
+  loadFileHandlerConfig,
+} from "../../src/entrypoints/lambda/file-handler-root.js";
+import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
+import { EVENT_ROUTES, EVENT_SOURCE } from "../../src/ports/routing.js";
+import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
+import {
+  API_ROUTES,
+  bundleDirectory,
+  FUNCTIONS,
+  type FunctionSpec,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  OPTIONAL_VARIABLES_SET,
+  PORT_GRANTS,
+  type PortResource,
+  QUEUE_CONSUMER_ACTIONS,
+  QUEUE_VARIABLES,
+  QUEUES,
+  type QueueName,
+  TABLE_VARIABLES,
+} from "./deployment.js";
+
+// ---------------------------------------------------------------------------
+// Intrinsics and names
+
+type Value = unknown;
+const ref = (name: string) => ({ Ref: name });
+const getAtt = (resource: string, attribute: string) => ({ "Fn::GetAtt": [resource, attribute] });
+const sub = (text: string, variables?: Record<string, Value>) => ({
+  "Fn::Sub": variables ? [text, variables] : text,
+});
+const fnIf = (condition: string, whenTrue: Value, whenFalse: Value) => ({
+  "Fn::If": [condition, whenTrue, whenFalse],
+});
+
+const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+
+/** Logical ids, one naming scheme for the generator, the tests and the README. */
+export const ids = {
+  function: (handler: string) => `${pascal(handler)}Function`,
+  role: (handler: string) => `${pascal(handler)}Role`,
+  logGroup: (handler: string) => `${pascal(handler)}LogGroup`,
+  mapping: (handler: string) => `${pascal(handler)}QueueMapping`,
+  errorsAlarm: (handler: string) => `${pascal(handler)}ErrorsAlarm`,
+  throttlesAlarm: (handler: string) => `${pascal(handler)}ThrottlesAlarm`,
+  queue: (queue: string) => `${pascal(queue)}Queue`,
+  deadLetterQueue: (queue: string) => `${pascal(queue)}DeadLetterQueue`,
+  queuePolicy: (queue: string) => `${pascal(queue)}QueuePolicy`,
+  deadLetterAlarm: (queue: string) => `${pascal(queue)}DeadLetterAlarm`,
+  oldestMessageAlarm: (queue: string) => `${pascal(queue)}OldestMessageAlarm`,
+  rule: (route: string) => `${pascal(route)}Rule`,
+  table: (table: TableLogicalName) => `${pascal(table)}Table`,
+  route: (routeKey: string) =>
+    `${pascal(routeKey.replace(/[{}]/g, "").replace(/\//g, " ").toLowerCase())}Route`,
+  busDeliveryDeadLetterQueue: "BusDeliveryDeadLetterQueue",
+  eventBus: "EventBus",
+  filesBucket: "FilesBucket",
+  alertTopic: "AlertTopic",
+  alertKey: "AlertKey",
+  httpApi: "HttpApi",
+} as const;
+
+const FILES_BUCKET_NAME = "${AWS::StackName}-files-${AWS::AccountId}-${AWS::Region}";
+const INCOMING_PREFIX = "incoming/";
+
+// ---------------------------------------------------------------------------
+// The code's data, as the template needs it
+
+/** Every handler the code defines: the order handlers and the batch-file handlers. */
+export const DEPLOYED_HANDLERS: readonly string[] = [
+  ...new Set<string>([...HANDLER_NAMES, ...FILE_HANDLER_NAMES]),
+];
+
+const isFileHandler = (handler: string): handler is (typeof FILE_HANDLER_NAMES)[number] =>
+  (FILE_HANDLER_NAMES as readonly string[]).includes(handler);
+
+/** The zod object of the variables a handler reads (its configuration schema in the code). */
+export function environmentSchemaOf(handler: string): z.ZodObject {
+  const schema = (HANDLER_ENVIRONMENT as Readonly<Record<string, z.ZodObject>>)[handler];
+  if (schema) return schema;
+  if (isFileHandler(handler)) return FILE_HANDLER_ENVIRONMENT;
+  throw new Error(`no environment schema for handler ${handler}`);
+}
+
+/** Reads a handler's configuration the way the handler does at cold start. */
+export function loadHandlerConfig(handler: string, env: Environment): OrderflowConfig {
+  if ((HANDLER_NAMES as readonly string[]).includes(handler)) return loadConfig(handler as HandlerName, env);
+  if (isFileHandler(handler)) return loadFileHandlerConfig(handler, env);
+  throw new Error(`no configuration loader for handler ${handler}`);
+}
+
+/** The ports a handler uses: those whose variables its environment schema lists. */
+export function portsOf(handler: string): ResourcePort[] {
+  const shape = environmentSchemaOf(handler).shape;
+  return (Object.keys(PORT_VARIABLES) as ResourcePort[]).filter((port) =>
+    Object.keys(PORT_VARIABLES[port]).every((variable) => variable in shape),
+  );
+}
+
+/** Variables of a handler's schema the template must set: required ones the runtime does not set, plus LOG_LEVEL. */
+export function variablesToSet(handler: string): string[] {
+  return Object.entries(environmentSchemaOf(handler).shape as Record<string, z.ZodType>)
+    .filter(([name, schema]) =>
+      RUNTIME_VARIABLES.includes(name)
+        ? false
+        : !schema.isOptional() || (OPTIONAL_VARIABLES_SET as readonly string[]).includes(name),
+    )
+    .map(([name]) => name);
+}
+
+/** The template value of an environment variable. */
+export function variableValue(name: string): Value {
+  const table = TABLE_VARIABLES[name];
+  if (table) return ref(ids.table(table));
+  const queue = QUEUE_VARIABLES[name];
+  if (queue) return ref(ids.queue(queue)); // Ref of a queue is its URL
+  switch (name) {
+    case "EVENT_BUS_NAME":
+      return ref(ids.eventBus); // Ref of a bus is its name
+    case "ALERT_TOPIC_ARN":
+      return ref(ids.alertTopic); // Ref of a topic is its ARN
+    case "FILES_BUCKET":
+      return ref(ids.filesBucket);
+    case "PAYMENT_MODE":
+      return ref("PaymentMode");
+    case "LOG_LEVEL":
+      return ref("LogLevel");
+    default:
+      throw new Error(
+        `no template value for the environment variable ${name}: add it to scripts/cloudformation`,
+      );
+  }
+}
+
+function specOf(handler: string): FunctionSpec {
+  const spec = FUNCTIONS[handler];
+  if (!spec)
+    throw new Error(`handler ${handler} has no function spec in scripts/cloudformation/deployment.ts`);
+  return spec;
+}
+
+/** The handler that consumes each queue. */
+export function consumerOf(queue: QueueName): string {
+  const handler = Object.keys(FUNCTIONS).find((name) => {
+    const trigger = specOf(name).trigger;
+    return trigger.kind === "queue" && trigger.queue === queue;
+  });
+  if (!handler) throw new Error(`queue ${queue} has no consuming handler`);
+  return handler;
+}
+
+/** Visibility timeout of a queue: 6 × its consumer's function timeout (AWS guidance for SQS triggers). */
+export function visibilityTimeoutOf(queue: QueueName): number {
+  return 6 * specOf(consumerOf(queue)).timeoutSeconds;
+}
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+function alarm(
+  description: string,
+  metric: Record<string, Value>,
+  threshold: number,
+  extra: Record<string, Value> = {},
+): CfnResource {
+  return {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      AlarmDescription: description,
+      ...metric,
+      Threshold: threshold,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 1,
+      TreatMissingData: "notBreaching",
+      AlarmActions: [ref(ids.alertTopic)],
+      OKActions: [ref(ids.alertTopic)],
+      ...extra,
+    },
+  };
+}
+
+function resourceArn(resource: PortResource, part: "arn" | "indexes" | "objects"): Value {
+  if (typeof resource === "object" && "table" in resource) {
+    const id = ids.table(resource.table);
+    return part === "indexes" ? sub(`\${${id}.Arn}/index/*`) : getAtt(id, "Arn");
+  }
+  if (typeof resource === "object" && "queue" in resource) return getAtt(ids.queue(resource.queue), "Arn");
+  switch (resource) {
+    case "bus":
+      return getAtt(ids.eventBus, "Arn");
+    case "alert-topic":
+      return ref(ids.alertTopic);
+    case "alert-key":
+      return getAtt(ids.alertKey, "Arn");
+    case "files-bucket":
+      return part === "objects" ? sub(`\${${ids.filesBucket}.Arn}/*`) : getAtt(ids.filesBucket, "Arn");
+  }
+}
+
+/** The statements of a handler's role: its ports' grants, its queue, its own log group. */
+export function roleStatements(handler: string): Record<string, Value>[] {
+  const statements: Record<string, Value>[] = [
+    {
+      Sid: "OwnLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: getAtt(ids.logGroup(handler), "Arn"),
+    },
+  ];
+  const trigger = specOf(handler).trigger;
+  if (trigger.kind === "queue") {
+    statements.push({
+      Sid: "ConsumeOwnQueue",
+      Effect: "Allow",
+      Action: [...QUEUE_CONSUMER_ACTIONS],
+      Resource: getAtt(ids.queue(trigger.queue), "Arn"),
+    });
+  }
+  for (const port of portsOf(handler)) {
+    PORT_GRANTS[port].forEach((grant, index) => {
+      const resources = grant.on.map(({ resource, part }) => resourceArn(resource, part));
+      statements.push({
+        Sid: `${pascal(port)}Port${index === 0 ? "" : index + 1}`,
+        Effect: "Allow",
+        Action: [...grant.actions],
+        Resource: resources.length === 1 ? resources[0] : resources,
+      });
+    });
+  }
+  return statements;
+}
+
+function tableResource(definition: TableDefinition): CfnResource {
+  const stateful = definition.logicalName !== "idempotency";
+  return {
+    Type: "AWS::DynamoDB::Table",
+    ...(stateful ? { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } : {}),
+    Properties: {
+      BillingMode: definition.BillingMode,
+      KeySchema: definition.KeySchema.map((key) => ({ ...key })),
+      AttributeDefinitions: definition.AttributeDefinitions.map((attribute) => ({ ...attribute })),
+      ...(definition.GlobalSecondaryIndexes
+        ? {
+            GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes.map((index) => ({
+              IndexName: index.IndexName,
+              KeySchema: index.KeySchema.map((key) => ({ ...key })),
+              Projection: { ...index.Projection },
+            })),
+          }
+        : {}),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      ...(definition.timeToLiveAttribute
+        ? { TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true } }
+        : {}),
+      Tags: [{ Key: "orderflow:table", Value: definition.logicalName }],
+    },
+  };
+}
+
+function queueResources(name: QueueName, resources: Record<string, CfnResource>): void {
+  const spec = QUEUES[name];
+  const fifo = spec.fifo;
+  const names = fifo
+    ? {
+        queue: { QueueName: sub(`\${AWS::StackName}-${name}.fifo`) },
+        dlq: { QueueName: sub(`\${AWS::StackName}-${name}-dlq.fifo`) },
+      }
+    : { queue: {}, dlq: {} };
+  const fifoProperties = fifo
+    ? {
+        FifoQueue: true,
+        ContentBasedDeduplication: true,
+        DeduplicationScope: "messageGroup",
+        FifoThroughputLimit: "perMessageGroupId",
+      }
+    : {};
+  resources[ids.deadLetterQueue(name)] = {
+    Type: "AWS::SQS::Queue",
+    Properties: {
+      ...names.dlq,
+      ...(fifo ? { FifoQueue: true } : {}),
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    },
+  };
+  resources[ids.queue(name)] = {
+    Type: "AWS::SQS::Queue",
+    Properties: {
+      ...names.queue,
+      ...fifoProperties,
+      VisibilityTimeout: visibilityTimeoutOf(name),
+      MessageRetentionPeriod: 345_600,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: getAtt(ids.deadLetterQueue(name), "Arn"),
+        maxReceiveCount: spec.maxReceiveCount,
+      },
+    },
+  };
+  resources[ids.deadLetterAlarm(name)] = alarm(
+    `${name}: messages in the dead-letter queue (inspect, fix, then redrive with aws sqs start-message-move-task)`,
+    {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.deadLetterQueue(name), "QueueName") }],
+      Statistic: "Maximum",
+      Period: 60,
+    },
+    1,
+  );
+  resources[ids.oldestMessageAlarm(name)] = alarm(
+    `${name}: the oldest message has waited more than ${spec.oldestMessageAlarmSeconds} s (consumer stuck or too slow)`,
+    {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.queue(name), "QueueName") }],
+      Statistic: "Maximum",
+      Period: 60,
+    },
+    spec.oldestMessageAlarmSeconds,
+    { EvaluationPeriods: 3, DatapointsToAlarm: 3 },
+  );
+}
+
+function functionResources(handler: string, resources: Record<string, CfnResource>): void {
+  const spec = specOf(handler);
+  resources[ids.logGroup(handler)] = {
+    Type: "AWS::Logs::LogGroup",
+    DeletionPolicy: "Delete",
+    Properties: {
+      LogGroupName: sub(`/orderflow/\${AWS::StackName}/${handler}`),
+      RetentionInDays: ref("LogRetentionDays"),
+    },
+  };
+  resources[ids.role(handler)] = {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      Description: `orderflow ${handler}: only what its ports' adapters call`,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: `${handler}-least-privilege`,
+          PolicyDocument: { Version: "2012-10-17", Statement: roleStatements(handler) },
+        },
+      ],
+    },
+  };
+  const variables = Object.fromEntries(variablesToSet(handler).map((name) => [name, variableValue(name)]));
+  resources[ids.function(handler)] = {
+    Type: "AWS::Lambda::Function",
+    Properties: {
+      Description: `orderflow ${handler}: ${spec.description}`,
+      Runtime: LAMBDA_RUNTIME,
+      Architectures: [LAMBDA_ARCHITECTURE],
+      Handler: LAMBDA_HANDLER,
+      // A local directory: `aws cloudformation package` zips and uploads it, and writes S3Bucket/S3Key here.
+      Code: bundleDirectory(handler),
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      Role: getAtt(ids.role(handler), "Arn"),
+      LoggingConfig: { LogGroup: ref(ids.logGroup(handler)) },
+      Environment: { Variables: variables },
+      Tags: [{ Key: "orderflow:handler", Value: handler }],
+    },
+  };
+  if (spec.trigger.kind === "queue") {
+    resources[ids.mapping(handler)] = {
+      Type: "AWS::Lambda::EventSourceMapping",
+      Properties: {
+        FunctionName: ref(ids.function(handler)),
+        EventSourceArn: getAtt(ids.queue(spec.trigger.queue), "Arn"),
+        BatchSize: spec.trigger.batchSize,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        ScalingConfig: { MaximumConcurrency: spec.trigger.maximumConcurrency },
+      },
+    };
+  }
+  const functionDimension = [{ Name: "FunctionName", Value: ref(ids.function(handler)) }];
+  resources[ids.errorsAlarm(handler)] = alarm(
+    `${handler}: invocations failed (see the ${handler} log group)`,
+    {
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: functionDimension,
+      Statistic: "Sum",
+      Period: 300,
+    },
+    1,
+  );
+  resources[ids.throttlesAlarm(handler)] = alarm(
+    `${handler}: invocations throttled (account concurrency exhausted or the queue's maximum concurrency reached)`,
+    {
+      Namespace: "AWS/Lambda",
+      MetricName: "Throttles",
+      Dimensions: functionDimension,
+      Statistic: "Sum",
+      Period: 300,
+    },
+    1,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// The template
+
+/** The whole template, as data in CloudFormation's JSON long form. */
+export function buildTemplate(): CfnTemplate {
+  for (const handler of DEPLOYED_HANDLERS) specOf(handler);
+  const resources: Record<string, CfnResource> = {};
+
+  // Alerts: a customer managed key, because CloudWatch alarms cannot publish to a
+  // topic under the AWS managed alias/aws/sns key (its key policy cannot admit them).
+  resources[ids.alertKey] = {
+    Type: "AWS::KMS::Key",
+    Properties: {
+      Description: "orderflow alert topic encryption",
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
+            Action: [
+              "kms:Create*",
+              "kms:Describe*",
+              "kms:Enable*",
+              "kms:List*",
+              "kms:Put*",
+              "kms:Update*",
+              "kms:Revoke*",
+              "kms:Disable*",
+              "kms:Get*",
+              "kms:Delete*",
+              "kms:TagResource",
+              "kms:UntagResource",
+              "kms:ScheduleKeyDeletion",
+              "kms:CancelKeyDeletion",
+              "kms:Encrypt",
+              "kms:Decrypt",
+              "kms:ReEncrypt*",
+              "kms:GenerateDataKey*",
+            ],
+            // In a key policy, "*" means this key.
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") } },
+          },
+        ],
+      },
+    },
+  };
+  resources.AlertKeyAlias = {
+    Type: "AWS::KMS::Alias",
+    Properties: { AliasName: sub("alias/${AWS::StackName}-alerts"), TargetKeyId: ref(ids.alertKey) },
+  };
+  resources[ids.alertTopic] = {
+    Type: "AWS::SNS::Topic",
+    Properties: { DisplayName: "orderflow alerts", KmsMasterKeyId: ref(ids.alertKey) },
+  };
+  resources.AlertEmailSubscription = {
+    Type: "AWS::SNS::Subscription",
+    Condition: "HasAlertEmail",
+    Properties: { TopicArn: ref(ids.alertTopic), Protocol: "email", Endpoint: ref("AlertEmail") },
+  };
+
+  // Tables, from the code's definitions.
+  for (const definition of Object.values(TABLE_DEFINITIONS)) {
+    resources[ids.table(definition.logicalName)] = tableResource(definition);
+  }
+
+  // Queues (each with its dead-letter queue and alarms).
+  for (const name of Object.keys(QUEUES) as QueueName[]) queueResources(name, resources);
+
+  // The bus, its archive, its rules (from EVENT_ROUTES) into the queues of the same names.
+  resources[ids.eventBus] = {
+    Type: "AWS::Events::EventBus",
+    Properties: { Name: sub("${AWS::StackName}-orders") },
+  };
+  resources.EventArchive = {
+    Type: "AWS::Events::Archive",
+    Properties: {
+      Description: "Every orderflow event, for replay",
+      SourceArn: getAtt(ids.eventBus, "Arn"),
+      EventPattern: { source: [EVENT_SOURCE] },
+      RetentionDays: ref("EventArchiveRetentionDays"),
+    },
+  };
+  resources[ids.busDeliveryDeadLetterQueue] = {
+    Type: "AWS::SQS::Queue",
+    Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
+  };
+  resources[ids.deadLetterAlarm("bus-delivery")] = alarm(
+    "bus: events the bus could not deliver to a queue (see the dead-letter queue's message attributes for the error)",
+    {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.busDeliveryDeadLetterQueue, "QueueName") }],
+      Statistic: "Maximum",
+      Period: 60,
+    },
+    1,
+  );
+  const routeNames = Object.keys(EVENT_ROUTES) as (keyof typeof EVENT_ROUTES)[];
+  for (const route of routeNames) {
+    if (!(route in QUEUES)) throw new Error(`bus route ${route} has no queue of the same name`);
+    const queue = route as QueueName;
+    resources[ids.rule(route)] = {
+      Type: "AWS::Events::Rule",
+      Properties: {
+        Name: sub(`\${AWS::StackName}-${route}`),
+        Description: `orderflow ${route}: into the ${route} queue`,
+        EventBusName: ref(ids.eventBus),
+        EventPattern: structuredClone(EVENT_ROUTES[route]) as unknown,
+        State: "ENABLED",
+        Targets: [
+          {
+            Id: `${route}-queue`,
+            Arn: getAtt(ids.queue(queue), "Arn"),
+            DeadLetterConfig: { Arn: getAtt(ids.busDeliveryDeadLetterQueue, "Arn") },
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          },
+        ],
+      },
+    };
+    resources[ids.queuePolicy(queue)] = {
+      Type: "AWS::SQS::QueuePolicy",
+      Properties: {
+        Queues: [ref(ids.queue(queue))],
+        PolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "BusRuleSends",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: getAtt(ids.queue(queue), "Arn"),
+              Condition: { ArnEquals: { "aws:SourceArn": getAtt(ids.rule(route), "Arn") } },
+            },
+          ],
+        },
+      },
+    };
+  }
+  resources.BusDeliveryDeadLetterQueuePolicy = {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [ref(ids.busDeliveryDeadLetterQueue)],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "BusRulesDeadLetter",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: getAtt(ids.busDeliveryDeadLetterQueue, "Arn"),
+            Condition: {
+              ArnEquals: { "aws:SourceArn": routeNames.map((route) => getAtt(ids.rule(route), "Arn")) },
+            },
+          },
+        ],
+      },
+    },
+  };
+
+  // The files bucket. Its name is computed, not read from the bucket, so the
+  // queue policy can name it without a cycle (bucket → notification → policy → bucket).
+  resources[ids.queuePolicy("file-intake")] = {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [ref(ids.queue("file-intake"))],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "BucketNotifies",
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: getAtt(ids.queue("file-intake"), "Arn"),
+            Condition: {
+              ArnEquals: { "aws:SourceArn": sub(`arn:\${AWS::Partition}:s3:::${FILES_BUCKET_NAME}`) },
+              StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
+            },
+          },
+        ],
+      },
+    },
+  };
+  resources[ids.filesBucket] = {
+    Type: "AWS::S3::Bucket",
+    DependsOn: [ids.queuePolicy("file-intake")],
+    DeletionPolicy: "Retain",
+    UpdateReplacePolicy: "Retain",
+    Properties: {
+      BucketName: sub(FILES_BUCKET_NAME),
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      VersioningConfiguration: { Status: "Enabled" },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: "processed-files",
+            Status: "Enabled",
+            Prefix: "processed/",
+            Transitions: [{ StorageClass: "STANDARD_IA", TransitionInDays: 30 }],
+            ExpirationInDays: ref("ProcessedFileRetentionDays"),
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+          },
+          {
+            Id: "rejected-files",
+            Status: "Enabled",
+            Prefix: "rejected/",
+            ExpirationInDays: ref("RejectedFileRetentionDays"),
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+          },
+          {
+            Id: "moved-and-deleted-versions",
+            Status: "Enabled",
+            Prefix: INCOMING_PREFIX,
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+            ExpiredObjectDeleteMarker: true,
+          },
+          {
+            Id: "abandoned-uploads",
+            Status: "Enabled",
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
+      },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Event: "s3:ObjectCreated:*",
+            Filter: { S3Key: { Rules: [{ Name: "prefix", Value: INCOMING_PREFIX }] } },
+            Queue: getAtt(ids.queue("file-intake"), "Arn"),
+          },
+        ],
+      },
+    },
+  };
+  resources.FilesBucketPolicy = {
+    Type: "AWS::S3::BucketPolicy",
+    Properties: {
+      Bucket: ref(ids.filesBucket),
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [getAtt(ids.filesBucket, "Arn"), sub(`\${${ids.filesBucket}.Arn}/*`)],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      },
+    },
+  };
+
+  // Functions, roles, log groups, triggers, alarms.
+  for (const handler of DEPLOYED_HANDLERS) functionResources(handler, resources);
+
+  // The HTTP API with a Cognito JWT authorizer.
+  resources.UserPool = {
+    Type: "AWS::Cognito::UserPool",
+    Condition: "CreateUserPool",
+    DeletionPolicy: "Retain",
+    UpdateReplacePolicy: "Retain",
+    Properties: {
+      UserPoolName: sub("${AWS::StackName}-users"),
+      UsernameAttributes: ["email"],
+      AutoVerifiedAttributes: ["email"],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: "OPTIONAL",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: false,
+        },
+      },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
+    },
+  };
+  resources.UserPoolClient = {
+    Type: "AWS::Cognito::UserPoolClient",
+    Condition: "CreateUserPool",
+    Properties: {
+      UserPoolId: ref("UserPool"),
+      ClientName: "orderflow-api",
+      GenerateSecret: false,
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      PreventUserExistenceErrors: "ENABLED",
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
+    },
+  };
+  const userPoolId = fnIf("CreateUserPool", ref("UserPool"), ref("ExistingUserPoolId"));
+  const userPoolClientId = fnIf("CreateUserPool", ref("UserPoolClient"), ref("ExistingUserPoolClientId"));
+  resources[ids.httpApi] = {
+    Type: "AWS::ApiGatewayV2::Api",
+    Properties: {
+      Name: sub("${AWS::StackName}-api"),
+      Description: "orderflow HTTP API",
+      ProtocolType: "HTTP",
+      DisableExecuteApiEndpoint: false,
+    },
+  };
+  resources.ApiAuthorizer = {
+    Type: "AWS::ApiGatewayV2::Authorizer",
+    Properties: {
+      ApiId: ref(ids.httpApi),
+      Name: "cognito",
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Audience: [userPoolClientId],
+        Issuer: sub("https://cognito-idp.${AWS::Region}.amazonaws.com/${PoolId}", { PoolId: userPoolId }),
+      },
+    },
+  };
+  resources.ApiIntegration = {
+    Type: "AWS::ApiGatewayV2::Integration",
+    Properties: {
+      ApiId: ref(ids.httpApi),
+      IntegrationType: "AWS_PROXY",
+      IntegrationUri: getAtt(ids.function("api"), "Arn"),
+      PayloadFormatVersion: "2.0",
+      TimeoutInMillis: (specOf("api").timeoutSeconds + 1) * 1000,
+    },
+  };
+  for (const route of API_ROUTES) {
+    resources[ids.route(route.routeKey)] = {
+      Type: "AWS::ApiGatewayV2::Route",
+      Properties: {
+        ApiId: ref(ids.httpApi),
+        RouteKey: route.routeKey,
+        Target: sub("integrations/${ApiIntegration}"),
+        ...(route.authorized
+          ? { AuthorizationType: "JWT", AuthorizerId: ref("ApiAuthorizer") }
+          : { AuthorizationType: "NONE" }),
+      },
+    };
+  }
+  resources.ApiAccessLogGroup = {
+    Type: "AWS::Logs::LogGroup",
+    Properties: {
+      LogGroupName: sub("/orderflow/${AWS::StackName}/api-access"),
+      RetentionInDays: ref("LogRetentionDays"),
+    },
+  };
+  resources.ApiStage = {
+    Type: "AWS::ApiGatewayV2::Stage",
+    Properties: {
+      ApiId: ref(ids.httpApi),
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: ref("ApiBurstLimit"),
+        ThrottlingRateLimit: ref("ApiRateLimit"),
+      },
+      AccessLogSettings: {
+        DestinationArn: getAtt("ApiAccessLogGroup", "Arn"),
+        Format: JSON.stringify({
+          requestId: "$context.requestId",
+          ip: "$context.identity.sourceIp",
+          sub: "$context.authorizer.claims.sub",
+          routeKey: "$context.routeKey",
+          status: "$context.status",
+          latencyMs: "$context.responseLatency",
+          integrationError: "$context.integrationErrorMessage",
+          authorizerError: "$context.authorizer.error",
+        }),
+      },
+    },
+  };
+  resources.ApiInvokePermission = {
+    Type: "AWS::Lambda::Permission",
+    Properties: {
+      FunctionName: getAtt(ids.function("api"), "Arn"),
+      Action: "lambda:InvokeFunction",
+      Principal: "apigateway.amazonaws.com",
+      SourceArn: sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*"),
+    },
+  };
+  resources.Api5xxAlarm = alarm(
+    "api: the HTTP API answered 5xx (see the api log group and the access log)",
+    {
+      Namespace: "AWS/ApiGateway",
+      MetricName: "5xx",
+      Dimensions: [
+        { Name: "ApiId", Value: ref(ids.httpApi) },
+        { Name: "Stage", Value: "$default" },
+      ],
+      Statistic: "Sum",
+      Period: 300,
+    },
+    5,
+  );
+
+  resources.Dashboard = {
+    Type: "AWS::CloudWatch::Dashboard",
+    Properties: { DashboardName: sub("${AWS::StackName}-pipeline"), DashboardBody: dashboardBody() },
+  };
+
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description:
+      "orderflow: event-driven order processing (HTTP API, SQS, EventBridge, DynamoDB, S3, SNS). Generated by `npm run deploy:template`; do not edit.",
+    Metadata: {
+      "AWS::CloudFormation::Interface": {
+        ParameterGroups: [
+          { Label: { default: "Users" }, Parameters: ["ExistingUserPoolId", "ExistingUserPoolClientId"] },
+          { Label: { default: "Alerts" }, Parameters: ["AlertEmail"] },
+          {
+            Label: { default: "Operation" },
+            Parameters: [
+              "PaymentMode",
+              "LogLevel",
+              "LogRetentionDays",
+              "EventArchiveRetentionDays",
+              "ProcessedFileRetentionDays",
+              "RejectedFileRetentionDays",
+              "ApiRateLimit",
+              "ApiBurstLimit",
+            ],
+          },
+        ],
+      },
+    },
+    Parameters: {
+      ExistingUserPoolId: {
+        Type: "String",
+        Default: "",
+        AllowedPattern: "^([\\w-]+_[0-9a-zA-Z]+)?$",
+        Description: "A Cognito user pool to authorize API calls with; empty: the stack creates one",
+      },
+      ExistingUserPoolClientId: {
+        Type: "String",
+        Default: "",
+        AllowedPattern: "^[\\w+]*$",
+        Description: "The app client of ExistingUserPoolId whose tokens the API accepts (needed with it)",
+      },
+      AlertEmail: {
+        Type: "String",
+        Default: "",
+        AllowedPattern: "^([^@\\s]+@[^@\\s]+\\.[^@\\s]+)?$",
+        Description:
+          "An email address subscribed to the alert topic (confirm the email AWS sends); empty: none",
+      },
+      PaymentMode: {
+        Type: "String",
+        Default: PAYMENT_MODES[0],
+        AllowedValues: [...PAYMENT_MODES],
+        Description: "How the demo payment gateway answers, until a real gateway replaces it",
+      },
+      LogLevel: {
+        Type: "String",
+        Default: "info",
+        AllowedValues: LOG_LEVELS.filter((level) => level !== "silent"),
+        Description: "Lowest level the functions log",
+      },
+      LogRetentionDays: {
+        Type: "Number",
+        Default: 30,
+        AllowedValues: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653],
+        Description: "Days the function and access logs are kept",
+      },
+      EventArchiveRetentionDays: {
+        Type: "Number",
+        Default: 30,
+        MinValue: 1,
+        Description: "Days the bus archive keeps events for replay",
+      },
+      ProcessedFileRetentionDays: {
+        Type: "Number",
+        Default: 90,
+        MinValue: 31,
+        Description: "Days a processed batch file is kept (moved to STANDARD_IA after 30)",
+      },
+      RejectedFileRetentionDays: {
+        Type: "Number",
+        Default: 180,
+        MinValue: 1,
+        Description: "Days a rejected batch file is kept",
+      },
+      ApiRateLimit: {
+        Type: "Number",
+        Default: 100,
+        MinValue: 1,
+        Description: "Steady requests per second the API accepts",
+      },
+      ApiBurstLimit: {
+        Type: "Number",
+        Default: 200,
+        MinValue: 1,
+        Description: "Burst of requests the API accepts",
+      },
+    },
+    Rules: {
+      ExistingUserPoolNeedsClient: {
+        RuleCondition: { "Fn::Not": [{ "Fn::Equals": [ref("ExistingUserPoolId"), ""] }] },
+        Assertions: [
+          {
+            Assert: { "Fn::Not": [{ "Fn::Equals": [ref("ExistingUserPoolClientId"), ""] }] },
+            AssertDescription: "ExistingUserPoolClientId is required with ExistingUserPoolId",
+          },
+        ],
+      },
+    },
+    Conditions: {
+      CreateUserPool: { "Fn::Equals": [ref("ExistingUserPoolId"), ""] },
+      HasAlertEmail: { "Fn::Not": [{ "Fn::Equals": [ref("AlertEmail"), ""] }] },
+    },
+    Resources: resources,
+    Outputs: {
+      ApiUrl: { Description: "Base URL of the HTTP API", Value: getAtt(ids.httpApi, "ApiEndpoint") },
+      UserPoolId: { Description: "Cognito user pool of API callers", Value: userPoolId },
+      UserPoolClientId: { Description: "App client whose tokens the API accepts", Value: userPoolClientId },
+      FilesBucketName: {
+        Description: `Drop batch order files under ${INCOMING_PREFIX} in this bucket`,
+        Value: ref(ids.filesBucket),
+      },
+      EventBusName: { Description: "The orderflow event bus", Value: ref(ids.eventBus) },
+      AlertTopicArn: {
+        Description: "Operator alerts (alarms and rejected files)",
+        Value: ref(ids.alertTopic),
+      },
+      ProductsTableName: {
+        Description: "The product catalog (seed it before placing orders)",
+        Value: ref(ids.table("products")),
+      },
+      DashboardUrl: {
+        Description: "The pipeline dashboard",
+        Value: sub(
+          "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${AWS::StackName}-pipeline",
+        ),
+      },
+      ...Object.fromEntries(
+        (Object.keys(QUEUES) as QueueName[]).map((queue) => [
+          `${pascal(queue)}DeadLetterQueueArn`,
+          {
+            Description: `Dead-letter queue of ${queue} (redrive source)`,
+            Value: getAtt(ids.deadLetterQueue(queue), "Arn"),
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+/** The dashboard: the pipeline from the API to the tables, one row per stage. */
+function dashboardBody(): Value {
+  const region = "${AWS::Region}";
+  const queueNames = Object.keys(QUEUES) as QueueName[];
+  const handlers = [...DEPLOYED_HANDLERS];
+  const widget = (
+    title: string,
+    metrics: unknown[][],
+    y: number,
+    x: number,
+    width = 8,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    type: "metric",
+    x,
+    y,
+    width,
+    height: 6,
+    properties: { title, region, view: "timeSeries", stacked: false, period: 60, metrics, ...extra },
+  });
+  const perFunction = (metric: string, stat: string, suffix = "") =>
+    handlers.map((handler) => [
+      "AWS/Lambda",
+      metric,
+      "FunctionName",
+      `\${${ids.function(handler)}}`,
+      { stat, label: suffix ? `${handler} ${suffix}` : handler },
+    ]);
+  const widgets = [
+    {
+      type: "text",
+      x: 0,
+      y: 0,
+      width: 24,
+      height: 2,
+      properties: {
+        markdown:
+          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Any dead-letter message or alarm goes to the alert topic.",
+      },
+    },
+    widget(
+      "API requests and errors",
+      [
+        [
+          "AWS/ApiGateway",
+          "Count",
+          "ApiId",
+          `\${${ids.httpApi}}`,
+          "Stage",
+          "$default",
+          { stat: "Sum", label: "requests" },
+        ],
+        [
+          "AWS/ApiGateway",
+          "4xx",
+          "ApiId",
+          `\${${ids.httpApi}}`,
+          "Stage",
+          "$default",
+          { stat: "Sum", label: "4xx" },
+        ],
+        [
+          "AWS/ApiGateway",
+          "5xx",
+          "ApiId",
+          `\${${ids.httpApi}}`,
+          "Stage",
+          "$default",
+          { stat: "Sum", label: "5xx" },
+        ],
+      ],
+      2,
+      0,
+    ),
+    widget(
+      "API latency (p99)",
+      [
+        [
+          "AWS/ApiGateway",
+          "Latency",
+          "ApiId",
+          `\${${ids.httpApi}}`,
+          "Stage",
+          "$default",
+          { stat: "p99", label: "latency" },
+        ],
+        [
+          "AWS/ApiGateway",
+          "IntegrationLatency",
+          "ApiId",
+          `\${${ids.httpApi}}`,
+          "Stage",
+          "$default",
+          { stat: "p99", label: "integration" },
+        ],
+      ],
+      2,
+      8,
+    ),
+    widget(
+      "Bus rules: matched and failed deliveries",
+      (Object.keys(EVENT_ROUTES) as string[]).flatMap((route) => [
+        [
+          "AWS/Events",
+          "TriggeredRules",
+          "EventBusName",
+          `\${${ids.eventBus}}`,
+          "RuleName",
+          `\${AWS::StackName}-${route}`,
+          { stat: "Sum", label: `${route} matched` },
+        ],
+        [
+          "AWS/Events",
+          "FailedInvocations",
+          "EventBusName",
+          `\${${ids.eventBus}}`,
+          "RuleName",
+          `\${AWS::StackName}-${route}`,
+          { stat: "Sum", label: `${route} failed` },
+        ],
+      ]),
+      2,
+      16,
+    ),
+    widget(
+      "Queue depth (visible messages)",
+      queueNames.map((queue) => [
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        "QueueName",
+        `\${${ids.queue(queue)}.QueueName}`,
+        { stat: "Maximum", label: queue },
+      ]),
+      8,
+      0,
+    ),
+    widget(
+      "Oldest message age (s)",
+      queueNames.map((queue) => [
+        "AWS/SQS",
+        "ApproximateAgeOfOldestMessage",
+        "QueueName",
+        `\${${ids.queue(queue)}.QueueName}`,
+        { stat: "Maximum", label: queue },
+      ]),
+      8,
+      8,
+    ),
+    widget(
+      "Dead-letter queues (must stay at 0)",
+      [
+        ...queueNames.map((queue) => [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          "QueueName",
+          `\${${ids.deadLetterQueue(queue)}.QueueName}`,
+          { stat: "Maximum", label: `${queue} DLQ` },
+        ]),
+        [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          "QueueName",
+          `\${${ids.busDeliveryDeadLetterQueue}.QueueName}`,
+          { stat: "Maximum", label: "bus delivery DLQ" },
+        ],
+      ],
+      8,
+      16,
+    ),
+    widget("Function invocations", perFunction("Invocations", "Sum"), 14, 0),
+    widget(
+      "Function errors and throttles",
+      [...perFunction("Errors", "Sum", "errors"), ...perFunction("Throttles", "Sum", "throttles")],
+      14,
+      8,
+    ),
+    widget("Function duration (p99, ms)", perFunction("Duration", "p99"), 14, 16),
+    widget(
+      "Orders table: consumed capacity and throttles",
+      [
+        [
+          "AWS/DynamoDB",
+          "ConsumedWriteCapacityUnits",
+          "TableName",
+          `\${${ids.table("orders")}}`,
+          { stat: "Sum", label: "writes" },
+        ],
+        [
+          "AWS/DynamoDB",
+          "ConsumedReadCapacityUnits",
+          "TableName",
+          `\${${ids.table("orders")}}`,
+          { stat: "Sum", label: "reads" },
+        ],
+        [
+          "AWS/DynamoDB",
+          "ConditionalCheckFailedRequests",
+          "TableName",
+          `\${${ids.table("orders")}}`,
+          { stat: "Sum", label: "version conflicts" },
+        ],
+        [
+          "AWS/DynamoDB",
+          "ThrottledRequests",
+          "TableName",
+          `\${${ids.table("orders")}}`,
+          { stat: "Sum", label: "throttled" },
+        ],
+      ],
+      20,
+      0,
+      12,
+    ),
+    {
+      type: "alarm",
+      x: 12,
+      y: 20,
+      width: 12,
+      height: 6,
+      properties: {
+        title: "Dead-letter alarms",
+        alarms: [
+          ...queueNames.map((queue) => `\${${ids.deadLetterAlarm(queue)}.Arn}`),
+          `\${${ids.deadLetterAlarm("bus-delivery")}.Arn}`,
+        ],
+      },
+    },
+  ];
+  return sub(JSON.stringify({ widgets }));
+}

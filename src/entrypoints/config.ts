@@ -1,0 +1,233 @@
+import * as z from "zod";
+import { OrderflowError } from "../domain/errors.js";
+import type { OrderServices } from "./app/services.js";
+import { LOG_LEVELS } from "./logging.js";
+
+/**
+ * The environment of each Lambda handler, as data: one zod object per handler
+ * listing every variable it reads. The composition roots validate it at cold
+ * start, and a deployment template can be checked against it.
+ */
+
+/** The Lambda functions orderflow deploys. */
+export const HANDLER_NAMES = ["api", "validate-order", "process-order", "cancel-order", "modify-order"] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/**
+ * Variables the Lambda runtime sets itself. They are reserved: a template must
+ * not set them (CloudFormation refuses `AWS_REGION`), yet handlers read them.
+ */
+export const RUNTIME_VARIABLES: readonly string[] = ["AWS_REGION"];
+
+/** How the demo payment gateway answers every charge until a real gateway is plugged in. */
+export const PAYMENT_MODES = ["always-succeed", "always-decline"] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
+
+/** Which family of adapters a handler runs on. `memory` needs no AWS resource (tests, demos). */
+export const ADAPTER_FAMILIES = ["aws", "memory"] as const;
+export type AdapterFamily = (typeof ADAPTER_FAMILIES)[number];
+
+const tableName = (what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
+    .describe(`name of the DynamoDB table of ${what}`);
+
+const queueUrl = (what: string, fifo: boolean) =>
+  z
+    .string()
+    .regex(
+      fifo ? /^https?:\/\/[^\s/]+\/.*[^/]\.fifo$/ : /^https?:\/\/[^\s/]+\/.*[^/]$/,
+      fifo ? "must be the URL of an SQS FIFO queue (ending in .fifo)" : "must be the URL of an SQS queue",
+    )
+    .describe(`URL of the SQS queue ${what}`);
+
+/** Variables every handler reads. */
+const COMMON = {
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "must be an AWS region such as us-east-1")
+    .describe("region of every AWS client (set by the Lambda runtime)"),
+  LOG_LEVEL: z
+    .preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(LOG_LEVELS))
+    .default("info")
+    .describe("lowest level written to the logs"),
+  AWS_ENDPOINT_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .optional()
+    .describe("one endpoint for every AWS client (LocalStack, emulators); AWS itself when absent"),
+  ORDERFLOW_ADAPTERS: z
+    .enum(ADAPTER_FAMILIES)
+    .default("aws")
+    .describe("`memory` runs the handler on in-memory adapters, without any AWS resource"),
+};
+
+/** The variables each port of {@link OrderServices} (and of the file flows) needs on AWS. */
+export const PORT_VARIABLES = {
+  orders: { ORDERS_TABLE: tableName("orders (state and outbox)") },
+  idempotency: { IDEMPOTENCY_TABLE: tableName("idempotency keys") },
+  catalog: { PRODUCTS_TABLE: tableName("the product catalog") },
+  bus: {
+    EVENT_BUS_NAME: z
+      .string()
+      .regex(
+        /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/,
+        "must be an EventBridge bus name or ARN",
+      )
+      .describe("name or ARN of the EventBridge bus orderflow publishes to"),
+  },
+  intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of PlaceOrder commands (FIFO, feeds validate-order)", true) },
+  alerts: {
+    ALERT_TOPIC_ARN: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, "must be an SNS topic ARN")
+      .describe("ARN of the SNS topic of operator alerts"),
+  },
+  payments: {
+    PAYMENT_MODE: z
+      .enum(PAYMENT_MODES)
+      .describe("how the demo payment gateway answers charges, until a real gateway replaces it"),
+  },
+  fileHistory: { FILE_HISTORY_TABLE: tableName("the history of batch files") },
+  objectStore: {
+    FILES_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+      .describe("S3 bucket of batch order files"),
+  },
+  fileExtractionQueue: { FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false) },
+} as const;
+
+/** A port that needs AWS resources, named as in {@link OrderServices} (or a file-flow port). */
+export type ResourcePort = keyof typeof PORT_VARIABLES;
+
+/**
+ * The resource ports each handler uses. The handler's services expose only
+ * these (another port is a wiring error, caught in tests on in-memory adapters),
+ * and its environment lists only their variables.
+ */
+export const HANDLER_PORTS = {
+  api: ["orders", "idempotency", "catalog", "bus", "intakeQueue"],
+  "validate-order": ["orders", "catalog", "bus", "alerts"],
+  "process-order": ["orders", "bus", "payments", "alerts"],
+  "cancel-order": ["orders", "bus", "alerts"],
+  "modify-order": ["orders", "catalog", "bus", "alerts"],
+} as const satisfies Record<HandlerName, readonly (ResourcePort & keyof OrderServices)[]>;
+
+function environmentOf(ports: readonly ResourcePort[]) {
+  return z.object(Object.assign({}, COMMON, ...ports.map((port) => PORT_VARIABLES[port])) as typeof COMMON & AllResourceVariables);
+}
+
+type AllResourceVariables = {
+  [P in ResourcePort]: (typeof PORT_VARIABLES)[P];
+}[ResourcePort] extends infer U
+  ? (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void
+    ? { [K in keyof I]: I[K] }
+    : never
+  : never;
+
+/**
+ * The environment of every handler: its zod object lists each variable it
+ * reads (`.shape`), with whether it is optional and a description.
+ */
+export const HANDLER_ENVIRONMENT: Readonly<Record<HandlerName, z.ZodObject>> = Object.fromEntries(
+  HANDLER_NAMES.map((handler) => [handler, environmentOf(HANDLER_PORTS[handler])]),
+) as unknown as Record<HandlerName, z.ZodObject>;
+
+/** Every variable any handler may read, parsed. Those of ports a handler does not use are absent. */
+export type OrderflowConfig = z.output<z.ZodObject<typeof COMMON>> &
+  Partial<z.output<z.ZodObject<AllResourceVariables>>>;
+
+/** One variable of a handler's environment, described for humans and templates. */
+export interface EnvironmentVariable {
+  readonly name: string;
+  readonly required: boolean;
+  /** Set by the Lambda runtime, not by the template ({@link RUNTIME_VARIABLES}). */
+  readonly runtime: boolean;
+  readonly description: string;
+}
+
+/** The variables of a handler's environment, in declaration order. */
+export function environmentVariables(handler: HandlerName): EnvironmentVariable[] {
+  return Object.entries(HANDLER_ENVIRONMENT[handler].shape).map(([name, schema]) => ({
+    name,
+    required: !(schema as z.ZodType).isOptional(),
+    runtime: RUNTIME_VARIABLES.includes(name),
+    description: (schema as z.ZodType).description ?? "",
+  }));
+}
+
+/** One problem with one environment variable. */
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** The environment of a handler is incomplete or wrong; the message names every bad variable. */
+export class ConfigError extends OrderflowError {
+  readonly code = "CONFIG_INVALID";
+
+  constructor(
+    readonly handler: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      `${handler}: invalid environment: ${issues.map((issue) => `${issue.variable} ${issue.message}`).join("; ")}`,
+      { details: { handler, issues } },
+    );
+  }
+}
+
+/** The variables of an environment (`process.env` or a test's object). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the environment of `handler`. Empty values count as
+ * missing. With `ORDERFLOW_ADAPTERS=memory` the AWS resources are not needed
+ * (values that are present are still checked).
+ * @throws ConfigError naming every missing or bad variable at once.
+ */
+export function loadConfig(handler: HandlerName, env: Environment = process.env): OrderflowConfig {
+  const schema = HANDLER_ENVIRONMENT[handler];
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = env[name]?.trim();
+    if (value) values[name] = value;
+  }
+  const memory = values.ORDERFLOW_ADAPTERS === "memory";
+  const result = (memory ? schema.partial() : schema).safeParse(values);
+  if (!result.success) {
+    throw new ConfigError(
+      handler,
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "(environment)");
+        const given = values[variable];
+        return {
+          variable,
+          message:
+            given === undefined
+              ? "is missing"
+              : `${issue.message.replace(/^Invalid input: /, "")} (got "${given.length > 80 ? `${given.slice(0, 80)}…` : given}")`,
+        };
+      }),
+    );
+  }
+  return result.data as OrderflowConfig;
+}
+
+/**
+ * A resource variable a binding needs. Raised when a handler reaches a port its
+ * environment does not list: a wiring error, named as precisely as a bad value.
+ * @throws ConfigError
+ */
+export function requireVariable<K extends keyof OrderflowConfig>(
+  config: OrderflowConfig,
+  name: K,
+  port: string,
+): NonNullable<OrderflowConfig[K]> {
+  const value = config[name];
+  if (value === undefined || value === null || value === "") {
+    throw new ConfigError(port, [{ variable: String(name), message: `is missing (needed by the ${port} port)` }]);
+  }
+  return value as NonNullable<OrderflowConfig[K]>;
+}

@@ -1,0 +1,24 @@
+import type { ContainerModule } from "inversify";
+import type { OrderflowConfig } from "../../config.js";
+import type { AwsService } from "./aws-service.js";
+import { type AwsModuleOptions, awsServicesModule } from "./aws-services-module.js";
+import { dynamoDbService } from "./dynamodb-service.js";
+import { eventBridgeService } from "./eventbridge-service.js";
+import { s3Service } from "./s3-service.js";
+import { snsService } from "./sns-service.js";
+import { sqsService } from "./sqs-service.js";
+
+/** Every AWS service orderflow uses. */
+export const AWS_SERVICES: readonly AwsService[] = [dynamoDbService, eventBridgeService, snsService, sqsService, s3Service];
+
+/**
+ * Binds every port to its AWS adapter, configured from `config` (see
+ * `loadConfig`). Bindings are asynchronous: each service's adapters and SDK
+ * client load on first resolution (`container.getAsync`), so importing this
+ * module loads no SDK, and a container creates only the clients of the ports
+ * it resolves. A port whose variable is missing from `config` fails to resolve
+ * with a ConfigError naming it.
+ */
+export function awsModule(config: OrderflowConfig, options: AwsModuleOptions = {}): ContainerModule {
+  return awsServicesModule(config, AWS_SERVICES, options);
+}

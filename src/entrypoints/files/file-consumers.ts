@@ -1,0 +1,96 @@
+import type { Issue } from "../../domain/errors.js";
+import { parseWith } from "../../domain/schemas.js";
+import type { Logger } from "../../ports/logger.js";
+import { describeError, type QueueConsumer } from "../app/consumers.js";
+import { type BatchResult, processSqsBatch, type SqsRecordLike } from "../app/sqs-batch.js";
+import { type ExtractionContext, ExtractOrders } from "./extract-orders.js";
+import { ExtractFileMessageSchema } from "./file-messages.js";
+import { type FileFlowOptions, type FileFlowServices, resolveFileFlowOptions } from "./file-services.js";
+import { parseS3EventMessage } from "./s3-events.js";
+import { ValidateFile } from "./validate-file.js";
+
+/** The extract-orders consumer also takes the invocation's remaining time. */
+export type ExtractionConsumer = (records: readonly SqsRecordLike[], context?: ExtractionContext) => Promise<BatchResult>;
+
+export interface FileConsumers {
+  /** File-intake queue: S3 notifications → validate-file. */
+  readonly validateFile: QueueConsumer;
+  /** File-extraction queue: validated files → PlaceOrder commands on the intake queue. */
+  readonly extractOrders: ExtractionConsumer;
+}
+
+/**
+ * The message-level logic of the batch-file flows, shared by the Lambda
+ * handlers, the in-memory pipeline and the CLI. A body neither flow can use
+ * (not an S3 notification, not an extraction message) is acknowledged after
+ * a warning and an alert; anything else that fails fails the record, for the
+ * queue to retry (and dead-letter in the end).
+ */
+export function createFileConsumers(services: FileFlowServices, options: FileFlowOptions = {}): FileConsumers {
+  const validate = new ValidateFile(services, options);
+  const extract = new ExtractOrders(services, options);
+  const { incoming } = resolveFileFlowOptions(options).prefixes;
+
+  const onFailure = (flow: string) => (record: SqsRecordLike, error: unknown) =>
+    services.logger.error("record failed; it will be retried", {
+      flow,
+      messageId: record.messageId,
+      receiveCount: record.attributes?.ApproximateReceiveCount,
+      error: describeError(error),
+    });
+
+  const malformed = async (flow: string, record: SqsRecordLike, issues: readonly Issue[], log: Logger) => {
+    log.warn("malformed message rejected", { issues: issues.slice(0, 20) });
+    await services.alerts.publish([
+      {
+        kind: "MALFORMED_MESSAGE",
+        severity: "WARNING",
+        subject: `orderflow ${flow}: malformed message rejected`,
+        message: JSON.stringify({ flow, messageId: record.messageId, issues: issues.slice(0, 20), body: record.body.slice(0, 1024) }),
+        attributes: { flow },
+      },
+    ]);
+  };
+
+  return {
+    validateFile: (records) =>
+      processSqsBatch(
+        records,
+        async (record) => {
+          const log = services.logger.child({ flow: "validate-file", messageId: record.messageId });
+          const event = parseS3EventMessage(record.body);
+          if (event.kind === "test") {
+            log.info("S3 test event acknowledged", { bucket: event.bucket });
+            return;
+          }
+          if (event.kind === "malformed") return malformed("validate-file", record, event.issues, log);
+          for (const file of event.files) {
+            if (!file.eventName.startsWith("ObjectCreated:") || !file.key.startsWith(incoming)) {
+              log.debug("notification ignored: not a new file under the incoming prefix", { key: file.key, eventName: file.eventName });
+              continue;
+            }
+            await validate.execute(file);
+          }
+        },
+        { fifo: false, onFailure: onFailure("validate-file") },
+      ),
+
+    extractOrders: (records, context = {}) =>
+      processSqsBatch(
+        records,
+        async (record) => {
+          const log = services.logger.child({ flow: "extract-orders", messageId: record.messageId });
+          let body: unknown;
+          try {
+            body = JSON.parse(record.body);
+          } catch (error) {
+            return malformed("extract-orders", record, [{ path: "", message: `body is not JSON: ${(error as Error).message}` }], log);
+          }
+          const message = parseWith(ExtractFileMessageSchema, body);
+          if (!message.ok) return malformed("extract-orders", record, message.issues, log);
+          await extract.execute(message.value, context);
+        },
+        { fifo: false, onFailure: onFailure("extract-orders") },
+      ),
+  };
+}

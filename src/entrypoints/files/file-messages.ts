@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import * as z from "zod";
+
+/**
+ * Body of a message on the file-extraction queue: which file version to
+ * extract. The progress itself lives in the file-history record (its
+ * checkpoint), so a continuation message is the same message again.
+ */
+export const ExtractFileMessageSchema = z.object({
+  type: z.literal("ExtractFile"),
+  fileKey: z.string().min(1).max(1024),
+  fileVersion: z.string().min(1).max(1024),
+  /** The ETag validated: extraction refuses an object whose content changed since. */
+  etag: z.string().max(1024),
+  /** 0 for the first message, then 1, 2, … for each continuation (for logs). */
+  continuation: z.number().int().min(0).default(0),
+});
+
+export type ExtractFileMessage = z.infer<typeof ExtractFileMessageSchema>;
+
+export function extractFileMessage(message: ExtractFileMessage): string {
+  return JSON.stringify(message);
+}
+
+/**
+ * Identifiers derived from a file version, so that the same file always gives
+ * the same ids: orders without an `orderId` get `f<tag>-<index>`, and every
+ * PlaceOrder command of the file gets `file-<tag>-<index>` as command and FIFO
+ * deduplication id. `tag` is 22 base64url characters of SHA-256(key, version),
+ * so ids stay short whatever the key's length and match `[A-Za-z0-9_-]`.
+ */
+export class FileIds {
+  readonly tag: string;
+
+  constructor(fileKey: string, fileVersion: string) {
+    this.tag = createHash("sha256").update(fileKey).update("\u0000").update(fileVersion).digest("base64url").slice(0, 22);
+  }
+
+  orderId(index: number): string {
+    return `f${this.tag}-${index}`;
+  }
+
+  commandId(index: number): string {
+    return `file-${this.tag}-${index}`;
+  }
+
+  /** Shared by every order of the file, so its orders can be traced back to it. */
+  get correlationId(): string {
+    return `file-${this.tag}`;
+  }
+}

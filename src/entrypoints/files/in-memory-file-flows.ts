@@ -1,0 +1,127 @@
+import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
+import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
+import type { FileHistory } from "../../ports/file-history.js";
+import type { ObjectInfo, ObjectStore } from "../../ports/object-store.js";
+import type { InMemoryOrderflow, PipelineQueue } from "../in-memory-orderflow.js";
+import type { ExtractionContext } from "./extract-orders.js";
+import { createFileConsumers, type FileConsumers } from "./file-consumers.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "./file-services.js";
+import { s3PutEvent } from "./s3-events.js";
+
+export interface AddFileFlowsOptions extends FileFlowOptions {
+  /**
+   * The bucket (default: a new {@link InMemoryObjectStore}). With an in-memory
+   * store every put under `incoming/` notifies the file-intake queue, as an S3
+   * event notification would; with another store (s3rver, S3), use
+   * {@link FileFlows.upload}, which sends the notification itself.
+   */
+  readonly objects?: ObjectStore | undefined;
+  readonly history?: FileHistory | undefined;
+  /** Name the notifications give the bucket (default `orderflow-files`). */
+  readonly bucket?: string | undefined;
+  /** Remaining time of each extraction "invocation" (to exercise continuations); unlimited by default. */
+  readonly remainingTimeMs?: (() => number) | undefined;
+}
+
+/** The batch-file flows added to an in-memory pipeline. */
+export interface FileFlows {
+  readonly objects: ObjectStore;
+  readonly history: FileHistory;
+  /** The file-intake queue (standard), fed by S3 notifications, drained by validate-file. */
+  readonly intake: PipelineQueue;
+  /** The file-extraction queue (standard), drained by extract-orders. */
+  readonly extraction: PipelineQueue;
+  readonly consumers: FileConsumers;
+  /**
+   * Stores a file under `incoming/` and notifies the file-intake queue
+   * (exactly once, whichever store is used). Call the pipeline's `drain()` to
+   * process it.
+   */
+  upload(
+    name: string,
+    body: Uint8Array | string | AsyncIterable<Uint8Array>,
+  ): Promise<{ readonly key: string; readonly etag: string; readonly versionId?: string | undefined }>;
+}
+
+export const FILE_INTAKE_QUEUE_NAME = "orderflow-file-intake";
+export const FILE_EXTRACTION_QUEUE_NAME = "orderflow-file-extraction";
+
+/**
+ * Adds the batch-file flows of the architecture to an in-memory pipeline:
+ * bucket (`incoming/` puts → S3-shaped notifications on a standard file-intake
+ * queue), validate-file, the file history, the file-extraction queue and
+ * extract-orders, whose PlaceOrder commands join the pipeline's intake FIFO
+ * queue. Alerts go to the pipeline's alert topic. `flow.drain()` then runs it all.
+ */
+export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptions = {}): FileFlows {
+  const objects = options.objects ?? new InMemoryObjectStore({ clock: flow.clock });
+  const history = options.history ?? new InMemoryFileHistory();
+  const bucket = options.bucket ?? "orderflow-files";
+  const incoming = options.prefixes?.incoming ?? DEFAULT_FILE_PREFIXES.incoming;
+  let sequence = 0;
+
+  let consumers: FileConsumers | undefined;
+  const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, (records) => consumers!.validateFile(records), { fifo: false });
+  const context: ExtractionContext = options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {};
+  const extraction = flow.addFlow(FILE_EXTRACTION_QUEUE_NAME, (records) => consumers!.extractOrders(records, context), {
+    fifo: false,
+  });
+  consumers = createFileConsumers(
+    {
+      objects,
+      history,
+      alerts: flow.alerts,
+      intakeQueue: flow.services.intakeQueue,
+      extractionQueue: extraction.queue,
+      clock: flow.clock,
+      logger: flow.logger,
+    },
+    options,
+  );
+
+  const notify = (info: Pick<ObjectInfo, "key" | "size" | "etag" | "versionId">) => {
+    sequence++;
+    return intake.queue.send([
+      {
+        body: s3PutEvent({
+          bucket,
+          key: info.key,
+          size: info.size,
+          etag: info.etag,
+          versionId: info.versionId,
+          sequencer: sequence.toString(16).toUpperCase().padStart(16, "0"),
+          eventTime: flow.clock.now(),
+        }),
+      },
+    ]);
+  };
+  const inMemory = objects instanceof InMemoryObjectStore;
+  if (inMemory) {
+    objects.onPut((info) => {
+      if (info.key.startsWith(incoming)) {
+        notify(info).catch((error: unknown) => flow.logger.error("S3 notification lost", { key: info.key, error: String(error) }));
+      }
+    });
+  }
+
+  return {
+    objects,
+    history,
+    intake,
+    extraction,
+    consumers,
+    async upload(name, body) {
+      const key = name.startsWith(incoming) ? name : `${incoming}${name}`;
+      const stored = await objects.put(key, body, { contentType: contentTypeOf(key) });
+      if (!inMemory) {
+        const info = await objects.head(key);
+        await notify({ key, size: info?.size ?? 0, etag: stored.etag, versionId: stored.versionId });
+      }
+      return { key, ...stored };
+    },
+  };
+}
+
+function contentTypeOf(key: string): string {
+  return /\.(jsonl|ndjson|jsonlines)$/i.test(key) ? "application/x-ndjson" : "application/json";
+}

@@ -1,0 +1,158 @@
+import * as z from "zod";
+import type { Issue } from "../../domain/errors.js";
+
+/**
+ * S3 event notifications as they reach the file-intake queue: the body of each
+ * SQS message is an S3 event (`{ "Records": [ … ] }`), or S3's `s3:TestEvent`
+ * when a notification configuration is saved, or either wrapped in an SNS
+ * notification when the bucket notifies a topic the queue subscribes to.
+ */
+
+/** One object that was created, as a notification names it. */
+export interface FileNotification {
+  readonly bucket: string;
+  /** The object key, URL-decoded. */
+  readonly key: string;
+  readonly size: number;
+  /** Without quotes. */
+  readonly etag: string;
+  /** Present on versioned buckets. */
+  readonly versionId?: string | undefined;
+  readonly sequencer?: string | undefined;
+  readonly eventName: string;
+  readonly eventTime?: string | undefined;
+}
+
+export type S3EventMessage =
+  | { readonly kind: "files"; readonly files: readonly FileNotification[] }
+  | { readonly kind: "test"; readonly bucket?: string | undefined }
+  | { readonly kind: "malformed"; readonly issues: readonly Issue[] };
+
+const S3RecordSchema = z.object({
+  eventName: z.string(),
+  eventTime: z.string().optional(),
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().min(0).optional(),
+      eTag: z.string().optional(),
+      versionId: z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+
+const S3EventSchema = z.object({ Records: z.array(z.unknown()) });
+const TestEventSchema = z.object({ Event: z.literal("s3:TestEvent"), Bucket: z.string().optional() });
+const SnsEnvelopeSchema = z.object({ Type: z.literal("Notification"), Message: z.string() });
+
+/** Reads the body of a file-intake message. Never throws: what it cannot use comes back as `malformed`. */
+export function parseS3EventMessage(body: string): S3EventMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return malformed("", `body is not JSON: ${(error as Error).message}`);
+  }
+  const sns = SnsEnvelopeSchema.safeParse(value);
+  if (sns.success) return parseS3EventMessage(sns.data.Message);
+
+  const test = TestEventSchema.safeParse(value);
+  if (test.success) return { kind: "test", bucket: test.data.Bucket };
+
+  const event = S3EventSchema.safeParse(value);
+  if (!event.success) return malformed("Records", "not an S3 event notification: no Records array");
+  const files: FileNotification[] = [];
+  const issues: Issue[] = [];
+  event.data.Records.forEach((raw, index) => {
+    const record = S3RecordSchema.safeParse(raw);
+    if (!record.success) {
+      for (const issue of record.error.issues) {
+        issues.push({ path: ["Records", index, ...issue.path].map(String).join("."), message: issue.message });
+      }
+      return;
+    }
+    const { eventName, eventTime, s3 } = record.data;
+    const etag = unquote(s3.object.eTag ?? "");
+    files.push({
+      bucket: s3.bucket.name,
+      key: decodeS3Key(s3.object.key),
+      size: s3.object.size ?? 0,
+      etag,
+      ...(s3.object.versionId ? { versionId: s3.object.versionId } : {}),
+      ...(s3.object.sequencer ? { sequencer: s3.object.sequencer } : {}),
+      eventName,
+      ...(eventTime ? { eventTime } : {}),
+    });
+  });
+  if (issues.length > 0) return { kind: "malformed", issues };
+  return { kind: "files", files };
+}
+
+/** S3 URL-encodes keys in notifications, with `+` for a space. */
+export function decodeS3Key(key: string): string {
+  const plus = key.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+/** The inverse of {@link decodeS3Key}, as S3 writes keys into notifications. */
+export function encodeS3Key(key: string): string {
+  return key
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/%20/g, "+"))
+    .join("/");
+}
+
+export function unquote(etag: string): string {
+  return etag.replace(/^"|"$/g, "");
+}
+
+export interface S3EventInput {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly versionId?: string | undefined;
+  readonly sequencer: string;
+  readonly eventTime: Date;
+  readonly region?: string | undefined;
+}
+
+/** The S3 event notification S3 sends for a PUT (used by the in-memory pipeline, and in tests). */
+export function s3PutEvent(input: S3EventInput): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: "aws:s3",
+        awsRegion: input.region ?? "us-east-1",
+        eventTime: input.eventTime.toISOString(),
+        eventName: "ObjectCreated:Put",
+        userIdentity: { principalId: "AWS:ORDERFLOW" },
+        requestParameters: { sourceIPAddress: "127.0.0.1" },
+        responseElements: { "x-amz-request-id": input.sequencer, "x-amz-id-2": input.sequencer },
+        s3: {
+          s3SchemaVersion: "1.0",
+          configurationId: "orderflow-incoming",
+          bucket: { name: input.bucket, ownerIdentity: { principalId: "ORDERFLOW" }, arn: `arn:aws:s3:::${input.bucket}` },
+          object: {
+            key: encodeS3Key(input.key),
+            size: input.size,
+            eTag: unquote(input.etag),
+            ...(input.versionId ? { versionId: input.versionId } : {}),
+            sequencer: input.sequencer,
+          },
+        },
+      },
+    ],
+  });
+}
+
+function malformed(path: string, message: string): S3EventMessage {
+  return { kind: "malformed", issues: [{ path, message }] };
+}

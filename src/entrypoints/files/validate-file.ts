@@ -1,0 +1,278 @@
+import type { Alert } from "../../ports/alert-publisher.js";
+import { ConcurrencyError } from "../../ports/errors.js";
+import type { FileError, FileRecord, FileStatus } from "../../ports/file-history.js";
+import type { Logger } from "../../ports/logger.js";
+import type { ObjectContent } from "../../ports/object-store.js";
+import { extractFileMessage } from "./file-messages.js";
+import {
+  type FileFlowOptions,
+  type FileFlowServices,
+  fileNameOf,
+  relocatedKey,
+  type ResolvedFileFlowOptions,
+  resolveFileFlowOptions,
+} from "./file-services.js";
+import { checkOrder } from "./order-check.js";
+import { OrderFileError } from "./order-file-errors.js";
+import { DEFAULT_ORDER_FILE_LIMITS, type OrderFileEntry, type OrderFileFormat, OrderFileReader } from "./order-file-reader.js";
+import { relocateFile } from "./relocate-file.js";
+import type { FileNotification } from "./s3-events.js";
+import { unquote } from "./s3-events.js";
+
+/** What reading and checking a file found. */
+export interface FileValidation {
+  readonly status: Exclude<FileStatus, "VALIDATING" | "EXTRACTING" | "EXTRACTED">;
+  readonly format?: OrderFileFormat | undefined;
+  readonly counts: { readonly total: number; readonly valid: number; readonly invalid: number };
+  /** The file-level reason first (if any), then the first order errors. */
+  readonly errors: readonly FileError[];
+  /** Why the file was rejected as a whole. */
+  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  readonly bytes: number;
+  readonly durationMs: number;
+}
+
+/**
+ * The validate-file step: one file version from an S3 notification is read as
+ * a stream, every order is checked, and the outcome is recorded once per file
+ * version in the file history (`VALID`, `PARTIALLY_VALID` or `REJECTED`, with
+ * counts and the first errors by order index and field path).
+ *
+ * Then: an alert when anything is invalid; a valid or partially valid file is
+ * handed to the extraction queue and stays at `incoming/` (extraction streams
+ * it from there, checking its ETag, and moves it to `processed/` when done);
+ * a rejected file moves to `rejected/`.
+ *
+ * Idempotent: a notification for a version already validated changes nothing
+ * (it only completes a move a crash interrupted). A crash before the record
+ * is final makes the retry validate again, so its alert and extraction
+ * message may go out twice; extraction is idempotent, alerts are at least once.
+ */
+export class ValidateFile {
+  private readonly options: ResolvedFileFlowOptions;
+
+  constructor(
+    private readonly services: FileFlowServices,
+    options: FileFlowOptions = {},
+  ) {
+    this.options = resolveFileFlowOptions(options);
+  }
+
+  async execute(file: FileNotification): Promise<FileRecord> {
+    const { history, clock } = this.services;
+    const fileVersion = file.versionId ?? file.etag;
+    const log = this.services.logger.child({ flow: "validate-file", fileKey: file.key, fileVersion });
+
+    let record = await history.get(file.key, fileVersion);
+    if (!record) {
+      const draft = {
+        fileKey: file.key,
+        fileVersion,
+        status: "VALIDATING" as const,
+        size: file.size,
+        counts: { total: 0, valid: 0, invalid: 0 },
+        errors: [],
+        startedAt: clock.now().toISOString(),
+        location: file.key,
+      };
+      await history.create(draft);
+      record = await history.get(file.key, fileVersion);
+      if (!record) throw new Error(`file record ${file.key} ${fileVersion} vanished after its creation`);
+    }
+    if (record.status !== "VALIDATING") {
+      log.info("file version already validated: notification ignored", { status: record.status });
+      return this.settle(record, file, log);
+    }
+
+    const content = await this.services.objects.get(file.key);
+    const superseded = content !== undefined && isSuperseded(content, file);
+    const validation = !content
+      ? failed("OBJECT_NOT_FOUND", "the object no longer exists", 0)
+      : superseded
+        ? failed("FILE_SUPERSEDED", "a newer upload replaced the object before it was read; the newer version is processed on its own", 0)
+        : await this.validate(content, file.key);
+    if (validation.status !== "VALID" && !superseded) await this.services.alerts.publish([this.alertFor(file, fileVersion, validation)]);
+    if (validation.status === "VALID" || validation.status === "PARTIALLY_VALID") {
+      await this.services.extractionQueue.send([
+        {
+          id: "extract",
+          body: extractFileMessage({ type: "ExtractFile", fileKey: file.key, fileVersion, etag: file.etag, continuation: 0 }),
+          attributes: { type: "ExtractFile" },
+        },
+      ]);
+    }
+
+    const final: FileRecord = {
+      ...record,
+      status: validation.status,
+      ...(validation.format ? { format: validation.format } : {}),
+      size: content?.size ?? file.size,
+      counts: validation.counts,
+      errors: validation.errors,
+      finishedAt: clock.now().toISOString(),
+      revision: record.revision + 1,
+      // A superseded version no longer has an object of its own to move.
+      location: superseded || !content ? undefined : file.key,
+    };
+    try {
+      await history.update(final);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      // A concurrent delivery of the same notification finished first: its outcome stands.
+      const winner = await history.get(file.key, fileVersion);
+      if (!winner || winner.status === "VALIDATING") throw error;
+      return this.settle(winner, file, log);
+    }
+    log.info(`file ${validation.status.toLowerCase().replace("_", " ")}: ${summary(validation)}`, {
+      status: validation.status,
+      format: validation.format,
+      counts: validation.counts,
+      bytes: validation.bytes,
+      durationMs: Math.round(validation.durationMs),
+      ...(validation.reason ? { reason: validation.reason } : {}),
+      ...(validation.errors.length > 0 ? { firstErrors: validation.errors.slice(0, 5) } : {}),
+    });
+    return this.settle(final, file, log);
+  }
+
+  /** Reads the whole object and checks every order. Throws only what a retry may fix (I/O). */
+  async validate(content: ObjectContent, fileKey: string): Promise<FileValidation> {
+    const started = performance.now();
+    const { maxErrors, onProgress, progressEveryBytes } = this.options;
+    const limits = { ...DEFAULT_ORDER_FILE_LIMITS, ...this.options.limits };
+    const reader = new OrderFileReader({ fileName: fileKey, limits });
+    const errors: FileError[] = [];
+    let valid = 0;
+    let invalid = 0;
+    const tally = (entries: readonly OrderFileEntry[]) => {
+      for (const entry of entries) {
+        if (entry.error !== undefined) {
+          invalid++;
+          if (errors.length < maxErrors) errors.push({ index: entry.index, path: "", message: atLine(entry.error, entry.line) });
+          continue;
+        }
+        const check = checkOrder(entry.value);
+        if (check.ok) {
+          valid++;
+          continue;
+        }
+        invalid++;
+        for (const issue of check.issues) {
+          if (errors.length >= maxErrors) break;
+          errors.push({ index: entry.index, path: issue.path, message: atLine(clip(issue.message), entry.line) });
+        }
+      }
+    };
+    const result = (reason?: OrderFileError): FileValidation => {
+      const total = valid + invalid;
+      const status = reason || valid === 0 ? "REJECTED" : invalid > 0 ? "PARTIALLY_VALID" : "VALID";
+      const emptyReason = !reason && total === 0 ? { code: "FILE_EMPTY", message: "the file holds no orders" } : undefined;
+      const why = reason ? { code: reason.code, message: reason.message } : emptyReason;
+      return {
+        status,
+        format: reader.format,
+        counts: { total, valid, invalid },
+        errors: why ? [{ path: "", message: `${why.code}: ${why.message}` }, ...errors].slice(0, Math.max(1, maxErrors)) : errors,
+        reason: why,
+        bytes: reader.bytesRead,
+        durationMs: performance.now() - started,
+      };
+    };
+
+    if (content.size > limits.maxFileBytes) {
+      return result(new OrderFileError("FILE_TOO_LARGE", `the file is larger than ${limits.maxFileBytes} bytes`, 0));
+    }
+    let nextProgress = progressEveryBytes;
+    try {
+      for await (const chunk of content.body) {
+        tally(reader.write(chunk));
+        if (onProgress && reader.bytesRead >= nextProgress) {
+          nextProgress = reader.bytesRead + progressEveryBytes;
+          onProgress({ phase: "validate", fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: reader.orderCount });
+        }
+      }
+      tally(reader.end());
+      onProgress?.({ phase: "validate", fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: reader.orderCount });
+    } catch (error) {
+      if (error instanceof OrderFileError) return result(error);
+      throw error;
+    }
+    return result();
+  }
+
+  /** Completes what a final record implies: a rejected file leaves `incoming/`. */
+  private async settle(record: FileRecord, file: FileNotification, log: Logger): Promise<FileRecord> {
+    if (record.status !== "REJECTED") return record;
+    return relocateFile(
+      { ...this.services, logger: log },
+      record,
+      file.etag,
+      relocatedKey(file.key, this.options.prefixes, "rejected"),
+    );
+  }
+
+  private alertFor(file: FileNotification, fileVersion: string, validation: FileValidation): Alert {
+    const rejected = validation.status === "REJECTED";
+    return {
+      kind: rejected ? "FILE_REJECTED" : "FILE_PARTIALLY_VALID",
+      severity: rejected ? "ERROR" : "WARNING",
+      subject: subjectLine(`orderflow: file ${rejected ? "rejected" : "partially valid"}: ${fileNameOf(file.key)}`),
+      message: JSON.stringify(
+        {
+          fileKey: file.key,
+          fileVersion,
+          status: validation.status,
+          format: validation.format,
+          counts: validation.counts,
+          ...(validation.reason ? { reason: validation.reason } : {}),
+          errors: validation.errors.slice(0, 20),
+        },
+        null,
+        2,
+      ),
+      attributes: {
+        status: validation.status,
+        fileKey: file.key.slice(0, 1024),
+        invalidCount: String(validation.counts.invalid),
+        ...(validation.reason ? { reason: validation.reason.code } : {}),
+      },
+    };
+  }
+}
+
+function failed(code: string, message: string, bytes: number): FileValidation {
+  return {
+    status: "REJECTED",
+    counts: { total: 0, valid: 0, invalid: 0 },
+    errors: [{ path: "", message: `${code}: ${message}` }],
+    reason: { code, message },
+    bytes,
+    durationMs: 0,
+  };
+}
+
+/** The object now in the store is not the version the notification announced. */
+function isSuperseded(content: ObjectContent, file: FileNotification): boolean {
+  if (file.versionId !== undefined && content.versionId !== undefined) return file.versionId !== content.versionId;
+  return file.etag !== "" && unquote(content.etag) !== file.etag;
+}
+
+function summary(validation: FileValidation): string {
+  const { total, valid, invalid } = validation.counts;
+  const reason = validation.reason ? ` (${validation.reason.message})` : "";
+  return `${total} orders, ${valid} valid, ${invalid} invalid${reason}`;
+}
+
+function atLine(message: string, line: number | undefined): string {
+  return line === undefined ? message : `line ${line}: ${message}`;
+}
+
+function clip(message: string): string {
+  return message.length > 300 ? `${message.slice(0, 299)}…` : message;
+}
+
+/** SNS subjects: printable ASCII, at most 100 characters. */
+function subjectLine(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/g, "?");
+  return ascii.length > 100 ? `${ascii.slice(0, 99)}~` : ascii;
+}

@@ -1,0 +1,49 @@
+import { LOGGER } from "../../ports/logger.js";
+import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { eventBridgeService } from "../container/aws/eventbridge-service.js";
+import { sqsService } from "../container/aws/sqs-service.js";
+import { resolveAsync } from "../container/create-container.js";
+import { ORDER_API } from "../container/tokens.js";
+import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
+import { lambdaLogFields, runInLogContext } from "../logging.js";
+import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
+
+export interface ApiLambdaHandlerOptions extends HandlerOptions {
+  /** HTTP limits and the like (`logger` comes from the container). */
+  readonly http?: Omit<ApiHandlerOptions, "logger"> | undefined;
+}
+
+/**
+ * The api handler: API Gateway REST (v1) and HTTP API (v2) proxy events. The
+ * composition root is built on the first invocation and kept. When it cannot
+ * be built (a bad environment), the request gets the contract's JSON 500 and
+ * the error goes to the function's log; the next invocation tries again.
+ */
+export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): ApiHandler {
+  const root = once(async () => {
+    // Orders, idempotency keys and the catalog on DynamoDB, requests on the bus, commands on the intake queue.
+    const container = composeHandler("api", [dynamoDbService, eventBridgeService, sqsService], options);
+    const [api, logger] = await Promise.all([resolveAsync(container, ORDER_API), resolveAsync(container, LOGGER)]);
+    return { logger, http: createApiHandler(() => api, { ...options.http, logger }) };
+  });
+
+  return (async (event: unknown, context?: Parameters<ApiHandler>[1]) => {
+    let built: Awaited<ReturnType<typeof root>>;
+    try {
+      built = await root();
+    } catch (error) {
+      // No logger without a configuration: write the failure as the one JSON line Lambda keeps.
+      console.error(JSON.stringify({ level: "error", message: "the api could not be built", error: describe(error) }));
+      return createApiHandler(() => Promise.reject(error), options.http)(event, context);
+    }
+    return runInLogContext(built.logger, lambdaLogFields(context), () => built.http(event, context));
+  }) as ApiHandler;
+}
+
+function describe(error: unknown): unknown {
+  if (error && typeof error === "object" && "toJSON" in error && typeof error.toJSON === "function") return error.toJSON();
+  return error instanceof Error ? { name: error.name, message: error.message } : String(error);
+}
+
+/** The Lambda entry point (`api/index.handler`). */
+export const handler: ApiHandler = createApiLambdaHandler();

@@ -1,0 +1,131 @@
+import type { Container, ContainerModule } from "inversify";
+import { LOGGER, type Logger } from "../../ports/logger.js";
+import type { OrderConsumers, QueueConsumer } from "../app/consumers.js";
+import { type Environment, type HandlerName, loadConfig, type OrderflowConfig } from "../config.js";
+import type { AwsService } from "../container/aws/aws-service.js";
+import { awsServicesModule } from "../container/aws/aws-services-module.js";
+import { createContainer, resolveAsync } from "../container/create-container.js";
+import { DemoPaymentGateway } from "../container/demo-payment-gateway.js";
+import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
+import { ORDER_CONSUMERS } from "../container/tokens.js";
+import { useCasesModule } from "../container/use-cases-module.js";
+import type { LambdaContext } from "../http/api-gateway-events.js";
+import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";
+import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
+
+export type { LambdaContext };
+
+/** How a handler builds its composition root; every field is optional, and read on the first invocation. */
+export interface HandlerOptions {
+  /** The environment to read; default `process.env`. */
+  readonly env?: Environment | undefined;
+  /**
+   * The adapter modules; default from `ORDERFLOW_ADAPTERS`: the handler's AWS
+   * services, or `memoryModule` with fresh adapters. Tests pass
+   * `memoryModule(adapters)` to keep hold of the adapters.
+   */
+  readonly adapters?: ((config: OrderflowConfig) => readonly ContainerModule[]) | undefined;
+  /** Loaded last, to `rebind` anything (e.g. a real PaymentGateway in place of the demo one). */
+  readonly modules?: readonly ContainerModule[] | undefined;
+}
+
+/**
+ * The adapters `ORDERFLOW_ADAPTERS` selects, logging with pino at `LOG_LEVEL`:
+ * on AWS, the given services only (see {@link AwsService}).
+ */
+export function defaultAdapters(config: OrderflowConfig, awsServices?: readonly AwsService[]): readonly ContainerModule[] {
+  const logger = PinoLogger.create({ level: config.LOG_LEVEL });
+  if (config.ORDERFLOW_ADAPTERS === "memory") {
+    const payments = config.PAYMENT_MODE ? new DemoPaymentGateway(config.PAYMENT_MODE) : undefined;
+    return [memoryModule(createMemoryAdapters({ logger, payments }))];
+  }
+  // No default set of services: naming them is what keeps the other SDK clients out of a handler's bundle.
+  if (!awsServices) throw new TypeError("defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsService])");
+  return [awsServicesModule(config, awsServices, { logger })];
+}
+
+/**
+ * The composition root of one handler: validates its environment, then loads
+ * the adapters (on AWS: `awsServices`, those its ports use), the use cases
+ * (wired to the handler's ports only) and the caller's modules. Creates no
+ * client: adapters are made when first resolved.
+ * @throws ConfigError naming every missing or bad variable.
+ */
+export function composeHandler(
+  handler: HandlerName,
+  awsServices: readonly AwsService[],
+  options: HandlerOptions = {},
+): Container {
+  const config = loadConfig(handler, options.env ?? process.env);
+  const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
+  return createContainer([...adapters, useCasesModule({ handler }), ...(options.modules ?? [])]);
+}
+
+/**
+ * Runs `build` once, on first use, and keeps its result for the life of the
+ * process (one cold start). A failed build is not kept, so the next
+ * invocation tries again.
+ */
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+}
+
+/** The SQS-fed handlers and the consumer each one runs. */
+export const SQS_HANDLER_CONSUMERS = {
+  "validate-order": "validateOrder",
+  "process-order": "processOrder",
+  "cancel-order": "cancelOrder",
+  "modify-order": "modifyOrder",
+} as const satisfies Partial<Record<HandlerName, keyof OrderConsumers>>;
+
+export type SqsHandlerName = keyof typeof SQS_HANDLER_CONSUMERS;
+
+/** A Lambda handler for an SQS event source mapping with `ReportBatchItemFailures`. */
+export type SqsHandler = (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>;
+
+/**
+ * Builds the handler of an SQS-fed flow, on the AWS services its ports use
+ * (ignored on in-memory adapters). The composition root is built on the
+ * first invocation and kept. Bad records never make it throw: the consumer
+ * rejects malformed ones in a structured way and reports failed ones in
+ * `batchItemFailures`. It throws only when the batch cannot be handled at all
+ * (a bad environment, an event that is not an SQS event), so Lambda retries
+ * the whole batch and the error shows in its metrics.
+ */
+export function createSqsHandler(
+  handler: SqsHandlerName,
+  awsServices: readonly AwsService[],
+  options: HandlerOptions = {},
+): SqsHandler {
+  const root = once(async (): Promise<{ consume: QueueConsumer; logger: Logger }> => {
+    const container = composeHandler(handler, awsServices, options);
+    const [consumers, logger] = await Promise.all([
+      resolveAsync(container, ORDER_CONSUMERS),
+      resolveAsync(container, LOGGER),
+    ]);
+    return { consume: consumers[SQS_HANDLER_CONSUMERS[handler]], logger };
+  });
+
+  return async (event, context) => {
+    const { consume, logger } = await root();
+    const records = (event as Partial<SqsEvent> | null | undefined)?.Records;
+    if (!Array.isArray(records)) throw new TypeError(`${handler}: not an SQS event (no Records)`);
+    // Consumers are built once per cold start; the invocation's request id reaches their lines through the log context.
+    return runInLogContext(logger, lambdaLogFields(context), async () => {
+      const result = await consume(records);
+      logger.info("batch handled", {
+        handler,
+        records: records.length,
+        failed: result.batchItemFailures.length,
+      });
+      return result;
+    });
+  };
+}

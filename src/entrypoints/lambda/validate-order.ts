@@ -1,0 +1,13 @@
+import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { eventBridgeService } from "../container/aws/eventbridge-service.js";
+import { snsService } from "../container/aws/sns-service.js";
+import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
+
+/** The validate-order handler: consumes the intake FIFO queue: records each placed order and validates it. */
+export function createValidateOrderHandler(options: HandlerOptions = {}): SqsHandler {
+  // Its ports (orders, bus, alerts, catalog) live on these services; only their SDK clients are bundled.
+  return createSqsHandler("validate-order", [dynamoDbService, eventBridgeService, snsService], options);
+}
+
+/** The Lambda entry point (`validate-order/index.handler`); builds its composition root on the first invocation. */
+export const handler: SqsHandler = createValidateOrderHandler();

@@ -1,0 +1,202 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NullLogger } from "../../src/adapters/memory/in-memory-logger.js";
+import { ScriptedPaymentGateway } from "../../src/adapters/memory/scripted-payment-gateway.js";
+import { runCli } from "../../src/entrypoints/cli/cli.js";
+import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import { ServiceUnavailableError } from "../../src/ports/errors.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const order = (overrides: Record<string, unknown> = {}) => ({
+  customerId: "c-cli",
+  currency: "BRL",
+  items: [{ sku: "CAFE-COADO-500G", quantity: 1, unitPrice: 4290 }],
+  shippingAddress: { line1: "Rua B, 2", city: "Recife", postalCode: "50000-000", country: "BR" },
+  ...overrides,
+});
+
+let runner: LocalRunner;
+let dir: string;
+const payments = new ScriptedPaymentGateway();
+
+beforeAll(async () => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  dir = await mkdtemp(join(tmpdir(), "orderflow-cli-"));
+  runner = await startLocalRunner({
+    port: 0,
+    inbox: join(dir, "inbox"),
+    logger: new NullLogger(),
+    pollIntervalMs: 50,
+    pipeline: { payments },
+  });
+});
+
+afterAll(async () => {
+  await runner?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs a command in this process against the runner, capturing its output. */
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: { ORDERFLOW_ENDPOINT: runner.url },
+  });
+  return { code, stdout, stderr };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const orderStatus = async (orderId: string) => {
+  const { code, stdout } = await cli("order", orderId, "--json");
+  return code === 0 ? (JSON.parse(stdout) as { status: string }).status : `exit ${code}`;
+};
+
+describe("orderflow CLI against the local runner", () => {
+  it("places an order from a file, and shows it", async () => {
+    const file = join(dir, "order.json");
+    await writeFile(file, JSON.stringify(order({ orderId: "cli-1" })));
+    const placed = await cli("place", file, "--idempotency-key", "cli-key-1");
+    expect(placed).toMatchObject({ code: 0 });
+    expect(JSON.parse(placed.stdout)).toEqual({ orderId: "cli-1", status: "RECEIVED" });
+    expect(
+      await until(
+        () => orderStatus("cli-1"),
+        (s) => s === "CONFIRMED",
+      ),
+    ).toBe("CONFIRMED");
+  });
+
+  it("reports the field paths of an invalid order file, and a file that is not JSON", async () => {
+    const invalid = join(dir, "invalid.json");
+    await writeFile(invalid, JSON.stringify(order({ currency: "real" })));
+    const refused = await cli("place", invalid);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("400 VALIDATION_FAILED");
+    expect(refused.stderr).toContain("currency: must be an ISO 4217 code");
+
+    const garbage = join(dir, "garbage.json");
+    await writeFile(garbage, "{ nope");
+    const unreadable = await cli("place", garbage);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain("garbage.json is not valid JSON");
+  });
+
+  it("cancels an order, and needs a reason to", async () => {
+    expect((await cli("cancel", "cli-1")).code).toBe(2);
+    const cancelled = await cli("cancel", "cli-1", "--reason", "customer called");
+    expect(cancelled.code).toBe(0);
+    expect(
+      await until(
+        () => orderStatus("cli-1"),
+        (s) => s === "CANCELLED",
+      ),
+    ).toBe("CANCELLED");
+  });
+
+  it("says so when an order does not exist", async () => {
+    const missing = await cli("order", "nope");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("404 ORDER_NOT_FOUND");
+  });
+
+  it("lists the products", async () => {
+    const { code, stdout } = await cli("products");
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toMatch(/^SKU\s+PRICE\s+CURRENCY\s+STOCK$/);
+    expect(stdout).toMatch(/CAFE-ESPRESSO-250G\s+3490\s+BRL\s+120/);
+  });
+
+  it("finds a dead-lettered message, shows it in a dry run, and redrives it back to its queue", async () => {
+    const outage = () => ({ fail: new ServiceUnavailableError("payments") });
+    payments.script("cli-dlq", outage(), outage(), outage());
+    await writeFile(join(dir, "dlq.json"), JSON.stringify(order({ orderId: "cli-dlq" })));
+    expect((await cli("place", join(dir, "dlq.json"))).code).toBe(0);
+
+    const listed = await until(
+      async () =>
+        JSON.parse((await cli("dlq", "list", "--json")).stdout) as {
+          deadLetterQueues: { name: string; messages: number }[];
+        },
+      (out) => out.deadLetterQueues.some((q) => q.messages > 0),
+    );
+    expect(listed.deadLetterQueues.find((q) => q.messages > 0)?.name).toBe("orderflow-processing-dlq");
+
+    const health = await cli("health");
+    expect(health.code).toBe(1);
+    expect(health.stdout).toContain("UNHEALTHY");
+
+    const peek = await cli("dlq", "peek", "orderflow-processing-dlq");
+    expect(peek.code).toBe(0);
+    expect(peek.stdout).toContain("→ orderflow-processing");
+    expect(peek.stdout).toContain('"orderId":"cli-dlq"');
+
+    const dryRun = await cli("redrive", "orderflow-processing-dlq", "--dry-run");
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toContain(
+      "dry run: 1 message(s) in orderflow-processing-dlq would be moved; nothing was moved",
+    );
+    expect(runner.flow.deadLetterQueues()["orderflow-processing-dlq"]?.size).toBe(1);
+
+    const redriven = await cli("redrive", "orderflow-processing-dlq");
+    expect(redriven).toMatchObject({
+      code: 0,
+      stdout: "moved 1 message(s) from orderflow-processing-dlq to their source queue\n",
+    });
+    expect(
+      await until(
+        () => orderStatus("cli-dlq"),
+        (s) => s === "CONFIRMED",
+      ),
+    ).toBe("CONFIRMED");
+    expect((await cli("health")).code).toBe(0);
+  });
+
+  it("refuses unknown commands, options and queues with a usage error", async () => {
+    expect((await cli("frobnicate")).code).toBe(2);
+    expect((await cli("order", "x", "--colour")).code).toBe(2);
+    const unknownQueue = await cli("redrive", "nope-dlq");
+    expect(unknownQueue.code).toBe(1);
+    expect(unknownQueue.stderr).toContain("QUEUE_NOT_FOUND");
+  });
+
+  it("goes to AWS without an endpoint, and asks for the table it needs", async () => {
+    let stderr = "";
+    const code = await runCli(["order", "o-1"], {
+      env: {},
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain("ORDERS_TABLE");
+  });
+
+  it("runs as a command", async () => {
+    const { stdout } = await promisify(execFile)(
+      join(root, "node_modules/.bin/tsx"),
+      ["src/entrypoints/cli/main.ts", "--endpoint", runner.url, "order", "cli-1", "--json"],
+      { cwd: root },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ orderId: "cli-1", status: "CANCELLED" });
+  });
+});

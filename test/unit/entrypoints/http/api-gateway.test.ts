@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InMemoryLogger } from "../../../../src/adapters/memory/in-memory-logger.js";
+import type { OrderApi } from "../../../../src/entrypoints/app/order-api.js";
+import {
+  createApiHandler,
+  fromApiGatewayV1,
+  fromApiGatewayV2,
+} from "../../../../src/entrypoints/http/api-gateway.js";
+import type {
+  ApiGatewayProxyEventV1,
+  ApiGatewayProxyEventV2,
+} from "../../../../src/entrypoints/http/api-gateway-events.js";
+import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory-orderflow.js";
+
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(join(import.meta.dirname, "../../../fixtures/apigateway", name), "utf8")) as T;
+
+const restPost = () => fixture<ApiGatewayProxyEventV1>("rest-v1-post-orders.json");
+const restGet = () => fixture<ApiGatewayProxyEventV1>("rest-v1-get-order.json");
+const httpPost = () => fixture<ApiGatewayProxyEventV2>("http-v2-post-orders.json");
+const httpCancel = () => fixture<ApiGatewayProxyEventV2>("http-v2-cancel-order-staged.json");
+const context = { awsRequestId: "lambda-req-1", functionName: "orderflow-api" };
+
+function setup() {
+  const flow = new InMemoryOrderflow();
+  const logger = new InMemoryLogger();
+  return { flow, logger, handler: createApiHandler(() => flow.api, { logger }) };
+}
+
+describe("REST API (v1) proxy events", () => {
+  it("places an order and answers in the v1 result format, Location under the stage", async () => {
+    const { handler, flow } = setup();
+    const result = await handler(restPost(), context);
+    expect(result).toEqual({
+      statusCode: 202,
+      headers: expect.objectContaining({
+        "Content-Type": "application/json; charset=utf-8",
+        Location: "/prod/orders/o-rest-1",
+        "X-Correlation-Id": "corr-rest-0001",
+      }),
+      body: JSON.stringify({ orderId: "o-rest-1", status: "RECEIVED" }),
+      isBase64Encoded: false,
+    });
+    expect((await flow.api.getOrder("o-rest-1")).customerId).toBe("c-123");
+  });
+
+  it("reads an order", async () => {
+    const { handler } = setup();
+    await handler(restPost(), context);
+    const result = await handler(restGet(), context);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ orderId: "o-rest-1", status: "RECEIVED", total: 6980 });
+  });
+
+  it("reads headers from multiValueHeaders when headers is null", async () => {
+    const { handler } = setup();
+    const event = { ...restPost(), headers: null };
+    const result = await handler(event, context);
+    expect(result.statusCode).toBe(202);
+  });
+
+  it("logs with the Lambda and API Gateway request ids", async () => {
+    const { handler, logger } = setup();
+    await handler(restGet(), context);
+    expect(logger.entries[0]?.fields).toMatchObject({
+      awsRequestId: "lambda-req-1",
+      apiRequestId: "b5d2f2a3-4c5e-4f6a-9b0c-1d2e3f4a5b6c",
+    });
+  });
+
+  it("maps the event to the HTTP core's request", () => {
+    expect(fromApiGatewayV1(restGet())).toEqual({
+      method: "GET",
+      path: "/orders/o-rest-1",
+      headers: restGet().headers,
+      body: null,
+      isBase64Encoded: false,
+      basePath: "/prod",
+    });
+  });
+});
+
+describe("HTTP API (v2) events", () => {
+  it("places an order from a base64 body and answers in the v2 result format", async () => {
+    const { handler, flow } = setup();
+    const result = await handler(httpPost(), context);
+    expect(result).toEqual({
+      statusCode: 202,
+      headers: expect.objectContaining({ Location: "/orders/o-http-1" }),
+      body: JSON.stringify({ orderId: "o-http-1", status: "RECEIVED" }),
+      isBase64Encoded: false,
+    });
+    expect((await flow.api.getOrder("o-http-1")).shippingAddress.city).toBe("São Paulo");
+  });
+
+  it("strips a named stage from rawPath and keeps it in Location", async () => {
+    const { handler, flow } = setup();
+    await handler(httpPost(), context);
+    const result = await handler(httpCancel(), context);
+    expect(result.statusCode).toBe(202);
+    expect(result.headers.Location).toBe("/live/orders/o-http-1");
+    expect(result.headers["X-Correlation-Id"]).toBe("corr-http-0002");
+    await flow.drain();
+    expect((await flow.api.getOrder("o-http-1")).status).toBe("CANCELLED");
+  });
+
+  it("maps the event to the HTTP core's request", () => {
+    expect(fromApiGatewayV2(httpCancel())).toMatchObject({
+      method: "POST",
+      path: "/orders/o-http-1/cancel",
+      basePath: "/live",
+      isBase64Encoded: false,
+    });
+  });
+
+  it("answers an oversized body with 413 and text with 415", async () => {
+    const { handler } = setup();
+    const big = await handler(
+      { ...httpPost(), body: "x".repeat(100 * 1024), isBase64Encoded: false },
+      context,
+    );
+    expect(big.statusCode).toBe(413);
+    const text = await handler(
+      { ...httpPost(), headers: { ...httpPost().headers, "content-type": "text/plain" } },
+      context,
+    );
+    expect(text.statusCode).toBe(415);
+  });
+});
+
+describe("the handler", () => {
+  it.each([
+    ["null", null],
+    ["a string", "GET /orders"],
+    ["an empty object", {}],
+    ["a v2 event without requestContext", { version: "2.0", rawPath: "/health" }],
+    ["an SQS event", { Records: [{ eventSource: "aws:sqs", body: "{}" }] }],
+  ])("answers %s with a structured 400 instead of throwing", async (_, event) => {
+    const { handler } = setup();
+    const result = await handler(event as unknown, context);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({ error: { code: "BAD_EVENT", message: expect.any(String) } });
+  });
+
+  it("builds the api once, and again after a failed build", async () => {
+    const flow = new InMemoryOrderflow();
+    let builds = 0;
+    const handler = createApiHandler(() => {
+      builds++;
+      if (builds === 1) throw new Error("ORDERS_TABLE is missing");
+      return flow.api as OrderApi;
+    });
+    const failed = await handler(restGet(), context);
+    expect(failed.statusCode).toBe(500);
+    expect(failed.body).not.toContain("ORDERS_TABLE");
+    expect((await handler(restGet(), context)).statusCode).toBe(404);
+    expect((await handler(restGet(), context)).statusCode).toBe(404);
+    expect(builds).toBe(2);
+  });
+});

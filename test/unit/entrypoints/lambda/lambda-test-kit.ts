@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ManualClock } from "../../../../src/adapters/memory/clocks.js";
+import { SequentialIdGenerator } from "../../../../src/adapters/memory/id-generators.js";
+import { ScriptedPaymentGateway } from "../../../../src/adapters/memory/scripted-payment-gateway.js";
+import { createMemoryAdapters, type MemoryAdapters, memoryModule } from "../../../../src/entrypoints/container/memory-module.js";
+import { createCancelOrderHandler } from "../../../../src/entrypoints/lambda/cancel-order.js";
+import type { HandlerOptions, SqsHandler, SqsHandlerName } from "../../../../src/entrypoints/lambda/handler-root.js";
+import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
+import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
+import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
+import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
+import { PinoLogger } from "../../../../src/entrypoints/logging.js";
+
+const FIXTURES = join(import.meta.dirname, "../../../fixtures/sqs");
+
+export type FixtureName =
+  | "standard-queue-event"
+  | "intake-fifo-event"
+  | "processing-eventbridge-event"
+  | "cancel-eventbridge-event"
+  | "modify-eventbridge-event";
+
+/** A documented-shape SQS event from test/fixtures/sqs (a fresh copy each time). */
+export function fixture(name: FixtureName): SqsEvent {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as SqsEvent;
+}
+
+/** The first record of a fixture with some fields replaced. */
+export function recordOf(name: FixtureName, overrides: Partial<SqsEventRecord> = {}): SqsEventRecord {
+  const record = fixture(name).Records[0]!;
+  return { ...record, ...overrides, attributes: { ...record.attributes, ...overrides.attributes } };
+}
+
+export const eventOf = (...records: SqsEventRecord[]): SqsEvent => ({ Records: records });
+
+/** A Lambda context as the runtime passes it (the fields orderflow reads). */
+export function lambdaContext(requestId = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", functionName = "orderflow-test") {
+  return { awsRequestId: requestId, functionName, getRemainingTimeInMillis: () => 30_000 };
+}
+
+/** The factory of each SQS handler, as its Lambda entry file exports it. */
+export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOptions) => SqsHandler> = {
+  "validate-order": createValidateOrderHandler,
+  "process-order": createProcessOrderHandler,
+  "cancel-order": createCancelOrderHandler,
+  "modify-order": createModifyOrderHandler,
+};
+
+export interface Harness {
+  readonly adapters: MemoryAdapters;
+  readonly payments: ScriptedPaymentGateway;
+  readonly clock: ManualClock;
+  /** Every JSON line the handlers' pino logger wrote. */
+  readonly lines: string[];
+  readonly logs: () => Record<string, unknown>[];
+  readonly handler: (name: SqsHandlerName) => SqsHandler;
+}
+
+/** In-memory adapters shared by the four SQS handlers, as one deployment's would share tables and bus. */
+export function harness(): Harness {
+  const clock = new ManualClock(new Date("2026-01-01T00:00:00.000Z"));
+  const payments = new ScriptedPaymentGateway();
+  const lines: string[] = [];
+  const logger = PinoLogger.create({ level: "debug", destination: { write: (line: string) => void lines.push(line) } });
+  const adapters = createMemoryAdapters({ clock, payments, ids: new SequentialIdGenerator(), logger });
+  const handlers = new Map<SqsHandlerName, SqsHandler>();
+  return {
+    adapters,
+    payments,
+    clock,
+    lines,
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    handler: (name) => {
+      let handler = handlers.get(name);
+      if (!handler) {
+        handler = SQS_HANDLER_FACTORIES[name]({
+          env: { ORDERFLOW_ADAPTERS: "memory" },
+          adapters: () => [memoryModule(adapters)],
+        });
+        handlers.set(name, handler);
+      }
+      return handler;
+    },
+  };
+}
+
+/** The alerts published on the in-memory topic, parsed. */
+export function alerts(adapters: MemoryAdapters): { kind: string; flow: string; messageId: string; issues: unknown[] }[] {
+  return adapters.alerts.published.map((published) => {
+    const alert = JSON.parse(published.message) as { kind: string; message: string };
+    const body = JSON.parse(alert.message) as { flow: string; messageId: string; issues: unknown[] };
+    return { kind: alert.kind, ...body };
+  });
+}

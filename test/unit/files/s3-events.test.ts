@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
+import {
+  decodeS3Key,
+  encodeS3Key,
+  parseS3EventMessage,
+  s3PutEvent,
+} from "../../../src/entrypoints/files/s3-events.js";
+
+/** An S3 event notification as S3 delivers it to SQS (from the AWS documentation's example). */
+const REAL_EVENT = {
+  Records: [
+    {
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      awsRegion: "us-west-2",
+      eventTime: "2026-01-01T12:00:00.000Z",
+      eventName: "ObjectCreated:CompleteMultipartUpload",
+      userIdentity: { principalId: "AWS:AIDAJDPLRKLG7UEXAMPLE" },
+      requestParameters: { sourceIPAddress: "127.0.0.1" },
+      responseElements: {
+        "x-amz-request-id": "C3D13FE58DE4C810",
+        "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD",
+      },
+      s3: {
+        s3SchemaVersion: "1.0",
+        configurationId: "incoming",
+        bucket: {
+          name: "orderflow-files",
+          ownerIdentity: { principalId: "A3NL1KOZZKExample" },
+          arn: "arn:aws:s3:::orderflow-files",
+        },
+        object: {
+          key: "incoming/pedidos+de+mar%C3%A7o%2B1.jsonl",
+          size: 1024,
+          eTag: "d41d8cd98f00b204e9800998ecf8427e",
+          versionId: "096fKKXTRTtl3on89fVO.nfljtsv6qko",
+          sequencer: "0055AED6DCD90281E5",
+        },
+      },
+    },
+  ],
+};
+
+describe("S3 event notifications", () => {
+  it("reads bucket, URL-decoded key (+ is a space), size, ETag, version and sequencer", () => {
+    expect(parseS3EventMessage(JSON.stringify(REAL_EVENT))).toEqual({
+      kind: "files",
+      files: [
+        {
+          bucket: "orderflow-files",
+          key: "incoming/pedidos de março+1.jsonl",
+          size: 1024,
+          etag: "d41d8cd98f00b204e9800998ecf8427e",
+          versionId: "096fKKXTRTtl3on89fVO.nfljtsv6qko",
+          sequencer: "0055AED6DCD90281E5",
+          eventName: "ObjectCreated:CompleteMultipartUpload",
+          eventTime: "2026-01-01T12:00:00.000Z",
+        },
+      ],
+    });
+  });
+
+  it("unwraps an S3 event delivered through an SNS topic", () => {
+    const wrapped = JSON.stringify({
+      Type: "Notification",
+      MessageId: "m",
+      TopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+      Message: JSON.stringify(REAL_EVENT),
+    });
+    expect(parseS3EventMessage(wrapped)).toMatchObject({
+      kind: "files",
+      files: [{ key: "incoming/pedidos de março+1.jsonl" }],
+    });
+  });
+
+  it("recognises the s3:TestEvent", () => {
+    const test = {
+      Service: "Amazon S3",
+      Event: "s3:TestEvent",
+      Time: "2026-01-01T12:00:00.000Z",
+      Bucket: "orderflow-files",
+      RequestId: "R",
+      HostId: "H",
+    };
+    expect(parseS3EventMessage(JSON.stringify(test))).toEqual({ kind: "test", bucket: "orderflow-files" });
+  });
+
+  it.each([["not json"], ['{"hello": 1}'], ['{"Records": [{"eventName": "ObjectCreated:Put"}]}']])(
+    "%s is malformed, with issues",
+    (body) => {
+      const parsed = parseS3EventMessage(body);
+      expect(parsed.kind).toBe("malformed");
+      expect(parsed.kind === "malformed" ? parsed.issues.length : 0).toBeGreaterThan(0);
+    },
+  );
+
+  it("encodes keys the way S3 does, and back", () => {
+    const key = "incoming/a b/c+d/é%.jsonl";
+    expect(encodeS3Key(key)).toBe("incoming/a+b/c%2Bd/%C3%A9%25.jsonl");
+    expect(decodeS3Key(encodeS3Key(key))).toBe(key);
+    const event = parseS3EventMessage(
+      s3PutEvent({ bucket: "b", key, size: 3, etag: '"e"', sequencer: "1", eventTime: new Date(0) }),
+    );
+    expect(event).toMatchObject({ kind: "files", files: [{ key, etag: "e" }] });
+  });
+});
+
+describe("FileIds", () => {
+  it("derives the same short, valid ids from the same file version, and other ids from another", () => {
+    const a = new FileIds(`incoming/${"long-name/".repeat(100)}x.jsonl`, "v1");
+    const again = new FileIds(`incoming/${"long-name/".repeat(100)}x.jsonl`, "v1");
+    const other = new FileIds(`incoming/${"long-name/".repeat(100)}x.jsonl`, "v2");
+    expect(a.orderId(999_999)).toBe(again.orderId(999_999));
+    expect(a.orderId(0)).not.toBe(other.orderId(0));
+    expect(a.orderId(9_999_999)).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(a.commandId(9_999_999).length).toBeLessThanOrEqual(128);
+  });
+});

@@ -1,0 +1,57 @@
+import { defineConfig, type Options } from "tsup";
+
+/** The Lambda handlers, each bundled alone into `dist/lambda/<name>/index.mjs` (handler setting: `index.handler`). */
+export const LAMBDA_HANDLERS = {
+  api: "src/entrypoints/lambda/api.ts",
+  "validate-order": "src/entrypoints/lambda/validate-order.ts",
+  "process-order": "src/entrypoints/lambda/process-order.ts",
+  "cancel-order": "src/entrypoints/lambda/cancel-order.ts",
+  "modify-order": "src/entrypoints/lambda/modify-order.ts",
+} as const;
+
+export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;
+
+/** pino (and parts of the SDK) call `require`; an ES module bundle must provide it. */
+export const ESM_REQUIRE_BANNER = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
+
+export interface LambdaBuildOptions {
+  readonly outDir?: string;
+  /** ESM cold-starts faster than CJS on Node 20 (measured by bench/cold-start.ts). */
+  readonly format?: "esm" | "cjs";
+  readonly handlers?: readonly LambdaHandlerName[];
+}
+
+/**
+ * The tsup options of the per-handler bundles: everything bundled (the AWS SDK
+ * included: it loads faster from the bundle than from the runtime's copy),
+ * minified, one self-contained file per handler, ready to zip.
+ */
+export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options {
+  const format = options.format ?? "esm";
+  const handlers = options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as LambdaHandlerName[]);
+  return {
+    entry: Object.fromEntries(handlers.map((name) => [`${name}/index`, LAMBDA_HANDLERS[name]])),
+    outDir: options.outDir ?? "dist/lambda",
+    format: [format],
+    outExtension: () => ({ js: format === "esm" ? ".mjs" : ".cjs" }),
+    platform: "node",
+    target: "node20",
+    bundle: true,
+    noExternal: [/.*/],
+    splitting: false,
+    minify: true,
+    treeshake: true,
+    sourcemap: false,
+    dts: false,
+    clean: true,
+    silent: true,
+    ...(format === "esm" ? { banner: { js: ESM_REQUIRE_BANNER } } : {}),
+    esbuildOptions(esbuild) {
+      // The SDK's ES module builds tree-shake better than its CommonJS ones.
+      esbuild.mainFields = ["module", "main"];
+      esbuild.legalComments = "none";
+    },
+  };
+}
+
+export default defineConfig(lambdaBuildOptions());
