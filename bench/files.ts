@@ -9,11 +9,11 @@
  * reported.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import { S3ObjectStore } from "../src/adapters/aws/s3-object-store.js";
 import { startS3 } from "../test/support/s3rver.js";
 import { type FileJobResult, runFileJob } from "./file-job.js";
@@ -45,7 +45,11 @@ function orderLine(i: number): string {
 }
 
 /** Streams a file of orders to disk: `count` orders, or as many as it takes to pass `minBytes`. */
-async function generate(path: string, format: Format, limit: { count?: number; minBytes?: number }): Promise<number> {
+async function generate(
+  path: string,
+  format: Format,
+  limit: { count?: number; minBytes?: number },
+): Promise<number> {
   const out = createWriteStream(path);
   let bytes = 0;
   let written = 0;
@@ -142,8 +146,19 @@ export async function runFileBench(
 async function runChild(endpoint: string, bucket: string, key: string): Promise<FileBenchResult["big"]> {
   const child = spawn(
     process.execPath,
-    ["--max-old-space-size=128", "--import", "tsx", join(import.meta.dirname, "file-rss-child.ts"), endpoint, bucket, key],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
+    [
+      "--max-old-space-size=128",
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "file-rss-child.ts"),
+      endpoint,
+      bucket,
+      key,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    },
   );
   let output = "";
   child.stdout.on("data", (data: Buffer) => {
@@ -155,7 +170,9 @@ async function runChild(endpoint: string, bucket: string, key: string): Promise<
 }
 
 function print(result: FileBenchResult): void {
-  console.log("\n## Batch files from s3rver: validate-file and extract-orders vs JSON.parse of the same bytes");
+  console.log(
+    "\n## Batch files from s3rver: validate-file and extract-orders vs JSON.parse of the same bytes",
+  );
   console.table(
     result.rows.map((row) => ({
       format: row.format,
@@ -170,7 +187,9 @@ function print(result: FileBenchResult): void {
       "⌈valid/10⌉": row.expectedCalls,
     })),
   );
-  console.log("targets: validate × and extract × ≥ 0.5; SendMessageBatch calls = ⌈valid/10⌉ (counted at the CommandQueue port)");
+  console.log(
+    "targets: validate × and extract × ≥ 0.5; SendMessageBatch calls = ⌈valid/10⌉ (counted at the CommandQueue port)",
+  );
   if (result.big) {
     const b = result.big;
     console.log(
@@ -179,7 +198,9 @@ function print(result: FileBenchResult): void {
         `peak RSS ${b.maxRssMiB.toFixed(1)} MiB with --max-old-space-size=128 (target ≤ 160 MiB)`,
     );
   } else {
-    console.log("peak RSS for a file over 1 GiB: skipped (takes a few minutes); run it with BENCH_BIG=1 npm run bench");
+    console.log(
+      "peak RSS for a file over 1 GiB: skipped (takes a few minutes); run it with BENCH_BIG=1 npm run bench",
+    );
   }
 }
 

@@ -80,5 +80,10 @@ export async function runPipelineBench(orders = 5_000, rounds = 5): Promise<Pipe
   }
   const baselineOrdersPerSecond = median(baselines);
   const lifecycleOrdersPerSecond = median(lifecycles);
-  return { orders, lifecycleOrdersPerSecond, baselineOrdersPerSecond, ratio: lifecycleOrdersPerSecond / baselineOrdersPerSecond };
+  return {
+    orders,
+    lifecycleOrdersPerSecond,
+    baselineOrdersPerSecond,
+    ratio: lifecycleOrdersPerSecond / baselineOrdersPerSecond,
+  };
 }

@@ -7,7 +7,15 @@ import { runPipelineBench } from "./pipeline.js";
 const pipeline = await runPipelineBench(Number(process.env.BENCH_ORDERS ?? 5_000));
 console.log("\n## In-memory full lifecycle vs raw baseline");
 console.table([
-  { path: "raw baseline (JSON.parse + zod parse + Map.set)", "orders/s": Math.round(pipeline.baselineOrdersPerSecond) },
-  { path: "in-memory full lifecycle (API → CONFIRMED)", "orders/s": Math.round(pipeline.lifecycleOrdersPerSecond) },
+  {
+    path: "raw baseline (JSON.parse + zod parse + Map.set)",
+    "orders/s": Math.round(pipeline.baselineOrdersPerSecond),
+  },
+  {
+    path: "in-memory full lifecycle (API → CONFIRMED)",
+    "orders/s": Math.round(pipeline.lifecycleOrdersPerSecond),
+  },
 ]);
-console.log(`ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×), ${pipeline.orders} orders, median of 5 rounds`);
+console.log(
+  `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×), ${pipeline.orders} orders, median of 5 rounds`,
+);

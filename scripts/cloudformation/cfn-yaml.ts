@@ -100,10 +100,17 @@ export function parseTemplate(text: string): CfnTemplate {
   return template as CfnTemplate;
 }
 
+const YAML_11_LOOKALIKES =
+  /^(\d{4}-\d\d?-\d\d?([Tt ].*)?|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
 /** Writes a template as YAML with short intrinsic tags, keys in the order given. */
 export function stringifyTemplate(template: CfnTemplate): string {
   const doc = new Document(template, { version: "1.2", aliasDuplicateObjects: false });
   visit(doc, {
+    Scalar(_, node) {
+      // Strings a YAML 1.1 reader would take for a date or a boolean ("2012-10-17", "on") stay quoted.
+      if (typeof node.value === "string" && YAML_11_LOOKALIKES.test(node.value)) node.type = "QUOTE_DOUBLE";
+    },
     Map(_, node) {
       if (node.items.length !== 1) return undefined;
       const pair = node.items[0];

@@ -72,7 +72,11 @@ export function checkBusinessRules(
 
     const product = products.get(item.sku);
     if (!product) {
-      issues.push({ path: `${path}.sku`, code: "UNKNOWN_SKU", message: `SKU ${item.sku} is not in the catalog` });
+      issues.push({
+        path: `${path}.sku`,
+        code: "UNKNOWN_SKU",
+        message: `SKU ${item.sku} is not in the catalog`,
+      });
       return;
     }
     if (product.currency !== order.currency) {

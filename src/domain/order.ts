@@ -1,8 +1,8 @@
 import type { Issue } from "./errors.js";
 import { IllegalTransitionError } from "./errors.js";
-import { fingerprintOfCanonical } from "./fingerprint.js";
 import type { AddressData, OrderEvent, OrderEventData, OrderEventType, OrderLineData } from "./events.js";
 import { EVENT_SCHEMA_VERSION } from "./events.js";
+import { fingerprintOfCanonical } from "./fingerprint.js";
 import type { OrderCommand } from "./lifecycle.js";
 import { nextStatus, OrderStatus } from "./lifecycle.js";
 import { lineTotal, sumMinorUnits } from "./money.js";
@@ -51,7 +51,9 @@ export interface OrderSnapshot {
   readonly payment?: { readonly paymentId: string; readonly amount: number } | undefined;
   readonly cancellation?: { readonly reason: string; readonly previousStatus: OrderStatus } | undefined;
   /** Money the customer must get back (a cancelled paid order, or a payment that landed after a cancel). */
-  readonly refundOwed?: { readonly amount: number; readonly currency: string; readonly paymentId: string } | undefined;
+  readonly refundOwed?:
+    | { readonly amount: number; readonly currency: string; readonly paymentId: string }
+    | undefined;
   readonly lastRejectedRequest?: RejectedRequest | undefined;
   readonly processedCommandIds: readonly string[];
 }
@@ -150,7 +152,9 @@ export class Order {
   /** Accepts the order when `issues` is empty, rejects it with every issue otherwise. */
   validate(issues: readonly Issue[], ctx: CommandContext): void {
     if (issues.length === 0) {
-      this.transition("validate", ctx, {}, [["OrderValidated", { total: this.total, currency: this.currency }]]);
+      this.transition("validate", ctx, {}, [
+        ["OrderValidated", { total: this.total, currency: this.currency }],
+      ]);
     } else {
       this.transition("reject", ctx, { reasons: issues }, [["OrderRejected", { reasons: issues }]]);
     }
@@ -179,7 +183,8 @@ export class Order {
 
   recordPaymentFailure(reason: string, ctx: CommandContext): void {
     // A failed payment on an order cancelled meanwhile changes nothing a client cares about.
-    const events: EventSpec[] = this.status === OrderStatus.CANCELLED ? [] : [["OrderPaymentFailed", { reason }]];
+    const events: EventSpec[] =
+      this.status === OrderStatus.CANCELLED ? [] : [["OrderPaymentFailed", { reason }]];
     this.transition("recordPaymentFailure", ctx, {}, events);
   }
 
@@ -201,7 +206,11 @@ export class Order {
     if (previousStatus === OrderStatus.CANCELLED) return "ALREADY_CANCELLED";
     if (!this.can("cancel")) {
       const reasons = [
-        { path: "status", code: "CANCEL_NOT_ALLOWED", message: `an order in status ${previousStatus} cannot be cancelled` },
+        {
+          path: "status",
+          code: "CANCEL_NOT_ALLOWED",
+          message: `an order in status ${previousStatus} cannot be cancelled`,
+        },
       ];
       this.apply(ctx, { lastRejectedRequest: { request: "cancel", reasons, at: ctx.at.toISOString() } }, [
         ["CancellationRejected", { reason: reasons[0]!.message, status: previousStatus }],
@@ -209,7 +218,11 @@ export class Order {
       return "REFUSED";
     }
     const refund = this.state.payment
-      ? { amount: this.state.payment.amount, currency: this.currency, paymentId: this.state.payment.paymentId }
+      ? {
+          amount: this.state.payment.amount,
+          currency: this.currency,
+          paymentId: this.state.payment.paymentId,
+        }
       : undefined;
     this.transition(
       "cancel",
@@ -235,14 +248,24 @@ export class Order {
     };
     if (!this.can("modify")) {
       return refuse([
-        { path: "status", code: "MODIFY_NOT_ALLOWED", message: `an order in status ${status} can no longer be modified` },
+        {
+          path: "status",
+          code: "MODIFY_NOT_ALLOWED",
+          message: `an order in status ${status} can no longer be modified`,
+        },
       ]);
     }
     if (issues.length > 0) return refuse(issues);
 
-    const before = { items: this.state.items, total: this.state.total, shippingAddress: this.state.shippingAddress };
+    const before = {
+      items: this.state.items,
+      total: this.state.total,
+      shippingAddress: this.state.shippingAddress,
+    };
     const items = changes.items ? toLines(changes.items) : before.items;
-    const shippingAddress = changes.shippingAddress ? copyAddress(changes.shippingAddress) : before.shippingAddress;
+    const shippingAddress = changes.shippingAddress
+      ? copyAddress(changes.shippingAddress)
+      : before.shippingAddress;
     const changed: ("items" | "shippingAddress")[] = [];
     if (!sameJson(items, before.items)) changed.push("items");
     if (!sameJson(shippingAddress, before.shippingAddress)) changed.push("shippingAddress");

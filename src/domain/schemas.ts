@@ -25,7 +25,16 @@ const text = (max: number = STRUCTURAL_LIMITS.maxTextLength) =>
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+    .refine((s) => !hasControlCharacter(s), "must not contain control characters");
+
+/** C0 control characters and DEL: never legitimate in names and addresses, often a sign of injection. */
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 export const OrderIdSchema = z.string().regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}");
 

@@ -24,7 +24,9 @@ export interface FileRecord {
   readonly startedAt: string;
   readonly finishedAt?: string | undefined;
   /** Extraction progress, so a long file continues where it stopped. */
-  readonly checkpoint?: { readonly byteOffset: number; readonly index: number; readonly sent: number } | undefined;
+  readonly checkpoint?:
+    | { readonly byteOffset: number; readonly index: number; readonly sent: number }
+    | undefined;
   /** Incremented by every write; updates are conditional on it. */
   readonly revision: number;
   readonly location?: string | undefined;

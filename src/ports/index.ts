@@ -11,5 +11,5 @@ export * from "./object-store.js";
 export * from "./order-repository.js";
 export * from "./payment-gateway.js";
 export * from "./product-catalog.js";
-export * from "./token.js";
 export * from "./routing.js";
+export * from "./token.js";

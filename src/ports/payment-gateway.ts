@@ -3,7 +3,6 @@ import { token } from "./token.js";
 
 export type { ChargeRequest, ChargeResult };
 
-
 export interface RefundRequest {
   readonly orderId: string;
   readonly paymentId: string;

@@ -24,7 +24,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const IMPORT_PATTERN = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT_PATTERN =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 function importsOf(path: string): SourceImport[] {
   const text = readFileSync(path, "utf8");
@@ -41,7 +42,10 @@ const allImports = sourceFiles(src).flatMap(importsOf);
 const layerOf = (file: string) => file.split("/")[0]!;
 
 function violations(filter: (i: SourceImport) => boolean, allowed: (i: SourceImport) => boolean): string[] {
-  return allImports.filter(filter).filter((i) => !allowed(i)).map((i) => `${i.file} imports ${i.specifier}`);
+  return allImports
+    .filter(filter)
+    .filter((i) => !allowed(i))
+    .map((i) => `${i.file} imports ${i.specifier}`);
 }
 
 describe("dependency rule", () => {
@@ -78,10 +82,12 @@ describe("dependency rule", () => {
       (i) => layerOf(i.file) === "adapters",
       (i) => {
         if (i.target) {
-          const portOrDomain = ["domain", "ports"].includes(layerOf(i.target)) && !i.target.startsWith("ports/contracts/");
+          const portOrDomain =
+            ["domain", "ports"].includes(layerOf(i.target)) && !i.target.startsWith("ports/contracts/");
           return portOrDomain || family(i.target) === family(i.file);
         }
-        if (i.file.startsWith("adapters/memory/")) return i.specifier.startsWith("node:") || i.specifier === "zod";
+        if (i.file.startsWith("adapters/memory/"))
+          return i.specifier.startsWith("node:") || i.specifier === "zod";
         return !["inversify", "pino"].includes(i.specifier);
       },
     );
@@ -98,7 +104,9 @@ describe("dependency rule", () => {
   });
 
   it("the domain carries no DI decorators", () => {
-    const decorated = sourceFiles(join(src, "domain")).filter((path) => /@(injectable|inject)\b/.test(readFileSync(path, "utf8")));
+    const decorated = sourceFiles(join(src, "domain")).filter((path) =>
+      /@(injectable|inject)\b/.test(readFileSync(path, "utf8")),
+    );
     expect(decorated.map((path) => relative(src, path))).toEqual([]);
   });
 

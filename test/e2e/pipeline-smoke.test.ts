@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInMemoryOrderflow } from "../../src/memory.js";
+import { createInMemoryOrderflow, type InMemoryLogger } from "../../src/memory.js";
 
 const order = (overrides: Record<string, unknown> = {}) => ({
   customerId: "c-1",
@@ -16,7 +16,9 @@ describe("in-memory pipeline", () => {
     expect(placed.status).toBe("RECEIVED");
     const report = await flow.drain();
     const view = await flow.api.getOrder(placed.orderId);
-    expect(view.status, JSON.stringify({ report, logs: (flow.logger as any).entries })).toBe("CONFIRMED");
+    expect(view.status, JSON.stringify({ report, logs: (flow.logger as InMemoryLogger).entries })).toBe(
+      "CONFIRMED",
+    );
     expect(flow.events().map((e) => e.type)).toEqual([
       "OrderPlaced",
       "OrderValidated",

@@ -11,8 +11,20 @@ describe("the README's in-memory example", () => {
 
     const address = { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" };
     const items = [{ sku: "SKU-1", quantity: 2, unitPrice: 1250 }];
-    await flow.api.placeOrder({ orderId: "o-1", customerId: "c-1", currency: "BRL", items, shippingAddress: address });
-    await flow.api.placeOrder({ orderId: "o-2", customerId: "c-1", currency: "BRL", items, shippingAddress: address });
+    await flow.api.placeOrder({
+      orderId: "o-1",
+      customerId: "c-1",
+      currency: "BRL",
+      items,
+      shippingAddress: address,
+    });
+    await flow.api.placeOrder({
+      orderId: "o-2",
+      customerId: "c-1",
+      currency: "BRL",
+      items,
+      shippingAddress: address,
+    });
 
     await flow.drain();
 

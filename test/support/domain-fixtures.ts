@@ -7,7 +7,8 @@ export const PRODUCTS: Product[] = [
   { sku: "SKU-USD", unitPrice: 500, currency: "USD", stock: 10 },
 ];
 
-export const catalogMap = (products: readonly Product[] = PRODUCTS) => new Map(products.map((p) => [p.sku, p]));
+export const catalogMap = (products: readonly Product[] = PRODUCTS) =>
+  new Map(products.map((p) => [p.sku, p]));
 
 export function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
   return {
@@ -23,5 +24,10 @@ export function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
 let counter = 0;
 export function ctx(overrides: Partial<CommandContext> = {}): CommandContext {
   counter++;
-  return { commandId: `cmd-${counter}`, correlationId: "corr-1", at: new Date("2026-01-01T00:00:00Z"), ...overrides };
+  return {
+    commandId: `cmd-${counter}`,
+    correlationId: "corr-1",
+    at: new Date("2026-01-01T00:00:00Z"),
+    ...overrides,
+  };
 }

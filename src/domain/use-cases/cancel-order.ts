@@ -1,5 +1,5 @@
 import type { CancelOutcome, OrderSnapshot } from "../order.js";
-import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface CancelOrderCommand extends CommandMeta {
   readonly orderId: string;
@@ -16,7 +16,9 @@ export type CancelOrderOutcome = CancelOutcome | "DUPLICATE" | "NOT_FOUND";
 export class CancelOrder {
   constructor(private readonly deps: UnitOfWorkDeps) {}
 
-  async execute(command: CancelOrderCommand): Promise<{ outcome: CancelOrderOutcome; order?: OrderSnapshot }> {
+  async execute(
+    command: CancelOrderCommand,
+  ): Promise<{ outcome: CancelOrderOutcome; order?: OrderSnapshot }> {
     const change = await changeOrder(this.deps, command.orderId, (order): CancelOrderOutcome => {
       if (order.hasProcessed(command.commandId)) return "DUPLICATE";
       return order.cancel(command.reason, contextFor(command, this.deps.clock));

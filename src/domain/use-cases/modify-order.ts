@@ -1,8 +1,8 @@
-import { checkBusinessRules, type BusinessLimits, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
+import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
 import type { Issue } from "../errors.js";
 import type { ModifyOutcome, OrderChanges, OrderSnapshot } from "../order.js";
 import type { CatalogReader } from "./capabilities.js";
-import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ModifyOrderDeps extends UnitOfWorkDeps {
   readonly catalog: CatalogReader;
@@ -26,21 +26,27 @@ export type ModifyOrderOutcome = ModifyOutcome | "DUPLICATE" | "NOT_FOUND";
 export class ModifyOrder {
   constructor(private readonly deps: ModifyOrderDeps) {}
 
-  async execute(command: ModifyOrderCommand): Promise<{ outcome: ModifyOrderOutcome; order?: OrderSnapshot }> {
-    const change = await changeOrder(this.deps, command.orderId, async (order): Promise<ModifyOrderOutcome> => {
-      if (order.hasProcessed(command.commandId)) return "DUPLICATE";
-      let issues: Issue[] = [];
-      if (command.changes.items && order.can("modify")) {
-        const skus = [...new Set(command.changes.items.map((item) => item.sku))];
-        const products = await this.deps.catalog.getProducts(skus);
-        issues = checkBusinessRules(
-          { currency: order.currency, items: command.changes.items },
-          products,
-          this.deps.limits ?? DEFAULT_BUSINESS_LIMITS,
-        );
-      }
-      return order.modify(command.changes, issues, contextFor(command, this.deps.clock));
-    });
+  async execute(
+    command: ModifyOrderCommand,
+  ): Promise<{ outcome: ModifyOrderOutcome; order?: OrderSnapshot }> {
+    const change = await changeOrder(
+      this.deps,
+      command.orderId,
+      async (order): Promise<ModifyOrderOutcome> => {
+        if (order.hasProcessed(command.commandId)) return "DUPLICATE";
+        let issues: Issue[] = [];
+        if (command.changes.items && order.can("modify")) {
+          const skus = [...new Set(command.changes.items.map((item) => item.sku))];
+          const products = await this.deps.catalog.getProducts(skus);
+          issues = checkBusinessRules(
+            { currency: order.currency, items: command.changes.items },
+            products,
+            this.deps.limits ?? DEFAULT_BUSINESS_LIMITS,
+          );
+        }
+        return order.modify(command.changes, issues, contextFor(command, this.deps.clock));
+      },
+    );
     if (!change.found) return { outcome: "NOT_FOUND" };
     return { outcome: change.result, order: change.order.snapshot() };
   }

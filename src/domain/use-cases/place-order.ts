@@ -1,7 +1,13 @@
 import { OrderAlreadyExistsError } from "../errors.js";
 import { Order, type OrderSnapshot, placementFingerprint } from "../order.js";
 import type { PlaceOrderInput } from "../schemas.js";
-import { contextFor, isConcurrencyConflict, publishOutbox, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import {
+  type CommandMeta,
+  contextFor,
+  isConcurrencyConflict,
+  publishOutbox,
+  type UnitOfWorkDeps,
+} from "./unit-of-work.js";
 
 export interface PlaceOrderCommand extends CommandMeta {
   /** A structurally valid PlaceOrder whose `orderId` has been assigned. */

@@ -1,7 +1,7 @@
 import { OrderStatus } from "../lifecycle.js";
 import type { CommandContext, Order, OrderSnapshot } from "../order.js";
 import type { ChargeResult, PaymentCharger } from "./capabilities.js";
-import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ProcessOrderDeps extends UnitOfWorkDeps {
   readonly payments: PaymentCharger;
@@ -24,7 +24,12 @@ export function paymentIdempotencyKey(orderId: string): string {
  * ran, a successful charge records the refund owed instead.
  * @returns false when there was nothing to apply (already settled).
  */
-export function settlePayment(order: Order, result: ChargeResult, ctx: CommandContext, confirm = true): boolean {
+export function settlePayment(
+  order: Order,
+  result: ChargeResult,
+  ctx: CommandContext,
+  confirm = true,
+): boolean {
   const awaitingPayment =
     order.status === OrderStatus.PAYMENT_PENDING ||
     (order.status === OrderStatus.CANCELLED && order.snapshot().payment === undefined);
@@ -46,9 +51,12 @@ export function settlePayment(order: Order, result: ChargeResult, ctx: CommandCo
 export class ProcessOrder {
   constructor(private readonly deps: ProcessOrderDeps) {}
 
-  async execute(command: OrderCommandInput): Promise<{ outcome: ProcessOrderOutcome; order?: OrderSnapshot }> {
+  async execute(
+    command: OrderCommandInput,
+  ): Promise<{ outcome: ProcessOrderOutcome; order?: OrderSnapshot }> {
     const started = await changeOrder(this.deps, command.orderId, (order) => {
-      if (order.status === OrderStatus.VALIDATED) order.startPayment(contextFor(command, this.deps.clock, "start"));
+      if (order.status === OrderStatus.VALIDATED)
+        order.startPayment(contextFor(command, this.deps.clock, "start"));
     });
     if (!started.found) return { outcome: "NOT_FOUND" };
     if (started.order.status !== OrderStatus.PAYMENT_PENDING) {

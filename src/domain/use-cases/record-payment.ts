@@ -1,7 +1,7 @@
 import type { OrderSnapshot } from "../order.js";
 import type { ChargeResult } from "./capabilities.js";
 import { settlePayment } from "./process-order.js";
-import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface RecordPaymentCommand extends CommandMeta {
   readonly orderId: string;

@@ -1,8 +1,8 @@
-import { checkBusinessRules, type BusinessLimits, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
+import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
 import { OrderStatus } from "../lifecycle.js";
 import type { OrderSnapshot } from "../order.js";
 import type { CatalogReader } from "./capabilities.js";
-import { changeOrder, contextFor, type CommandMeta, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ValidateOrderDeps extends UnitOfWorkDeps {
   readonly catalog: CatalogReader;
@@ -24,16 +24,24 @@ export type ValidateOrderOutcome = "VALIDATED" | "REJECTED" | "SKIPPED" | "NOT_F
 export class ValidateOrder {
   constructor(private readonly deps: ValidateOrderDeps) {}
 
-  async execute(command: ValidateOrderCommand): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
-    const change = await changeOrder(this.deps, command.orderId, async (order): Promise<ValidateOrderOutcome> => {
-      // The place command that created the order may carry the same command id: validation has its own.
-      const ctx = contextFor(command, this.deps.clock, "validate");
-      if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(ctx.commandId)) return "SKIPPED";
-      const products = await this.deps.catalog.getProducts([...new Set(order.items.map((item) => item.sku))]);
-      const issues = checkBusinessRules(order, products, this.deps.limits ?? DEFAULT_BUSINESS_LIMITS);
-      order.validate(issues, ctx);
-      return issues.length === 0 ? "VALIDATED" : "REJECTED";
-    });
+  async execute(
+    command: ValidateOrderCommand,
+  ): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
+    const change = await changeOrder(
+      this.deps,
+      command.orderId,
+      async (order): Promise<ValidateOrderOutcome> => {
+        // The place command that created the order may carry the same command id: validation has its own.
+        const ctx = contextFor(command, this.deps.clock, "validate");
+        if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(ctx.commandId)) return "SKIPPED";
+        const products = await this.deps.catalog.getProducts([
+          ...new Set(order.items.map((item) => item.sku)),
+        ]);
+        const issues = checkBusinessRules(order, products, this.deps.limits ?? DEFAULT_BUSINESS_LIMITS);
+        order.validate(issues, ctx);
+        return issues.length === 0 ? "VALIDATED" : "REJECTED";
+      },
+    );
     if (!change.found) return { outcome: "NOT_FOUND" };
     return { outcome: change.result, order: change.order.snapshot() };
   }

@@ -1,6 +1,6 @@
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
-import { CancelOrderSchema, ModifyOrderSchema, parseWith, PlaceOrderSchema } from "../../domain/schemas.js";
+import { CancelOrderSchema, ModifyOrderSchema, PlaceOrderSchema, parseWith } from "../../domain/schemas.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
@@ -45,15 +45,19 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
   const consumer =
     (flow: string, handle: (record: SqsRecordLike, log: Logger) => Promise<void>): QueueConsumer =>
     (records) =>
-      processSqsBatch(records, (record) => handle(record, services.logger.child({ flow, messageId: record.messageId })), {
-        onFailure: (record, error) =>
-          services.logger.error("record failed; it will be retried", {
-            flow,
-            messageId: record.messageId,
-            receiveCount: record.attributes?.ApproximateReceiveCount,
-            error: describeError(error),
-          }),
-      });
+      processSqsBatch(
+        records,
+        (record) => handle(record, services.logger.child({ flow, messageId: record.messageId })),
+        {
+          onFailure: (record, error) =>
+            services.logger.error("record failed; it will be retried", {
+              flow,
+              messageId: record.messageId,
+              receiveCount: record.attributes?.ApproximateReceiveCount,
+              error: describeError(error),
+            }),
+        },
+      );
 
   return {
     validateOrder: consumer("validate-order", async (record, log) => {
@@ -65,7 +69,8 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         causationId: message.value.causationId,
       };
       const order = parseWith(PlacedOrderSchema, message.value.order);
-      if (!order.ok) return malformed.report("validate-order", record, order.issues, meta, message.value.order);
+      if (!order.ok)
+        return malformed.report("validate-order", record, order.issues, meta, message.value.order);
 
       const orderLog = log.child({ orderId: order.value.orderId, correlationId: meta.correlationId });
       try {
@@ -124,26 +129,41 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
 }
 
 function metaOf(detail: BusEvent["detail"]) {
-  return { orderId: detail.orderId, commandId: detail.id, correlationId: detail.correlationId, causationId: detail.id };
+  return {
+    orderId: detail.orderId,
+    commandId: detail.id,
+    correlationId: detail.correlationId,
+    causationId: detail.id,
+  };
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 
 function parseJson<T>(
   body: string,
-  parse: (value: unknown) => { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } },
+  parse: (
+    value: unknown,
+  ) =>
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } },
 ): Parsed<T> {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (error) {
-    return { ok: false, issues: [{ path: "", code: "INVALID_JSON", message: `body is not JSON: ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      issues: [{ path: "", code: "INVALID_JSON", message: `body is not JSON: ${(error as Error).message}` }],
+    };
   }
   const result = parse(value);
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
-    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    })),
   };
 }
 
@@ -153,7 +173,13 @@ function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusE
   if (event.value["detail-type"] !== expectedType || event.value.detail.type !== expectedType) {
     return {
       ok: false,
-      issues: [{ path: "detail-type", code: "UNEXPECTED_EVENT", message: `expected ${expectedType}, got ${event.value["detail-type"]}` }],
+      issues: [
+        {
+          path: "detail-type",
+          code: "UNEXPECTED_EVENT",
+          message: `expected ${expectedType}, got ${event.value["detail-type"]}`,
+        },
+      ],
     };
   }
   return event;
@@ -211,7 +237,13 @@ class MalformedMessages {
         kind: "MALFORMED_MESSAGE",
         severity: "WARNING",
         subject: `orderflow ${flow}: malformed message rejected`,
-        message: JSON.stringify({ flow, messageId: record.messageId, orderId, issues: issues.slice(0, 20), body: record.body.slice(0, 1024) }),
+        message: JSON.stringify({
+          flow,
+          messageId: record.messageId,
+          orderId,
+          issues: issues.slice(0, 20),
+          body: record.body.slice(0, 1024),
+        }),
         attributes: { flow },
       },
     ]);

@@ -1,13 +1,17 @@
-import { OrderNotFoundError } from "../../domain/errors.js";
+import type { Product } from "../../domain/business-rules.js";
+import { OrderAlreadyExistsError, OrderNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
-import { OrderStatus } from "../../domain/lifecycle.js";
+import type { OrderStatus } from "../../domain/lifecycle.js";
 import { placementFingerprint } from "../../domain/order.js";
-import { CancelOrderSchema, ModifyOrderSchema, parseOrThrow, PlaceOrderSchema } from "../../domain/schemas.js";
+import {
+  CancelOrderSchema,
+  ModifyOrderSchema,
+  PlaceOrderSchema,
+  parseOrThrow,
+} from "../../domain/schemas.js";
 import { type OrderView, toOrderView } from "../../domain/use-cases/get-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
-import { OrderAlreadyExistsError } from "../../domain/errors.js";
-import type { Product } from "../../domain/business-rules.js";
 import { placeOrderMessage } from "./messages.js";
 import type { OrderServices } from "./services.js";
 
@@ -133,4 +137,3 @@ export class OrderApi {
     return { commandId, correlationId: meta.correlationId ?? commandId };
   }
 }
-

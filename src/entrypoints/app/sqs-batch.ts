@@ -15,7 +15,9 @@ export interface SqsRecordLike {
     readonly MessageGroupId?: string | undefined;
     readonly ApproximateReceiveCount?: string | undefined;
   } & Readonly<Record<string, string | undefined>>;
-  readonly messageAttributes?: Readonly<Record<string, { readonly stringValue?: string | undefined } | undefined>>;
+  readonly messageAttributes?: Readonly<
+    Record<string, { readonly stringValue?: string | undefined } | undefined>
+  >;
   readonly eventSourceARN?: string | undefined;
 }
 

@@ -8,12 +8,12 @@ import { type ExtractFileMessage, extractFileMessage, FileIds } from "./file-mes
 import {
   type FileFlowOptions,
   type FileFlowServices,
-  relocatedKey,
   type ResolvedFileFlowOptions,
+  relocatedKey,
   resolveFileFlowOptions,
 } from "./file-services.js";
 import { checkOrder, type OrderCheck } from "./order-check.js";
-import { DEFAULT_ORDER_FILE_LIMITS, type ParsedEntry, OrderFileReader } from "./order-file-reader.js";
+import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader, type ParsedEntry } from "./order-file-reader.js";
 import { relocateFile } from "./relocate-file.js";
 import { unquote } from "./s3-events.js";
 
@@ -87,7 +87,8 @@ export class ExtractOrders {
       continuation: message.continuation,
     });
     let record = await history.get(message.fileKey, message.fileVersion);
-    if (!record) throw new FileNotReadyError(`no history record for ${message.fileKey} ${message.fileVersion}`);
+    if (!record)
+      throw new FileNotReadyError(`no history record for ${message.fileKey} ${message.fileVersion}`);
     switch (record.status) {
       case "VALIDATING":
         throw new FileNotReadyError(`${message.fileKey} ${message.fileVersion} is still being validated`);
@@ -119,18 +120,30 @@ export class ExtractOrders {
     }
 
     const checkpoint = record.checkpoint ?? { byteOffset: 0, index: 0, sent: 0 };
-    const content = await objects.get(record.location ?? message.fileKey, { fromByte: checkpoint.byteOffset });
+    const content = await objects.get(record.location ?? message.fileKey, {
+      fromByte: checkpoint.byteOffset,
+    });
     if (!content || unquote(content.etag) !== unquote(message.etag)) {
-      return this.fail(record, message, log, content ? "the file changed since it was validated" : "the file is gone");
+      return this.fail(
+        record,
+        message,
+        log,
+        content ? "the file changed since it was validated" : "the file is gone",
+      );
     }
-    log.info(checkpoint.index > 0 ? "extraction resumes from checkpoint" : "extraction starts", { checkpoint });
+    log.info(checkpoint.index > 0 ? "extraction resumes from checkpoint" : "extraction starts", {
+      checkpoint,
+    });
 
     const ids = new FileIds(message.fileKey, message.fileVersion);
     const reader = new OrderFileReader({
       format: record.format,
       fileName: message.fileKey,
       limits: { ...DEFAULT_ORDER_FILE_LIMITS, ...this.options.limits },
-      resume: checkpoint.byteOffset > 0 ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index } : undefined,
+      resume:
+        checkpoint.byteOffset > 0
+          ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
+          : undefined,
     });
     const window = new SendWindow(this.services.intakeQueue, this.options.sendConcurrency);
     const remaining = context.remainingTimeMs;
@@ -144,7 +157,11 @@ export class ExtractOrders {
 
     const save = async (position: { byteOffset: number; index: number }): Promise<boolean> => {
       await window.drain();
-      const next: FileRecord = { ...record!, checkpoint: { ...position, sent }, revision: record!.revision + 1 };
+      const next: FileRecord = {
+        ...record!,
+        checkpoint: { ...position, sent },
+        revision: record!.revision + 1,
+      };
       try {
         await history.update(next);
       } catch (error) {
@@ -191,7 +208,13 @@ export class ExtractOrders {
       }
       if (onProgress && reader.bytesRead >= nextProgress) {
         nextProgress = reader.bytesRead + progressEveryBytes;
-        onProgress({ phase: "extract", fileKey: message.fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: sent });
+        onProgress({
+          phase: "extract",
+          fileKey: message.fileKey,
+          bytes: reader.bytesRead,
+          totalBytes: content.size,
+          orders: sent,
+        });
       }
     }
     if (pending.length > 0) {
@@ -213,8 +236,18 @@ export class ExtractOrders {
       if (error instanceof ConcurrencyError) return this.superseded(log, sentHere);
       throw error;
     }
-    onProgress?.({ phase: "extract", fileKey: message.fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: sent });
-    log.info(`file extracted: ${sent} orders sent to the intake queue`, { sent, sentNow: sentHere, counts: done.counts });
+    onProgress?.({
+      phase: "extract",
+      fileKey: message.fileKey,
+      bytes: reader.bytesRead,
+      totalBytes: content.size,
+      orders: sent,
+    });
+    log.info(`file extracted: ${sent} orders sent to the intake queue`, {
+      sent,
+      sentNow: sentHere,
+      counts: done.counts,
+    });
     return { outcome: "EXTRACTED", record: await this.finish(done, message, log), sent: sentHere };
   }
 
@@ -234,7 +267,12 @@ export class ExtractOrders {
           : entry.text;
       body = `{"type":"PlaceOrder","commandId":"${commandId}","correlationId":"${correlationId}","order":${order}}`;
     } else {
-      body = placeOrderMessage({ type: "PlaceOrder", commandId, correlationId, order: { ...check.order, orderId } });
+      body = placeOrderMessage({
+        type: "PlaceOrder",
+        commandId,
+        correlationId,
+        order: { ...check.order, orderId },
+      });
     }
     return {
       id: commandId,
@@ -246,10 +284,20 @@ export class ExtractOrders {
   }
 
   private async finish(record: FileRecord, message: ExtractFileMessage, log: Logger): Promise<FileRecord> {
-    return relocateFile({ ...this.services, logger: log }, record, message.etag, relocatedKey(message.fileKey, this.options.prefixes, "processed"));
+    return relocateFile(
+      { ...this.services, logger: log },
+      record,
+      message.etag,
+      relocatedKey(message.fileKey, this.options.prefixes, "processed"),
+    );
   }
 
-  private async continueLater(record: FileRecord, message: ExtractFileMessage, log: Logger, sent: number): Promise<ExtractionResult> {
+  private async continueLater(
+    record: FileRecord,
+    message: ExtractFileMessage,
+    log: Logger,
+    sent: number,
+  ): Promise<ExtractionResult> {
     await this.services.extractionQueue.send([
       {
         id: "continue",
@@ -257,7 +305,9 @@ export class ExtractOrders {
         attributes: { type: "ExtractFile" },
       },
     ]);
-    log.info("extraction paused: time is running out; continues from its checkpoint", { checkpoint: record.checkpoint });
+    log.info("extraction paused: time is running out; continues from its checkpoint", {
+      checkpoint: record.checkpoint,
+    });
     return { outcome: "CONTINUED", record, sent };
   }
 
@@ -266,14 +316,24 @@ export class ExtractOrders {
     return { outcome: "SUPERSEDED", sent };
   }
 
-  private async fail(record: FileRecord, message: ExtractFileMessage, log: Logger, reason: string): Promise<ExtractionResult> {
+  private async fail(
+    record: FileRecord,
+    message: ExtractFileMessage,
+    log: Logger,
+    reason: string,
+  ): Promise<ExtractionResult> {
     log.error(`extraction impossible: ${reason}`);
     await this.services.alerts.publish([
       {
         kind: "FILE_EXTRACTION_FAILED",
         severity: "ERROR",
         subject: "orderflow: file extraction failed",
-        message: JSON.stringify({ fileKey: message.fileKey, fileVersion: message.fileVersion, reason, checkpoint: record.checkpoint }),
+        message: JSON.stringify({
+          fileKey: message.fileKey,
+          fileVersion: message.fileVersion,
+          reason,
+          checkpoint: record.checkpoint,
+        }),
         attributes: { status: record.status, fileKey: message.fileKey.slice(0, 1024) },
       },
     ]);

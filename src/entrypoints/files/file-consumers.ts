@@ -10,7 +10,10 @@ import { parseS3EventMessage } from "./s3-events.js";
 import { ValidateFile } from "./validate-file.js";
 
 /** The extract-orders consumer also takes the invocation's remaining time. */
-export type ExtractionConsumer = (records: readonly SqsRecordLike[], context?: ExtractionContext) => Promise<BatchResult>;
+export type ExtractionConsumer = (
+  records: readonly SqsRecordLike[],
+  context?: ExtractionContext,
+) => Promise<BatchResult>;
 
 export interface FileConsumers {
   /** File-intake queue: S3 notifications → validate-file. */
@@ -26,7 +29,10 @@ export interface FileConsumers {
  * a warning and an alert; anything else that fails fails the record, for the
  * queue to retry (and dead-letter in the end).
  */
-export function createFileConsumers(services: FileFlowServices, options: FileFlowOptions = {}): FileConsumers {
+export function createFileConsumers(
+  services: FileFlowServices,
+  options: FileFlowOptions = {},
+): FileConsumers {
   const validate = new ValidateFile(services, options);
   const extract = new ExtractOrders(services, options);
   const { incoming } = resolveFileFlowOptions(options).prefixes;
@@ -46,7 +52,12 @@ export function createFileConsumers(services: FileFlowServices, options: FileFlo
         kind: "MALFORMED_MESSAGE",
         severity: "WARNING",
         subject: `orderflow ${flow}: malformed message rejected`,
-        message: JSON.stringify({ flow, messageId: record.messageId, issues: issues.slice(0, 20), body: record.body.slice(0, 1024) }),
+        message: JSON.stringify({
+          flow,
+          messageId: record.messageId,
+          issues: issues.slice(0, 20),
+          body: record.body.slice(0, 1024),
+        }),
         attributes: { flow },
       },
     ]);
@@ -66,7 +77,10 @@ export function createFileConsumers(services: FileFlowServices, options: FileFlo
           if (event.kind === "malformed") return malformed("validate-file", record, event.issues, log);
           for (const file of event.files) {
             if (!file.eventName.startsWith("ObjectCreated:") || !file.key.startsWith(incoming)) {
-              log.debug("notification ignored: not a new file under the incoming prefix", { key: file.key, eventName: file.eventName });
+              log.debug("notification ignored: not a new file under the incoming prefix", {
+                key: file.key,
+                eventName: file.eventName,
+              });
               continue;
             }
             await validate.execute(file);
@@ -84,7 +98,12 @@ export function createFileConsumers(services: FileFlowServices, options: FileFlo
           try {
             body = JSON.parse(record.body);
           } catch (error) {
-            return malformed("extract-orders", record, [{ path: "", message: `body is not JSON: ${(error as Error).message}` }], log);
+            return malformed(
+              "extract-orders",
+              record,
+              [{ path: "", message: `body is not JSON: ${(error as Error).message}` }],
+              log,
+            );
           }
           const message = parseWith(ExtractFileMessageSchema, body);
           if (!message.ok) return malformed("extract-orders", record, message.issues, log);

@@ -33,7 +33,12 @@ export class FileIds {
   readonly tag: string;
 
   constructor(fileKey: string, fileVersion: string) {
-    this.tag = createHash("sha256").update(fileKey).update("\u0000").update(fileVersion).digest("base64url").slice(0, 22);
+    this.tag = createHash("sha256")
+      .update(fileKey)
+      .update("\u0000")
+      .update(fileVersion)
+      .digest("base64url")
+      .slice(0, 22);
   }
 
   orderId(index: number): string {

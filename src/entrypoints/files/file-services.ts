@@ -26,7 +26,11 @@ export interface FilePrefixes {
   readonly rejected: string;
 }
 
-export const DEFAULT_FILE_PREFIXES: FilePrefixes = { incoming: "incoming/", processed: "processed/", rejected: "rejected/" };
+export const DEFAULT_FILE_PREFIXES: FilePrefixes = {
+  incoming: "incoming/",
+  processed: "processed/",
+  rejected: "rejected/",
+};
 
 /** Progress of a long read, for a progress line. */
 export interface FileProgress {

@@ -61,11 +61,19 @@ export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptio
   let sequence = 0;
 
   let consumers: FileConsumers | undefined;
-  const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, (records) => consumers!.validateFile(records), { fifo: false });
-  const context: ExtractionContext = options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {};
-  const extraction = flow.addFlow(FILE_EXTRACTION_QUEUE_NAME, (records) => consumers!.extractOrders(records, context), {
+  const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, (records) => consumers!.validateFile(records), {
     fifo: false,
   });
+  const context: ExtractionContext = options.remainingTimeMs
+    ? { remainingTimeMs: options.remainingTimeMs }
+    : {};
+  const extraction = flow.addFlow(
+    FILE_EXTRACTION_QUEUE_NAME,
+    (records) => consumers!.extractOrders(records, context),
+    {
+      fifo: false,
+    },
+  );
   consumers = createFileConsumers(
     {
       objects,
@@ -99,7 +107,9 @@ export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptio
   if (inMemory) {
     objects.onPut((info) => {
       if (info.key.startsWith(incoming)) {
-        notify(info).catch((error: unknown) => flow.logger.error("S3 notification lost", { key: info.key, error: String(error) }));
+        notify(info).catch((error: unknown) =>
+          flow.logger.error("S3 notification lost", { key: info.key, error: String(error) }),
+        );
       }
     });
   }

@@ -1,6 +1,12 @@
 import type { Issue } from "../../domain/errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "../../domain/money.js";
-import { ORDER_ID_PATTERN, parseWith, type PlaceOrderInput, PlaceOrderSchema, STRUCTURAL_LIMITS } from "../../domain/schemas.js";
+import {
+  ORDER_ID_PATTERN,
+  type PlaceOrderInput,
+  PlaceOrderSchema,
+  parseWith,
+  STRUCTURAL_LIMITS,
+} from "../../domain/schemas.js";
 
 export type OrderCheck =
   /**
@@ -24,7 +30,9 @@ export type OrderCheck =
 export function checkOrder(value: unknown): OrderCheck {
   if (isCanonicalPlaceOrder(value)) return { ok: true, order: value, canonical: true };
   const parsed = parseWith(PlaceOrderSchema, value);
-  return parsed.ok ? { ok: true, order: parsed.value, canonical: false } : { ok: false, issues: parsed.issues };
+  return parsed.ok
+    ? { ok: true, order: parsed.value, canonical: false }
+    : { ok: false, issues: parsed.issues };
 }
 
 const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -38,14 +46,24 @@ export function isCanonicalPlaceOrder(value: unknown): value is PlaceOrderInput 
   let keys = 0;
   for (const key in value) {
     keys++;
-    if (key !== "orderId" && key !== "customerId" && key !== "currency" && key !== "items" && key !== "shippingAddress") {
+    if (
+      key !== "orderId" &&
+      key !== "customerId" &&
+      key !== "currency" &&
+      key !== "items" &&
+      key !== "shippingAddress"
+    ) {
       return false;
     }
   }
   const order = value as Record<string, unknown>;
   const required = 4 + (order.orderId === undefined ? 0 : 1);
   if (keys !== required) return false;
-  if (order.orderId !== undefined && !(typeof order.orderId === "string" && ORDER_ID_PATTERN.test(order.orderId))) return false;
+  if (
+    order.orderId !== undefined &&
+    !(typeof order.orderId === "string" && ORDER_ID_PATTERN.test(order.orderId))
+  )
+    return false;
   if (!isText(order.customerId, STRUCTURAL_LIMITS.maxIdLength)) return false;
   if (!(typeof order.currency === "string" && CURRENCY_PATTERN.test(order.currency))) return false;
   const items = order.items;
@@ -76,7 +94,14 @@ function isAddress(address: unknown): boolean {
   let keys = 0;
   for (const key in address) {
     keys++;
-    if (key !== "line1" && key !== "line2" && key !== "city" && key !== "region" && key !== "postalCode" && key !== "country") {
+    if (
+      key !== "line1" &&
+      key !== "line2" &&
+      key !== "city" &&
+      key !== "region" &&
+      key !== "postalCode" &&
+      key !== "country"
+    ) {
       return false;
     }
   }

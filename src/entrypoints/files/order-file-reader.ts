@@ -256,11 +256,13 @@ export class OrderFileReader {
     const head = this.head ?? Buffer.alloc(0);
     if (head.length < 4 && !final) return false;
     if (head[0] === 0xfe && head[1] === 0xff) throw encodingError("UTF-16 (big-endian byte-order mark)");
-    if (head[0] === 0xff && head[1] === 0xfe) throw encodingError("UTF-16 or UTF-32 (little-endian byte-order mark)");
+    if (head[0] === 0xff && head[1] === 0xfe)
+      throw encodingError("UTF-16 or UTF-32 (little-endian byte-order mark)");
     if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff) throw encodingError("UTF-32");
     let bom = 0;
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) bom = 3;
-    if (head.subarray(bom, bom + 4).includes(0)) throw encodingError("UTF-16 without a byte-order mark, or binary (NUL bytes)");
+    if (head.subarray(bom, bom + 4).includes(0))
+      throw encodingError("UTF-16 without a byte-order mark, or binary (NUL bytes)");
     if (this.formatValue === undefined) {
       const detected = detectFormat(head, bom);
       if (detected === undefined && !final && head.length < DETECTION_LIMIT) return false;
@@ -277,7 +279,11 @@ export class OrderFileReader {
   private consume(buf: Buffer): void {
     const base = this.offset;
     if (base + buf.length > this.limits.maxFileBytes) {
-      throw new OrderFileError("FILE_TOO_LARGE", `the file is larger than ${this.limits.maxFileBytes} bytes`, this.limits.maxFileBytes);
+      throw new OrderFileError(
+        "FILE_TOO_LARGE",
+        `the file is larger than ${this.limits.maxFileBytes} bytes`,
+        this.limits.maxFileBytes,
+      );
     }
     this.utf8.check(buf, base);
     if (this.formatValue === "jsonl") this.consumeLines(buf, base);
@@ -316,7 +322,8 @@ export class OrderFileReader {
     let hi = to;
     if (this.oversize || this.partBytes + (to - from) > this.limits.maxOrderBytes) {
       this.resetElement();
-      return this.emitUnreadable(start, end, `the order is larger than ${this.limits.maxOrderBytes} bytes`);
+      this.emitUnreadable(start, end, `the order is larger than ${this.limits.maxOrderBytes} bytes`);
+      return;
     }
     if (this.partBytes > 0) {
       this.parts.push(buf.subarray(from, to));
@@ -337,7 +344,8 @@ export class OrderFileReader {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return this.emitUnreadable(start, end, `not valid JSON: ${(error as Error).message}`);
+      this.emitUnreadable(start, end, `not valid JSON: ${(error as Error).message}`);
+      return;
     }
     this.emit({ index: this.claimIndex(start), start, end, line: this.lineNumber(), text, value });
   }
@@ -369,7 +377,11 @@ export class OrderFileReader {
 
   private claimIndex(start: number): number {
     if (this.nextIndex >= this.limits.maxOrders) {
-      throw new OrderFileError("FILE_TOO_MANY_ORDERS", `the file holds more than ${this.limits.maxOrders} orders`, start);
+      throw new OrderFileError(
+        "FILE_TOO_MANY_ORDERS",
+        `the file holds more than ${this.limits.maxOrders} orders`,
+        start,
+      );
     }
     return this.nextIndex++;
   }
@@ -408,7 +420,8 @@ export class OrderFileReader {
           else if (b === OPEN_BRACE) {
             this.wrapped = true;
             this.state = KEY_FIRST;
-          } else throw unexpected(b, at, 'a JSON order file must be { "orders": [ … ] } or an array of orders');
+          } else
+            throw unexpected(b, at, 'a JSON order file must be { "orders": [ … ] } or an array of orders');
           break;
         case KEY_FIRST:
         case KEY_NEXT:
@@ -453,7 +466,11 @@ export class OrderFileReader {
           else throw unexpected(b, at, 'expected "," or "]" after an order');
           break;
         case TRAILING:
-          throw unexpected(b, at, "nothing may follow the JSON document (is this JSON Lines? name it .jsonl)");
+          throw unexpected(
+            b,
+            at,
+            "nothing may follow the JSON document (is this JSON Lines? name it .jsonl)",
+          );
         case DONE:
           return;
       }
@@ -463,7 +480,11 @@ export class OrderFileReader {
 
   private closeRoot(at: number): void {
     if (!this.ordersSeen) {
-      throw new OrderFileError("FILE_NOT_PARSEABLE", 'the JSON document has no "orders" array (is this JSON Lines? name it .jsonl)', at);
+      throw new OrderFileError(
+        "FILE_NOT_PARSEABLE",
+        'the JSON document has no "orders" array (is this JSON Lines? name it .jsonl)',
+        at,
+      );
     }
     this.state = TRAILING;
   }
@@ -475,8 +496,17 @@ export class OrderFileReader {
 
   private endDocument(): void {
     if (this.state === TRAILING || this.state === DONE) return;
-    if (this.state === ROOT) throw new OrderFileError("FILE_NOT_PARSEABLE", "the file is empty: it holds no JSON document", this.offset);
-    throw new OrderFileError("FILE_NOT_PARSEABLE", "the file ends before its JSON document does", this.offset);
+    if (this.state === ROOT)
+      throw new OrderFileError(
+        "FILE_NOT_PARSEABLE",
+        "the file is empty: it holds no JSON document",
+        this.offset,
+      );
+    throw new OrderFileError(
+      "FILE_NOT_PARSEABLE",
+      "the file ends before its JSON document does",
+      this.offset,
+    );
   }
 
   /** Reads a top-level key (short: anything longer than `"orders"` is simply not it). */
@@ -490,7 +520,8 @@ export class OrderFileReader {
         const key = this.keyBytes.length <= 64 ? decodeKey(this.keyBytes, base + i) : undefined;
         this.keyBytes = [];
         if (key === "orders") {
-          if (this.ordersSeen) throw new OrderFileError("FILE_NOT_PARSEABLE", 'the document has two "orders" keys', base + i);
+          if (this.ordersSeen)
+            throw new OrderFileError("FILE_NOT_PARSEABLE", 'the document has two "orders" keys', base + i);
           this.ordersSeen = true;
           this.skipping = false;
         } else this.skipping = true;
@@ -588,7 +619,8 @@ export class OrderFileReader {
     this.state = ARRAY_AFTER;
     if (this.oversize || this.partBytes + (to - from) > this.limits.maxOrderBytes) {
       this.resetElement();
-      return this.emitUnreadable(start, end, `the order is larger than ${this.limits.maxOrderBytes} bytes`);
+      this.emitUnreadable(start, end, `the order is larger than ${this.limits.maxOrderBytes} bytes`);
+      return;
     }
     let text: string;
     if (this.partBytes > 0) {
@@ -602,9 +634,14 @@ export class OrderFileReader {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new OrderFileError("FILE_NOT_PARSEABLE", `order ${this.nextIndex} is not valid JSON: ${(error as Error).message}`, start, {
-        cause: error,
-      });
+      throw new OrderFileError(
+        "FILE_NOT_PARSEABLE",
+        `order ${this.nextIndex} is not valid JSON: ${(error as Error).message}`,
+        start,
+        {
+          cause: error,
+        },
+      );
     }
     this.emit({ index: this.claimIndex(start), start, end, text, value });
   }
@@ -628,7 +665,8 @@ function detectFormat(head: Buffer, from: number): OrderFileFormat | undefined {
   const keyStart = i + 1;
   for (let j = keyStart; j < head.length; j++) {
     if (head[j] === BACKSLASH) j++;
-    else if (head[j] === QUOTE) return decodeKey([...head.subarray(keyStart, j)], 0) === "orders" ? "json" : "jsonl";
+    else if (head[j] === QUOTE)
+      return decodeKey([...head.subarray(keyStart, j)], 0) === "orders" ? "json" : "jsonl";
   }
   return undefined;
 }
@@ -637,7 +675,9 @@ function decodeKey(bytes: readonly number[], at: number): string {
   try {
     return JSON.parse(`"${Buffer.from(bytes).toString("utf8")}"`) as string;
   } catch (error) {
-    throw new OrderFileError("FILE_NOT_PARSEABLE", `invalid key: ${(error as Error).message}`, at, { cause: error });
+    throw new OrderFileError("FILE_NOT_PARSEABLE", `invalid key: ${(error as Error).message}`, at, {
+      cause: error,
+    });
   }
 }
 
@@ -646,6 +686,7 @@ function encodingError(what: string): OrderFileError {
 }
 
 function unexpected(b: number, at: number, expected: string): OrderFileError {
-  const shown = b >= 0x20 && b < 0x7f ? `"${String.fromCharCode(b)}"` : `byte 0x${b.toString(16).padStart(2, "0")}`;
+  const shown =
+    b >= 0x20 && b < 0x7f ? `"${String.fromCharCode(b)}"` : `byte 0x${b.toString(16).padStart(2, "0")}`;
   return new OrderFileError("FILE_NOT_PARSEABLE", `unexpected ${shown} at byte ${at}: ${expected}`, at);
 }

@@ -69,7 +69,10 @@ export function parseS3EventMessage(body: string): S3EventMessage {
     const record = S3RecordSchema.safeParse(raw);
     if (!record.success) {
       for (const issue of record.error.issues) {
-        issues.push({ path: ["Records", index, ...issue.path].map(String).join("."), message: issue.message });
+        issues.push({
+          path: ["Records", index, ...issue.path].map(String).join("."),
+          message: issue.message,
+        });
       }
       return;
     }
@@ -139,7 +142,11 @@ export function s3PutEvent(input: S3EventInput): string {
         s3: {
           s3SchemaVersion: "1.0",
           configurationId: "orderflow-incoming",
-          bucket: { name: input.bucket, ownerIdentity: { principalId: "ORDERFLOW" }, arn: `arn:aws:s3:::${input.bucket}` },
+          bucket: {
+            name: input.bucket,
+            ownerIdentity: { principalId: "ORDERFLOW" },
+            arn: `arn:aws:s3:::${input.bucket}`,
+          },
           object: {
             key: encodeS3Key(input.key),
             size: input.size,

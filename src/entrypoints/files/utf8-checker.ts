@@ -28,7 +28,8 @@ export class Utf8Checker {
       if (!isUtf8(joined)) throw invalid(base - carried.length);
     }
     const cut = buf.length - incompleteTail(buf, from);
-    if (cut > from && !isUtf8(buf.subarray(from, cut))) throw invalid(base + from + firstInvalid(buf.subarray(from, cut)));
+    if (cut > from && !isUtf8(buf.subarray(from, cut)))
+      throw invalid(base + from + firstInvalid(buf.subarray(from, cut)));
     if (cut < buf.length) {
       this.carry = Buffer.from(buf.subarray(cut));
       this.carryNeeds = sequenceLength(buf[cut]!);
@@ -42,7 +43,11 @@ export class Utf8Checker {
 }
 
 function invalid(at: number): OrderFileError {
-  return new OrderFileError("FILE_ENCODING", `the file is not valid UTF-8 (at byte ${at}); order files must be UTF-8`, at);
+  return new OrderFileError(
+    "FILE_ENCODING",
+    `the file is not valid UTF-8 (at byte ${at}); order files must be UTF-8`,
+    at,
+  );
 }
 
 function sequenceLength(lead: number): number {

@@ -8,13 +8,18 @@ import {
   type FileFlowOptions,
   type FileFlowServices,
   fileNameOf,
-  relocatedKey,
   type ResolvedFileFlowOptions,
+  relocatedKey,
   resolveFileFlowOptions,
 } from "./file-services.js";
 import { checkOrder } from "./order-check.js";
 import { OrderFileError } from "./order-file-errors.js";
-import { DEFAULT_ORDER_FILE_LIMITS, type OrderFileEntry, type OrderFileFormat, OrderFileReader } from "./order-file-reader.js";
+import {
+  DEFAULT_ORDER_FILE_LIMITS,
+  type OrderFileEntry,
+  type OrderFileFormat,
+  OrderFileReader,
+} from "./order-file-reader.js";
 import { relocateFile } from "./relocate-file.js";
 import type { FileNotification } from "./s3-events.js";
 import { unquote } from "./s3-events.js";
@@ -89,14 +94,25 @@ export class ValidateFile {
     const validation = !content
       ? failed("OBJECT_NOT_FOUND", "the object no longer exists", 0)
       : superseded
-        ? failed("FILE_SUPERSEDED", "a newer upload replaced the object before it was read; the newer version is processed on its own", 0)
+        ? failed(
+            "FILE_SUPERSEDED",
+            "a newer upload replaced the object before it was read; the newer version is processed on its own",
+            0,
+          )
         : await this.validate(content, file.key);
-    if (validation.status !== "VALID" && !superseded) await this.services.alerts.publish([this.alertFor(file, fileVersion, validation)]);
+    if (validation.status !== "VALID" && !superseded)
+      await this.services.alerts.publish([this.alertFor(file, fileVersion, validation)]);
     if (validation.status === "VALID" || validation.status === "PARTIALLY_VALID") {
       await this.services.extractionQueue.send([
         {
           id: "extract",
-          body: extractFileMessage({ type: "ExtractFile", fileKey: file.key, fileVersion, etag: file.etag, continuation: 0 }),
+          body: extractFileMessage({
+            type: "ExtractFile",
+            fileKey: file.key,
+            fileVersion,
+            etag: file.etag,
+            continuation: 0,
+          }),
           attributes: { type: "ExtractFile" },
         },
       ]);
@@ -148,7 +164,8 @@ export class ValidateFile {
       for (const entry of entries) {
         if (entry.error !== undefined) {
           invalid++;
-          if (errors.length < maxErrors) errors.push({ index: entry.index, path: "", message: atLine(entry.error, entry.line) });
+          if (errors.length < maxErrors)
+            errors.push({ index: entry.index, path: "", message: atLine(entry.error, entry.line) });
           continue;
         }
         const check = checkOrder(entry.value);
@@ -159,20 +176,27 @@ export class ValidateFile {
         invalid++;
         for (const issue of check.issues) {
           if (errors.length >= maxErrors) break;
-          errors.push({ index: entry.index, path: issue.path, message: atLine(clip(issue.message), entry.line) });
+          errors.push({
+            index: entry.index,
+            path: issue.path,
+            message: atLine(clip(issue.message), entry.line),
+          });
         }
       }
     };
     const result = (reason?: OrderFileError): FileValidation => {
       const total = valid + invalid;
       const status = reason || valid === 0 ? "REJECTED" : invalid > 0 ? "PARTIALLY_VALID" : "VALID";
-      const emptyReason = !reason && total === 0 ? { code: "FILE_EMPTY", message: "the file holds no orders" } : undefined;
+      const emptyReason =
+        !reason && total === 0 ? { code: "FILE_EMPTY", message: "the file holds no orders" } : undefined;
       const why = reason ? { code: reason.code, message: reason.message } : emptyReason;
       return {
         status,
         format: reader.format,
         counts: { total, valid, invalid },
-        errors: why ? [{ path: "", message: `${why.code}: ${why.message}` }, ...errors].slice(0, Math.max(1, maxErrors)) : errors,
+        errors: why
+          ? [{ path: "", message: `${why.code}: ${why.message}` }, ...errors].slice(0, Math.max(1, maxErrors))
+          : errors,
         reason: why,
         bytes: reader.bytesRead,
         durationMs: performance.now() - started,
@@ -180,7 +204,9 @@ export class ValidateFile {
     };
 
     if (content.size > limits.maxFileBytes) {
-      return result(new OrderFileError("FILE_TOO_LARGE", `the file is larger than ${limits.maxFileBytes} bytes`, 0));
+      return result(
+        new OrderFileError("FILE_TOO_LARGE", `the file is larger than ${limits.maxFileBytes} bytes`, 0),
+      );
     }
     let nextProgress = progressEveryBytes;
     try {
@@ -188,11 +214,23 @@ export class ValidateFile {
         tally(reader.write(chunk));
         if (onProgress && reader.bytesRead >= nextProgress) {
           nextProgress = reader.bytesRead + progressEveryBytes;
-          onProgress({ phase: "validate", fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: reader.orderCount });
+          onProgress({
+            phase: "validate",
+            fileKey,
+            bytes: reader.bytesRead,
+            totalBytes: content.size,
+            orders: reader.orderCount,
+          });
         }
       }
       tally(reader.end());
-      onProgress?.({ phase: "validate", fileKey, bytes: reader.bytesRead, totalBytes: content.size, orders: reader.orderCount });
+      onProgress?.({
+        phase: "validate",
+        fileKey,
+        bytes: reader.bytesRead,
+        totalBytes: content.size,
+        orders: reader.orderCount,
+      });
     } catch (error) {
       if (error instanceof OrderFileError) return result(error);
       throw error;
@@ -216,7 +254,9 @@ export class ValidateFile {
     return {
       kind: rejected ? "FILE_REJECTED" : "FILE_PARTIALLY_VALID",
       severity: rejected ? "ERROR" : "WARNING",
-      subject: subjectLine(`orderflow: file ${rejected ? "rejected" : "partially valid"}: ${fileNameOf(file.key)}`),
+      subject: subjectLine(
+        `orderflow: file ${rejected ? "rejected" : "partially valid"}: ${fileNameOf(file.key)}`,
+      ),
       message: JSON.stringify(
         {
           fileKey: file.key,
@@ -253,7 +293,8 @@ function failed(code: string, message: string, bytes: number): FileValidation {
 
 /** The object now in the store is not the version the notification announced. */
 function isSuperseded(content: ObjectContent, file: FileNotification): boolean {
-  if (file.versionId !== undefined && content.versionId !== undefined) return file.versionId !== content.versionId;
+  if (file.versionId !== undefined && content.versionId !== undefined)
+    return file.versionId !== content.versionId;
   return file.etag !== "" && unquote(content.etag) !== file.etag;
 }
 

@@ -5,12 +5,24 @@ import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.j
 import { FILE_HISTORY } from "../../ports/file-history.js";
 import { LOGGER } from "../../ports/logger.js";
 import { OBJECT_STORE } from "../../ports/object-store.js";
-import { ConfigError, type Environment, HANDLER_ENVIRONMENT, type OrderflowConfig, PORT_VARIABLES } from "../config.js";
+import {
+  ConfigError,
+  type Environment,
+  HANDLER_ENVIRONMENT,
+  type OrderflowConfig,
+  PORT_VARIABLES,
+} from "../config.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
 import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
 import type { FileFlowOptions, FileFlowServices } from "../files/file-services.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
-import { defaultAdapters, type HandlerOptions, type LambdaContext, once, type SqsHandler } from "./handler-root.js";
+import {
+  defaultAdapters,
+  type HandlerOptions,
+  type LambdaContext,
+  once,
+  type SqsHandler,
+} from "./handler-root.js";
 import type { SqsEvent } from "./sqs-event.js";
 
 /** The Lambda functions of the batch-file flows. */
@@ -18,14 +30,22 @@ export const FILE_HANDLER_NAMES = ["validate-file", "extract-orders"] as const;
 export type FileHandlerName = (typeof FILE_HANDLER_NAMES)[number];
 
 /** The resource ports both file handlers use (extract-orders re-enqueues itself, validate-file feeds it). */
-export const FILE_HANDLER_PORTS = ["objectStore", "fileHistory", "alerts", "intakeQueue", "fileExtractionQueue"] as const;
+export const FILE_HANDLER_PORTS = [
+  "objectStore",
+  "fileHistory",
+  "alerts",
+  "intakeQueue",
+  "fileExtractionQueue",
+] as const;
 
 /** The variables every handler reads (region, log level, endpoint, adapter family), as the order handlers declare them. */
 const COMMON_VARIABLES = ["AWS_REGION", "LOG_LEVEL", "AWS_ENDPOINT_URL", "ORDERFLOW_ADAPTERS"] as const;
 
 /** The environment of a file handler: the common variables and those of {@link FILE_HANDLER_PORTS}. */
 export const FILE_HANDLER_ENVIRONMENT: z.ZodObject = z.object({
-  ...Object.fromEntries(COMMON_VARIABLES.map((name) => [name, HANDLER_ENVIRONMENT.api.shape[name] as z.ZodType])),
+  ...Object.fromEntries(
+    COMMON_VARIABLES.map((name) => [name, HANDLER_ENVIRONMENT.api.shape[name] as z.ZodType]),
+  ),
   ...Object.assign({}, ...FILE_HANDLER_PORTS.map((port) => PORT_VARIABLES[port])),
 });
 
@@ -34,13 +54,17 @@ export const FILE_HANDLER_ENVIRONMENT: z.ZodObject = z.object({
  * missing; with `ORDERFLOW_ADAPTERS=memory` no AWS resource is needed).
  * @throws ConfigError naming every missing or bad variable.
  */
-export function loadFileHandlerConfig(handler: FileHandlerName, env: Environment = process.env): OrderflowConfig {
+export function loadFileHandlerConfig(
+  handler: FileHandlerName,
+  env: Environment = process.env,
+): OrderflowConfig {
   const values: Record<string, string> = {};
   for (const name of Object.keys(FILE_HANDLER_ENVIRONMENT.shape)) {
     const value = env[name]?.trim();
     if (value) values[name] = value;
   }
-  const schema = values.ORDERFLOW_ADAPTERS === "memory" ? FILE_HANDLER_ENVIRONMENT.partial() : FILE_HANDLER_ENVIRONMENT;
+  const schema =
+    values.ORDERFLOW_ADAPTERS === "memory" ? FILE_HANDLER_ENVIRONMENT.partial() : FILE_HANDLER_ENVIRONMENT;
   const result = schema.safeParse(values);
   if (!result.success) {
     throw new ConfigError(
@@ -69,7 +93,10 @@ export interface FileHandlerOptions extends Pick<HandlerOptions, "env" | "adapte
 export function createFileHandler(handler: FileHandlerName, options: FileHandlerOptions = {}): SqsHandler {
   const root = once(async (): Promise<{ consumers: FileConsumers; services: FileFlowServices }> => {
     const config = loadFileHandlerConfig(handler, options.env ?? process.env);
-    const container = createContainer([...(options.adapters ?? defaultAdapters)(config), ...(options.modules ?? [])]);
+    const container = createContainer([
+      ...(options.adapters ?? defaultAdapters)(config),
+      ...(options.modules ?? []),
+    ]);
     const [objects, history, alerts, intakeQueue, extractionQueue, clock, logger] = await Promise.all([
       resolveAsync(container, OBJECT_STORE),
       resolveAsync(container, FILE_HISTORY),
@@ -92,8 +119,15 @@ export function createFileHandler(handler: FileHandlerName, options: FileHandler
       const result =
         handler === "validate-file"
           ? await consumers.validateFile(records)
-          : await consumers.extractOrders(records, remaining ? { remainingTimeMs: () => remaining.call(context) } : {});
-      services.logger.info("batch handled", { handler, records: records.length, failed: result.batchItemFailures.length });
+          : await consumers.extractOrders(
+              records,
+              remaining ? { remainingTimeMs: () => remaining.call(context) } : {},
+            );
+      services.logger.info("batch handled", {
+        handler,
+        records: records.length,
+        failed: result.batchItemFailures.length,
+      });
       return result;
     });
   };

@@ -63,12 +63,27 @@ async function validatedFile(orders: number, format: "json" | "jsonl") {
     logger: new InMemoryLogger(),
   };
   const values = Array.from({ length: orders }, (_, i) => (i % 7 === 3 ? { broken: i } : order(i)));
-  const body = format === "json" ? JSON.stringify({ orders: values }, null, 1) : values.map((v) => JSON.stringify(v)).join("\r\n");
+  const body =
+    format === "json"
+      ? JSON.stringify({ orders: values }, null, 1)
+      : values.map((v) => JSON.stringify(v)).join("\r\n");
   const key = `incoming/orders.${format}`;
   const { etag } = await objects.put(key, body);
-  const file = { bucket: "b", key, size: body.length, etag: etag.replace(/"/g, ""), eventName: "ObjectCreated:Put" };
+  const file = {
+    bucket: "b",
+    key,
+    size: body.length,
+    etag: etag.replace(/"/g, ""),
+    eventName: "ObjectCreated:Put",
+  };
   const validated = await new ValidateFile(services).execute(file);
-  const message: ExtractFileMessage = { type: "ExtractFile", fileKey: key, fileVersion: validated.fileVersion, etag: file.etag, continuation: 0 };
+  const message: ExtractFileMessage = {
+    type: "ExtractFile",
+    fileKey: key,
+    fileVersion: validated.fileVersion,
+    etag: file.etag,
+    continuation: 0,
+  };
   const valid = values.filter((v) => !("broken" in v)).length;
   return { services, history, intake, message, valid, key };
 }
@@ -94,7 +109,8 @@ describe("extraction crash and resume", () => {
 
       // Every order was asked for exactly once, and stored exactly once.
       const perDedupId = new Map<string, number>();
-      for (const m of intake.attempts) perDedupId.set(m.deduplicationId!, (perDedupId.get(m.deduplicationId!) ?? 0) + 1);
+      for (const m of intake.attempts)
+        perDedupId.set(m.deduplicationId!, (perDedupId.get(m.deduplicationId!) ?? 0) + 1);
       expect(perDedupId.size).toBe(valid);
       expect([...perDedupId.values()].every((n) => n === 1)).toBe(true);
       expect(intake.queue.size).toBe(valid);
@@ -119,7 +135,10 @@ describe("extraction crash and resume", () => {
     // Resumed from the checkpoint, not from the start.
     expect(intake.attempts.length).toBeLessThan(valid + 100);
     expect(intake.queue.size).toBe(valid);
-    expect(await history.get(key, message.fileVersion)).toMatchObject({ status: "EXTRACTED", checkpoint: { sent: valid } });
+    expect(await history.get(key, message.fileVersion)).toMatchObject({
+      status: "EXTRACTED",
+      checkpoint: { sent: valid },
+    });
   });
 
   it("sends in batches of 10: SendMessageBatch calls = ceil(valid / 10)", async () => {
@@ -131,10 +150,15 @@ describe("extraction crash and resume", () => {
   it("two extractions of the same file at once: orders are sent once each, the file ends extracted", async () => {
     const { services, intake, message, valid, history, key } = await validatedFile(2000, "jsonl");
     const extract = new ExtractOrders(services, { checkpointEvery: 50 });
-    const outcomes = (await Promise.all([extract.execute(message), extract.execute(message)])).map((r) => r.outcome).sort();
+    const outcomes = (await Promise.all([extract.execute(message), extract.execute(message)]))
+      .map((r) => r.outcome)
+      .sort();
     expect(outcomes).toContain("EXTRACTED");
     expect(intake.queue.size).toBe(valid);
-    expect(await history.get(key, message.fileVersion)).toMatchObject({ status: "EXTRACTED", checkpoint: { sent: valid } });
+    expect(await history.get(key, message.fileVersion)).toMatchObject({
+      status: "EXTRACTED",
+      checkpoint: { sent: valid },
+    });
   });
 
   it("refuses a file whose content changed since validation, with an alert", async () => {

@@ -32,7 +32,11 @@ describe("batch files on S3 (s3rver)", () => {
     const flow = createInMemoryOrderflow({ products: PRODUCTS, logger });
     let calls = 0;
     // Time runs low every 10th look at the clock: extraction continues with ranged GETs from its checkpoints.
-    const files = addFileFlows(flow, { objects, bucket: s3.bucket, remainingTimeMs: () => (++calls % 10 === 0 ? 0 : 900_000) });
+    const files = addFileFlows(flow, {
+      objects,
+      bucket: s3.bucket,
+      remainingTimeMs: () => (++calls % 10 === 0 ? 0 : 900_000),
+    });
     const values = Array.from({ length: 2500 }, (_, i) => (i === 1234 ? { customerId: "x" } : order(i)));
     // Over 5 MiB so the upload is multipart, and the object arrives in many chunks.
     const padded = values.map((v) => `${JSON.stringify(v)}${" ".repeat(2100)}`);
@@ -48,9 +52,13 @@ describe("batch files on S3 (s3rver)", () => {
       checkpoint: { index: 2500, sent: 2499 },
       location: "processed/big orders.json",
     });
-    expect(record?.errors).toEqual(expect.arrayContaining([expect.objectContaining({ index: 1234, path: "currency" })]));
+    expect(record?.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ index: 1234, path: "currency" })]),
+    );
     expect(flow.events("OrderPlaced")).toHaveLength(2499);
-    expect(logger.entries.filter((e) => e.message === "extraction resumes from checkpoint").length).toBeGreaterThanOrEqual(4);
+    expect(
+      logger.entries.filter((e) => e.message === "extraction resumes from checkpoint").length,
+    ).toBeGreaterThanOrEqual(4);
     expect(await objects.head("incoming/big orders.json")).toBeUndefined();
     expect(await objects.head("processed/big orders.json")).toBeDefined();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
-import { addFileFlows, FILE_INTAKE_QUEUE_NAME } from "../../../src/entrypoints/files/in-memory-file-flows.js";
 import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
+import { addFileFlows, FILE_INTAKE_QUEUE_NAME } from "../../../src/entrypoints/files/in-memory-file-flows.js";
 import { s3PutEvent } from "../../../src/entrypoints/files/s3-events.js";
 import { createInMemoryOrderflow } from "../../../src/memory.js";
 import type { FileRecord } from "../../../src/ports/file-history.js";
@@ -23,7 +23,8 @@ function setup(options: Parameters<typeof addFileFlows>[1] = {}) {
   const flow = createInMemoryOrderflow({ products: PRODUCTS, logger });
   const files = addFileFlows(flow, options);
   const records = async (): Promise<FileRecord[]> => [...(await files.history.list({ limit: 100 })).items];
-  const alerts = () => flow.alerts.published.map((p) => ({ ...JSON.parse(p.message), attributes: p.attributes }));
+  const alerts = () =>
+    flow.alerts.published.map((p) => ({ ...JSON.parse(p.message), attributes: p.attributes }));
   return { flow, files, logger, records, alerts };
 }
 
@@ -64,12 +65,25 @@ describe("batch files through the in-memory pipeline", () => {
 
   it("a partially valid JSON document: the valid orders go on, each invalid one is reported by index and path", async () => {
     const { flow, files, records, alerts } = setup();
-    const doc = { orders: [order(0, { orderId: "mine-0" }), order(1, { currency: "real" }), order(2), { nope: true }, order(4)] };
+    const doc = {
+      orders: [
+        order(0, { orderId: "mine-0" }),
+        order(1, { currency: "real" }),
+        order(2),
+        { nope: true },
+        order(4),
+      ],
+    };
     await files.upload("batch.json", JSON.stringify(doc, null, 2));
     await flow.drain();
 
     const record = await onlyRecord(records);
-    expect(record).toMatchObject({ status: "EXTRACTED", format: "json", counts: { total: 5, valid: 3, invalid: 2 }, location: "processed/batch.json" });
+    expect(record).toMatchObject({
+      status: "EXTRACTED",
+      format: "json",
+      counts: { total: 5, valid: 3, invalid: 2 },
+      location: "processed/batch.json",
+    });
     expect(record.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ index: 1, path: "currency" }),
@@ -80,7 +94,11 @@ describe("batch files through the in-memory pipeline", () => {
       expect.objectContaining({
         kind: "FILE_PARTIALLY_VALID",
         severity: "WARNING",
-        attributes: expect.objectContaining({ status: "PARTIALLY_VALID", fileKey: "incoming/batch.json", invalidCount: "2" }),
+        attributes: expect.objectContaining({
+          status: "PARTIALLY_VALID",
+          fileKey: "incoming/batch.json",
+          invalidCount: "2",
+        }),
       }),
     ]);
     expect((await flow.api.getOrder("mine-0")).status).toBe("CONFIRMED");
@@ -96,7 +114,10 @@ describe("batch files through the in-memory pipeline", () => {
     expect(record).toMatchObject({ status: "REJECTED", location: "rejected/broken.json" });
     expect(record.errors[0]?.message).toMatch(/^FILE_NOT_PARSEABLE: order 1 is not valid JSON/);
     expect(alerts()).toEqual([
-      expect.objectContaining({ kind: "FILE_REJECTED", attributes: expect.objectContaining({ status: "REJECTED", reason: "FILE_NOT_PARSEABLE" }) }),
+      expect.objectContaining({
+        kind: "FILE_REJECTED",
+        attributes: expect.objectContaining({ status: "REJECTED", reason: "FILE_NOT_PARSEABLE" }),
+      }),
     ]);
     expect(flow.events("OrderPlaced")).toEqual([]);
     expect(await files.objects.head("rejected/broken.json")).toBeDefined();
@@ -107,7 +128,11 @@ describe("batch files through the in-memory pipeline", () => {
     await files.upload("empty.jsonl", "\n\n");
     await flow.drain();
     const record = await onlyRecord(records);
-    expect(record).toMatchObject({ status: "REJECTED", counts: { total: 0, valid: 0, invalid: 0 }, location: "rejected/empty.jsonl" });
+    expect(record).toMatchObject({
+      status: "REJECTED",
+      counts: { total: 0, valid: 0, invalid: 0 },
+      location: "rejected/empty.jsonl",
+    });
     expect(record.errors[0]?.message).toMatch(/^FILE_EMPTY/);
     expect(alerts().map((a) => a.kind)).toEqual(["FILE_REJECTED"]);
   });
@@ -119,7 +144,9 @@ describe("batch files through the in-memory pipeline", () => {
     await flow.drain();
     const record = await onlyRecord(records);
     expect(record).toMatchObject({ status: "EXTRACTED", counts: { total: 3, valid: 2, invalid: 1 } });
-    expect(record.errors).toEqual([{ index: 1, path: "", message: "line 2: the order is larger than 1024 bytes" }]);
+    expect(record.errors).toEqual([
+      { index: 1, path: "", message: "line 2: the order is larger than 1024 bytes" },
+    ]);
     expect(flow.events("OrderPlaced")).toHaveLength(2);
   });
 
@@ -133,18 +160,37 @@ describe("batch files through the in-memory pipeline", () => {
 
     const byKey = Object.fromEntries((await records()).map((r) => [r.fileKey, r]));
     expect(byKey["incoming/bom.jsonl"]).toMatchObject({ status: "EXTRACTED", counts: { valid: 2 } });
-    expect(byKey["incoming/utf16.jsonl"]).toMatchObject({ status: "REJECTED", location: "rejected/utf16.jsonl" });
+    expect(byKey["incoming/utf16.jsonl"]).toMatchObject({
+      status: "REJECTED",
+      location: "rejected/utf16.jsonl",
+    });
     expect(byKey["incoming/utf16.jsonl"]?.errors[0]?.message).toMatch(/^FILE_ENCODING: .*UTF-16/);
-    expect(byKey["incoming/latin1.jsonl"]).toMatchObject({ status: "REJECTED", location: "rejected/latin1.jsonl" });
-    expect(byKey["incoming/latin1.jsonl"]?.errors[0]?.message).toMatch(/^FILE_ENCODING: the file is not valid UTF-8 \(at byte \d+\)/);
-    expect(alerts().map((a) => a.attributes.reason).sort()).toEqual(["FILE_ENCODING", "FILE_ENCODING"]);
+    expect(byKey["incoming/latin1.jsonl"]).toMatchObject({
+      status: "REJECTED",
+      location: "rejected/latin1.jsonl",
+    });
+    expect(byKey["incoming/latin1.jsonl"]?.errors[0]?.message).toMatch(
+      /^FILE_ENCODING: the file is not valid UTF-8 \(at byte \d+\)/,
+    );
+    expect(
+      alerts()
+        .map((a) => a.attributes.reason)
+        .sort(),
+    ).toEqual(["FILE_ENCODING", "FILE_ENCODING"]);
     expect(flow.events("OrderPlaced")).toHaveLength(2);
   });
 
   it("the same notification twice: one history record, one alert, one set of orders", async () => {
     const { flow, files, records, alerts } = setup();
     const { etag } = await files.upload("twice.jsonl", jsonl([...orders(12), { bad: 1 }]));
-    const body = s3PutEvent({ bucket: "orderflow-files", key: "incoming/twice.jsonl", size: 1, etag, sequencer: "01", eventTime: new Date() });
+    const body = s3PutEvent({
+      bucket: "orderflow-files",
+      key: "incoming/twice.jsonl",
+      size: 1,
+      etag,
+      sequencer: "01",
+      eventTime: new Date(),
+    });
     await files.intake.queue.send([{ body }]);
     await flow.drain();
     // And once more, long after the first was done.
@@ -161,7 +207,10 @@ describe("batch files through the in-memory pipeline", () => {
   it("duplicate deliveries of a standard queue change nothing either", async () => {
     const logger = new InMemoryLogger();
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     const flow = createInMemoryOrderflow({ products: PRODUCTS, logger, duplicateDeliveryRate: 0.5, random });
     const files = addFileFlows(flow);
     for (let i = 0; i < 4; i++) await files.upload(`f${i}.jsonl`, jsonl(orders(15)));
@@ -174,10 +223,22 @@ describe("batch files through the in-memory pipeline", () => {
   it("the s3:TestEvent is acknowledged and does nothing", async () => {
     const { flow, files, records, alerts, logger } = setup();
     await files.intake.queue.send([
-      { body: JSON.stringify({ Service: "Amazon S3", Event: "s3:TestEvent", Time: "2026-01-01T00:00:00.000Z", Bucket: "orderflow-files", RequestId: "R", HostId: "H" }) },
+      {
+        body: JSON.stringify({
+          Service: "Amazon S3",
+          Event: "s3:TestEvent",
+          Time: "2026-01-01T00:00:00.000Z",
+          Bucket: "orderflow-files",
+          RequestId: "R",
+          HostId: "H",
+        }),
+      },
     ]);
     const report = await flow.drain();
-    expect(report).toMatchObject({ failures: 0, deadLettered: expect.objectContaining({ [`${FILE_INTAKE_QUEUE_NAME}-dlq`]: 0 }) });
+    expect(report).toMatchObject({
+      failures: 0,
+      deadLettered: expect.objectContaining({ [`${FILE_INTAKE_QUEUE_NAME}-dlq`]: 0 }),
+    });
     expect(await records()).toEqual([]);
     expect(alerts()).toEqual([]);
     expect(logger.entries.map((e) => e.message)).toContain("S3 test event acknowledged");
@@ -199,12 +260,18 @@ describe("batch files through the in-memory pipeline", () => {
     await files.upload("long.json", JSON.stringify({ orders: orders(3000) }));
     await flow.drain();
     const record = await onlyRecord(records);
-    expect(record).toMatchObject({ status: "EXTRACTED", checkpoint: { index: 3000, sent: 3000 }, location: "processed/long.json" });
+    expect(record).toMatchObject({
+      status: "EXTRACTED",
+      checkpoint: { index: 3000, sent: 3000 },
+      location: "processed/long.json",
+    });
     expect(flow.events("OrderPlaced")).toHaveLength(3000);
     const pauses = logger.entries.filter((e) => e.message.startsWith("extraction paused"));
     const resumes = logger.entries.filter((e) => e.message === "extraction resumes from checkpoint");
     expect(pauses).toHaveLength(12);
-    expect(resumes.map((e) => (e.fields.checkpoint as { index: number }).index)).toEqual([250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 2750, 3000]);
+    expect(resumes.map((e) => (e.fields.checkpoint as { index: number }).index)).toEqual([
+      250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 2750, 3000,
+    ]);
   });
 
   it("file names with spaces and non-ASCII characters survive the notification's URL encoding", async () => {
@@ -212,6 +279,10 @@ describe("batch files through the in-memory pipeline", () => {
     await files.upload("março 2026/pedidos do dia.jsonl", jsonl(orders(3)));
     await flow.drain();
     const record = await onlyRecord(records);
-    expect(record).toMatchObject({ fileKey: "incoming/março 2026/pedidos do dia.jsonl", status: "EXTRACTED", location: "processed/março 2026/pedidos do dia.jsonl" });
+    expect(record).toMatchObject({
+      fileKey: "incoming/março 2026/pedidos do dia.jsonl",
+      status: "EXTRACTED",
+      location: "processed/março 2026/pedidos do dia.jsonl",
+    });
   });
 });

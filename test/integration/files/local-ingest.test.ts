@@ -27,13 +27,23 @@ describe("local ways in for batch files", () => {
   it("a file dropped in the local runner's inbox: summary in the log, orders at GET /orders/{id}", async () => {
     const logger = new InMemoryLogger();
     const inbox = createInboxFiles();
-    const runner = await startLocalRunner({ port: 0, inbox: join(dir, "inbox"), logger, onFile: inbox.onFile, pollIntervalMs: 20 });
+    const runner = await startLocalRunner({
+      port: 0,
+      inbox: join(dir, "inbox"),
+      logger,
+      onFile: inbox.onFile,
+      pollIntervalMs: 20,
+    });
     try {
       const files = inbox.attach(runner);
-      const body = [order(0), { ...order(1), orderId: "inbox-1" }, { nope: 1 }].map((o) => JSON.stringify(o)).join("\n");
+      const body = [order(0), { ...order(1), orderId: "inbox-1" }, { nope: 1 }]
+        .map((o) => JSON.stringify(o))
+        .join("\n");
       await writeFile(join(runner.inbox, "drop.jsonl"), body);
 
-      await expect.poll(async () => (await files.history.list()).items[0]?.status, { timeout: 10_000 }).toBe("EXTRACTED");
+      await expect
+        .poll(async () => (await files.history.list()).items[0]?.status, { timeout: 10_000 })
+        .toBe("EXTRACTED");
       await runner.settle();
       const summary = logger.entries.find((e) => e.message.startsWith("file partially valid"));
       expect(summary?.message).toBe("file partially valid: 3 orders, 2 valid, 1 invalid");
@@ -51,10 +61,17 @@ describe("local ways in for batch files", () => {
 
   it("orderflow ingest <file> runs the file through the pipeline and reports", async () => {
     const path = join(dir, "batch.json");
-    await writeFile(path, JSON.stringify({ orders: [order(0), order(1), order(2, "NO-SUCH-SKU"), { customerId: "" }] }));
+    await writeFile(
+      path,
+      JSON.stringify({ orders: [order(0), order(1), order(2, "NO-SUCH-SKU"), { customerId: "" }] }),
+    );
     let out = "";
     let err = "";
-    const code = await runIngestCommand([path], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {} });
+    const code = await runIngestCommand([path], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      env: {},
+    });
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out).toContain("batch.json: EXTRACTED (json,");
@@ -71,7 +88,12 @@ describe("local ways in for batch files", () => {
     await writeFile(path, `${line.repeat(10_000)}{"customerId": \n`.replace(/\n$/, "") + "\u0000");
     let err = "";
     let out = "";
-    const code = await runIngestCommand([path], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, progressInPlace: false });
+    const code = await runIngestCommand([path], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      env: {},
+      progressInPlace: false,
+    });
     expect(err).toMatch(/validating big\.jsonl: 4\.0 \/ [\d.]+ MB \(\d+%\), [\d,]+ orders/);
     expect(out).toContain("big.jsonl: EXTRACTED (jsonl");
     expect(out).toContain("orders: 10001 total, 10000 valid, 1 invalid");

@@ -43,21 +43,27 @@ function apply(order: Order, command: Command): void {
   const c = ctx();
   switch (command.kind) {
     case "validate":
-      return order.validate(command.ok ? [] : [{ path: "items", message: "nope" }], c);
+      order.validate(command.ok ? [] : [{ path: "items", message: "nope" }], c);
+      break;
     case "startPayment":
-      return order.startPayment(c);
+      order.startPayment(c);
+      break;
     case "pay":
-      return command.ok ? order.recordPaymentSuccess("pay-1", c) : order.recordPaymentFailure("declined", c);
+      if (command.ok) order.recordPaymentSuccess("pay-1", c);
+      else order.recordPaymentFailure("declined", c);
+      break;
     case "confirm":
-      return order.confirm(c);
+      order.confirm(c);
+      break;
     case "fulfil":
-      return order.fulfil(c);
+      order.fulfil(c);
+      break;
     case "cancel":
       order.cancel("because", c);
-      return;
+      break;
     case "modify":
       order.modify({ items: command.items }, command.ok ? [] : [{ path: "items", message: "nope" }], c);
-      return;
+      break;
   }
 }
 

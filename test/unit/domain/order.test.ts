@@ -18,7 +18,12 @@ describe("Order", () => {
     expect(order.total).toBe(3750);
     const events = order.pullEvents();
     expect(events.map((e) => e.type)).toEqual(["OrderPlaced"]);
-    expect(events[0]).toMatchObject({ id: "o-1:1:0", orderId: "o-1", orderVersion: 1, correlationId: "corr-1" });
+    expect(events[0]).toMatchObject({
+      id: "o-1:1:0",
+      orderId: "o-1",
+      orderVersion: 1,
+      correlationId: "corr-1",
+    });
     expect(order.pullEvents()).toEqual([]);
   });
 
@@ -52,7 +57,9 @@ describe("Order", () => {
 
   it("raises a coded error on an illegal transition", () => {
     const order = Order.place(newOrder(), ctx());
-    expect(() => order.startPayment(ctx())).toThrowError(expect.objectContaining({ code: "ILLEGAL_TRANSITION" }));
+    expect(() => order.startPayment(ctx())).toThrowError(
+      expect.objectContaining({ code: "ILLEGAL_TRANSITION" }),
+    );
     try {
       order.confirm(ctx());
     } catch (error) {
@@ -90,7 +97,10 @@ describe("Order", () => {
     expect(order.cancel("too late", ctx())).toBe("REFUSED");
     expect(order.status).toBe("FULFILLED");
     expect(order.snapshot().lastRejectedRequest).toMatchObject({ request: "cancel" });
-    expect(order.pullEvents().at(-1)).toMatchObject({ type: "CancellationRejected", data: { status: "FULFILLED" } });
+    expect(order.pullEvents().at(-1)).toMatchObject({
+      type: "CancellationRejected",
+      data: { status: "FULFILLED" },
+    });
   });
 
   it("records a refund when a payment lands after a cancel", () => {
@@ -120,7 +130,9 @@ describe("Order", () => {
   it("refuses modification once payment has started, and when re-validation fails", () => {
     const order = Order.place(newOrder(), ctx());
     const issues = [{ path: "items.0.sku", message: "unknown" }];
-    expect(order.modify({ items: [{ sku: "NOPE", quantity: 1, unitPrice: 1 }] }, issues, ctx())).toBe("REFUSED");
+    expect(order.modify({ items: [{ sku: "NOPE", quantity: 1, unitPrice: 1 }] }, issues, ctx())).toBe(
+      "REFUSED",
+    );
     expect(order.total).toBe(2500);
     order.validate([], ctx());
     order.startPayment(ctx());

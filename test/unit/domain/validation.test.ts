@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { checkBusinessRules } from "../../../src/domain/business-rules.js";
 import { MoneyRangeError } from "../../../src/domain/errors.js";
-import { lifecycleMermaid, isTerminal } from "../../../src/domain/lifecycle.js";
-import { lineTotal, MAX_MINOR_UNITS, MAX_UNIT_PRICE, money, sumMinorUnits } from "../../../src/domain/money.js";
-import { ModifyOrderSchema, parseOrThrow, parseWith, PlaceOrderSchema } from "../../../src/domain/schemas.js";
+import { isTerminal, lifecycleMermaid } from "../../../src/domain/lifecycle.js";
+import {
+  lineTotal,
+  MAX_MINOR_UNITS,
+  MAX_UNIT_PRICE,
+  money,
+  sumMinorUnits,
+} from "../../../src/domain/money.js";
+import { ModifyOrderSchema, PlaceOrderSchema, parseOrThrow, parseWith } from "../../../src/domain/schemas.js";
 import { catalogMap, newOrder } from "../../support/domain-fixtures.js";
 
 describe("structural validation", () => {
@@ -56,7 +62,10 @@ describe("structural validation", () => {
   it("refuses control characters and oversized strings", () => {
     const address = { ...newOrder().shippingAddress, line1: "a\u0000b", city: "x".repeat(201) };
     const result = parseWith(PlaceOrderSchema, newOrder({ shippingAddress: address }));
-    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(["shippingAddress.line1", "shippingAddress.city"]);
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual([
+      "shippingAddress.line1",
+      "shippingAddress.city",
+    ]);
   });
 });
 

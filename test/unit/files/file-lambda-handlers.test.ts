@@ -11,15 +11,29 @@ const order = (i: number) => ({
   items: [{ sku: "SKU-1", quantity: 1, unitPrice: 1250 }],
   shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" },
 });
-const sqsRecord = (messageId: string, body: string) => ({ messageId, body, attributes: { ApproximateReceiveCount: "1" } });
+const sqsRecord = (messageId: string, body: string) => ({
+  messageId,
+  body,
+  attributes: { ApproximateReceiveCount: "1" },
+});
 
 describe("the file Lambda handlers", () => {
   it("validate-file then extract-orders, on in-memory adapters behind the same ports", async () => {
     const adapters = createMemoryAdapters();
-    const options = { env: { ORDERFLOW_ADAPTERS: "memory", AWS_REGION: "us-east-1" }, adapters: () => [memoryModule(adapters)] };
+    const options = {
+      env: { ORDERFLOW_ADAPTERS: "memory", AWS_REGION: "us-east-1" },
+      adapters: () => [memoryModule(adapters)],
+    };
     const body = Array.from({ length: 23 }, (_, i) => JSON.stringify(order(i))).join("\n");
     const { etag } = await adapters.objectStore.put("incoming/day 1.jsonl", body);
-    const event = s3PutEvent({ bucket: "b", key: "incoming/day 1.jsonl", size: body.length, etag, sequencer: "1", eventTime: new Date() });
+    const event = s3PutEvent({
+      bucket: "b",
+      key: "incoming/day 1.jsonl",
+      size: body.length,
+      etag,
+      sequencer: "1",
+      eventTime: new Date(),
+    });
 
     const validated = await createValidateFileHandler(options)({ Records: [sqsRecord("m-1", event)] });
     expect(validated.batchItemFailures).toEqual([]);
@@ -28,11 +42,18 @@ describe("the file Lambda handlers", () => {
 
     let remaining = 900_000;
     const context = { awsRequestId: "r-1", getRemainingTimeInMillis: () => (remaining -= 1000) };
-    const extracted = await createExtractOrdersHandler(options)({ Records: [sqsRecord("m-2", extraction!.body)] }, context);
+    const extracted = await createExtractOrdersHandler(options)(
+      { Records: [sqsRecord("m-2", extraction!.body)] },
+      context,
+    );
     expect(extracted.batchItemFailures).toEqual([]);
     expect(adapters.intakeQueue.size).toBe(23);
     const [record] = (await adapters.fileHistory.list()).items;
-    expect(record).toMatchObject({ status: "EXTRACTED", counts: { valid: 23 }, location: "processed/day 1.jsonl" });
+    expect(record).toMatchObject({
+      status: "EXTRACTED",
+      counts: { valid: 23 },
+      location: "processed/day 1.jsonl",
+    });
   });
 
   it("names every missing variable of the AWS environment", () => {

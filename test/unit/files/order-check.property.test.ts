@@ -7,15 +7,35 @@ import { checkOrder, isCanonicalPlaceOrder } from "../../../src/entrypoints/file
 const text = fc.oneof(
   { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,.-]{0,30}[A-Za-z0-9]$/) },
   { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
-  { weight: 1, arbitrary: fc.constantFrom(" padded", "padded ", "\u00a0nbsp", "tab\there", "", "x".repeat(201), "ünïcødé", "\ufeffbom") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      " padded",
+      "padded ",
+      "\u00a0nbsp",
+      "tab\there",
+      "",
+      "x".repeat(201),
+      "ünïcødé",
+      "\ufeffbom",
+    ),
+  },
 );
 const integer = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 10_000 }) },
-  { weight: 1, arbitrary: fc.constantFrom(-1, 0.5, 1e9, 1e9 + 1, 10_001, Number.NaN, Number.POSITIVE_INFINITY) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1, 0.5, 1e9, 1e9 + 1, 10_001, Number.NaN, Number.POSITIVE_INFINITY),
+  },
   { weight: 1, arbitrary: fc.constantFrom("1", null, true) },
 );
 const item = fc.record(
-  { sku: fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/), text), quantity: integer, unitPrice: integer, extra: fc.constant(1) },
+  {
+    sku: fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/), text),
+    quantity: integer,
+    unitPrice: integer,
+    extra: fc.constant(1),
+  },
   { requiredKeys: [], noNullPrototype: true },
 );
 const address = fc.record(
@@ -48,13 +68,23 @@ const wellFormed = fc.record(
     currency: fc.constantFrom("BRL", "EUR"),
     items: fc.array(
       fc.record(
-        { sku: fc.stringMatching(/^SKU-[0-9]{1,3}$/), quantity: fc.integer({ min: 1, max: 10_000 }), unitPrice: fc.integer({ min: 0, max: 1e9 }) },
+        {
+          sku: fc.stringMatching(/^SKU-[0-9]{1,3}$/),
+          quantity: fc.integer({ min: 1, max: 10_000 }),
+          unitPrice: fc.integer({ min: 0, max: 1e9 }),
+        },
         { noNullPrototype: true },
       ),
       { minLength: 1, maxLength: 5 },
     ),
     shippingAddress: fc.record(
-      { line1: fc.constant("Rua A, 1"), line2: fc.constant("apto 2"), city: fc.constant("São Paulo"), postalCode: fc.constant("01000-000"), country: fc.constant("BR") },
+      {
+        line1: fc.constant("Rua A, 1"),
+        line2: fc.constant("apto 2"),
+        city: fc.constant("São Paulo"),
+        postalCode: fc.constant("01000-000"),
+        country: fc.constant("BR"),
+      },
       { requiredKeys: ["line1", "city", "postalCode", "country"], noNullPrototype: true },
     ),
   },
@@ -79,13 +109,20 @@ describe("the fast path of order validation", () => {
   });
 
   it("takes the fast path for the usual well-formed order", () => {
-    fc.assert(fc.property(wellFormed, (value) => {
-      expect(isCanonicalPlaceOrder(value)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(wellFormed, (value) => {
+        expect(isCanonicalPlaceOrder(value)).toBe(true);
+      }),
+    );
   });
 
   it("reports the schema's issues, with field paths, for invalid orders", () => {
-    const check = checkOrder({ customerId: " ", currency: "BRL", items: [{ sku: "SKU-1", quantity: 0, unitPrice: 1 }], shippingAddress: {} });
+    const check = checkOrder({
+      customerId: " ",
+      currency: "BRL",
+      items: [{ sku: "SKU-1", quantity: 0, unitPrice: 1 }],
+      shippingAddress: {},
+    });
     expect(check.ok).toBe(false);
     expect(check.ok ? [] : check.issues.map((issue) => issue.path)).toEqual(
       expect.arrayContaining(["customerId", "items.0.quantity", "shippingAddress.line1"]),
