@@ -12,7 +12,8 @@ export const LAMBDA_HANDLERS = {
 export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;
 
 /** pino (and parts of the SDK) call `require`; an ES module bundle must provide it. */
-export const ESM_REQUIRE_BANNER = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
 
 export interface LambdaBuildOptions {
   readonly outDir?: string;

@@ -1,14 +1,36 @@
 /**
  * The baseline of the cold-start benchmark for the api handler: the same SDK
- * clients (DynamoDB with its document client, EventBridge, SQS), created on
- * the first invocation, answering GET /health; no container, no zod, no pino.
+ * clients and commands (DynamoDB with its document client, EventBridge, SQS),
+ * created on the first invocation, answering GET /health; no container, no
+ * zod, no pino.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 
-let clients: { dynamo: DynamoDBDocumentClient; events: EventBridgeClient; sqs: SQSClient } | undefined;
+/** The commands the api sends; kept so that the bundle holds their code, as the real handler's does. */
+export const COMMANDS = [
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  PutEventsCommand,
+  SendMessageBatchCommand,
+];
+
+/** Created on the first invocation and kept, as a handler's clients are. */
+export let clients: { dynamo: DynamoDBDocumentClient; events: EventBridgeClient; sqs: SQSClient } | undefined;
 
 export async function handler(event: { rawPath?: string }) {
   clients ??= {

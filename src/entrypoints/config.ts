@@ -10,7 +10,13 @@ import { LOG_LEVELS } from "./logging.js";
  */
 
 /** The Lambda functions orderflow deploys. */
-export const HANDLER_NAMES = ["api", "validate-order", "process-order", "cancel-order", "modify-order"] as const;
+export const HANDLER_NAMES = [
+  "api",
+  "validate-order",
+  "process-order",
+  "cancel-order",
+  "modify-order",
+] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /**
@@ -80,7 +86,10 @@ export const PORT_VARIABLES = {
   alerts: {
     ALERT_TOPIC_ARN: z
       .string()
-      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, "must be an SNS topic ARN")
+      .regex(
+        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+        "must be an SNS topic ARN",
+      )
       .describe("ARN of the SNS topic of operator alerts"),
   },
   payments: {
@@ -95,7 +104,9 @@ export const PORT_VARIABLES = {
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
       .describe("S3 bucket of batch order files"),
   },
-  fileExtractionQueue: { FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false) },
+  fileExtractionQueue: {
+    FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false),
+  },
 } as const;
 
 /** A port that needs AWS resources, named as in {@link OrderServices} (or a file-flow port). */
@@ -115,7 +126,10 @@ export const HANDLER_PORTS = {
 } as const satisfies Record<HandlerName, readonly (ResourcePort & keyof OrderServices)[]>;
 
 function environmentOf(ports: readonly ResourcePort[]) {
-  return z.object(Object.assign({}, COMMON, ...ports.map((port) => PORT_VARIABLES[port])) as typeof COMMON & AllResourceVariables);
+  return z.object(
+    Object.assign({}, COMMON, ...ports.map((port) => PORT_VARIABLES[port])) as typeof COMMON &
+      AllResourceVariables,
+  );
 }
 
 type AllResourceVariables = {
@@ -227,7 +241,9 @@ export function requireVariable<K extends keyof OrderflowConfig>(
 ): NonNullable<OrderflowConfig[K]> {
   const value = config[name];
   if (value === undefined || value === null || value === "") {
-    throw new ConfigError(port, [{ variable: String(name), message: `is missing (needed by the ${port} port)` }]);
+    throw new ConfigError(port, [
+      { variable: String(name), message: `is missing (needed by the ${port} port)` },
+    ]);
   }
   return value as NonNullable<OrderflowConfig[K]>;
 }

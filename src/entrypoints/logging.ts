@@ -43,7 +43,12 @@ export function redact(value: unknown, keys: ReadonlySet<string> = DEFAULT_KEYS)
 
 const DEFAULT_KEYS: ReadonlySet<string> = new Set(REDACTED_KEYS.map((key) => key.toLowerCase()));
 
-function redactValue(value: unknown, keys: ReadonlySet<string>, depth: number, seen: WeakSet<object>): unknown {
+function redactValue(
+  value: unknown,
+  keys: ReadonlySet<string>,
+  depth: number,
+  seen: WeakSet<object>,
+): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (value instanceof Date) return value;
   if (seen.has(value)) return "[Circular]";

@@ -77,6 +77,13 @@ describe("deploy/template.yaml is generated from the code", () => {
   });
 });
 
+describe("bundles", () => {
+  it("the Lambda build bundles every deployed handler (into the directory its function's Code names)", async () => {
+    const { LAMBDA_HANDLERS } = await import("../../tsup.lambda.config.js");
+    expect(Object.keys(LAMBDA_HANDLERS).sort()).toEqual([...DEPLOYED_HANDLERS].sort());
+  });
+});
+
 describe("functions", () => {
   const functions = resourcesOfType(template, "AWS::Lambda::Function");
 

@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import type { ChargeRequest, ChargeResult, PaymentGateway, RefundRequest } from "../../ports/payment-gateway.js";
+import type {
+  ChargeRequest,
+  ChargeResult,
+  PaymentGateway,
+  RefundRequest,
+} from "../../ports/payment-gateway.js";
 import type { PaymentMode } from "../config.js";
 
 /** The reason a demo gateway in `always-decline` mode gives. */

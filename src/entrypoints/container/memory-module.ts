@@ -13,7 +13,7 @@ import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import type { Product } from "../../domain/business-rules.js";
 import { ALERT_PUBLISHER } from "../../ports/alert-publisher.js";
-import { type Clock, CLOCK } from "../../ports/clock.js";
+import { CLOCK, type Clock } from "../../ports/clock.js";
 import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
 import { EVENT_BUS } from "../../ports/event-bus.js";
 import { FILE_HISTORY } from "../../ports/file-history.js";

@@ -19,7 +19,14 @@ import { HANDLER_PORTS, type HandlerName } from "../config.js";
 import { ORDER_API, ORDER_CONSUMERS, ORDER_SERVICES } from "./tokens.js";
 
 /** The ports of {@link OrderServices} that stand for outside resources. */
-export type ServicePort = "orders" | "idempotency" | "catalog" | "bus" | "intakeQueue" | "alerts" | "payments";
+export type ServicePort =
+  | "orders"
+  | "idempotency"
+  | "catalog"
+  | "bus"
+  | "intakeQueue"
+  | "alerts"
+  | "payments";
 
 /** The token behind each port of {@link OrderServices}. */
 export const SERVICE_PORT_TOKENS: { readonly [P in ServicePort]: Token<OrderServices[P]> } = {

@@ -23,7 +23,10 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
   const root = once(async () => {
     // Orders, idempotency keys and the catalog on DynamoDB, requests on the bus, commands on the intake queue.
     const container = composeHandler("api", [dynamoDbService, eventBridgeService, sqsService], options);
-    const [api, logger] = await Promise.all([resolveAsync(container, ORDER_API), resolveAsync(container, LOGGER)]);
+    const [api, logger] = await Promise.all([
+      resolveAsync(container, ORDER_API),
+      resolveAsync(container, LOGGER),
+    ]);
     return { logger, http: createApiHandler(() => api, { ...options.http, logger }) };
   });
 
@@ -33,7 +36,9 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
       built = await root();
     } catch (error) {
       // No logger without a configuration: write the failure as the one JSON line Lambda keeps.
-      console.error(JSON.stringify({ level: "error", message: "the api could not be built", error: describe(error) }));
+      console.error(
+        JSON.stringify({ level: "error", message: "the api could not be built", error: describe(error) }),
+      );
       return createApiHandler(() => Promise.reject(error), options.http)(event, context);
     }
     return runInLogContext(built.logger, lambdaLogFields(context), () => built.http(event, context));
@@ -41,7 +46,8 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
 }
 
 function describe(error: unknown): unknown {
-  if (error && typeof error === "object" && "toJSON" in error && typeof error.toJSON === "function") return error.toJSON();
+  if (error && typeof error === "object" && "toJSON" in error && typeof error.toJSON === "function")
+    return error.toJSON();
   return error instanceof Error ? { name: error.name, message: error.message } : String(error);
 }
 

@@ -33,14 +33,20 @@ export interface HandlerOptions {
  * The adapters `ORDERFLOW_ADAPTERS` selects, logging with pino at `LOG_LEVEL`:
  * on AWS, the given services only (see {@link AwsService}).
  */
-export function defaultAdapters(config: OrderflowConfig, awsServices?: readonly AwsService[]): readonly ContainerModule[] {
+export function defaultAdapters(
+  config: OrderflowConfig,
+  awsServices?: readonly AwsService[],
+): readonly ContainerModule[] {
   const logger = PinoLogger.create({ level: config.LOG_LEVEL });
   if (config.ORDERFLOW_ADAPTERS === "memory") {
     const payments = config.PAYMENT_MODE ? new DemoPaymentGateway(config.PAYMENT_MODE) : undefined;
     return [memoryModule(createMemoryAdapters({ logger, payments }))];
   }
   // No default set of services: naming them is what keeps the other SDK clients out of a handler's bundle.
-  if (!awsServices) throw new TypeError("defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsService])");
+  if (!awsServices)
+    throw new TypeError(
+      "defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsService])",
+    );
   return [awsServicesModule(config, awsServices, { logger })];
 }
 

@@ -14,7 +14,11 @@ import { resolveAsync } from "../../../src/entrypoints/container/create-containe
 import { ORDER_SERVICES } from "../../../src/entrypoints/container/tokens.js";
 import { PortNotWiredError } from "../../../src/entrypoints/container/use-cases-module.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
-import { composeHandler, SQS_HANDLER_CONSUMERS, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
+import {
+  composeHandler,
+  SQS_HANDLER_CONSUMERS,
+  type SqsHandlerName,
+} from "../../../src/entrypoints/lambda/handler-root.js";
 import { createValidateOrderHandler } from "../../../src/entrypoints/lambda/validate-order.js";
 import { fixture, SQS_HANDLER_FACTORIES } from "./lambda/lambda-test-kit.js";
 
@@ -44,19 +48,41 @@ describe("handler environments", () => {
         .filter((variable) => variable.required && !variable.runtime)
         .map((variable) => variable.name)
         .sort();
-    expect(required("api")).toEqual(["EVENT_BUS_NAME", "IDEMPOTENCY_TABLE", "INTAKE_QUEUE_URL", "ORDERS_TABLE", "PRODUCTS_TABLE"]);
-    expect(required("validate-order")).toEqual(["ALERT_TOPIC_ARN", "EVENT_BUS_NAME", "ORDERS_TABLE", "PRODUCTS_TABLE"]);
-    expect(required("process-order")).toEqual(["ALERT_TOPIC_ARN", "EVENT_BUS_NAME", "ORDERS_TABLE", "PAYMENT_MODE"]);
+    expect(required("api")).toEqual([
+      "EVENT_BUS_NAME",
+      "IDEMPOTENCY_TABLE",
+      "INTAKE_QUEUE_URL",
+      "ORDERS_TABLE",
+      "PRODUCTS_TABLE",
+    ]);
+    expect(required("validate-order")).toEqual([
+      "ALERT_TOPIC_ARN",
+      "EVENT_BUS_NAME",
+      "ORDERS_TABLE",
+      "PRODUCTS_TABLE",
+    ]);
+    expect(required("process-order")).toEqual([
+      "ALERT_TOPIC_ARN",
+      "EVENT_BUS_NAME",
+      "ORDERS_TABLE",
+      "PAYMENT_MODE",
+    ]);
     expect(required("cancel-order")).toEqual(["ALERT_TOPIC_ARN", "EVENT_BUS_NAME", "ORDERS_TABLE"]);
-    expect(required("modify-order")).toEqual(["ALERT_TOPIC_ARN", "EVENT_BUS_NAME", "ORDERS_TABLE", "PRODUCTS_TABLE"]);
+    expect(required("modify-order")).toEqual([
+      "ALERT_TOPIC_ARN",
+      "EVENT_BUS_NAME",
+      "ORDERS_TABLE",
+      "PRODUCTS_TABLE",
+    ]);
     for (const handler of HANDLER_NAMES) {
       const variables = environmentVariables(handler);
       expect(variables.find((v) => v.name === "AWS_REGION")).toMatchObject({ required: true, runtime: true });
-      expect(variables.filter((v) => !v.required).map((v) => v.name).sort()).toEqual([
-        "AWS_ENDPOINT_URL",
-        "LOG_LEVEL",
-        "ORDERFLOW_ADAPTERS",
-      ]);
+      expect(
+        variables
+          .filter((v) => !v.required)
+          .map((v) => v.name)
+          .sort(),
+      ).toEqual(["AWS_ENDPOINT_URL", "LOG_LEVEL", "ORDERFLOW_ADAPTERS"]);
       expect(variables.every((v) => v.description.length > 0)).toBe(true);
     }
   });
@@ -82,7 +108,13 @@ describe("handler environments", () => {
       "ORDERS_TABLE",
       "PRODUCTS_TABLE",
     ]);
-    for (const variable of ["ALERT_TOPIC_ARN", "AWS_REGION", "EVENT_BUS_NAME", "ORDERS_TABLE", "PRODUCTS_TABLE"]) {
+    for (const variable of [
+      "ALERT_TOPIC_ARN",
+      "AWS_REGION",
+      "EVENT_BUS_NAME",
+      "ORDERS_TABLE",
+      "PRODUCTS_TABLE",
+    ]) {
       expect(error.message).toContain(`${variable} is missing`);
     }
   });
@@ -105,14 +137,20 @@ describe("handler environments", () => {
       "LOG_LEVEL",
       "ORDERS_TABLE",
     ]);
-    expect(error.message).toMatch(/INTAKE_QUEUE_URL must be the URL of an SQS FIFO queue .*\(got "https:\/\/sqs/);
+    expect(error.message).toMatch(
+      /INTAKE_QUEUE_URL must be the URL of an SQS FIFO queue .*\(got "https:\/\/sqs/,
+    );
     expect(error.message).toContain("ORDERS_TABLE is missing");
     expect(error.message).toContain('(got "loud")');
   });
 
   it("on in-memory adapters needs no AWS variable, but still checks those given", () => {
-    expect(loadConfig("process-order", { ORDERFLOW_ADAPTERS: "memory" })).toMatchObject({ ORDERFLOW_ADAPTERS: "memory" });
-    expect(() => loadConfig("process-order", { ORDERFLOW_ADAPTERS: "memory", PAYMENT_MODE: "free" })).toThrow(/PAYMENT_MODE/);
+    expect(loadConfig("process-order", { ORDERFLOW_ADAPTERS: "memory" })).toMatchObject({
+      ORDERFLOW_ADAPTERS: "memory",
+    });
+    expect(() => loadConfig("process-order", { ORDERFLOW_ADAPTERS: "memory", PAYMENT_MODE: "free" })).toThrow(
+      /PAYMENT_MODE/,
+    );
   });
 
   it("a handler with a bad environment throws on every invocation, naming every variable", async () => {

@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { PinoLogger, REDACTED, redact, runInLogContext, withLambdaContext } from "../../../src/entrypoints/logging.js";
+import {
+  PinoLogger,
+  REDACTED,
+  redact,
+  runInLogContext,
+  withLambdaContext,
+} from "../../../src/entrypoints/logging.js";
 
 function capture(level: "debug" | "info" = "info") {
   const lines: string[] = [];
-  const logger = PinoLogger.create({ level, destination: { write: (line: string) => void lines.push(line) } });
+  const logger = PinoLogger.create({
+    level,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { logger, lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -15,19 +24,22 @@ describe("PinoLogger", () => {
     logger.info("order placed", { orderId: "o-1" });
     logger.debug("not written at info");
     expect(parsed()).toEqual([
-      { level: "info", time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), message: "order placed", orderId: "o-1" },
+      {
+        level: "info",
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        message: "order placed",
+        orderId: "o-1",
+      },
     ]);
   });
 
   it("redacts addresses and credentials at any depth, in fields and child bindings", () => {
     const { logger, lines, parsed } = capture();
-    logger
-      .child({ order: { shippingAddress: address } })
-      .warn("request", {
-        headers: { Authorization: "Bearer secret-token", "content-type": "application/json" },
-        changes: [{ deep: { deeper: { shippingAddress: address, billingAddress: address } } }],
-        customer: { email: "ana@example.com", address: "Rua X" },
-      });
+    logger.child({ order: { shippingAddress: address } }).warn("request", {
+      headers: { Authorization: "Bearer secret-token", "content-type": "application/json" },
+      changes: [{ deep: { deeper: { shippingAddress: address, billingAddress: address } } }],
+      customer: { email: "ana@example.com", address: "Rua X" },
+    });
     const text = lines.join("");
     for (const secret of ["Rua Augusta", "01304-001", "secret-token", "ana@example.com", "Rua X"]) {
       expect(text).not.toContain(secret);

@@ -9,7 +9,13 @@ import { snsService } from "./sns-service.js";
 import { sqsService } from "./sqs-service.js";
 
 /** Every AWS service orderflow uses. */
-export const AWS_SERVICES: readonly AwsService[] = [dynamoDbService, eventBridgeService, snsService, sqsService, s3Service];
+export const AWS_SERVICES: readonly AwsService[] = [
+  dynamoDbService,
+  eventBridgeService,
+  snsService,
+  sqsService,
+  s3Service,
+];
 
 /**
  * Binds every port to its AWS adapter, configured from `config` (see

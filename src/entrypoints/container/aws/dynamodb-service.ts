@@ -15,16 +15,15 @@ export const dynamoDbService: AwsService = {
   name: "DynamoDB",
   bind(bind, config, client) {
     bind(DYNAMODB_CLIENT).toDynamicValue(async () => {
-      const { createDynamoDbClient } = await import("../../../adapters/aws/dynamodb.js");
-      return createDynamoDbClient({
-        ...(client.region ? { region: client.region } : {}),
-        ...(client.endpoint ? { endpoint: client.endpoint } : {}),
-      });
+      const { createDynamoDbClient } = await import("./dynamodb-client.js");
+      return createDynamoDbClient(client);
     });
     bind(ORDER_REPOSITORY).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "ORDERS_TABLE", "OrderRepository");
-        const { DynamoDbOrderRepository } = await import("../../../adapters/aws/dynamodb-order-repository.js");
+        const { DynamoDbOrderRepository } = await import(
+          "../../../adapters/aws/dynamodb-order-repository.js"
+        );
         return new DynamoDbOrderRepository({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -32,7 +31,9 @@ export const dynamoDbService: AwsService = {
     bind(IDEMPOTENCY_STORE).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "IDEMPOTENCY_TABLE", "IdempotencyStore");
-        const { DynamoDbIdempotencyStore } = await import("../../../adapters/aws/dynamodb-idempotency-store.js");
+        const { DynamoDbIdempotencyStore } = await import(
+          "../../../adapters/aws/dynamodb-idempotency-store.js"
+        );
         return new DynamoDbIdempotencyStore({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],

@@ -3,13 +3,21 @@ import { join } from "node:path";
 import { ManualClock } from "../../../../src/adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../../../src/adapters/memory/id-generators.js";
 import { ScriptedPaymentGateway } from "../../../../src/adapters/memory/scripted-payment-gateway.js";
-import { createMemoryAdapters, type MemoryAdapters, memoryModule } from "../../../../src/entrypoints/container/memory-module.js";
+import {
+  createMemoryAdapters,
+  type MemoryAdapters,
+  memoryModule,
+} from "../../../../src/entrypoints/container/memory-module.js";
 import { createCancelOrderHandler } from "../../../../src/entrypoints/lambda/cancel-order.js";
-import type { HandlerOptions, SqsHandler, SqsHandlerName } from "../../../../src/entrypoints/lambda/handler-root.js";
+import type {
+  HandlerOptions,
+  SqsHandler,
+  SqsHandlerName,
+} from "../../../../src/entrypoints/lambda/handler-root.js";
 import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
-import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
+import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
 import { PinoLogger } from "../../../../src/entrypoints/logging.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures/sqs");
@@ -35,7 +43,10 @@ export function recordOf(name: FixtureName, overrides: Partial<SqsEventRecord> =
 export const eventOf = (...records: SqsEventRecord[]): SqsEvent => ({ Records: records });
 
 /** A Lambda context as the runtime passes it (the fields orderflow reads). */
-export function lambdaContext(requestId = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", functionName = "orderflow-test") {
+export function lambdaContext(
+  requestId = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+  functionName = "orderflow-test",
+) {
   return { awsRequestId: requestId, functionName, getRemainingTimeInMillis: () => 30_000 };
 }
 
@@ -62,7 +73,10 @@ export function harness(): Harness {
   const clock = new ManualClock(new Date("2026-01-01T00:00:00.000Z"));
   const payments = new ScriptedPaymentGateway();
   const lines: string[] = [];
-  const logger = PinoLogger.create({ level: "debug", destination: { write: (line: string) => void lines.push(line) } });
+  const logger = PinoLogger.create({
+    level: "debug",
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   const adapters = createMemoryAdapters({ clock, payments, ids: new SequentialIdGenerator(), logger });
   const handlers = new Map<SqsHandlerName, SqsHandler>();
   return {
@@ -86,7 +100,9 @@ export function harness(): Harness {
 }
 
 /** The alerts published on the in-memory topic, parsed. */
-export function alerts(adapters: MemoryAdapters): { kind: string; flow: string; messageId: string; issues: unknown[] }[] {
+export function alerts(
+  adapters: MemoryAdapters,
+): { kind: string; flow: string; messageId: string; issues: unknown[] }[] {
   return adapters.alerts.published.map((published) => {
     const alert = JSON.parse(published.message) as { kind: string; message: string };
     const body = JSON.parse(alert.message) as { flow: string; messageId: string; issues: unknown[] };

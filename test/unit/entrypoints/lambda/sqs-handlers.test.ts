@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OrderStatus } from "../../../../src/domain/lifecycle.js";
-import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
 import type { SqsHandlerName } from "../../../../src/entrypoints/lambda/handler-root.js";
 import type { SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
+import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
 import {
   alerts,
   eventOf,
@@ -26,7 +26,12 @@ const placeBody = (orderId: string, overrides: Record<string, unknown> = {}) =>
       customerId: "c-9",
       currency: "BRL",
       items: [{ sku: "CAFE-COADO-500G", quantity: 1, unitPrice: 4290 }],
-      shippingAddress: { line1: "Av. Paulista, 1000", city: "São Paulo", postalCode: "01310-100", country: "BR" },
+      shippingAddress: {
+        line1: "Av. Paulista, 1000",
+        city: "São Paulo",
+        postalCode: "01310-100",
+        country: "BR",
+      },
       ...overrides,
     },
   });
@@ -63,22 +68,30 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
   it("cancel-order cancels, modify-order changes the items", async () => {
     const h = harness();
     await h.handler("validate-order")(fixture("intake-fifo-event"), context);
-    expect(await h.handler("modify-order")(fixture("modify-eventbridge-event"), context)).toEqual({ batchItemFailures: [] });
+    expect(await h.handler("modify-order")(fixture("modify-eventbridge-event"), context)).toEqual({
+      batchItemFailures: [],
+    });
     const modified = (await h.adapters.orders.get("o-fixture-1"))!.order.snapshot();
     expect(modified.items.map((item) => item.sku)).toEqual(["CAFE-COADO-500G"]);
 
-    expect(await h.handler("cancel-order")(fixture("cancel-eventbridge-event"), context)).toEqual({ batchItemFailures: [] });
+    expect(await h.handler("cancel-order")(fixture("cancel-eventbridge-event"), context)).toEqual({
+      batchItemFailures: [],
+    });
     expect((await h.adapters.orders.get("o-fixture-1"))?.order.status).toBe(OrderStatus.CANCELLED);
     expect(h.adapters.bus.events("OrderCancelled")).toHaveLength(1);
   });
 
   it("logs JSON lines with the request id, function, order id and correlation id, and no address", async () => {
     const h = harness();
-    await h.handler("validate-order")(fixture("intake-fifo-event"), lambdaContext("req-42", "orderflow-validate-order"));
+    await h.handler("validate-order")(
+      fixture("intake-fifo-event"),
+      lambdaContext("req-42", "orderflow-validate-order"),
+    );
 
     const logs = h.logs();
     expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs) expect(line).toMatchObject({ requestId: "req-42", functionName: "orderflow-validate-order" });
+    for (const line of logs)
+      expect(line).toMatchObject({ requestId: "req-42", functionName: "orderflow-validate-order" });
     expect(logs.find((line) => line.message === "order validation: validated")).toMatchObject({
       orderId: "o-fixture-1",
       correlationId: "corr-fixture-1",
@@ -131,7 +144,11 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
           const result = await h.handler(name)(eventOf(...records), context);
 
           expect(result.batchItemFailures).toEqual([]);
-          expect(alerts(h.adapters).map((alert) => alert.messageId).sort()).toEqual(records.map((r) => r.messageId).sort());
+          expect(
+            alerts(h.adapters)
+              .map((alert) => alert.messageId)
+              .sort(),
+          ).toEqual(records.map((r) => r.messageId).sort());
           expect(Object.prototype).not.toHaveProperty("polluted");
         }),
         { numRuns: 40 },
@@ -148,7 +165,9 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     const [rejected] = h.adapters.bus.events("OrderRejected");
     expect(rejected?.orderId).toBe("o-bad");
     expect(rejected?.data.reasons.map((reason) => reason.path)).toEqual(
-      expect.arrayContaining(["order.items.0.quantity", "order.items.0.unitPrice"].map((p) => expect.stringContaining(p.slice(6)))),
+      expect.arrayContaining(
+        ["order.items.0.quantity", "order.items.0.unitPrice"].map((p) => expect.stringContaining(p.slice(6))),
+      ),
     );
     expect(alerts(h.adapters).map((alert) => alert.messageId)).toEqual(["m-bad"]);
   });
@@ -187,7 +206,9 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     const retry = await h.handler("validate-order")(eventOf(records[0]!, records[2]!), context);
     expect(retry.batchItemFailures).toEqual([]);
     expect((await h.adapters.orders.get("o-a"))?.order.status).toBe(OrderStatus.VALIDATED);
-    expect(h.adapters.bus.events("OrderValidated").filter((event) => event.orderId === "o-a")).toHaveLength(1);
+    expect(h.adapters.bus.events("OrderValidated").filter((event) => event.orderId === "o-a")).toHaveLength(
+      1,
+    );
   });
 
   it("redelivery is a no-op: the same records again change nothing and publish nothing", async () => {

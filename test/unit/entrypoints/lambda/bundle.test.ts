@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "tsup";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lambdaBuildOptions } from "../../../../tsup.lambda.config.js";
+import { fixture } from "./lambda-test-kit.js";
+
+let outDir: string;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "orderflow-lambda-bundle-"));
+  await build(lambdaBuildOptions({ outDir, handlers: ["validate-order"] }));
+}, 60_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** Loads the bundle in a fresh `node` as the Lambda runtime would (`index.handler`), invokes it once with `event`. */
+function invokeBundle(event: unknown, env: Record<string, string>) {
+  const bundle = pathToFileURL(join(outDir, "validate-order", "index.mjs")).href;
+  const script =
+    `const { handler } = await import(${JSON.stringify(bundle)});` +
+    `const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: "req-bundle", functionName: "validate-order" });` +
+    `process.stderr.write("RESULT " + JSON.stringify(result) + "\\n");`;
+  // Only what the runtime would set: the bundle must need nothing from node_modules.
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), ...env },
+    encoding: "utf8",
+  });
+  const answer = /^RESULT (.*)$/m.exec(result.stderr)?.[1];
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    result: answer ? (JSON.parse(answer) as { batchItemFailures: unknown[] }) : undefined,
+    logs: result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+describe("the validate-order bundle, loaded as the Lambda runtime loads it", () => {
+  it("is one self-contained ES module: it imports nothing but Node built-ins", () => {
+    const file = join(outDir, "validate-order", "index.mjs");
+    const code = readFileSync(file, "utf8");
+    const imported = new Set([...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((match) => match[1]!));
+    expect([...imported].filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it("handles a documented FIFO event on in-memory adapters, logging JSON with the request and order ids", () => {
+    const run = invokeBundle(fixture("intake-fifo-event"), { ORDERFLOW_ADAPTERS: "memory" });
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(run.logs.find((line) => line.message === "order validation: validated")).toMatchObject({
+      level: "info",
+      requestId: "req-bundle",
+      orderId: "o-fixture-1",
+      correlationId: "corr-fixture-1",
+    });
+    expect(JSON.stringify(run.logs)).not.toContain("Rua Augusta");
+  });
+
+  it("acknowledges a foreign message without failing it", () => {
+    const run = invokeBundle(fixture("standard-queue-event"), { ORDERFLOW_ADAPTERS: "memory" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(run.logs.filter((line) => line.message === "malformed message rejected")).toHaveLength(2);
+  });
+
+  it("fails the invocation with an error naming every missing variable when its environment is incomplete", () => {
+    const run = invokeBundle(fixture("intake-fifo-event"), {
+      AWS_REGION: "us-east-1",
+      ORDERS_TABLE: "orders",
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("CONFIG_INVALID");
+    for (const variable of ["PRODUCTS_TABLE", "EVENT_BUS_NAME", "ALERT_TOPIC_ARN"])
+      expect(run.stderr).toContain(variable);
+  });
+});
