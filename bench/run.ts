@@ -19,3 +19,11 @@ console.table([
 console.log(
   `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×), ${pipeline.orders} orders, median of 5 rounds`,
 );
+
+// Prints its own tables: requests per order per AWS API, ⌈n/10⌉ batch calls, cost per million orders.
+const { runAwsRequestBench } = await import("./aws-requests.js");
+await runAwsRequestBench();
+
+// Prints its own table: each bundled handler's cold start against a bare handler with the same SDK clients.
+const { runColdStartBench } = await import("./cold-start.js");
+await runColdStartBench();
