@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderEvent } from "../../domain/events.js";
 import type { OrderStatus } from "../../domain/lifecycle.js";
 import type { Order as OrderAggregate, OrderSnapshot } from "../../domain/order.js";
 import { Order } from "../../domain/order.js";
-import { ConcurrencyError } from "../../ports/errors.js";
+import { ConcurrencyError, ServiceUnavailableError } from "../../ports/errors.js";
 import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../ports/order-repository.js";
-import { isConditionalCheckFailed } from "./aws-errors.js";
+import { isConditionalCheckFailed, isTransientAwsError } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions, DynamoKey } from "./dynamodb-support.js";
 import {
   decodePageToken,
@@ -18,6 +18,8 @@ import {
   toDocumentClient,
 } from "./dynamodb-support.js";
 import { ORDER_ATTRIBUTES, ORDER_INDEXES } from "./dynamodb-tables.js";
+import type { RetryOptions } from "./retry.js";
+import { retryWithBackoff } from "./retry.js";
 
 /** Snapshot fields that may be absent; a save removes them from the item when the snapshot lacks them. */
 const OPTIONAL_SNAPSHOT_FIELDS = [
@@ -37,6 +39,19 @@ const STORAGE_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 /** Most ids removed from the outbox by one UpdateItem, to stay far below the 4 KB expression limit. */
 const MARK_PUBLISHED_CHUNK = 100;
+
+/** DynamoDB's limit of keys per BatchGetItem call. */
+const BATCH_GET_MAX_KEYS = 100;
+
+/** Defaults for retrying unprocessed keys of a list's BatchGetItem: 8 calls, delays up to 100 ms, 200 ms, … capped at 5 s. */
+const DEFAULT_BATCH_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+/** Some keys of a BatchGetItem call were left unprocessed (DynamoDB throttled part of the batch). */
+class UnprocessedKeys extends Error {
+  constructor(readonly remaining: readonly string[]) {
+    super(`${remaining.length} keys unprocessed`);
+  }
+}
 
 const BY_CUSTOMER_KEY = [ORDER_ATTRIBUTES.orderId, "customerId", ORDER_ATTRIBUTES.byCustomerSortKey] as const;
 const BY_STATUS_KEY = [ORDER_ATTRIBUTES.orderId, "status", ORDER_ATTRIBUTES.byStatusSortKey] as const;
@@ -81,17 +96,28 @@ const BY_STATUS_KEY = [ORDER_ATTRIBUTES.orderId, "status", ORDER_ATTRIBUTES.bySt
  * could push a save over the limit, and then DynamoDB refuses the write with a
  * ValidationException: loudly, never partially.
  *
- * **Consistency.** `get` is a strongly consistent read; the list methods query
- * global secondary indexes, which DynamoDB updates asynchronously, so a list may
- * miss a write made a moment ago.
+ * **Lists.** Both indexes project keys only (see `ORDERS_TABLE`), so that saves
+ * and `markPublished` write little or nothing to them. A list queries the index
+ * for one page of keys, then reads those items with BatchGetItem (strongly
+ * consistent, 100 keys per call, unprocessed keys retried with backoff) and
+ * answers them in the index's order, without their outbox. Paging is by the
+ * index keys, so a page token means what it meant with full projections.
+ *
+ * **Consistency.** `get` is a strongly consistent read. The indexes are updated
+ * asynchronously, so a list may miss a write made a moment ago; its items,
+ * though, are read after the index, and an item deleted since, or that has left
+ * the listed customer or status since, is left out of the page (which may then
+ * hold fewer than `limit` items while a `nextToken` still follows).
  */
 export class DynamoDbOrderRepository implements OrderRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly retry: RetryOptions;
 
   constructor(options: DynamoDbAdapterOptions) {
     this.client = toDocumentClient(options.client);
     this.tableName = options.tableName;
+    this.retry = { ...DEFAULT_BATCH_RETRY, ...options.retry };
   }
 
   async get(orderId: string): Promise<StoredOrder | undefined> {
@@ -231,6 +257,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
       // A token of another list: starting from it would be meaningless.
       throw invalidPageToken();
     }
+    let keys: Record<string, unknown>[];
+    let nextToken: string | undefined;
     try {
       const { items, nextKey } = await readPage(
         async (exclusiveStartKey: DynamoKey | undefined, limit: number) => {
@@ -250,10 +278,65 @@ export class DynamoDbOrderRepository implements OrderRepository {
         },
         { limit: pageSize(page.limit), startKey, keyAttributes },
       );
-      return { items: items.map(toSnapshot), ...(nextKey ? { nextToken: encodePageToken(nextKey) } : {}) };
+      keys = items;
+      nextToken = nextKey ? encodePageToken(nextKey) : undefined;
     } catch (err) {
       throw dynamoDbFailure(err, this.tableName);
     }
+    const found = await this.batchGet(keys.map((key) => String(key[ORDER_ATTRIBUTES.orderId])));
+    const items: OrderSnapshot[] = [];
+    for (const key of keys) {
+      const item = found.get(String(key[ORDER_ATTRIBUTES.orderId]));
+      // Deleted since the index was read, or no longer in this list (a status moves on): left out.
+      if (item === undefined || item[partitionAttribute] !== partitionValue) continue;
+      items.push(toSnapshot(item));
+    }
+    return { items, ...(nextToken !== undefined ? { nextToken } : {}) };
+  }
+
+  /**
+   * Reads the items of `orderIds` (strongly consistent), 100 keys per BatchGetItem
+   * call; unprocessed keys and throttled calls are retried with backoff.
+   * @throws ServiceUnavailableError when keys are still unprocessed after the last attempt.
+   */
+  private async batchGet(orderIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const unique = [...new Set(orderIds)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
+      let pending = unique.slice(start, start + BATCH_GET_MAX_KEYS);
+      try {
+        await retryWithBackoff(
+          async () => {
+            const out = await this.client.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [this.tableName]: { Keys: pending.map((orderId) => ({ orderId })), ConsistentRead: true },
+                },
+              }),
+            );
+            for (const item of out.Responses?.[this.tableName] ?? []) {
+              found.set(String(item[ORDER_ATTRIBUTES.orderId]), item);
+            }
+            const unprocessed = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+            pending = unprocessed.map((key) => String(key[ORDER_ATTRIBUTES.orderId]));
+            if (pending.length > 0) throw new UnprocessedKeys(pending);
+          },
+          { ...this.retry, isRetryable: (err) => err instanceof UnprocessedKeys || isTransientAwsError(err) },
+        );
+      } catch (err) {
+        if (err instanceof UnprocessedKeys) {
+          const shown = err.remaining.slice(0, 10).join(", ") + (err.remaining.length > 10 ? ", …" : "");
+          throw new ServiceUnavailableError(`DynamoDB table ${this.tableName}`, {
+            cause: err,
+            message:
+              `DynamoDB table ${this.tableName} left ${err.remaining.length} keys unprocessed ` +
+              `after ${this.retry.attempts ?? 1} attempts: ${shown}`,
+          });
+        }
+        throw dynamoDbFailure(err, this.tableName);
+      }
+    }
+    return found;
   }
 }
 

@@ -70,9 +70,15 @@ export const ORDERS_TABLE: TableDefinition = {
         { AttributeName: "customerId", KeyType: "HASH" },
         { AttributeName: "byCustomerSk", KeyType: "RANGE" },
       ],
-      // ALL rather than INCLUDE: a list answers full snapshots, and a snapshot field
-      // added later must not silently vanish from list results.
-      Projection: { ProjectionType: "ALL" },
+      // KEYS_ONLY on both indexes: the lists are operator paths and rare, while every
+      // save and markPublished is on the hot path. With ALL, each write rewrote whole
+      // index entries, outbox included; with KEYS_ONLY an entry is tiny and is written
+      // only when its keys change: byCustomer on creation only (its keys never change),
+      // byStatus on each save (a delete plus a put), and markPublished, which changes
+      // no key attribute, touches no index at all. A list reads the keys from the index
+      // and the items themselves with BatchGetItem (so no snapshot field can be missing
+      // from a list, as it could be with INCLUDE).
+      Projection: { ProjectionType: "KEYS_ONLY" },
     },
     {
       IndexName: ORDER_INDEXES.byStatus,
@@ -80,7 +86,8 @@ export const ORDERS_TABLE: TableDefinition = {
         { AttributeName: "status", KeyType: "HASH" },
         { AttributeName: "byStatusSk", KeyType: "RANGE" },
       ],
-      Projection: { ProjectionType: "ALL" },
+      // KEYS_ONLY: see byCustomer.
+      Projection: { ProjectionType: "KEYS_ONLY" },
     },
   ],
   BillingMode: "PAY_PER_REQUEST",

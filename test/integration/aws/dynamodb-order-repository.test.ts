@@ -1,8 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
 import { dynamoDbItemSize } from "../../../src/adapters/aws/dynamodb-support.js";
-import { createTables } from "../../../src/adapters/aws/dynamodb-tables.js";
+import { createTables, ORDER_INDEXES } from "../../../src/adapters/aws/dynamodb-tables.js";
 import { checkBusinessRules } from "../../../src/domain/business-rules.js";
 import type { Issue } from "../../../src/domain/errors.js";
 import { Order } from "../../../src/domain/order.js";
@@ -161,6 +161,50 @@ describe("DynamoDbOrderRepository on dynalite: transactional outbox", () => {
     await expect(
       repository.listByCustomer(uniqueId("other"), { limit: 1, nextToken: page.nextToken }),
     ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+});
+
+describe("DynamoDbOrderRepository on dynalite: lists on keys-only indexes", () => {
+  it("the indexes hold keys only, and a list answers the full current snapshots without their outbox", async () => {
+    const customerId = uniqueId("customer");
+    const orders = Array.from({ length: 3 }, (_, i) =>
+      anOrder({ customerId }, aCommandContext({ at: new Date(Date.UTC(2030, 2, 1 + i)) })),
+    );
+    for (const order of orders) await repository.save(order, 0);
+    // One order moves on (a new status, a new byStatus key), its events left unpublished.
+    const moved = (await repository.get(orders[1]!.id))!.order;
+    moved.validate([], aCommandContext({ at: new Date(Date.UTC(2030, 3, 1)) }));
+    await repository.save(moved, 1);
+
+    const doc = DynamoDBDocumentClient.from(dynalite.client);
+    const entries = await doc.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: ORDER_INDEXES.byCustomer,
+        KeyConditionExpression: "customerId = :c",
+        ExpressionAttributeValues: { ":c": customerId },
+      }),
+    );
+    expect(entries.Items).toHaveLength(3);
+    for (const entry of entries.Items!) {
+      expect(Object.keys(entry).sort()).toEqual(["byCustomerSk", "customerId", "orderId"]);
+    }
+
+    const expected = [orders[2]!.snapshot(), moved.snapshot(), orders[0]!.snapshot()];
+    const all: unknown[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await repository.listByCustomer(customerId, { limit: 2, nextToken });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(all).toEqual(expected);
+    for (const item of all) expect(item).not.toHaveProperty("outbox");
+
+    const validated = await repository.listByStatus("VALIDATED", { limit: 100 });
+    expect(validated.items.filter((snapshot) => snapshot.customerId === customerId)).toEqual([
+      moved.snapshot(),
+    ]);
   });
 });
 

@@ -3,12 +3,13 @@ import {
   DynamoDBClient,
   ProvisionedThroughputExceededException,
 } from "@aws-sdk/client-dynamodb";
-import type { BatchGetCommandInput, BatchWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { BatchGetCommandInput, BatchWriteCommandInput, QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -17,7 +18,9 @@ import { DynamoDbIdempotencyStore } from "../../../src/adapters/aws/dynamodb-ide
 import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../../../src/adapters/aws/dynamodb-product-catalog.js";
 import type { Product } from "../../../src/domain/business-rules.js";
-import { anOrder } from "../../../src/ports/contracts/order-mother.js";
+import type { OrderSnapshot } from "../../../src/domain/order.js";
+import { Order } from "../../../src/domain/order.js";
+import { aCommandContext, anOrder } from "../../../src/ports/contracts/order-mother.js";
 import { someProducts } from "../../../src/ports/contracts/product-catalog.contract.js";
 import { ConcurrencyError, ServiceUnavailableError } from "../../../src/ports/errors.js";
 
@@ -94,6 +97,113 @@ describe("DynamoDbOrderRepository with SDK failures", () => {
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).toMatchObject({ code: "SERVICE_UNAVAILABLE", retryable: true });
     expect((error as ServiceUnavailableError).cause).toBe(cause);
+  });
+});
+
+describe("DynamoDbOrderRepository lists on a lagging keys-only index", () => {
+  const ORDERS = "orders";
+
+  /**
+   * A fake orders table behind Query (on `byStatus`, keys only, as stale as given)
+   * and BatchGet (answers in reverse order, the stale item version to eventually
+   * consistent reads, and leaves `leaveUnprocessed(call)` keys unprocessed).
+   */
+  function fakeOrders(
+    index: readonly Record<string, string>[],
+    current: ReadonlyMap<string, Record<string, unknown>>,
+    stale: ReadonlyMap<string, Record<string, unknown>>,
+    leaveUnprocessed: (call: number) => number = () => 0,
+  ) {
+    let calls = 0;
+    ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+      const partition = input.ExpressionAttributeValues![":p"];
+      const entries = index.filter((entry) => entry.status === partition);
+      const after = input.ExclusiveStartKey
+        ? entries.findIndex((entry) => entry.orderId === input.ExclusiveStartKey!.orderId) + 1
+        : 0;
+      const served = entries.slice(after, after + input.Limit!);
+      const more = after + served.length < entries.length;
+      return { Items: served, ...(more ? { LastEvaluatedKey: served[served.length - 1] } : {}) };
+    });
+    ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+      const request = input.RequestItems![ORDERS]!;
+      const keys = request.Keys!;
+      expect(keys.length).toBeLessThanOrEqual(100);
+      const skip = Math.min(keys.length, leaveUnprocessed(++calls));
+      const source = request.ConsistentRead === true ? current : stale;
+      const served = keys.slice(0, keys.length - skip);
+      return {
+        Responses: {
+          [ORDERS]: served.flatMap((key) => source.get(String(key.orderId)) ?? []).reverse(),
+        },
+        UnprocessedKeys: skip > 0 ? { [ORDERS]: { Keys: keys.slice(keys.length - skip) } } : {},
+      };
+    });
+  }
+
+  /** Five RECEIVED orders in the index; o2 deleted since, o4 validated since. */
+  function aLaggingIndex() {
+    const orders = Array.from({ length: 5 }, (_, i) =>
+      anOrder({}, aCommandContext({ at: new Date(Date.UTC(2030, 0, 1 + i)) })),
+    );
+    const item = (snapshot: OrderSnapshot) => ({
+      ...snapshot,
+      byCustomerSk: `${snapshot.createdAt}#${snapshot.orderId}`,
+      byStatusSk: `${snapshot.updatedAt}#${snapshot.orderId}`,
+      outbox: { [`${snapshot.orderId}:1:0`]: { id: `${snapshot.orderId}:1:0` } },
+    });
+    const index = orders.map((order) => {
+      const { orderId, status, byStatusSk } = item(order.snapshot());
+      return { orderId, status, byStatusSk };
+    });
+    const stale = new Map(orders.map((order) => [order.id, item(order.snapshot())]));
+    const validated = Order.fromSnapshot(orders[3]!.snapshot());
+    validated.validate([], aCommandContext({ at: new Date(Date.UTC(2030, 1, 1)) }));
+    // The current versions differ from the stale ones (a later version), so a stale read would show.
+    const current = new Map(
+      orders.map((order) => [order.id, { ...item(order.snapshot()), version: order.version + 10 }]),
+    );
+    current.delete(orders[1]!.id);
+    current.set(validated.id, item(validated.snapshot()));
+    const expected = (i: number) => ({ ...orders[i]!.snapshot(), version: orders[i]!.version + 10 });
+    return { orders, index, stale, current, expected };
+  }
+
+  it("answers the current items in index order, leaving out those deleted or moved to another status", async () => {
+    const { index, current, stale, expected } = aLaggingIndex();
+    fakeOrders(index, current, stale, (call) => (call === 1 ? 1 : 0));
+    const repository = new DynamoDbOrderRepository({
+      client,
+      tableName: "orders",
+      retry: instantRetry(3).retry,
+    });
+
+    const pages: { items: readonly OrderSnapshot[]; nextToken?: string | undefined }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await repository.listByStatus("RECEIVED", { limit: 3, nextToken });
+      pages.push(page);
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+
+    // Pages follow the index (3 keys, then 2): o2 and o4 drop out, the tokens stay exact.
+    expect(pages.map((page) => page.items)).toEqual([[expected(0), expected(2)], [expected(4)]]);
+    expect(pages.map((page) => page.nextToken !== undefined)).toEqual([true, false]);
+  });
+
+  it("fails with a ServiceUnavailableError when UnprocessedKeys outlast the retries", async () => {
+    const { index, current, stale } = aLaggingIndex();
+    fakeOrders(index, current, stale, () => 1);
+    const repository = new DynamoDbOrderRepository({
+      client,
+      tableName: "orders",
+      retry: instantRetry(2).retry,
+    });
+
+    const error = await repository.listByStatus("RECEIVED").catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toMatch(/left 1 keys unprocessed after 2 attempts/);
   });
 });
 
