@@ -7,6 +7,8 @@ export const LAMBDA_HANDLERS = {
   "process-order": "src/entrypoints/lambda/process-order.ts",
   "cancel-order": "src/entrypoints/lambda/cancel-order.ts",
   "modify-order": "src/entrypoints/lambda/modify-order.ts",
+  "validate-file": "src/entrypoints/lambda/validate-file.ts",
+  "extract-orders": "src/entrypoints/lambda/extract-orders.ts",
 } as const;
 
 export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;

@@ -27,3 +27,7 @@ await runAwsRequestBench();
 // Prints its own table: each bundled handler's cold start against a bare handler with the same SDK clients.
 const { runColdStartBench } = await import("./cold-start.js");
 await runColdStartBench();
+
+// Prints its own tables: file throughput vs JSON.parse, SQS calls, and (BENCH_BIG=1) peak RSS for a file over 1 GiB.
+const { runFileBench } = await import("./files.js");
+await runFileBench();

@@ -92,20 +92,21 @@ export class Order {
   /** Creates an order in `RECEIVED` from a structurally valid PlaceOrder. */
   static place(input: NewOrder, ctx: CommandContext): Order {
     const items = toLines(input.items);
-    const at = ctx.at.toISOString();
+    const shippingAddress = copyAddress(input.shippingAddress);
+    const at = isoTime(ctx.at);
     const order = new Order({
       orderId: input.orderId,
       customerId: input.customerId,
       currency: input.currency,
       items,
-      shippingAddress: copyAddress(input.shippingAddress),
+      shippingAddress,
       total: sumMinorUnits(items.map((line) => line.lineTotal)),
       status: OrderStatus.RECEIVED,
       version: 0,
       createdAt: at,
       updatedAt: at,
       correlationId: ctx.correlationId,
-      placementFingerprint: placementFingerprint(input),
+      placementFingerprint: fingerprintOfPlacement(input, items, shippingAddress),
       processedCommandIds: [],
     });
     order.apply(ctx, {}, [["OrderPlaced", order.summary()]]);
@@ -212,7 +213,7 @@ export class Order {
           message: `an order in status ${previousStatus} cannot be cancelled`,
         },
       ];
-      this.apply(ctx, { lastRejectedRequest: { request: "cancel", reasons, at: ctx.at.toISOString() } }, [
+      this.apply(ctx, { lastRejectedRequest: { request: "cancel", reasons, at: isoTime(ctx.at) } }, [
         ["CancellationRejected", { reason: reasons[0]!.message, status: previousStatus }],
       ]);
       return "REFUSED";
@@ -241,7 +242,7 @@ export class Order {
   modify(changes: OrderChanges, issues: readonly Issue[], ctx: CommandContext): ModifyOutcome {
     const status = this.status;
     const refuse = (reasons: readonly Issue[]): ModifyOutcome => {
-      this.apply(ctx, { lastRejectedRequest: { request: "modify", reasons, at: ctx.at.toISOString() } }, [
+      this.apply(ctx, { lastRejectedRequest: { request: "modify", reasons, at: isoTime(ctx.at) } }, [
         ["ModificationRejected", { reasons, status }],
       ]);
       return "REFUSED";
@@ -307,28 +308,34 @@ export class Order {
   /** The single place where state changes: bumps the version, remembers the command, records events. */
   private apply(ctx: CommandContext, changes: Partial<OrderSnapshot>, events: readonly EventSpec[]): void {
     const version = this.state.version + 1;
-    const at = ctx.at.toISOString();
-    const processed = [...this.state.processedCommandIds, ctx.commandId];
+    const at = isoTime(ctx.at);
+    // The last PROCESSED_COMMANDS_WINDOW ids, this one included, copied once.
+    const previous = this.state.processedCommandIds;
+    const processed = previous.slice(Math.max(0, previous.length + 1 - PROCESSED_COMMANDS_WINDOW));
+    processed.push(ctx.commandId);
     this.state = {
       ...this.state,
       ...changes,
       version,
       updatedAt: at,
-      processedCommandIds: processed.slice(-PROCESSED_COMMANDS_WINDOW),
+      processedCommandIds: processed,
     };
-    events.forEach(([type, data], index) => {
+    const orderId = this.state.orderId;
+    const causationId = ctx.causationId ?? ctx.commandId;
+    for (let index = 0; index < events.length; index++) {
+      const [type, data] = events[index]!;
       this.recorded.push({
-        id: `${this.id}:${version}:${index}`,
+        id: `${orderId}:${version}:${index}`,
         type,
         schemaVersion: EVENT_SCHEMA_VERSION,
         occurredAt: at,
-        orderId: this.id,
+        orderId,
         orderVersion: version,
         correlationId: ctx.correlationId,
-        causationId: ctx.causationId ?? ctx.commandId,
+        causationId,
         data,
       } as OrderEvent);
-    });
+    }
   }
 }
 
@@ -336,11 +343,29 @@ type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[Orde
 
 /** Fingerprint of the fields a client chooses when placing an order. */
 export function placementFingerprint(input: NewOrder): string {
-  const { orderId, customerId, currency, items, shippingAddress } = input;
+  return fingerprintOfPlacement(input, toLines(input.items), copyAddress(input.shippingAddress));
+}
+
+/** {@link placementFingerprint} with the lines and address already built from `input`. */
+function fingerprintOfPlacement(input: NewOrder, lines: readonly OrderLine[], address: Address): string {
   // Built with a fixed key order, so plain JSON is already canonical.
   return fingerprintOfCanonical(
-    JSON.stringify([orderId, customerId, currency, toLines(items), copyAddress(shippingAddress)]),
+    JSON.stringify([input.orderId, input.customerId, input.currency, lines, address]),
   );
+}
+
+// Commands of one request share their instant: its ISO text is made once.
+let lastIsoTime = Number.NaN;
+let lastIsoText = "";
+
+/** `date.toISOString()`, remembering the last answer (keyed by the time value, so a mutated Date is no risk). */
+function isoTime(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastIsoTime) {
+    lastIsoText = date.toISOString();
+    lastIsoTime = time;
+  }
+  return lastIsoText;
 }
 
 function toLines(items: readonly OrderItemInput[]): OrderLine[] {

@@ -320,10 +320,14 @@ export class InMemoryOrderflow<
         batches++;
         records += received.length;
         const result = await pipeline.consumer(received);
-        const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
-        failures += failed.size;
-        await pipeline.driver.ack(received.filter((record) => !failed.has(record.messageId)));
-        await pipeline.driver.retry(received.filter((record) => failed.has(record.messageId)));
+        if (result.batchItemFailures.length === 0) {
+          await pipeline.driver.ack(received);
+        } else {
+          const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
+          failures += failed.size;
+          await pipeline.driver.ack(received.filter((record) => !failed.has(record.messageId)));
+          await pipeline.driver.retry(received.filter((record) => failed.has(record.messageId)));
+        }
         if (batches >= maxBatches) return this.report(batches, records, failures);
       }
       if (!progressed && !this.advanceToNextMessage(pipelines))

@@ -9,7 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
  */
 const root = resolve(import.meta.dirname, "../..");
 const node = (code: string, type: "module" | "commonjs") =>
-  execFileSync(process.execPath, [`--input-type=${type}`, "-e", code], { cwd: root, encoding: "utf8" }).trim();
+  execFileSync(process.execPath, [`--input-type=${type}`, "-e", code], {
+    cwd: root,
+    encoding: "utf8",
+  }).trim();
 
 describe("the built package", () => {
   beforeAll(() => {
@@ -17,15 +20,24 @@ describe("the built package", () => {
   }, 180_000);
 
   it("orderflow/testing loads in ESM (vitest, which its suites use, is ESM-only)", () => {
-    const esm = node(`const m = await import("orderflow/testing"); console.log(Object.keys(m).length)`, "module");
+    const esm = node(
+      `const m = await import("orderflow/testing"); console.log(Object.keys(m).length)`,
+      "module",
+    );
     expect(Number(esm)).toBeGreaterThan(10);
   });
 
   it.each(["orderflow", "orderflow/memory", "orderflow/aws", "orderflow/lambda"])(
     "%s loads in ESM and CJS with the same exports",
     (specifier) => {
-      const esm = node(`const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).sort().join(","))`, "module");
-      const cjs = node(`console.log(Object.keys(require(${JSON.stringify(specifier)})).sort().join(","))`, "commonjs");
+      const esm = node(
+        `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).sort().join(","))`,
+        "module",
+      );
+      const cjs = node(
+        `console.log(Object.keys(require(${JSON.stringify(specifier)})).sort().join(","))`,
+        "commonjs",
+      );
       expect(esm.split(",").length).toBeGreaterThan(5);
       expect(cjs).toBe(esm);
     },
@@ -55,7 +67,9 @@ describe("the built package", () => {
   });
 
   it("ships the `orderflow` command", () => {
-    const help = execFileSync(process.execPath, [resolve(root, "dist/cli.js"), "--help"], { encoding: "utf8" });
+    const help = execFileSync(process.execPath, [resolve(root, "dist/cli.js"), "--help"], {
+      encoding: "utf8",
+    });
     expect(help).toContain("orderflow redrive");
   });
 });

@@ -73,6 +73,48 @@ export function matchesEventPattern(pattern: EventPattern, event: unknown): bool
 }
 
 /**
+ * A matcher for one pattern, same answers as {@link matchesEventPattern}. A
+ * pattern made only of top-level lists of exact strings (what routing rules
+ * usually are: `source`, `detail-type`) becomes a few set lookups; any other
+ * pattern, or a field that is not a plain string in the event, goes through the
+ * general matcher.
+ */
+export function compileEventPattern(pattern: EventPattern): (event: unknown) => boolean {
+  const fields = exactStringFields(pattern);
+  if (fields === undefined) return (event) => matchObject(pattern, event);
+  return (event) => {
+    if (!isPlainObject(event)) return false;
+    for (const field of fields) {
+      if (!Object.hasOwn(event, field.key)) return false;
+      const value = event[field.key];
+      if (typeof value === "string") {
+        if (!field.values.has(value)) return false;
+      } else if (!matchLeaf(field.conditions, true, value)) {
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+interface ExactStringField {
+  readonly key: string;
+  readonly conditions: readonly unknown[];
+  readonly values: ReadonlySet<string>;
+}
+
+/** The pattern's fields when each is a non-empty list of plain strings; undefined otherwise. */
+function exactStringFields(pattern: EventPattern): ExactStringField[] | undefined {
+  const fields: ExactStringField[] = [];
+  for (const [key, condition] of Object.entries(pattern)) {
+    if (key === "$or" || !Array.isArray(condition) || condition.length === 0) return undefined;
+    if (!condition.every((value) => typeof value === "string")) return undefined;
+    fields.push({ key, conditions: condition, values: new Set(condition as readonly string[]) });
+  }
+  return fields.length > 0 ? fields : undefined;
+}
+
+/**
  * Throws {@link InvalidFilterPatternError} for a pattern EventBridge's PutRule
  * would refuse: empty objects or arrays, bare values instead of arrays, unknown
  * operators, malformed `numeric` ranges, consecutive `*` in a wildcard, …

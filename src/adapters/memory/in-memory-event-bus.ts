@@ -4,7 +4,7 @@ import type { Clock } from "../../ports/clock.js";
 import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { type BusEnvelope, EVENT_SOURCE, type EventPattern } from "../../ports/routing.js";
-import { matchesEventPattern, validateEventPattern } from "./event-pattern.js";
+import { compileEventPattern, validateEventPattern } from "./event-pattern.js";
 import { InMemoryQueue } from "./in-memory-queue.js";
 
 /** Largest PutEvents entry (time, source, detail-type, detail and resources, in UTF-8 bytes). */
@@ -31,6 +31,12 @@ export interface InMemoryEventBusOptions {
   readonly clock: Clock;
   readonly region?: string;
   readonly accountId?: string;
+}
+
+/** A rule with its pattern compiled once, when it is added. */
+interface CompiledRule {
+  readonly rule: BusRule;
+  readonly matches: (envelope: BusEnvelope<OrderflowEvent>) => boolean;
 }
 
 interface FailureInjection {
@@ -62,7 +68,11 @@ export class InMemoryEventBus implements EventBus {
 
   readonly #clock: Clock;
   readonly #rules: BusRule[] = [];
+  readonly #compiled: CompiledRule[] = [];
   readonly #injections: FailureInjection[] = [];
+  /** EventBridge times have a resolution of one second: the text is made once per second. */
+  #timeSecond = Number.NaN;
+  #timeText = "";
 
   constructor(options: InMemoryEventBusOptions) {
     this.name = options.name ?? "default";
@@ -81,6 +91,7 @@ export class InMemoryEventBus implements EventBus {
       throw new RangeError(`rule ${rule.name} already exists on bus ${this.name}`);
     }
     this.#rules.push(rule);
+    this.#compiled.push({ rule, matches: compileEventPattern(rule.pattern) });
   }
 
   get rules(): readonly BusRule[] {
@@ -88,25 +99,29 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async publish(events: readonly OrderflowEvent[]): Promise<void> {
-    const failures: { id: string; reason: string }[] = [];
+    let failures: { id: string; reason: string }[] | undefined;
     for (const event of events) {
-      const envelope = this.#envelope(event);
       // Serialised once: for the size check and, unchanged, for every queue target.
       const detailJson = JSON.stringify(event);
-      const size = entrySize(envelope, detailJson);
+      const size = entrySize(event.type, detailJson);
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES) {
-        failures.push({ id: event.id, reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB` });
+        (failures ??= []).push({
+          id: event.id,
+          reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB`,
+        });
         continue;
       }
-      const injected = this.#injectedFailure(event);
-      if (injected) {
-        failures.push({ id: event.id, reason: "InternalFailure (injected)" });
+      if (this.#injections.length > 0 && this.#injectedFailure(event)) {
+        (failures ??= []).push({ id: event.id, reason: "InternalFailure (injected)" });
         continue;
       }
+      const envelope = this.#envelope(event);
       this.published.push(envelope);
-      await this.#route(envelope, detailJson);
+      for (const compiled of this.#compiled) {
+        if (compiled.matches(envelope)) await this.#deliver(compiled.rule, envelope, detailJson);
+      }
     }
-    if (failures.length > 0) throw new DeliveryError(this.name, failures);
+    if (failures !== undefined) throw new DeliveryError(this.name, failures);
   }
 
   /**
@@ -134,15 +149,22 @@ export class InMemoryEventBus implements EventBus {
       "detail-type": event.type,
       source: EVENT_SOURCE,
       account: this.accountId,
-      // EventBridge times have no fraction of a second.
-      time: this.#clock
-        .now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, "Z"),
+      time: this.#time(),
       region: this.region,
       resources: [],
       detail: event,
     };
+  }
+
+  /** Now, as EventBridge writes it: ISO 8601 without a fraction of a second. */
+  #time(): string {
+    const ms = this.#clock.now().getTime();
+    const second = Math.floor(ms / 1000);
+    if (second !== this.#timeSecond) {
+      this.#timeText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+      this.#timeSecond = second;
+    }
+    return this.#timeText;
   }
 
   #injectedFailure(event: OrderflowEvent): boolean {
@@ -154,44 +176,54 @@ export class InMemoryEventBus implements EventBus {
     return true;
   }
 
-  async #route(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): Promise<void> {
-    for (const rule of this.#rules) {
-      if (!matchesEventPattern(rule.pattern, envelope)) continue;
-      try {
-        if (rule.target instanceof InMemoryQueue) {
-          const queue = rule.target;
-          await queue.send([
-            {
-              id: envelope.detail.id,
-              body: serializeEnvelope(envelope, detailJson),
-              ...(queue.fifo
-                ? { groupId: envelope.detail.orderId, deduplicationId: envelope.detail.id }
-                : {}),
-            },
-          ]);
-        } else {
-          await rule.target(envelope);
-        }
-      } catch (error) {
-        this.failedDeliveries.push({ rule: rule.name, envelope, error });
+  async #deliver(rule: BusRule, envelope: BusEnvelope<OrderflowEvent>, detailJson: string): Promise<void> {
+    try {
+      if (rule.target instanceof InMemoryQueue) {
+        const queue = rule.target;
+        const body = serializeEnvelope(envelope, detailJson);
+        await queue.send([
+          queue.fifo
+            ? {
+                id: envelope.detail.id,
+                body,
+                groupId: envelope.detail.orderId,
+                deduplicationId: envelope.detail.id,
+              }
+            : { id: envelope.detail.id, body },
+        ]);
+      } else {
+        await rule.target(envelope);
       }
+    } catch (error) {
+      this.failedDeliveries.push({ rule: rule.name, envelope, error });
     }
   }
 }
 
-/** `JSON.stringify(envelope)`, reusing the detail already serialised. */
+/** `JSON.stringify(envelope)`, reusing the detail already serialised (same keys, same order). */
 function serializeEnvelope(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): string {
-  const { detail: _detail, ...head } = envelope;
-  return `${JSON.stringify(head).slice(0, -1)},"detail":${detailJson}}`;
+  return (
+    `{"version":${JSON.stringify(envelope.version)},"id":${JSON.stringify(envelope.id)}` +
+    `,"detail-type":${JSON.stringify(envelope["detail-type"])},"source":${JSON.stringify(envelope.source)}` +
+    `,"account":${JSON.stringify(envelope.account)},"time":${JSON.stringify(envelope.time)}` +
+    `,"region":${JSON.stringify(envelope.region)},"resources":${JSON.stringify(envelope.resources)}` +
+    `,"detail":${detailJson}}`
+  );
 }
 
-function entrySize(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): number {
-  // As documented for PutEvents: 14 bytes for Time, plus the UTF-8 bytes of the other fields.
+/**
+ * The entry size as documented for PutEvents: 14 bytes for Time, plus the UTF-8
+ * bytes of Source, DetailType, Detail and Resources (none here). A UTF-16 code
+ * unit takes at most 3 UTF-8 bytes, so when even that bound is within the
+ * limit the exact count is skipped (the answer is then only used as "small enough").
+ */
+function entrySize(detailType: string, detailJson: string): number {
+  const bound = 14 + 3 * (EVENT_SOURCE.length + detailType.length + detailJson.length);
+  if (bound <= EVENTBRIDGE_MAX_ENTRY_BYTES) return bound;
   return (
     14 +
-    Buffer.byteLength(envelope.source, "utf8") +
-    Buffer.byteLength(envelope["detail-type"], "utf8") +
-    Buffer.byteLength(detailJson, "utf8") +
-    envelope.resources.reduce((sum, resource) => sum + Buffer.byteLength(resource, "utf8"), 0)
+    Buffer.byteLength(EVENT_SOURCE, "utf8") +
+    Buffer.byteLength(detailType, "utf8") +
+    Buffer.byteLength(detailJson, "utf8")
   );
 }

@@ -39,17 +39,29 @@ export class InMemoryOrderRepository implements OrderRepository {
     }
     // Checked and written in one synchronous step: no await in between, so racing saves cannot both win.
     const recorded = order.peekEvents();
+    const outbox = current?.outbox ?? EMPTY_OUTBOX;
     this.rows.set(order.id, {
       snapshot: deepFreeze(order.snapshot()),
-      outbox: recorded.length === 0 ? (current?.outbox ?? []) : deepFreeze([...(current?.outbox ?? []), ...recorded]),
+      outbox:
+        recorded.length === 0
+          ? outbox
+          : deepFreeze(outbox.length === 0 ? recorded.slice() : [...outbox, ...recorded]),
     });
   }
 
   async markPublished(orderId: string, eventIds: readonly string[]): Promise<void> {
     const row = this.rows.get(orderId);
-    if (!row) return;
-    const published = new Set(eventIds);
-    this.rows.set(orderId, { ...row, outbox: row.outbox.filter((event) => !published.has(event.id)) });
+    if (!row || row.outbox.length === 0 || eventIds.length === 0) return;
+    // Outboxes and id lists hold a handful of events: a linear search beats building a Set.
+    const published = eventIds.length > 16 ? new Set(eventIds) : undefined;
+    const remaining = row.outbox.filter((event) =>
+      published ? !published.has(event.id) : !eventIds.includes(event.id),
+    );
+    if (remaining.length === row.outbox.length) return;
+    this.rows.set(orderId, {
+      snapshot: row.snapshot,
+      outbox: remaining.length === 0 ? EMPTY_OUTBOX : Object.freeze(remaining),
+    });
   }
 
   async listByCustomer(customerId: string, page?: PageRequest): Promise<Page<OrderSnapshot>> {
@@ -82,6 +94,8 @@ export class InMemoryOrderRepository implements OrderRepository {
     return [...this.rows.values()].map((row) => row.snapshot);
   }
 }
+
+const EMPTY_OUTBOX: readonly OrderEvent[] = Object.freeze([]);
 
 /** Freezes an object graph, skipping parts already frozen (unchanged since an earlier save). */
 function deepFreeze<T>(value: T): T {

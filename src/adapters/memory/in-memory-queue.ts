@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomFillSync, randomUUID } from "node:crypto";
 import type { Clock } from "../../ports/clock.js";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError, PortError } from "../../ports/errors.js";
@@ -196,11 +196,22 @@ export class InMemoryQueue implements CommandQueue {
   readonly #random: () => number;
   /** Insertion order is send order, which FIFO delivery relies on. */
   readonly #messages = new Map<number, StoredMessage>();
-  /** Every receipt handle issued, to tell a stale handle from a forged one. */
-  readonly #handles = new Map<string, number>();
+  /**
+   * Stored messages received at least once: only these can be in flight, so a
+   * receive finds the blocked FIFO groups without scanning the whole queue.
+   */
+  readonly #received = new Set<StoredMessage>();
+  /**
+   * Signs receipt handles, so a handle tells by itself whether this queue
+   * issued it (a stale handle is accepted, a forged one refused) and no
+   * per-receive record has to be kept after its message is gone.
+   */
+  readonly #handleSecret = randomFillSync(new Uint32Array(2));
+  #defaultArn: string | undefined;
+  /** Deduplication id → when it was accepted; insertion order is acceptance order, pruned from the front. */
   readonly #deduplication = new Map<string, number>();
   #nextKey = 1;
-  #sequence = 0n;
+  #sequence = 0;
 
   constructor(options: InMemoryQueueOptions) {
     this.name = options.name;
@@ -242,14 +253,14 @@ export class InMemoryQueue implements CommandQueue {
 
   /** @throws DeliveryError naming every message that SQS would refuse; the others are stored. */
   async send(messages: readonly QueueMessage[]): Promise<void> {
-    const failures: { id: string; reason: string }[] = [];
-    messages.forEach((message, index) => {
-      const id = message.id ?? String(index);
+    let failures: { id: string; reason: string }[] | undefined;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index]!;
       const reason = this.#refusal(message);
       if (reason === undefined) this.#accept(message);
-      else failures.push({ id, reason });
-    });
-    if (failures.length > 0) throw new DeliveryError(this.name, failures);
+      else (failures ??= []).push({ id: message.id ?? String(index), reason });
+    }
+    if (failures !== undefined) throw new DeliveryError(this.name, failures);
   }
 
   /** Receives up to `max` visible messages and hides them for the visibility timeout. */
@@ -261,15 +272,33 @@ export class InMemoryQueue implements CommandQueue {
     const timeout = options.visibilityTimeoutSeconds ?? this.visibilityTimeoutSeconds;
     checkSeconds(timeout, MAX_VISIBILITY_TIMEOUT_SECONDS, "visibilityTimeoutSeconds", this.name);
     const now = this.#now();
-    const candidates = this.fifo ? this.#fifoCandidates(now) : this.#standardCandidates(now);
     const received: ReceivedMessage[] = [];
-    for (const stored of candidates) {
+    if (this.#reorder) {
+      for (const stored of this.#shuffledVisible(now)) {
+        if (received.length >= max) break;
+        this.#receiveOne(stored, now, timeout, received);
+      }
+      return received;
+    }
+    // Walks the queue in send order and stops once `max` are taken: a receive
+    // costs what it skips (in-flight and blocked messages), not the whole backlog.
+    // Blocking is decided before any delivery, so one receive may return several
+    // messages of a group, as SQS does.
+    const blocked = this.fifo ? this.#groupsInFlight(now) : undefined;
+    for (const stored of this.#messages.values()) {
       if (received.length >= max) break;
-      if (this.maxReceiveCount !== undefined && stored.receiveCount >= this.maxReceiveCount) {
-        this.#deadLetter(stored);
+      if (blocked !== undefined) {
+        const group = stored.groupId!;
+        if (blocked.has(group)) continue;
+        if (stored.visibleAt > now) {
+          // A delayed head holds back the rest of its group, so order is kept.
+          blocked.add(group);
+          continue;
+        }
+      } else if (stored.visibleAt > now) {
         continue;
       }
-      received.push(this.#deliver(stored, now, timeout));
+      this.#receiveOne(stored, now, timeout, received);
     }
     return received;
   }
@@ -281,7 +310,7 @@ export class InMemoryQueue implements CommandQueue {
    */
   delete(receiptHandle: string): void {
     const stored = this.#storedFor(receiptHandle);
-    if (stored?.receiptHandle === receiptHandle) this.#messages.delete(stored.key);
+    if (stored?.receiptHandle === receiptHandle) this.#remove(stored);
   }
 
   /**
@@ -323,6 +352,7 @@ export class InMemoryQueue implements CommandQueue {
   /** Deletes every message (the deduplication history stays, as in SQS). */
   purge(): void {
     this.#messages.clear();
+    this.#received.clear();
   }
 
   /** Messages that a receive could return now (ignoring FIFO group blocking). */
@@ -394,7 +424,7 @@ export class InMemoryQueue implements CommandQueue {
       const destination = target ?? stored.deadLetterSource;
       if (!destination) continue;
       if (destination.fifo && stored.groupId === undefined) continue;
-      this.#messages.delete(stored.key);
+      this.#remove(stored);
       destination.#store({ ...stored, sentAt: new Date(destination.#now()), deadLetterSource: undefined }, 0);
       moved++;
     }
@@ -405,52 +435,55 @@ export class InMemoryQueue implements CommandQueue {
   toSqsRecord(message: ReceivedMessage, options: { region?: string; accountId?: string } = {}): SqsRecord {
     const region = options.region ?? DEFAULT_REGION;
     const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    const attributes = message.attributes;
     const messageAttributes: Record<string, SqsRecordMessageAttribute> = {};
-    for (const [name, value] of Object.entries(message.attributes)) {
+    let attributeCount = 0;
+    for (const name of Object.keys(attributes)) {
+      attributeCount++;
       messageAttributes[name] = {
-        stringValue: value,
+        stringValue: attributes[name]!,
         stringListValues: [],
         binaryListValues: [],
         dataType: "String",
       };
     }
-    const record = {
-      messageId: message.messageId,
-      receiptHandle: message.receiptHandle,
-      body: message.body,
-      attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: String(message.sentAt.getTime()),
-        SenderId: SENDER_ID,
-        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt.getTime()),
-        ...(this.fifo
-          ? {
-              SequenceNumber: message.sequenceNumber ?? "",
-              MessageGroupId: message.groupId ?? "",
-              MessageDeduplicationId: message.deduplicationId ?? "",
-            }
-          : {}),
-      },
-      messageAttributes,
-      eventSource: "aws:sqs",
-      eventSourceARN: `arn:aws:sqs:${region}:${accountId}:${this.name}`,
-      awsRegion: region,
+    const recordAttributes: SqsRecord["attributes"] = {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt.getTime()),
+      SenderId: SENDER_ID,
+      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt.getTime()),
     };
+    if (this.fifo) {
+      recordAttributes.SequenceNumber = message.sequenceNumber ?? "";
+      recordAttributes.MessageGroupId = message.groupId ?? "";
+      recordAttributes.MessageDeduplicationId = message.deduplicationId ?? "";
+    }
     // The digests are computed only if a consumer reads them: most never do, and hashing every body costs.
     let bodyDigest: string | undefined;
     let attributesDigest: string | null | undefined;
-    Object.defineProperties(record, {
-      md5OfBody: { enumerable: true, get: () => (bodyDigest ??= md5(message.body)) },
-      md5OfMessageAttributes: {
-        enumerable: true,
-        get: () =>
-          attributesDigest === undefined
-            ? (attributesDigest =
-                Object.keys(message.attributes).length > 0 ? md5OfAttributes(message.attributes) : null)
-            : attributesDigest,
+    const record: SqsRecord = {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle,
+      body: message.body,
+      attributes: recordAttributes,
+      messageAttributes,
+      eventSource: "aws:sqs",
+      eventSourceARN:
+        region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
+          ? (this.#defaultArn ??= `arn:aws:sqs:${region}:${accountId}:${this.name}`)
+          : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
+      awsRegion: region,
+      get md5OfBody(): string {
+        return (bodyDigest ??= md5(message.body));
       },
-    });
-    return record as SqsRecord;
+      get md5OfMessageAttributes(): string | null {
+        if (attributesDigest === undefined) {
+          attributesDigest = attributeCount > 0 ? md5OfAttributes(attributes) : null;
+        }
+        return attributesDigest;
+      },
+    };
+    return record;
   }
 
   // ------------------------------------------------------------------ internals
@@ -467,20 +500,30 @@ export class InMemoryQueue implements CommandQueue {
   }
 
   #refusal(message: QueueMessage): string | undefined {
-    if (typeof message.body !== "string" || message.body.length === 0) return "the body must not be empty";
-    if (INVALID_CHARACTERS.test(message.body)) return "the body holds characters SQS does not allow";
-    const attributes = Object.entries(message.attributes ?? {});
-    if (attributes.length > MAX_MESSAGE_ATTRIBUTES) {
-      return `at most ${MAX_MESSAGE_ATTRIBUTES} message attributes are allowed, got ${attributes.length}`;
+    const body = message.body;
+    if (typeof body !== "string" || body.length === 0) return "the body must not be empty";
+    if (hasInvalidCharacters(body)) return "the body holds characters SQS does not allow";
+    const attributes = message.attributes ?? EMPTY_ATTRIBUTES;
+    const names = Object.keys(attributes);
+    if (names.length > MAX_MESSAGE_ATTRIBUTES) {
+      return `at most ${MAX_MESSAGE_ATTRIBUTES} message attributes are allowed, got ${names.length}`;
     }
-    let size = Buffer.byteLength(message.body, "utf8");
-    for (const [name, value] of attributes) {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: when even that bound fits, the exact count is not needed.
+    let bound = body.length;
+    for (const name of names) {
+      const value = attributes[name];
       const problem = attributeProblem(name, value);
       if (problem) return problem;
-      size += Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(value, "utf8");
+      bound += name.length + "String".length + (value as string).length;
     }
-    if (size > SQS_MAX_MESSAGE_BYTES) {
-      return `the message is ${size} bytes with its attributes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`;
+    if (3 * bound > SQS_MAX_MESSAGE_BYTES) {
+      let size = Buffer.byteLength(body, "utf8");
+      for (const name of names) {
+        size += Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(attributes[name]!, "utf8");
+      }
+      if (size > SQS_MAX_MESSAGE_BYTES) {
+        return `the message is ${size} bytes with its attributes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`;
+      }
     }
     const delay = message.delaySeconds ?? 0;
     if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
@@ -500,6 +543,7 @@ export class InMemoryQueue implements CommandQueue {
 
   #accept(message: QueueMessage): void {
     const now = this.#now();
+    const delay = message.delaySeconds ?? 0;
     const transfer: Transfer = {
       messageId: randomUUID(),
       body: message.body,
@@ -508,24 +552,33 @@ export class InMemoryQueue implements CommandQueue {
       deduplicationId: undefined,
       sentAt: new Date(now),
     };
-    const delay = message.delaySeconds ?? 0;
     if (!this.fifo) {
-      this.#store(transfer, delay);
-      if (this.#random() < this.#duplicateDeliveryRate) this.#store(transfer, delay);
+      this.#store(transfer, delay, now);
+      if (this.#random() < this.#duplicateDeliveryRate) this.#store(transfer, delay, now);
       return;
     }
     const deduplicationId = message.deduplicationId ?? sha256(message.body);
+    this.#pruneDeduplication(now);
+    // Accepted but dropped, as SQS does with a duplicate inside the window.
+    if (this.#deduplication.has(deduplicationId)) return;
+    this.#deduplication.set(deduplicationId, now);
+    this.#store(transfer, delay, now, deduplicationId);
+  }
+
+  /** Forgets deduplication ids older than the window: the oldest come first, so this stops at the first recent one. */
+  #pruneDeduplication(now: number): void {
     for (const [id, acceptedAt] of this.#deduplication) {
       if (now - acceptedAt < SQS_DEDUPLICATION_WINDOW_MS) break;
       this.#deduplication.delete(id);
     }
-    // Accepted but dropped, as SQS does with a duplicate inside the window.
-    if (this.#deduplication.has(deduplicationId)) return;
-    this.#deduplication.set(deduplicationId, now);
-    this.#store({ ...transfer, deduplicationId }, delay);
   }
 
-  #store(transfer: Transfer, delaySeconds: number): void {
+  #store(
+    transfer: Transfer,
+    delaySeconds: number,
+    now = this.#now(),
+    deduplicationId = transfer.deduplicationId,
+  ): void {
     const key = this.#nextKey++;
     this.#messages.set(key, {
       key,
@@ -533,11 +586,11 @@ export class InMemoryQueue implements CommandQueue {
       body: transfer.body,
       attributes: transfer.attributes,
       groupId: this.fifo ? transfer.groupId : undefined,
-      deduplicationId: this.fifo ? transfer.deduplicationId : undefined,
+      deduplicationId: this.fifo ? deduplicationId : undefined,
       sequenceNumber: this.fifo ? this.#nextSequenceNumber() : undefined,
       sentAt: transfer.sentAt,
       deadLetterSource: transfer.deadLetterSource,
-      visibleAt: this.#now() + delaySeconds * 1000,
+      visibleAt: now + delaySeconds * 1000,
       receiveCount: 0,
       firstReceivedAt: undefined,
       lastReceivedAt: undefined,
@@ -546,36 +599,42 @@ export class InMemoryQueue implements CommandQueue {
   }
 
   #nextSequenceNumber(): string {
-    this.#sequence += 1n;
-    // SQS sequence numbers are large, increasing decimal strings of constant width.
-    return (18_000_000_000_000_000_000n + this.#sequence).toString();
+    this.#sequence += 1;
+    // SQS sequence numbers are large, increasing decimal strings of constant width
+    // (here 18000000000000000000 + n, written without BigInt arithmetic).
+    return `18${String(this.#sequence).padStart(18, "0")}`;
   }
 
-  #standardCandidates(now: number): StoredMessage[] {
-    const visible = [...this.#messages.values()].filter((stored) => stored.visibleAt <= now);
-    if (this.#reorder) {
-      for (let i = visible.length - 1; i > 0; i--) {
-        const j = Math.floor(this.#random() * (i + 1));
-        [visible[i], visible[j]] = [visible[j]!, visible[i]!];
-      }
+  /** Visible messages in random order (standard queues with `reorder`). */
+  #shuffledVisible(now: number): StoredMessage[] {
+    const visible: StoredMessage[] = [];
+    for (const stored of this.#messages.values()) if (stored.visibleAt <= now) visible.push(stored);
+    for (let i = visible.length - 1; i > 0; i--) {
+      const j = Math.floor(this.#random() * (i + 1));
+      [visible[i], visible[j]] = [visible[j]!, visible[i]!];
     }
     return visible;
   }
 
-  #fifoCandidates(now: number): StoredMessage[] {
+  /** FIFO groups with a message in flight: they are blocked until it is deleted or visible again. */
+  #groupsInFlight(now: number): Set<string> {
     const blocked = new Set<string>();
-    for (const stored of this.#messages.values()) {
-      if (stateOf(stored, now) === "inFlight") blocked.add(stored.groupId!);
+    for (const stored of this.#received) if (stored.visibleAt > now) blocked.add(stored.groupId!);
+    return blocked;
+  }
+
+  /** Delivers a receivable message, or moves it to the dead-letter queue when it was received too often. */
+  #receiveOne(stored: StoredMessage, now: number, timeout: number, received: ReceivedMessage[]): void {
+    if (this.maxReceiveCount !== undefined && stored.receiveCount >= this.maxReceiveCount) {
+      this.#deadLetter(stored);
+      return;
     }
-    const candidates: StoredMessage[] = [];
-    for (const stored of this.#messages.values()) {
-      const group = stored.groupId!;
-      if (blocked.has(group)) continue;
-      // A delayed head holds back the rest of its group, so order is kept.
-      if (stored.visibleAt > now) blocked.add(group);
-      else candidates.push(stored);
-    }
-    return candidates;
+    received.push(this.#deliver(stored, now, timeout));
+  }
+
+  #remove(stored: StoredMessage): void {
+    this.#messages.delete(stored.key);
+    this.#received.delete(stored);
   }
 
   #deliver(stored: StoredMessage, now: number, timeoutSeconds: number): ReceivedMessage {
@@ -583,11 +642,9 @@ export class InMemoryQueue implements CommandQueue {
     stored.firstReceivedAt ??= new Date(now);
     stored.lastReceivedAt = now;
     stored.visibleAt = now + timeoutSeconds * 1000;
-    const receiptHandle = Buffer.from(
-      `${this.name}:${stored.messageId}:${stored.receiveCount}:${randomUUID()}`,
-    ).toString("base64url");
+    const receiptHandle = this.#receiptHandle(stored.key, stored.receiveCount);
     stored.receiptHandle = receiptHandle;
-    this.#handles.set(receiptHandle, stored.key);
+    this.#received.add(stored);
     return {
       messageId: stored.messageId,
       receiptHandle,
@@ -604,28 +661,63 @@ export class InMemoryQueue implements CommandQueue {
 
   #deadLetter(stored: StoredMessage): void {
     const dlq = this.deadLetterQueue!;
-    this.#messages.delete(stored.key);
+    this.#remove(stored);
     // SQS keeps the enqueue time of standard messages moved to a DLQ and resets it for FIFO ones.
     const sentAt = this.fifo ? new Date(dlq.#now()) : stored.sentAt;
     dlq.#store({ ...stored, sentAt, deadLetterSource: this }, 0);
   }
 
+  /**
+   * `<key>.<receive count>.<signature>`: names one receive of one message. The
+   * signature is a keyed 32-bit hash (murmur3's finaliser) of the two numbers:
+   * no cryptography, only enough that a handle this queue did not issue (another
+   * queue's, a made-up or altered one) is told apart.
+   */
+  #receiptHandle(key: number, receiveCount: number): string {
+    const seeds = this.#handleSecret;
+    let h = Math.imul(key ^ seeds[0]!, 0xcc9e2d51);
+    h = Math.imul(((h << 15) | (h >>> 17)) ^ receiveCount ^ seeds[1]!, 0x1b873593);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return `${key}.${receiveCount}.${(h ^ (h >>> 16)) >>> 0}`;
+  }
+
+  /** The message a handle names (undefined once it is gone). @throws InvalidQueueRequestError for a handle this queue never issued. */
   #storedFor(receiptHandle: string): StoredMessage | undefined {
-    const key = this.#handles.get(receiptHandle);
-    if (key === undefined) {
+    const firstDot = receiptHandle.indexOf(".");
+    const key = firstDot > 0 ? Number(receiptHandle.slice(0, firstDot)) : Number.NaN;
+    const stored = this.#messages.get(key);
+    // The latest handle of a stored message needs no signature check: it is the one this queue keeps.
+    if (stored !== undefined && stored.receiptHandle === receiptHandle) return stored;
+    const secondDot = receiptHandle.indexOf(".", firstDot + 1);
+    const receiveCount = secondDot > 0 ? Number(receiptHandle.slice(firstDot + 1, secondDot)) : Number.NaN;
+    if (
+      !Number.isSafeInteger(key) ||
+      !Number.isSafeInteger(receiveCount) ||
+      key < 1 ||
+      receiveCount < 1 ||
+      receiptHandle !== this.#receiptHandle(key, receiveCount)
+    ) {
       throw new InvalidQueueRequestError(
         this.name,
         "ReceiptHandleIsInvalid",
         "this queue never issued that handle",
       );
     }
-    return this.#messages.get(key);
+    return stored;
   }
 }
 
 // Allowed: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF (lone surrogates are not).
 const INVALID_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const VALID_ID = /^[\x21-\x7E]{1,128}$/;
+/** Matches every character INVALID_CHARACTERS matches, and surrogates (valid in pairs): a cheap first test. */
+const SUSPECT_CHARACTERS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+function hasInvalidCharacters(text: string): boolean {
+  return SUSPECT_CHARACTERS.test(text) && INVALID_CHARACTERS.test(text);
+}
 
 function attributeProblem(name: string, value: unknown): string | undefined {
   if (
@@ -638,8 +730,7 @@ function attributeProblem(name: string, value: unknown): string | undefined {
     return `invalid message attribute name "${name}"`;
   }
   if (typeof value !== "string" || value.length === 0) return `message attribute "${name}" must not be empty`;
-  if (INVALID_CHARACTERS.test(value))
-    return `message attribute "${name}" holds characters SQS does not allow`;
+  if (hasInvalidCharacters(value)) return `message attribute "${name}" holds characters SQS does not allow`;
   return undefined;
 }
 

@@ -42,7 +42,8 @@ export class PlaceOrder {
       if (!winner) throw error;
       return this.answerExisting(winner.order.snapshot(), command, winner.outbox);
     }
-    await publishOutbox(this.deps, order.id, order.pullEvents());
+    const events = order.pullEvents();
+    if (events.length > 0) await publishOutbox(this.deps, order.id, events);
     return { order: order.snapshot(), created: true };
   }
 
@@ -56,7 +57,7 @@ export class PlaceOrder {
     if (!sameCommand && stored.placementFingerprint !== placementFingerprint(command.order)) {
       throw new OrderAlreadyExistsError(stored.orderId);
     }
-    await publishOutbox(this.deps, stored.orderId, outbox);
+    if (outbox.length > 0) await publishOutbox(this.deps, stored.orderId, outbox);
     return { order: stored, created: false };
   }
 }

@@ -39,10 +39,9 @@ export function isConcurrencyConflict(error: unknown): boolean {
 export async function publishOutbox(deps: UnitOfWorkDeps, orderId: string, events: readonly OrderEvent[]) {
   if (events.length === 0) return;
   await deps.bus.publish(events);
-  await deps.orders.markPublished(
-    orderId,
-    events.map((event) => event.id),
-  );
+  const ids: string[] = [];
+  for (const event of events) ids.push(event.id);
+  await deps.orders.markPublished(orderId, ids);
 }
 
 export type ChangeResult<T> =
@@ -64,7 +63,8 @@ export async function changeOrder<T>(
   for (let attempt = 1; ; attempt++) {
     const stored = await deps.orders.get(orderId);
     if (!stored) return { found: false };
-    await publishOutbox(deps, orderId, stored.outbox);
+    // Checked here as well as in publishOutbox: an empty outbox (the usual case) then costs no await.
+    if (stored.outbox.length > 0) await publishOutbox(deps, orderId, stored.outbox);
 
     const { order } = stored;
     const loadedVersion = order.version;
@@ -77,7 +77,8 @@ export async function changeOrder<T>(
       if (isConcurrencyConflict(error) && attempt < MAX_CONFLICT_ATTEMPTS) continue;
       throw error;
     }
-    await publishOutbox(deps, orderId, order.pullEvents());
+    const events = order.pullEvents();
+    if (events.length > 0) await publishOutbox(deps, orderId, events);
     return { found: true, order, result, changed: true };
   }
 }

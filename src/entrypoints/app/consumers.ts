@@ -13,6 +13,8 @@ import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-bat
 
 /** A PlaceOrder on the intake queue always carries its order id (built once: zod compiles each schema). */
 const PlacedOrderSchema = PlaceOrderSchema.required({ orderId: true });
+const parsePlaceOrderMessage = PlaceOrderMessageSchema.safeParse.bind(PlaceOrderMessageSchema);
+const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
 
 /** A queue consumer: what a Lambda SQS handler (or the in-memory pipeline) calls with a batch. */
 export type QueueConsumer = (records: readonly SqsRecordLike[]) => Promise<BatchResult>;
@@ -42,26 +44,29 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
   const modify = new ModifyOrder(services);
   const malformed = new MalformedMessages(services);
 
-  const consumer =
-    (flow: string, handle: (record: SqsRecordLike, log: Logger) => Promise<void>): QueueConsumer =>
-    (records) =>
-      processSqsBatch(
-        records,
-        (record) => handle(record, services.logger.child({ flow, messageId: record.messageId })),
-        {
-          onFailure: (record, error) =>
-            services.logger.error("record failed; it will be retried", {
-              flow,
-              messageId: record.messageId,
-              receiveCount: record.attributes?.ApproximateReceiveCount,
-              error: describeError(error),
-            }),
-        },
-      );
+  const consumer = (
+    flow: string,
+    handle: (record: SqsRecordLike, log: Logger) => Promise<void>,
+  ): QueueConsumer => {
+    // Built once per flow rather than per batch.
+    const handleRecord = (record: SqsRecordLike) =>
+      handle(record, services.logger.child({ flow, messageId: record.messageId }));
+    const options = {
+      onFailure(record: SqsRecordLike, error: unknown) {
+        services.logger.error("record failed; it will be retried", {
+          flow,
+          messageId: record.messageId,
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          error: describeError(error),
+        });
+      },
+    };
+    return (records) => processSqsBatch(records, handleRecord, options);
+  };
 
   return {
     validateOrder: consumer("validate-order", async (record, log) => {
-      const message = parseJson(record.body, PlaceOrderMessageSchema.safeParse.bind(PlaceOrderMessageSchema));
+      const message = parseJson(record.body, parsePlaceOrderMessage);
       if (!message.ok) return malformed.report("validate-order", record, message.issues);
       const meta = {
         commandId: message.value.commandId,
@@ -168,7 +173,7 @@ function parseJson<T>(
 }
 
 function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusEvent> {
-  const event = parseJson(record.body, BusEventSchema.safeParse.bind(BusEventSchema));
+  const event = parseJson(record.body, parseBusEnvelope);
   if (!event.ok) return event;
   if (event.value["detail-type"] !== expectedType || event.value.detail.type !== expectedType) {
     return {

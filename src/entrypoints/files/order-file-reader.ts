@@ -569,24 +569,30 @@ export class OrderFileReader {
         i++;
       }
     } else {
-      while (i < n) {
-        if (escaped) {
-          escaped = false;
+      if (escaped && i < n) {
+        // The previous chunk ended on a backslash inside a string: this byte is escaped.
+        escaped = false;
+        i++;
+      }
+      outer: while (i < n) {
+        if (inString) {
+          // Most bytes of an order are inside strings: a tight loop to the closing quote.
+          for (;;) {
+            if (i >= n) break outer;
+            const c = buf[i]!;
+            if (c === QUOTE) break;
+            i += c === BACKSLASH ? 2 : 1;
+          }
           i++;
+          inString = false;
+          if (kind === STRING) {
+            endAt = i;
+            break;
+          }
           continue;
         }
         const b = buf[i]!;
         i++;
-        if (inString) {
-          if (b === QUOTE) {
-            inString = false;
-            if (kind === STRING) {
-              endAt = i;
-              break;
-            }
-          } else if (b === BACKSLASH) escaped = true;
-          continue;
-        }
         if (b === QUOTE) inString = true;
         else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
         else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
@@ -595,6 +601,11 @@ export class OrderFileReader {
             break;
           }
         }
+      }
+      if (i > n) {
+        // A backslash was the chunk's last byte.
+        escaped = true;
+        i = n;
       }
     }
     if (endAt === -1) {

@@ -15,15 +15,13 @@ export const dynamoDbService: AwsService = {
   name: "DynamoDB",
   bind(bind, config, client) {
     bind(DYNAMODB_CLIENT).toDynamicValue(async () => {
-      const { createDynamoDbClient } = await import("./dynamodb-client.js");
+      const { createDynamoDbClient } = await import("./dynamodb-adapters.js");
       return createDynamoDbClient(client);
     });
     bind(ORDER_REPOSITORY).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "ORDERS_TABLE", "OrderRepository");
-        const { DynamoDbOrderRepository } = await import(
-          "../../../adapters/aws/dynamodb-order-repository.js"
-        );
+        const { DynamoDbOrderRepository } = await import("./dynamodb-adapters.js");
         return new DynamoDbOrderRepository({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -31,9 +29,7 @@ export const dynamoDbService: AwsService = {
     bind(IDEMPOTENCY_STORE).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "IDEMPOTENCY_TABLE", "IdempotencyStore");
-        const { DynamoDbIdempotencyStore } = await import(
-          "../../../adapters/aws/dynamodb-idempotency-store.js"
-        );
+        const { DynamoDbIdempotencyStore } = await import("./dynamodb-adapters.js");
         return new DynamoDbIdempotencyStore({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -41,7 +37,7 @@ export const dynamoDbService: AwsService = {
     bind(PRODUCT_CATALOG).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "PRODUCTS_TABLE", "ProductCatalog");
-        const { DynamoDbProductCatalog } = await import("../../../adapters/aws/dynamodb-product-catalog.js");
+        const { DynamoDbProductCatalog } = await import("./dynamodb-adapters.js");
         return new DynamoDbProductCatalog({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -49,7 +45,7 @@ export const dynamoDbService: AwsService = {
     bind(FILE_HISTORY).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "FILE_HISTORY_TABLE", "FileHistory");
-        const { DynamoDbFileHistory } = await import("../../../adapters/aws/dynamodb-file-history.js");
+        const { DynamoDbFileHistory } = await import("./dynamodb-adapters.js");
         return new DynamoDbFileHistory({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
