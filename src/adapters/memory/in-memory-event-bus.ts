@@ -101,9 +101,15 @@ export class InMemoryEventBus implements EventBus {
   async publish(events: readonly OrderflowEvent[]): Promise<void> {
     let failures: { id: string; reason: string }[] | undefined;
     for (const event of events) {
-      // Serialised once: for the size check and, unchanged, for every queue target.
-      const detailJson = JSON.stringify(event);
-      const size = entrySize(event.type, detailJson);
+      const envelope = this.#envelope(event);
+      // Serialised once, when a queue target will carry it: for the size check and, unchanged, for the body.
+      // Otherwise a bound of the size is enough, unless it comes near the limit.
+      let detailJson = this.#routesToQueue(envelope) ? JSON.stringify(event) : undefined;
+      let size = detailJson === undefined ? entrySizeBound(event) : entrySize(event.type, detailJson);
+      if (size > EVENTBRIDGE_MAX_ENTRY_BYTES && detailJson === undefined) {
+        detailJson = JSON.stringify(event);
+        size = entrySize(event.type, detailJson);
+      }
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES) {
         (failures ??= []).push({
           id: event.id,
@@ -115,10 +121,11 @@ export class InMemoryEventBus implements EventBus {
         (failures ??= []).push({ id: event.id, reason: "InternalFailure (injected)" });
         continue;
       }
-      const envelope = this.#envelope(event);
       this.published.push(envelope);
       for (const compiled of this.#compiled) {
-        if (compiled.matches(envelope)) await this.#deliver(compiled.rule, envelope, detailJson);
+        if (!compiled.matches(envelope)) continue;
+        if (compiled.rule.target instanceof InMemoryQueue) detailJson ??= JSON.stringify(event);
+        await this.#deliver(compiled.rule, envelope, detailJson ?? "");
       }
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);
@@ -154,6 +161,13 @@ export class InMemoryEventBus implements EventBus {
       resources: [],
       detail: event,
     };
+  }
+
+  #routesToQueue(envelope: BusEnvelope<OrderflowEvent>): boolean {
+    for (const compiled of this.#compiled) {
+      if (compiled.rule.target instanceof InMemoryQueue && compiled.matches(envelope)) return true;
+    }
+    return false;
   }
 
   /** Now, as EventBridge writes it: ISO 8601 without a fraction of a second. */
@@ -226,4 +240,59 @@ function entrySize(detailType: string, detailJson: string): number {
     Buffer.byteLength(detailType, "utf8") +
     Buffer.byteLength(detailJson, "utf8")
   );
+}
+
+/**
+ * A bound of {@link entrySize} computed without serialising the event, or
+ * +Infinity when the event holds something only JSON.stringify can size
+ * (`toJSON`, class instances, BigInt, deep nesting).
+ */
+function entrySizeBound(event: OrderflowEvent): number {
+  const detail = jsonBytesBound(event, 0);
+  return detail < 0 ? Number.POSITIVE_INFINITY : 14 + 3 * (EVENT_SOURCE.length + event.type.length) + detail;
+}
+
+/**
+ * An upper bound of the UTF-8 bytes of `JSON.stringify(value)`, or -1. A string
+ * takes at most 6 bytes per UTF-16 code unit (`\uXXXX`, and UTF-8 needs at
+ * most 3), a number at most 25; keys are counted like strings.
+ */
+function jsonBytesBound(value: unknown, depth: number): number {
+  switch (typeof value) {
+    case "string":
+      return 6 * value.length + 2;
+    case "number":
+      return 25;
+    case "boolean":
+      return 5;
+    case "undefined":
+    case "function":
+    case "symbol":
+      return 4;
+    case "object": {
+      if (value === null) return 4;
+      if (depth >= 32 || typeof (value as { toJSON?: unknown }).toJSON === "function") return -1;
+      const prototype = Object.getPrototypeOf(value);
+      let total = 2;
+      if (Array.isArray(value)) {
+        if (prototype !== Array.prototype) return -1;
+        for (let i = 0; i < value.length; i++) {
+          const bound = jsonBytesBound(value[i], depth + 1);
+          if (bound < 0) return -1;
+          total += bound + 1;
+        }
+        return total;
+      }
+      if (prototype !== Object.prototype && prototype !== null) return -1;
+      // for-in also sees inherited enumerable keys, which JSON.stringify skips: that only loosens the bound.
+      for (const key in value) {
+        const bound = jsonBytesBound((value as Record<string, unknown>)[key], depth + 1);
+        if (bound < 0) return -1;
+        total += 6 * key.length + 4 + bound;
+      }
+      return total;
+    }
+    default:
+      return -1;
+  }
 }

@@ -100,11 +100,22 @@ const EMPTY_OUTBOX: readonly OrderEvent[] = Object.freeze([]);
 /** Freezes an object graph, skipping parts already frozen (unchanged since an earlier save). */
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  freezeGraph(value);
+  return value;
+}
+
+/** Freezes `value` (an unfrozen object) and every unfrozen object under it; primitives need no call. */
+function freezeGraph(value: object): void {
   Object.freeze(value);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (child !== null && typeof child === "object" && !Object.isFrozen(child)) freezeGraph(child);
+    }
   } else {
-    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    for (const key in value) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === "object" && !Object.isFrozen(child)) freezeGraph(child);
+    }
   }
-  return value;
 }

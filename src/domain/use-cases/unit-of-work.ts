@@ -68,7 +68,9 @@ export async function changeOrder<T>(
 
     const { order } = stored;
     const loadedVersion = order.version;
-    const result = await change(order);
+    const changing = change(order);
+    // A synchronous change (most are) is not awaited: an await costs a turn of the microtask queue.
+    const result = isThenable(changing) ? await changing : changing;
     if (order.version === loadedVersion) return { found: true, order, result, changed: false };
 
     try {
@@ -81,4 +83,8 @@ export async function changeOrder<T>(
     if (events.length > 0) await publishOutbox(deps, orderId, events);
     return { found: true, order, result, changed: true };
   }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

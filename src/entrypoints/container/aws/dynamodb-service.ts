@@ -5,6 +5,7 @@ import { ORDER_REPOSITORY } from "../../../ports/order-repository.js";
 import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
 import { token } from "../../../ports/token.js";
 import { requireVariable } from "../../config.js";
+import { loadDynamoDbAdapters } from "./adapter-loaders.js";
 import type { AwsService } from "./aws-service.js";
 
 /** One DynamoDB client per container, shared by the table adapters. */
@@ -15,13 +16,13 @@ export const dynamoDbService: AwsService = {
   name: "DynamoDB",
   bind(bind, config, client) {
     bind(DYNAMODB_CLIENT).toDynamicValue(async () => {
-      const { createDynamoDbClient } = await import("./dynamodb-adapters.js");
+      const { createDynamoDbClient } = await loadDynamoDbAdapters();
       return createDynamoDbClient(client);
     });
     bind(ORDER_REPOSITORY).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "ORDERS_TABLE", "OrderRepository");
-        const { DynamoDbOrderRepository } = await import("./dynamodb-adapters.js");
+        const { DynamoDbOrderRepository } = await loadDynamoDbAdapters();
         return new DynamoDbOrderRepository({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -29,7 +30,7 @@ export const dynamoDbService: AwsService = {
     bind(IDEMPOTENCY_STORE).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "IDEMPOTENCY_TABLE", "IdempotencyStore");
-        const { DynamoDbIdempotencyStore } = await import("./dynamodb-adapters.js");
+        const { DynamoDbIdempotencyStore } = await loadDynamoDbAdapters();
         return new DynamoDbIdempotencyStore({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -37,7 +38,7 @@ export const dynamoDbService: AwsService = {
     bind(PRODUCT_CATALOG).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "PRODUCTS_TABLE", "ProductCatalog");
-        const { DynamoDbProductCatalog } = await import("./dynamodb-adapters.js");
+        const { DynamoDbProductCatalog } = await loadDynamoDbAdapters();
         return new DynamoDbProductCatalog({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
@@ -45,7 +46,7 @@ export const dynamoDbService: AwsService = {
     bind(FILE_HISTORY).toResolvedValue(
       async (dynamo: DynamoDBClient) => {
         const tableName = requireVariable(config, "FILE_HISTORY_TABLE", "FileHistory");
-        const { DynamoDbFileHistory } = await import("./dynamodb-adapters.js");
+        const { DynamoDbFileHistory } = await loadDynamoDbAdapters();
         return new DynamoDbFileHistory({ client: dynamo, tableName });
       },
       [DYNAMODB_CLIENT],
