@@ -26,12 +26,15 @@ export interface ColdStartOptions {
   /** Bundle formats to compare (default: ESM only, the format `build:lambda` ships). */
   readonly formats?: readonly ("esm" | "cjs")[];
   readonly handlers?: readonly LambdaHandlerName[];
+  /** Also measure the floor (bench/bare/floor.ts) against the SQS baseline (default true). */
+  readonly floor?: boolean;
   /** Where lines of the report go (default `console.log`). */
   readonly print?: (line: string) => void;
 }
 
 export interface ColdStartRow {
-  readonly handler: LambdaHandlerName;
+  /** A handler, or `floor`: the SQS baseline plus zod (with the domain), inversify and pino (bench/bare/floor.ts). */
+  readonly handler: LambdaHandlerName | "floor";
   readonly format: "esm" | "cjs";
   readonly bytes: number;
   readonly baselineBytes: number;
@@ -68,7 +71,21 @@ const AWS_ENV = {
   INTAKE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-intake.fifo",
   ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-alerts",
   PAYMENT_MODE: "always-succeed",
+  FILES_BUCKET: "orderflow-files",
+  FILE_HISTORY_TABLE: "orderflow-file-history",
+  FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
 };
+
+/** The bare handler each handler is measured against: same SDK clients, nothing else. */
+const BASELINES = {
+  api: "api",
+  "validate-order": "sqs-consumer",
+  "process-order": "sqs-consumer",
+  "cancel-order": "sqs-consumer",
+  "modify-order": "sqs-consumer",
+  "validate-file": "file-consumer",
+  "extract-orders": "file-consumer",
+} as const satisfies Record<LambdaHandlerName, string>;
 
 const SQS_EVENT = { Records: [] };
 const HEALTH_EVENT = {
@@ -90,6 +107,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
   const workDir = mkdtempSync(join(tmpdir(), "orderflow-cold-start-"));
   try {
     const rows: ColdStartRow[] = [];
+    const failures: string[] = [];
     for (const format of formats) {
       const ext = format === "esm" ? "mjs" : "cjs";
       const handlerDir = join(workDir, format, "handlers");
@@ -97,43 +115,67 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
       await build({ ...lambdaBuildOptions({ outDir: handlerDir, format, handlers }) });
       await build({
         ...lambdaBuildOptions({ outDir: bareDir, format }),
-        entry: { "sqs-consumer/index": "bench/bare/sqs-consumer.ts", "api/index": "bench/bare/api.ts" },
+        entry: {
+          "sqs-consumer/index": "bench/bare/sqs-consumer.ts",
+          "api/index": "bench/bare/api.ts",
+          "file-consumer/index": "bench/bare/file-consumer.ts",
+          "floor/index": "bench/bare/floor.ts",
+        },
       });
       for (const handler of handlers) {
-        const bundle = join(handlerDir, handler, `index.${ext}`);
-        const baseline = join(bareDir, handler === "api" ? "api" : "sqs-consumer", `index.${ext}`);
         const event = handler === "api" ? HEALTH_EVENT : SQS_EVENT;
-        const samples: ColdStart[] = [];
-        const baselineSamples: ColdStart[] = [];
-        coldStart(bundle, event); // first runs warm the file cache, not the measure
-        coldStart(baseline, event);
-        for (let run = 0; run < runs; run++) {
-          samples.push(coldStart(bundle, event));
-          baselineSamples.push(coldStart(baseline, event));
+        const bundle = join(handlerDir, handler, `index.${ext}`);
+        const baseline = join(bareDir, BASELINES[handler], `index.${ext}`);
+        try {
+          rows.push({ handler, format, ...measure(bundle, baseline, event, runs) });
+        } catch (error) {
+          // One handler that cannot start (e.g. one still being wired) must not hide the others' figures.
+          failures.push(`${handler} (${format}): ${error instanceof Error ? error.message : String(error)}`);
         }
-        const medianMs = median(samples.map((s) => s.wallMs));
-        const baselineMedianMs = median(baselineSamples.map((s) => s.wallMs));
-        const cpuMs = median(samples.map((s) => s.cpuMs));
-        const baselineCpuMs = median(baselineSamples.map((s) => s.cpuMs));
-        rows.push({
-          handler,
-          format,
-          bytes: statSync(bundle).size,
-          baselineBytes: statSync(baseline).size,
-          medianMs,
-          baselineMedianMs,
-          overheadMs: medianMs - baselineMedianMs,
-          cpuMs,
-          baselineCpuMs,
-          cpuOverheadMs: cpuMs - baselineCpuMs,
-        });
+      }
+      if (options.floor ?? true) {
+        const floor = join(bareDir, "floor", `index.${ext}`);
+        const baseline = join(bareDir, "sqs-consumer", `index.${ext}`);
+        rows.push({ handler: "floor", format, ...measure(floor, baseline, SQS_EVENT, runs) });
       }
     }
     printTable(rows, runs, print);
+    for (const failure of failures) print(`failed to cold-start ${failure}`);
     return rows;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Cold starts of `bundle` and `baseline`, interleaved, summarized. */
+function measure(
+  bundle: string,
+  baseline: string,
+  event: unknown,
+  runs: number,
+): Omit<ColdStartRow, "handler" | "format"> {
+  const samples: ColdStart[] = [];
+  const baselineSamples: ColdStart[] = [];
+  coldStart(bundle, event); // first runs warm the file cache, not the measure
+  coldStart(baseline, event);
+  for (let run = 0; run < runs; run++) {
+    samples.push(coldStart(bundle, event));
+    baselineSamples.push(coldStart(baseline, event));
+  }
+  const medianMs = median(samples.map((s) => s.wallMs));
+  const baselineMedianMs = median(baselineSamples.map((s) => s.wallMs));
+  const cpuMs = median(samples.map((s) => s.cpuMs));
+  const baselineCpuMs = median(baselineSamples.map((s) => s.cpuMs));
+  return {
+    bytes: statSync(bundle).size,
+    baselineBytes: statSync(baseline).size,
+    medianMs,
+    baselineMedianMs,
+    overheadMs: medianMs - baselineMedianMs,
+    cpuMs,
+    baselineCpuMs,
+    cpuOverheadMs: cpuMs - baselineCpuMs,
+  };
 }
 
 interface ColdStart {
@@ -156,8 +198,12 @@ function coldStart(bundle: string, event: unknown): ColdStart {
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = /CPU ([\d.]+)/.exec(result.stderr ?? "");
-  if (result.status !== 0 || !cpu)
-    throw new Error(`cold start of ${bundle} failed (${result.status}): ${result.stderr}`);
+  if (result.status !== 0 || !cpu) {
+    // The error line, not the minified source line Node prints above it.
+    const stderr = result.stderr ?? "";
+    const reason = /^\w*Error\b.*$/m.exec(stderr)?.[0] ?? stderr.slice(-500);
+    throw new Error(`cold start of ${bundle} failed (${result.status}): ${reason}`);
+  }
   return { wallMs, cpuMs: Number(cpu[1]) };
 }
 
@@ -208,6 +254,10 @@ function printTable(rows: readonly ColdStartRow[], runs: number, print: (line: s
         .join(""),
     );
   }
+  if (rows.some((row) => row.handler === "floor"))
+    print(
+      "floor: the SQS baseline plus the domain (zod), an inversify container and a pino line, no orderflow wiring: no handler's overhead can go below it",
+    );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

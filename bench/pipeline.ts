@@ -4,7 +4,19 @@
  * is meaningful on a noisy machine.
  */
 import { PlaceOrderSchema } from "../src/domain/schemas.js";
-import { createInMemoryOrderflow, NullLogger, RandomIdGenerator, SystemClock } from "../src/memory.js";
+import { PlaceOrder } from "../src/domain/use-cases/place-order.js";
+import { ProcessOrder } from "../src/domain/use-cases/process-order.js";
+import { ValidateOrder } from "../src/domain/use-cases/validate-order.js";
+import {
+  createInMemoryOrderflow,
+  InMemoryEventBus,
+  InMemoryOrderRepository,
+  InMemoryProductCatalog,
+  NullLogger,
+  RandomIdGenerator,
+  ScriptedPaymentGateway,
+  SystemClock,
+} from "../src/memory.js";
 
 export interface PipelineBenchResult {
   readonly orders: number;
@@ -86,4 +98,49 @@ export async function runPipelineBench(orders = 5_000, rounds = 5): Promise<Pipe
     baselineOrdersPerSecond,
     ratio: lifecycleOrdersPerSecond / baselineOrdersPerSecond,
   };
+}
+
+/** The use cases alone on the same orders: no HTTP-level parsing, no queues, a bus with no rules. */
+async function useCases(bodies: readonly string[]): Promise<number> {
+  const clock = new SystemClock();
+  const deps = {
+    orders: new InMemoryOrderRepository(),
+    bus: new InMemoryEventBus({ clock }),
+    clock,
+    catalog: new InMemoryProductCatalog(PRODUCTS),
+    payments: new ScriptedPaymentGateway(),
+  };
+  const place = new PlaceOrder(deps);
+  const validate = new ValidateOrder(deps);
+  const process = new ProcessOrder(deps);
+  const orders = bodies.map((body) => {
+    const order = PlaceOrderSchema.parse(JSON.parse(body));
+    return { ...order, orderId: order.orderId! };
+  });
+  const start = performance.now();
+  for (const order of orders) {
+    const meta = { commandId: `place-${order.orderId}`, correlationId: `corr-${order.orderId}` };
+    await place.execute({ ...meta, order });
+    await validate.execute({ ...meta, orderId: order.orderId });
+    const processed = await process.execute({
+      ...meta,
+      commandId: `${order.orderId}:2:0`,
+      orderId: order.orderId,
+    });
+    if (processed.outcome !== "CONFIRMED") throw new Error(`order ${order.orderId}: ${processed.outcome}`);
+  }
+  return orders.length / ((performance.now() - start) / 1000);
+}
+
+/**
+ * PlaceOrder → ValidateOrder → ProcessOrder on the in-memory repository and
+ * bus, without queues: what the lifecycle costs before messaging (median of
+ * `rounds`, after a warm-up), to tell the two apart when profiling.
+ */
+export async function runUseCaseBench(orders = 5_000, rounds = 5): Promise<number> {
+  const bodies = Array.from({ length: orders }, (_, i) => orderBody(i));
+  await useCases(bodies.slice(0, 1_000));
+  const results: number[] = [];
+  for (let round = 0; round < rounds; round++) results.push(await useCases(bodies));
+  return median(results);
 }

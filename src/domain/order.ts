@@ -393,6 +393,8 @@ function fingerprintOfPlacement(input: NewOrder, lines: readonly OrderLine[], ad
 // second, and only the milliseconds are written for each call.
 let isoSecond = Number.NaN;
 let isoSecondPrefix = "";
+/** `.000Z` … `.999Z`, made as needed: each timestamp is then one concatenation of two shared strings. */
+const isoMillisecondSuffixes: string[] = [];
 
 /** Exactly `date.toISOString()` (a RangeError for an invalid date, like it). */
 function isoTime(date: Date): string {
@@ -404,7 +406,12 @@ function isoTime(date: Date): string {
     isoSecond = second;
   }
   const ms = time - second * 1000;
-  return `${isoSecondPrefix}${ms < 10 ? ".00" : ms < 100 ? ".0" : "."}${ms}Z`;
+  let suffix = isoMillisecondSuffixes[ms];
+  if (suffix === undefined) {
+    suffix = `.${String(ms).padStart(3, "0")}Z`;
+    isoMillisecondSuffixes[ms] = suffix;
+  }
+  return isoSecondPrefix + suffix;
 }
 
 function toLines(items: readonly OrderItemInput[]): OrderLine[] {

@@ -33,6 +33,9 @@ export interface InMemoryEventBusOptions {
   readonly accountId?: string;
 }
 
+/** orderflow events name no resources: every envelope shares one frozen empty list. */
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
+
 /** A rule with its pattern compiled once, when it is added. */
 interface CompiledRule {
   readonly rule: BusRule;
@@ -111,14 +114,13 @@ export class InMemoryEventBus implements EventBus {
         size = entrySize(event.type, detailJson);
       }
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES) {
-        (failures ??= []).push({
-          id: event.id,
-          reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB`,
-        });
+        failures ??= [];
+        failures.push({ id: event.id, reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB` });
         continue;
       }
       if (this.#injections.length > 0 && this.#injectedFailure(event)) {
-        (failures ??= []).push({ id: event.id, reason: "InternalFailure (injected)" });
+        failures ??= [];
+        failures.push({ id: event.id, reason: "InternalFailure (injected)" });
         continue;
       }
       this.published.push(envelope);
@@ -158,7 +160,7 @@ export class InMemoryEventBus implements EventBus {
       account: this.accountId,
       time: this.#time(),
       region: this.region,
-      resources: [],
+      resources: NO_RESOURCES,
       detail: event,
     };
   }

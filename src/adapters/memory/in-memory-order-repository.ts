@@ -65,16 +65,16 @@ export class InMemoryOrderRepository implements OrderRepository {
   }
 
   async listByCustomer(customerId: string, page?: PageRequest): Promise<Page<OrderSnapshot>> {
-    const orders = this.snapshots().filter((s) => s.customerId === customerId).sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId),
-    );
+    const orders = this.snapshots()
+      .filter((s) => s.customerId === customerId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId));
     return paginate(orders, page);
   }
 
   async listByStatus(status: OrderStatus, page?: PageRequest): Promise<Page<OrderSnapshot>> {
-    const orders = this.snapshots().filter((s) => s.status === status).sort(
-      (a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.orderId.localeCompare(b.orderId),
-    );
+    const orders = this.snapshots()
+      .filter((s) => s.status === status)
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.orderId.localeCompare(b.orderId));
     return paginate(orders, page);
   }
 

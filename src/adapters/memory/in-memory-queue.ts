@@ -207,7 +207,7 @@ export class InMemoryQueue implements CommandQueue {
    * per-receive record has to be kept after its message is gone.
    */
   readonly #handleSecret = randomFillSync(new Uint32Array(2));
-  #defaultArn: string | undefined;
+  readonly #defaultArn: string;
   /** Deduplication id → when it was accepted; insertion order is acceptance order, pruned from the front. */
   readonly #deduplication = new Map<string, number>();
   #nextKey = 1;
@@ -224,6 +224,7 @@ export class InMemoryQueue implements CommandQueue {
     this.#duplicateDeliveryRate = options.duplicateDeliveryRate ?? 0;
     this.#reorder = options.reorder ?? false;
     this.#random = options.random ?? Math.random;
+    this.#defaultArn = `arn:aws:sqs:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}:${this.name}`;
 
     if (this.fifo && !this.name.endsWith(".fifo")) {
       throw new RangeError(`FIFO queue names must end with ".fifo": ${this.name}`);
@@ -257,8 +258,12 @@ export class InMemoryQueue implements CommandQueue {
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index]!;
       const reason = this.#refusal(message);
-      if (reason === undefined) this.#accept(message);
-      else (failures ??= []).push({ id: message.id ?? String(index), reason });
+      if (reason === undefined) {
+        this.#accept(message);
+      } else {
+        failures ??= [];
+        failures.push({ id: message.id ?? String(index), reason });
+      }
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);
   }
@@ -271,6 +276,7 @@ export class InMemoryQueue implements CommandQueue {
     }
     const timeout = options.visibilityTimeoutSeconds ?? this.visibilityTimeoutSeconds;
     checkSeconds(timeout, MAX_VISIBILITY_TIMEOUT_SECONDS, "visibilityTimeoutSeconds", this.name);
+    if (this.#messages.size === 0) return [];
     const now = this.#now();
     const received: ReceivedMessage[] = [];
     if (this.#reorder) {
@@ -470,11 +476,12 @@ export class InMemoryQueue implements CommandQueue {
       eventSource: "aws:sqs",
       eventSourceARN:
         region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
-          ? (this.#defaultArn ??= `arn:aws:sqs:${region}:${accountId}:${this.name}`)
+          ? this.#defaultArn
           : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
       awsRegion: region,
       get md5OfBody(): string {
-        return (bodyDigest ??= md5(message.body));
+        if (bodyDigest === undefined) bodyDigest = md5(message.body);
+        return bodyDigest;
       },
       get md5OfMessageAttributes(): string | null {
         if (attributesDigest === undefined) {
@@ -519,7 +526,8 @@ export class InMemoryQueue implements CommandQueue {
     if (3 * bound > SQS_MAX_MESSAGE_BYTES) {
       let size = Buffer.byteLength(body, "utf8");
       for (const name of names) {
-        size += Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(attributes[name]!, "utf8");
+        size +=
+          Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(attributes[name]!, "utf8");
       }
       if (size > SQS_MAX_MESSAGE_BYTES) {
         return `the message is ${size} bytes with its attributes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`;
@@ -712,7 +720,7 @@ export class InMemoryQueue implements CommandQueue {
 const INVALID_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const VALID_ID = /^[\x21-\x7E]{1,128}$/;
 /** Matches every character INVALID_CHARACTERS matches, and surrogates (valid in pairs): a cheap first test. */
-const SUSPECT_CHARACTERS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const SUSPECT_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
 const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 function hasInvalidCharacters(text: string): boolean {

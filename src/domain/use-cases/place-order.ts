@@ -30,7 +30,14 @@ export class PlaceOrder {
 
   async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
     const existing = await this.deps.orders.get(command.order.orderId);
-    if (existing) return this.answerExisting(existing.order.snapshot(), command, existing.outbox);
+    if (existing) {
+      const stored = existing.order.snapshot();
+      // The usual redelivery (the command that created the order, nothing left to publish) needs no async step.
+      if (existing.outbox.length === 0 && stored.processedCommandIds.includes(command.commandId)) {
+        return { order: stored, created: false };
+      }
+      return this.answerExisting(stored, command, existing.outbox);
+    }
 
     const order = Order.place(command.order, contextFor(command, this.deps.clock));
     try {

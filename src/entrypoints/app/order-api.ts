@@ -60,23 +60,22 @@ export class OrderApi {
    */
   async placeOrder(body: unknown, meta: RequestMeta = {}): Promise<PlacedOrder> {
     const input = parseOrThrow(PlaceOrderSchema, body, "PlaceOrder");
-    const { idempotency } = this.services;
     const key = meta.idempotencyKey;
+    if (key === undefined) return this.placeOnce(input, meta);
+    const { idempotency } = this.services;
     const options = {
       now: this.services.clock.now(),
       ttlMs: IDEMPOTENCY_TTL_MS,
       inProgressTimeoutMs: IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS,
     };
-    if (key !== undefined) {
-      const begun = await idempotency.begin(key, fingerprint(input), options);
-      if (begun.status === "COMPLETED") return begun.result as PlacedOrder;
-    }
+    const begun = await idempotency.begin(key, fingerprint(input), options);
+    if (begun.status === "COMPLETED") return begun.result as PlacedOrder;
     try {
       const placed = await this.placeOnce(input, meta);
-      if (key !== undefined) await idempotency.complete(key, placed, options);
+      await idempotency.complete(key, placed, options);
       return placed;
     } catch (error) {
-      if (key !== undefined) await idempotency.release(key);
+      await idempotency.release(key);
       throw error;
     }
   }

@@ -12,6 +12,10 @@ import {
   type OrderflowConfig,
   PORT_VARIABLES,
 } from "../config.js";
+import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { s3Service } from "../container/aws/s3-service.js";
+import { snsService } from "../container/aws/sns-service.js";
+import { sqsService } from "../container/aws/sqs-service.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
 import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
 import type { FileFlowOptions, FileFlowServices } from "../files/file-services.js";
@@ -37,6 +41,9 @@ export const FILE_HANDLER_PORTS = [
   "intakeQueue",
   "fileExtractionQueue",
 ] as const;
+
+/** The AWS services behind those ports: S3 (files), DynamoDB (history), SNS (alerts), SQS (queues). */
+const FILE_HANDLER_AWS_SERVICES = [s3Service, dynamoDbService, snsService, sqsService] as const;
 
 /** The variables every handler reads (region, log level, endpoint, adapter family), as the order handlers declare them. */
 const COMMON_VARIABLES = ["AWS_REGION", "LOG_LEVEL", "AWS_ENDPOINT_URL", "ORDERFLOW_ADAPTERS"] as const;
@@ -94,7 +101,7 @@ export function createFileHandler(handler: FileHandlerName, options: FileHandler
   const root = once(async (): Promise<{ consumers: FileConsumers; services: FileFlowServices }> => {
     const config = loadFileHandlerConfig(handler, options.env ?? process.env);
     const container = createContainer([
-      ...(options.adapters ?? defaultAdapters)(config),
+      ...(options.adapters ? options.adapters(config) : defaultAdapters(config, FILE_HANDLER_AWS_SERVICES)),
       ...(options.modules ?? []),
     ]);
     const [objects, history, alerts, intakeQueue, extractionQueue, clock, logger] = await Promise.all([

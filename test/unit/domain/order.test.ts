@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Order } from "../../../src/domain/order.js";
+import { Order, PROCESSED_COMMANDS_WINDOW } from "../../../src/domain/order.js";
 import { ctx, newOrder } from "../../support/domain-fixtures.js";
 
 const paidOrder = () => {
@@ -154,5 +155,47 @@ describe("Order", () => {
     const copy = Order.fromSnapshot(structuredClone(order.snapshot()));
     expect(copy.snapshot()).toEqual(order.snapshot());
     expect(copy.hasProcessed("place-1")).toBe(true);
+  });
+
+  it("writes its times exactly as Date.prototype.toISOString does", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -8.64e15, max: 8.64e15 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 999 }),
+        (times, step) => {
+          for (const time of times) {
+            // Neighbours in the same second and across a second boundary.
+            for (const at of [new Date(time), new Date(Math.min(time + step, 8.64e15))]) {
+              const order = Order.place(newOrder(), ctx({ at }));
+              expect(order.snapshot().createdAt).toBe(at.toISOString());
+              expect(order.peekEvents()[0]!.occurredAt).toBe(at.toISOString());
+            }
+          }
+        },
+      ),
+    );
+    expect(() => Order.place(newOrder(), ctx({ at: new Date(Number.NaN) }))).toThrow(RangeError);
+  });
+
+  it("keeps fields it does not know and the last commands it applied when it changes a frozen snapshot", () => {
+    const placed = Order.place(newOrder(), ctx()).snapshot();
+    const earlier = Array.from({ length: PROCESSED_COMMANDS_WINDOW }, (_, i) => `old-${i}`);
+    const stored = Object.freeze({
+      ...placed,
+      processedCommandIds: Object.freeze(earlier),
+      legacyNote: "kept",
+    });
+    const order = Order.fromSnapshot(stored);
+    order.validate([], ctx({ commandId: "validate-1" }));
+
+    const next = order.snapshot() as typeof stored;
+    expect(next).toMatchObject({ status: "VALIDATED", version: placed.version + 1, legacyNote: "kept" });
+    expect(next.processedCommandIds).toHaveLength(PROCESSED_COMMANDS_WINDOW);
+    expect(next.processedCommandIds[0]).toBe("old-1");
+    expect(next.processedCommandIds.at(-1)).toBe("validate-1");
+    expect(Object.keys(next).slice(0, 3)).toEqual(["orderId", "customerId", "currency"]);
+    // The stored snapshot is untouched.
+    expect(stored.version).toBe(placed.version);
+    expect(stored.processedCommandIds).toEqual(earlier);
   });
 });

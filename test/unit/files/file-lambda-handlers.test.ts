@@ -62,3 +62,23 @@ describe("the file Lambda handlers", () => {
     );
   });
 });
+
+describe("the file Lambda handlers on AWS", () => {
+  const env = {
+    AWS_REGION: "us-east-1",
+    LOG_LEVEL: "silent",
+    FILES_BUCKET: "orderflow-files",
+    FILE_HISTORY_TABLE: "orderflow-file-history",
+    ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-alerts",
+    INTAKE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-intake.fifo",
+    FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
+  };
+
+  it.each([
+    ["validate-file", createValidateFileHandler],
+    ["extract-orders", createExtractOrdersHandler],
+  ] as const)("%s: its environment alone wires it on AWS (an empty batch sends no request)", async (name, create) => {
+    expect(Object.keys(env).filter((v) => !(v in loadFileHandlerConfig(name, env)))).toEqual([]);
+    expect(await create({ env })({ Records: [] })).toEqual({ batchItemFailures: [] });
+  });
+});

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  compileEventPattern,
   InvalidFilterPatternError,
   matchesEventPattern,
   validateEventPattern,
@@ -231,5 +233,49 @@ describe("validateEventPattern", () => {
       expect((error as InvalidFilterPatternError).path).toBe("detail.amount.0.numeric");
       expect((error as InvalidFilterPatternError).code).toBe("INVALID_FILTER_PATTERN");
     }
+  });
+});
+
+describe("compileEventPattern", () => {
+  const word = fc.constantFrom("orderflow", "OrderValidated", "OrderPlaced", "other", "");
+  const value = fc.oneof(
+    word,
+    fc.constantFrom(0, 1, true, false, null),
+    fc.array(fc.oneof(word, fc.constant(null), fc.array(word, { maxLength: 2 })), { maxLength: 3 }),
+    fc.dictionary(word, word, { maxKeys: 2 }),
+  );
+  const key = fc.constantFrom("source", "detail-type", "toString", "region");
+  const event = fc.oneof(
+    fc.dictionary(key, value, { maxKeys: 4 }),
+    fc.constantFrom(null, "orderflow", 3, [{ source: "orderflow" }]),
+  );
+  const exactPattern = fc.dictionary(key, fc.array(word, { minLength: 1, maxLength: 3 }), {
+    minKeys: 1,
+    maxKeys: 3,
+  });
+  const otherPattern = fc.constantFrom<EventPattern>(
+    { source: ["orderflow", 1] },
+    { source: [{ prefix: "order" }] },
+    { source: [{ exists: false }] },
+    { detail: { type: ["OrderPlaced"] } },
+    { $or: [{ source: ["orderflow"] }, { region: ["other"] }] },
+  );
+
+  it("answers as the general matcher for any event, exact-value pattern or not", () => {
+    fc.assert(
+      fc.property(fc.oneof(exactPattern, otherPattern), event, (pattern, candidate) => {
+        expect(compileEventPattern(pattern)(candidate)).toBe(matchesEventPattern(pattern, candidate));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("routes orderflow envelopes as the bus rules say", () => {
+    const envelope = (type: string) => ({ source: "orderflow", "detail-type": type, detail: { type } });
+    const processing = compileEventPattern(EVENT_ROUTES.processing);
+    expect(processing(envelope("OrderValidated"))).toBe(true);
+    expect(processing(envelope("OrderPlaced"))).toBe(false);
+    expect(processing({ ...envelope("OrderValidated"), source: "elsewhere" })).toBe(false);
+    expect(processing({ source: "orderflow", "detail-type": ["OrderValidated"] })).toBe(true);
   });
 });

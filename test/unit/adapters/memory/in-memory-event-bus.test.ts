@@ -72,6 +72,49 @@ describe("InMemoryEventBus", () => {
     expect(message).toMatchObject({ groupId: "o-1", deduplicationId: "o-1:2:0" });
     expect(cancel.peek().map((m) => JSON.parse(m.body).detail.orderId)).toEqual(["o-2"]);
     expect(bus.published).toHaveLength(2);
+    // The body is the envelope's JSON, byte for byte.
+    expect(message!.body).toBe(JSON.stringify(bus.published[0]));
+  });
+
+  it("stamps envelopes with the time to the second, as the clock moves", async () => {
+    const { bus, clock } = setup();
+    await bus.publish([validated("o-1")]);
+    clock.advance(210); // 12:34:56.999
+    await bus.publish([validated("o-2")]);
+    clock.advance(1);
+    await bus.publish([validated("o-3")]);
+    clock.advance(3_600_000);
+    await bus.publish([validated("o-4")]);
+    expect(bus.published.map((envelope) => envelope.time)).toEqual([
+      "2026-05-04T12:34:56Z",
+      "2026-05-04T12:34:56Z",
+      "2026-05-04T12:34:57Z",
+      "2026-05-04T13:34:57Z",
+    ]);
+  });
+
+  it("checks the size of entries no queue carries too, exactly when they come near 256 KB", async () => {
+    const { bus } = setup();
+    // No rule routes CancellationRejected anywhere.
+    const refused = (orderId: string, reason: string): OrderflowEvent => ({
+      id: `${orderId}:2:0`,
+      type: "CancellationRejected",
+      schemaVersion: 1,
+      occurredAt: "2026-01-01T00:00:00.000Z",
+      orderId,
+      orderVersion: 2,
+      correlationId: "c-1",
+      causationId: "cmd-1",
+      data: { reason, status: "FULFILLED" },
+    });
+    // 120,000 two-byte characters: 240,000 bytes of UTF-8, under the limit though a rough bound is not.
+    const large = refused("o-large", "é".repeat(120_000));
+    const huge = refused("o-huge", "x".repeat(262_144));
+    const publishing = bus.publish([large, huge]);
+    await expect(publishing).rejects.toMatchObject({
+      failures: [{ id: "o-huge:2:0", reason: expect.stringMatching(/^entry is 26\d{4} bytes/) }],
+    });
+    expect(bus.events().map((event) => event.orderId)).toEqual(["o-large"]);
   });
 
   it("gives a re-published event a new envelope id while the FIFO queue drops the duplicate", async () => {

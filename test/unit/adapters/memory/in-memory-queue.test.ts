@@ -212,6 +212,44 @@ describe("InMemoryQueue (standard)", () => {
     queue.delete(second!.receiptHandle);
   });
 
+  it("accepts a handle it issued after its message is gone, and refuses altered or foreign ones", async () => {
+    const clock = new TestClock();
+    const queue = new InMemoryQueue({ name: "work", clock });
+    const twin = new InMemoryQueue({ name: "work", clock });
+    await queue.send([{ body: "job" }]);
+    await twin.send([{ body: "job" }]);
+    const [message] = queue.receive();
+    const [foreign] = twin.receive();
+    const handle = message!.receiptHandle;
+
+    expect(() => queue.delete(foreign!.receiptHandle)).toThrow(/ReceiptHandleIsInvalid/);
+    const altered = handle.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+    expect(() => queue.delete(altered)).toThrow(/ReceiptHandleIsInvalid/);
+    expect(() => queue.delete(`${handle}0`)).toThrow(/ReceiptHandleIsInvalid/);
+    expect(queue.size).toBe(1);
+
+    queue.delete(handle);
+    expect(queue.size).toBe(0);
+    queue.delete(handle);
+    expect(() => queue.changeVisibility(handle, 0)).toThrow(/MessageNotInflight/);
+    expect(twin.size).toBe(1);
+  });
+
+  it("receives a standard queue in send order, passing over messages in flight", async () => {
+    const clock = new TestClock();
+    const queue = new InMemoryQueue({ name: "work", clock });
+    await queue.send(Array.from({ length: 10 }, (_, i) => ({ body: `m${i}` })));
+    await queue.send(Array.from({ length: 10 }, (_, i) => ({ body: `m${10 + i}` })));
+    const first = queue.receive({ max: 3 });
+    const second = queue.receive({ max: 4 });
+    expect(bodies(first)).toEqual(["m0", "m1", "m2"]);
+    expect(bodies(second)).toEqual(["m3", "m4", "m5", "m6"]);
+    queue.changeVisibility(first[1]!.receiptHandle, 0);
+    for (const message of second) queue.delete(message.receiptHandle);
+    expect(bodies(queue.receive({ max: 3 }))).toEqual(["m1", "m7", "m8"]);
+    expect(queue.size).toBe(16);
+  });
+
   it("extends or ends the visibility of an in-flight message", async () => {
     const clock = new TestClock();
     const queue = new InMemoryQueue({ name: "work", clock });

@@ -52,6 +52,17 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     expect(statSync(file).size).toBeGreaterThan(100_000);
   });
 
+  it("holds its SDK clients tree-shaken to the commands its adapters send, and no client it does not use", () => {
+    const code = readFileSync(join(outDir, "validate-order", "index.mjs"), "utf8");
+    // Its own commands are there...
+    for (const operation of ["BatchGetItem", "PutEvents", "PublishBatch"]) expect(code).toContain(operation);
+    // ...but not the rest of each client (loaded lazily, a bundle would keep every command, waiter and paginator).
+    for (const operation of ["DescribeKinesisStreamingDestination", "ListArchives", "CreatePlatformEndpoint"])
+      expect(code).not.toContain(operation);
+    // Nor the services it does not name.
+    for (const operation of ["SendMessageBatch", "HeadObject"]) expect(code).not.toContain(operation);
+  });
+
   it("handles a documented FIFO event on in-memory adapters, logging JSON with the request and order ids", () => {
     const run = invokeBundle(fixture("intake-fifo-event"), { ORDERFLOW_ADAPTERS: "memory" });
 

@@ -1,0 +1,33 @@
+/**
+ * The floor of the cold-start benchmark: the SQS baseline plus what every
+ * orderflow handler loads and runs whatever its wiring (the domain and its zod
+ * schemas, an inversify container resolving a dozen asynchronous bindings, a
+ * pino logger writing one line) and nothing of orderflow's own composition.
+ * A handler's overhead over the baseline cannot drop below this one's.
+ */
+import { Container, ContainerModule } from "inversify";
+import pino from "pino";
+import * as domain from "../../src/domain/index.js";
+import { handler as bare } from "./sqs-consumer.js";
+
+/** Kept so that the bundle holds the domain (and zod), as a handler's does. */
+export const DOMAIN = domain;
+
+const TOKENS = Array.from({ length: 12 }, (_, index) => Symbol.for(`floor.${index}`));
+
+export async function handler(event: { Records?: unknown[] }) {
+  const container = new Container({ defaultScope: "Singleton" });
+  container.load(
+    new ContainerModule(({ bind }) => {
+      for (const token of TOKENS.slice(1)) bind(token).toDynamicValue(async () => ({}));
+      bind(TOKENS[0]!).toResolvedValue((...services: unknown[]) => services, TOKENS.slice(1));
+    }),
+  );
+  await container.getAsync(TOKENS[0]!);
+  const logger = pino(
+    { base: null, messageKey: "message", timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: true }),
+  );
+  logger.info({ records: event.Records?.length ?? 0 }, "batch handled");
+  return bare(event);
+}
