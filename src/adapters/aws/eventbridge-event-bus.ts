@@ -72,7 +72,8 @@ interface Pending {
  * per call ({@link putEventsEntrySize}); an event larger than that alone is
  * refused up front. `FailedEntryCount` is checked and the results matched to the
  * entries by position: entries that failed for a transient reason (throttling,
- * `InternalFailure`) are sent again, alone, with exponential backoff and full
+ * `InternalFailure`) and entries with no result (a missing or empty result, even
+ * when `FailedEntryCount` is 0) are sent again, alone, with exponential backoff and full
  * jitter; a throttled or failed (5xx) call is retried whole. After the retries,
  * one DeliveryError names every event not published, with its ErrorCode and
  * ErrorMessage.
@@ -126,7 +127,12 @@ export class EventBridgeEventBus implements EventBus {
   private async putEvents(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
     const output = await this.client.send(new PutEventsCommand({ Entries: batch.map((p) => p.entry) }));
     const results = output.Entries ?? [];
-    if (!output.FailedEntryCount && !results.some((result) => result.ErrorCode !== undefined)) return [];
+    if (
+      !output.FailedEntryCount &&
+      results.length >= batch.length &&
+      results.every((result) => result.EventId !== undefined && result.ErrorCode === undefined)
+    )
+      return [];
     const failed: EntryFailure<Pending>[] = [];
     // PutEvents answers entry by entry, in request order: position is the only link.
     batch.forEach((pending, index) => {

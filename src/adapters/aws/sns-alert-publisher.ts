@@ -29,8 +29,8 @@ export const SNS_MAX_PAYLOAD_BYTES = 256 * 1024;
  * subscriptions (raw delivery), so orderflow never sends more.
  */
 export const SNS_MAX_MESSAGE_ATTRIBUTES = 10;
-/** Subject length SNS accepts (e-mail subject line). */
-export const SNS_MAX_SUBJECT_LENGTH = 100;
+/** Longest subject SNS accepts: it requires fewer than 100 characters (e-mail subject line). */
+export const SNS_MAX_SUBJECT_LENGTH = 99;
 
 const STRING_TYPE = "String";
 
@@ -47,20 +47,24 @@ export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
 }
 
 /**
- * The alert's subject as SNS accepts it: control characters (line breaks
- * included) become spaces, runs of spaces collapse, and the result is trimmed
- * and cut to {@link SNS_MAX_SUBJECT_LENGTH} characters (code points, so no
- * surrogate pair is split). Empty when nothing printable is left.
+ * The alert's subject as SNS accepts it: ASCII printable characters only, fewer
+ * than 100 of them. Control characters (line breaks included) become spaces,
+ * accented letters lose their accents (NFKD, combining marks dropped: `São` →
+ * `Sao`), any other non-ASCII character becomes `?`; runs of spaces collapse,
+ * and the result is trimmed and cut to {@link SNS_MAX_SUBJECT_LENGTH}
+ * characters. Empty when nothing printable is left.
  */
 export function sanitizeSubject(subject: string): string {
   const clean = subject
     .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .replace(/\s+/g, " ")
+    // One `?` per code point (not per UTF-16 unit), after the whitespace pass so
+    // that non-ASCII spaces became plain spaces first.
+    .replace(/[^\x20-\x7E]/gu, "?")
     .trim();
-  const codePoints = Array.from(clean);
-  return codePoints.length <= SNS_MAX_SUBJECT_LENGTH
-    ? clean
-    : codePoints.slice(0, SNS_MAX_SUBJECT_LENGTH).join("").trimEnd();
+  return clean.length <= SNS_MAX_SUBJECT_LENGTH ? clean : clean.slice(0, SNS_MAX_SUBJECT_LENGTH).trimEnd();
 }
 
 /** Names SNS accepts for message attributes. */
@@ -127,7 +131,7 @@ interface Pending {
  * attributes from {@link alertMessageAttributes} (all of type `String`), which
  * subscriptions filter on. One alert is sent with Publish; more with
  * PublishBatch, packed in order into batches of at most 10 entries and 256 KiB.
- * Entries reported in `Failed` are sent again, alone, with exponential backoff
+ * Entries reported in `Failed`, or in neither `Failed` nor `Successful`, are sent again, alone, with exponential backoff
  * and full jitter when SNS did not blame the sender or throttled them; a
  * throttled or failed (5xx) call is retried whole. After the retries one
  * DeliveryError names every alert not published (`<index>:<kind>`) and why.
@@ -212,10 +216,21 @@ export class SnsAlertPublisher implements AlertPublisher {
     for (const f of output.Failed ?? []) {
       const pending = byEntryId.get(f.Id);
       if (pending === undefined) continue;
+      byEntryId.delete(f.Id);
       failed.push({
         entry: pending,
         reason: describeEntryError(f.Code, f.Message),
         retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
+      });
+    }
+    for (const s of output.Successful ?? []) byEntryId.delete(s.Id);
+    // An entry SNS reported neither way is sent again: a duplicate alert is
+    // better than one lost without a trace.
+    for (const pending of byEntryId.values()) {
+      failed.push({
+        entry: pending,
+        reason: describeEntryError("MissingEntryResult", "SNS reported no result for this entry"),
+        retryable: true,
       });
     }
     return failed;

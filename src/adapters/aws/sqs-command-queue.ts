@@ -84,7 +84,7 @@ interface Pending {
  * - FIFO queues: `groupId` becomes MessageGroupId (required), `deduplicationId`
  *   MessageDeduplicationId (when absent, the queue needs content-based
  *   deduplication); `delaySeconds` is refused, as SQS allows no per-message delay there.
- * - Entries reported in `Failed` are sent again, alone, with exponential backoff and
+ * - Entries reported in `Failed`, or in neither `Failed` nor `Successful`, are sent again, alone, with exponential backoff and
  *   full jitter when SQS did not blame the sender (`SenderFault` false) or throttled
  *   them; a throttled or failed (5xx) call is retried whole.
  * - FIFO order survives retries: a batch holds at most one message of each group
@@ -167,10 +167,22 @@ export class SqsCommandQueue implements CommandQueue {
     for (const f of output.Failed ?? []) {
       const pending = byEntryId.get(f.Id);
       if (pending === undefined) continue;
+      byEntryId.delete(f.Id);
       failed.push({
         entry: pending,
         reason: describeEntryError(f.Code, f.Message),
         retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
+      });
+    }
+    for (const s of output.Successful ?? []) byEntryId.delete(s.Id);
+    // An entry SQS reported neither way may or may not have been sent: sending it
+    // again risks a duplicate (which every consumer tolerates), counting it as sent
+    // risks losing it (which nothing downstream would notice).
+    for (const pending of byEntryId.values()) {
+      failed.push({
+        entry: pending,
+        reason: describeEntryError("MissingEntryResult", "SQS reported no result for this entry"),
+        retryable: true,
       });
     }
     return failed;

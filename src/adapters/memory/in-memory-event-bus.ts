@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { OrderflowEvent } from "../../domain/events.js";
 import type { Clock } from "../../ports/clock.js";
 import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { type BusEnvelope, EVENT_SOURCE, type EventPattern } from "../../ports/routing.js";
 import { compileEventPattern, validateEventPattern } from "./event-pattern.js";
-import { InMemoryQueue } from "./in-memory-queue.js";
+import { InMemoryQueue, randomUuid } from "./in-memory-queue.js";
 
 /** Largest PutEvents entry (time, source, detail-type, detail and resources, in UTF-8 bytes). */
 export const EVENTBRIDGE_MAX_ENTRY_BYTES = 262_144;
@@ -154,7 +153,7 @@ export class InMemoryEventBus implements EventBus {
   #envelope(event: OrderflowEvent): BusEnvelope<OrderflowEvent> {
     return {
       version: "0",
-      id: randomUUID(),
+      id: randomUuid(),
       "detail-type": event.type,
       source: EVENT_SOURCE,
       account: this.accountId,

@@ -1,3 +1,5 @@
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 import type { Issue } from "../../domain/errors.js";
 import { parseWith } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
@@ -6,6 +8,7 @@ import { type BatchResult, processSqsBatch, type SqsRecordLike } from "../app/sq
 import { type ExtractionContext, ExtractOrders } from "./extract-orders.js";
 import { ExtractFileMessageSchema } from "./file-messages.js";
 import { type FileFlowOptions, type FileFlowServices, resolveFileFlowOptions } from "./file-services.js";
+import { describeInvalidJson } from "./json-syntax.js";
 import { parseS3EventMessage } from "./s3-events.js";
 import { ValidateFile } from "./validate-file.js";
 
@@ -56,7 +59,10 @@ export function createFileConsumers(
           flow,
           messageId: record.messageId,
           issues: issues.slice(0, 20),
-          body: record.body.slice(0, 1024),
+          // Never the body itself: it is attacker-controlled text that may carry
+          // anything. Its length and hash are enough to find the message.
+          bodyBytes: Buffer.byteLength(record.body, "utf8"),
+          bodySha256: createHash("sha256").update(record.body, "utf8").digest("hex").slice(0, 16),
         }),
         attributes: { flow },
       },
@@ -97,11 +103,12 @@ export function createFileConsumers(
           let body: unknown;
           try {
             body = JSON.parse(record.body);
-          } catch (error) {
+          } catch {
+            // Position only: JSON.parse's message would quote the body.
             return malformed(
               "extract-orders",
               record,
-              [{ path: "", message: `body is not JSON: ${(error as Error).message}` }],
+              [{ path: "", message: `body is not JSON: ${describeInvalidJson(record.body, "body")}` }],
               log,
             );
           }

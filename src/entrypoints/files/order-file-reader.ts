@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { describeInvalidJson, jsonSyntaxErrorByte } from "./json-syntax.js";
 import { OrderFileError } from "./order-file-errors.js";
 import { Utf8Checker } from "./utf8-checker.js";
 
@@ -343,8 +344,9 @@ export class OrderFileReader {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      this.emitUnreadable(start, end, `not valid JSON: ${(error as Error).message}`);
+    } catch {
+      // Never JSON.parse's message: it quotes the order (a customer's address).
+      this.emitUnreadable(start, end, describeInvalidJson(text, "order"));
       return;
     }
     this.emit({ index: this.claimIndex(start), start, end, line: this.lineNumber(), text, value });
@@ -644,14 +646,15 @@ export class OrderFileReader {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
+    } catch {
+      // Neither JSON.parse's message nor the SyntaxError as `cause`: both quote
+      // the order (a customer's address), and this error reaches the file
+      // history, alerts and logs.
+      const at = jsonSyntaxErrorByte(text);
       throw new OrderFileError(
         "FILE_NOT_PARSEABLE",
-        `order ${this.nextIndex} is not valid JSON: ${(error as Error).message}`,
-        start,
-        {
-          cause: error,
-        },
+        `order ${this.nextIndex}: ${describeInvalidJson(text, "order")}`,
+        start + (at ?? 0),
       );
     }
     this.emit({ index: this.claimIndex(start), start, end, text, value });
@@ -683,12 +686,12 @@ function detectFormat(head: Buffer, from: number): OrderFileFormat | undefined {
 }
 
 function decodeKey(bytes: readonly number[], at: number): string {
+  const quoted = `"${Buffer.from(bytes).toString("utf8")}"`;
   try {
-    return JSON.parse(`"${Buffer.from(bytes).toString("utf8")}"`) as string;
-  } catch (error) {
-    throw new OrderFileError("FILE_NOT_PARSEABLE", `invalid key: ${(error as Error).message}`, at, {
-      cause: error,
-    });
+    return JSON.parse(quoted) as string;
+  } catch {
+    // Position only: JSON.parse's message would quote the file's content.
+    throw new OrderFileError("FILE_NOT_PARSEABLE", `invalid key: not a valid JSON string (byte ${at})`, at);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Issue } from "../../domain/errors.js";
+import { describeInvalidJson } from "./json-syntax.js";
 
 /**
  * S3 event notifications as they reach the file-intake queue: the body of each
@@ -52,8 +53,9 @@ export function parseS3EventMessage(body: string): S3EventMessage {
   let value: unknown;
   try {
     value = JSON.parse(body);
-  } catch (error) {
-    return malformed("", `body is not JSON: ${(error as Error).message}`);
+  } catch {
+    // Position only: JSON.parse's message would quote the (attacker-controlled) body.
+    return malformed("", `body is not JSON: ${describeInvalidJson(body, "body")}`);
   }
   const sns = SnsEnvelopeSchema.safeParse(value);
   if (sns.success) return parseS3EventMessage(sns.data.Message);

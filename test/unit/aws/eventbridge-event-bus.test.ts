@@ -146,6 +146,46 @@ describe("EventBridgeEventBus", () => {
     expect((await eb.accepted()).map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
   });
 
+  it("re-sends the entries missing from a short Entries list even when FailedEntryCount is 0", async () => {
+    const events = someEvents(3);
+    const eb = eventBridgeDouble();
+    let call = 0;
+    eb.mock.on(PutEventsCommand).callsFake((input: PutEventsCommandInput): PutEventsCommandOutput => {
+      call++;
+      const entries = input.Entries ?? [];
+      // The first answer stops after the first entry and claims no failure.
+      const answered = call === 1 ? entries.slice(0, 1) : entries;
+      return { FailedEntryCount: 0, Entries: answered.map((_, i) => ({ EventId: `eb-${call}-${i}` })), $metadata: {} };
+    });
+
+    await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(events);
+
+    expect((await eb.accepted()).map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(eb.sentEntries()[1]!.map((e) => (JSON.parse(e.Detail!) as OrderflowEvent).id)).toEqual([
+      events[1]!.id,
+      events[2]!.id,
+    ]);
+  });
+
+  it("names the events PutEvents never answers for once the attempts are spent", async () => {
+    const events = someEvents(2);
+    const eb = eventBridgeDouble();
+    eb.mock.on(PutEventsCommand).callsFake((input: PutEventsCommandInput): PutEventsCommandOutput => {
+      const entries = input.Entries ?? [];
+      const answered = entries.filter((e) => (JSON.parse(e.Detail!) as OrderflowEvent).id !== events[1]!.id);
+      return { FailedEntryCount: 0, Entries: answered.map(() => ({ EventId: "eb" })), $metadata: {} };
+    });
+
+    const error = await deliveryErrorOf(
+      new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: { ...noWait, attempts: 3 } }).publish(
+        events,
+      ),
+    );
+
+    expect(error.failures.map((f) => f.id)).toEqual([events[1]!.id]);
+    expect(eb.sentEntries()).toHaveLength(3);
+  });
+
   it("retries a throttled call whole", async () => {
     const eb = eventBridgeDouble();
     eb.mock

@@ -115,10 +115,18 @@ describe("sanitizeSubject", () => {
     );
   });
 
-  it("cuts to 100 characters without splitting a surrogate pair", () => {
-    const subject = sanitizeSubject(`${"a".repeat(99)}😀😀`);
-    expect(Array.from(subject)).toHaveLength(100);
-    expect(subject.endsWith("😀")).toBe(true);
+  it("cuts to 99 characters: SNS wants fewer than 100", () => {
+    const subject = sanitizeSubject(`${"a".repeat(98)}bcd`);
+    expect(subject).toBe(`${"a".repeat(98)}b`);
+  });
+
+  it("keeps only printable ASCII: accents dropped, other characters become '?'", () => {
+    expect(sanitizeSubject("Pedido rejeitado: São Paulo, Ação Nº 5 — ok 😀 東京")).toBe(
+      "Pedido rejeitado: Sao Paulo, Acao No 5 ? ok ? ??",
+    );
+    const subject = sanitizeSubject(`${"é".repeat(60)}${"😀".repeat(60)}`);
+    expect(subject).toBe(`${"e".repeat(60)}${"?".repeat(39)}`);
+    expect(subject).toMatch(/^[\x20-\x7E]{1,99}$/);
   });
 });
 
@@ -140,7 +148,7 @@ describe("SnsAlertPublisher", () => {
     const sent = sns.mock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(sent.TopicArn).toBe(TOPIC);
     expect(JSON.parse(sent.Message!)).toEqual(alert);
-    expect(sent.Subject).toHaveLength(100);
+    expect(sent.Subject).toHaveLength(99);
     expect(sent.Subject).not.toMatch(/[\r\n]/);
     expect(sent.Subject!.startsWith("File incoming/orders.jsonl rejected line 3: xxx")).toBe(true);
     expect(sent.MessageAttributes).toEqual({
@@ -226,6 +234,39 @@ describe("SnsAlertPublisher", () => {
 
     expect(error.failures).toEqual([{ id: "2:FILE_REJECTED", reason: "Throttled: failed" }]);
     expect(sns.batches().map((b) => b.length)).toEqual([3, 1, 1]);
+  });
+
+  it("re-sends an entry PublishBatch reported neither as Successful nor as Failed", async () => {
+    const sns = snsDouble();
+    let call = 0;
+    sns.mock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
+      call++;
+      const entries = input.PublishBatchRequestEntries ?? [];
+      // The first answer forgets the second entry altogether.
+      const reported = call === 1 ? entries.filter((_, i) => i !== 1) : entries;
+      return { Successful: reported.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [], $metadata: {} };
+    });
+
+    await new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: noWait }).publish(alerts(3));
+
+    expect((await sns.accepted()).map((a) => a.subject).sort()).toEqual(["s0", "s1", "s2"]);
+  });
+
+  it("names an entry PublishBatch never reports once the attempts are spent", async () => {
+    const sns = snsDouble();
+    sns.mock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
+      const entries = (input.PublishBatchRequestEntries ?? []).filter((e) => e.Subject !== "s1");
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [], $metadata: {} };
+    });
+
+    const error = await deliveryErrorOf(
+      new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: { ...noWait, attempts: 3 } }).publish(
+        alerts(2),
+      ),
+    );
+
+    expect(error.failures.map((f) => f.id)).toEqual(["1:FILE_REJECTED"]);
+    expect(error.failures[0]!.reason).toMatch(/^MissingEntryResult/);
   });
 
   it("retries a throttled Publish", async () => {

@@ -268,7 +268,10 @@ describe("SqsCommandQueue retries", () => {
     sqs.mock
       .on(SendMessageBatchCommand)
       .rejectsOnce(new RequestThrottled({ message: "slow down", $metadata: {} }))
-      .resolves({ Successful: [], Failed: [] });
+      .callsFake((input: SendMessageBatchCommandInput) => ({
+        Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: "m", MD5OfMessageBody: "" })),
+        Failed: [],
+      }));
     const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: fast.retry });
 
     await queue.send(messages(3));
@@ -301,6 +304,47 @@ describe("SqsCommandQueue retries", () => {
     await queue.send(messages(2));
 
     expect(sqs.sentEntries()[1]!.map((e) => e.MessageBody)).toEqual(["body-0"]);
+  });
+
+  it("re-sends an entry SQS reported neither as Successful nor as Failed", async () => {
+    const sqs = sqsDouble();
+    let call = 0;
+    const delivered: string[] = [];
+    sqs.mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+      call++;
+      // The first answer forgets body-1 altogether.
+      const reported = (input.Entries ?? []).filter((e) => call > 1 || e.MessageBody !== "body-1");
+      delivered.push(...reported.map((e) => e.MessageBody ?? ""));
+      return {
+        Successful: reported.map((e) => ({ Id: e.Id, MessageId: "m", MD5OfMessageBody: "" })),
+        Failed: [],
+      };
+    });
+    const queue = new SqsCommandQueue({ client: sqs.client, queueUrl: STANDARD_URL, retry: fast.retry });
+
+    await queue.send(messages(3));
+
+    expect(delivered.sort()).toEqual(["body-0", "body-1", "body-2"]);
+  });
+
+  it("names an entry SQS never reports once the attempts are spent", async () => {
+    const sqs = sqsDouble();
+    sqs.mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: (input.Entries ?? [])
+        .filter((e) => e.MessageBody !== "body-1")
+        .map((e) => ({ Id: e.Id, MessageId: "m", MD5OfMessageBody: "" })),
+    }));
+    const queue = new SqsCommandQueue({
+      client: sqs.client,
+      queueUrl: STANDARD_URL,
+      retry: { ...fast.retry, attempts: 3 },
+    });
+
+    const error = await deliveryErrorOf(queue.send(messages(3)));
+
+    expect(error.failures.map((f) => f.id)).toEqual(["m1"]);
+    expect(error.failures[0]!.reason).toMatch(/^MissingEntryResult/);
+    expect(sqs.sentEntries()).toHaveLength(3);
   });
 
   it("does not retry an entry refused for a sender fault, and names it", async () => {
