@@ -55,6 +55,12 @@ export interface OrderSnapshot {
     | { readonly amount: number; readonly currency: string; readonly paymentId: string }
     | undefined;
   readonly lastRejectedRequest?: RejectedRequest | undefined;
+  /**
+   * When the latest modification request considered was made. Requests travel
+   * on a standard queue and may arrive out of order: an older one arriving
+   * after a newer was considered is refused as superseded.
+   */
+  readonly lastModificationRequestedAt?: string | undefined;
   readonly processedCommandIds: readonly string[];
 }
 
@@ -239,14 +245,37 @@ export class Order {
    * what business validation found wrong with the changed order. Modification is
    * refused once payment has started.
    */
-  modify(changes: OrderChanges, issues: readonly Issue[], ctx: CommandContext): ModifyOutcome {
+  modify(
+    changes: OrderChanges,
+    issues: readonly Issue[],
+    ctx: CommandContext,
+    /** When the client made the request (ISO 8601); orders requests that arrive out of order. */
+    requestedAt?: string,
+  ): ModifyOutcome {
     const status = this.status;
+    const last = this.state.lastModificationRequestedAt;
+    const considered =
+      requestedAt !== undefined && (last === undefined || requestedAt > last) ? requestedAt : last;
     const refuse = (reasons: readonly Issue[]): ModifyOutcome => {
-      this.apply(ctx, { lastRejectedRequest: { request: "modify", reasons, at: isoTime(ctx.at) } }, [
-        ["ModificationRejected", { reasons, status }],
-      ]);
+      this.apply(
+        ctx,
+        {
+          lastRejectedRequest: { request: "modify", reasons, at: isoTime(ctx.at) },
+          ...(considered === undefined ? {} : { lastModificationRequestedAt: considered }),
+        },
+        [["ModificationRejected", { reasons, status }]],
+      );
       return "REFUSED";
     };
+    if (requestedAt !== undefined && last !== undefined && requestedAt < last) {
+      return refuse([
+        {
+          path: "",
+          code: "MODIFICATION_SUPERSEDED",
+          message: `a modification requested later (${last}) was already considered`,
+        },
+      ]);
+    }
     if (!this.can("modify")) {
       return refuse([
         {
@@ -273,7 +302,10 @@ export class Order {
     if (changed.length === 0) return "UNCHANGED";
 
     const after = { items, total: sumMinorUnits(items.map((line) => line.lineTotal)), shippingAddress };
-    this.transition("modify", ctx, after, [["OrderModified", { old: before, new: after, changed }]]);
+    const ordering = considered === undefined ? {} : { lastModificationRequestedAt: considered };
+    this.transition("modify", ctx, { ...after, ...ordering }, [
+      ["OrderModified", { old: before, new: after, changed }],
+    ]);
     return "MODIFIED";
   }
 

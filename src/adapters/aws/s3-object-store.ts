@@ -68,8 +68,10 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
  * {@link ObjectStore} on an S3 bucket.
  *
  * - `get` streams the object: the body is the SDK's response stream, read chunk by
- *   chunk, never buffered whole; `fromByte` becomes a `Range: bytes=N-` header
- *   (past the end: an empty body). `size` is the size of the whole object.
+ *   chunk, never buffered whole; its iterator's `return()` (what `for await` calls
+ *   on `break`) closes the response, even before the first chunk. `fromByte`
+ *   becomes a `Range: bytes=N-` header (past the end: an empty body). `size` is
+ *   the size of the whole object.
  * - `put` of a string or bytes is one PutObject; an async iterable is uploaded
  *   with a multipart upload in parts of `partSizeBytes` (a stream shorter than one
  *   part becomes a PutObject), aborted when anything fails.
@@ -114,7 +116,7 @@ export class S3ObjectStore implements ObjectStore {
         metadata: { ...(output.Metadata ?? {}) },
         ...(output.ContentType === undefined ? {} : { contentType: output.ContentType }),
         ...(output.VersionId === undefined ? {} : { versionId: output.VersionId }),
-        body: chunksOf(output.Body),
+        body: closableChunksOf(output.Body),
       };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -355,6 +357,45 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
 }
 
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
+
+/**
+ * {@link chunksOf} whose `return()` also closes the response stream, even when
+ * no chunk was read yet: a generator that has not started ignores `return()`,
+ * which would leave the HTTP response open and its socket held (on a warm
+ * Lambda, until the pool runs dry). A body read to its end needs no closing.
+ */
+function closableChunksOf(body: unknown): AsyncIterableIterator<Uint8Array> {
+  const chunks = chunksOf(body);
+  let closed = false;
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => chunks.next(),
+    async return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
+      try {
+        await chunks.return(undefined);
+      } finally {
+        if (!closed) {
+          closed = true;
+          await closeBody(body);
+        }
+      }
+      return { done: true, value };
+    },
+  };
+  return iterator;
+}
+
+/** Closes a response body that will not be read to its end: a Node `Readable` or a web `ReadableStream`. */
+async function closeBody(body: unknown): Promise<void> {
+  if (body === undefined || body === null || typeof body !== "object") return;
+  const readable = body as { destroy?: unknown; destroyed?: boolean };
+  if (typeof readable.destroy === "function") {
+    if (readable.destroyed !== true) (body as { destroy(): void }).destroy();
+    return;
+  }
+  const stream = body as Partial<ReadableStream<Uint8Array>>;
+  if (typeof stream.cancel === "function" && stream.locked === false) await stream.cancel();
+}
 
 /**
  * The chunks of a response body as they arrive. In Node the SDK gives a

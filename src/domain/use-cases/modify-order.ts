@@ -13,6 +13,8 @@ export interface ModifyOrderCommand extends CommandMeta {
   readonly orderId: string;
   /** Structurally valid changes (see `ModifyOrderSchema`). */
   readonly changes: OrderChanges;
+  /** When the client made the request (ISO 8601): an older request arriving after a newer one is refused. */
+  readonly requestedAt?: string | undefined;
 }
 
 export type ModifyOrderOutcome = ModifyOutcome | "DUPLICATE" | "NOT_FOUND";
@@ -44,7 +46,12 @@ export class ModifyOrder {
             this.deps.limits ?? DEFAULT_BUSINESS_LIMITS,
           );
         }
-        return order.modify(command.changes, issues, contextFor(command, this.deps.clock));
+        return order.modify(
+          command.changes,
+          issues,
+          contextFor(command, this.deps.clock),
+          command.requestedAt,
+        );
       },
     );
     if (!change.found) return { outcome: "NOT_FOUND" };

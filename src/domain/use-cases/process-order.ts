@@ -44,6 +44,25 @@ export function settlePayment(
 }
 
 /**
+ * Whether the order's payment may have been attempted without its outcome
+ * being recorded: payment pending, or cancelled while pending with no payment
+ * recorded (a charge that succeeded before a crash must still be found, and the
+ * refund recorded). The charge is idempotent by order, so asking again for its
+ * outcome never takes the money twice; if the first attempt never reached the
+ * gateway, the money taken now is recorded as owed back at once.
+ */
+function awaitsPaymentOutcome(order: Order): boolean {
+  if (order.status === OrderStatus.PAYMENT_PENDING) return true;
+  const { cancellation, payment } = order.snapshot();
+  return (
+    order.status === OrderStatus.CANCELLED &&
+    cancellation?.previousStatus === OrderStatus.PAYMENT_PENDING &&
+    payment === undefined &&
+    !order.snapshot().processedCommandIds.some((id) => id.endsWith(":settle"))
+  );
+}
+
+/**
  * Takes a validated order through payment to confirmation. Each step is keyed by
  * the order's status, so a redelivery after a crash resumes where the previous
  * attempt stopped, and the charge itself is idempotent by order.
@@ -59,7 +78,7 @@ export class ProcessOrder {
         order.startPayment(contextFor(command, this.deps.clock, "start"));
     });
     if (!started.found) return { outcome: "NOT_FOUND" };
-    if (started.order.status !== OrderStatus.PAYMENT_PENDING) {
+    if (!awaitsPaymentOutcome(started.order)) {
       return { outcome: "SKIPPED", order: started.order.snapshot() };
     }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { CancelOrderSchema, ModifyOrderSchema, PlaceOrderSchema, parseWith } from "../../domain/schemas.js";
@@ -122,7 +123,11 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
       const { detail } = event.value;
       const changes = parseWith(ModifyOrderSchema, detail.data);
       if (!changes.ok) return malformed.report("modify-order", record, changes.issues, metaOf(detail));
-      const result = await modify.execute({ ...metaOf(detail), changes: changes.value });
+      const result = await modify.execute({
+        ...metaOf(detail),
+        changes: changes.value,
+        requestedAt: detail.occurredAt,
+      });
       log
         .child({ orderId: detail.orderId, correlationId: detail.correlationId })
         .info(`modify request: ${result.outcome.toLowerCase()}`, {
@@ -247,7 +252,9 @@ class MalformedMessages {
           messageId: record.messageId,
           orderId,
           issues: issues.slice(0, 20),
-          body: record.body.slice(0, 1024),
+          // Never the body itself: it may hold a customer's address. Its size and digest identify it.
+          bodyBytes: Buffer.byteLength(record.body, "utf8"),
+          bodySha256: createHash("sha256").update(record.body, "utf8").digest("hex").slice(0, 16),
         }),
         attributes: { flow },
       },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Product } from "../../domain/business-rules.js";
 import { OrderAlreadyExistsError, OrderNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
@@ -71,11 +72,14 @@ export class OrderApi {
     const begun = await idempotency.begin(key, fingerprint(input), options);
     if (begun.status === "COMPLETED") return begun.result as PlacedOrder;
     try {
-      const placed = await this.placeOnce(input, meta);
+      // Without an orderId, the id comes from the key: a retry after a failed or
+      // timed-out attempt places the same order again, never a second one.
+      const placed = await this.placeOnce(input, meta, input.orderId ?? orderIdForKey(key));
       await idempotency.complete(key, placed, options);
       return placed;
     } catch (error) {
-      await idempotency.release(key);
+      // Releasing only lets a retry in sooner; if it fails the key expires by itself. The request's error matters.
+      await idempotency.release(key).catch(() => undefined);
       throw error;
     }
   }
@@ -83,8 +87,9 @@ export class OrderApi {
   private async placeOnce(
     input: ReturnType<typeof PlaceOrderSchema.parse>,
     meta: RequestMeta,
+    orderId: string = input.orderId ?? this.services.ids.next(),
   ): Promise<PlacedOrder> {
-    const order = { ...input, orderId: input.orderId ?? this.services.ids.next() };
+    const order = { ...input, orderId };
     const existing = await this.services.orders.get(order.orderId);
     if (existing) {
       if (existing.order.snapshot().placementFingerprint !== placementFingerprint(order)) {
@@ -135,4 +140,13 @@ export class OrderApi {
     const commandId = this.services.ids.next();
     return { commandId, correlationId: meta.correlationId ?? commandId };
   }
+}
+
+/**
+ * The order id of a request that gave an `Idempotency-Key` but no `orderId`:
+ * derived from the key (SHA-256, 192 bits), so every attempt of that request
+ * names the same order.
+ */
+export function orderIdForKey(key: string): string {
+  return `k-${createHash("sha256").update(key, "utf8").digest("base64url").slice(0, 32)}`;
 }

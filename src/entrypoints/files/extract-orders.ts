@@ -4,6 +4,7 @@ import { ConcurrencyError } from "../../ports/errors.js";
 import type { FileRecord } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
 import { placeOrderMessage } from "../app/messages.js";
+import { closeContent } from "./close-content.js";
 import { type ExtractFileMessage, extractFileMessage, FileIds } from "./file-messages.js";
 import {
   type FileFlowOptions,
@@ -124,6 +125,7 @@ export class ExtractOrders {
       fromByte: checkpoint.byteOffset,
     });
     if (!content || unquote(content.etag) !== unquote(message.etag)) {
+      if (content) await closeContent(content);
       return this.fail(
         record,
         message,

@@ -3,6 +3,7 @@ import { ConcurrencyError } from "../../ports/errors.js";
 import type { FileError, FileRecord, FileStatus } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
 import type { ObjectContent } from "../../ports/object-store.js";
+import { closeContent } from "./close-content.js";
 import { extractFileMessage } from "./file-messages.js";
 import {
   type FileFlowOptions,
@@ -43,15 +44,18 @@ export interface FileValidation {
  * version in the file history (`VALID`, `PARTIALLY_VALID` or `REJECTED`, with
  * counts and the first errors by order index and field path).
  *
- * Then: an alert when anything is invalid; a valid or partially valid file is
- * handed to the extraction queue and stays at `incoming/` (extraction streams
- * it from there, checking its ETag, and moves it to `processed/` when done);
- * a rejected file moves to `rejected/`.
+ * An alert goes out (before the record is final) when anything is invalid.
+ * Once the record is final, a valid or partially valid file is handed to the
+ * extraction queue and stays at `incoming/` (extraction streams it from there,
+ * checking its ETag, and moves it to `processed/` when done); a rejected file
+ * moves to `rejected/`.
  *
  * Idempotent: a notification for a version already validated changes nothing
- * (it only completes a move a crash interrupted). A crash before the record
- * is final makes the retry validate again, so its alert and extraction
- * message may go out twice; extraction is idempotent, alerts are at least once.
+ * but completes what a crash may have cut short: the move of a rejected file,
+ * or the extraction message of a file validated but not yet extracted (sent
+ * again; extraction ignores a message for a file it has started or finished).
+ * A crash before the record is final makes the retry validate again, so its
+ * alert may go out twice: alerts are at least once.
  */
 export class ValidateFile {
   private readonly options: ResolvedFileFlowOptions;
@@ -85,12 +89,15 @@ export class ValidateFile {
       if (!record) throw new Error(`file record ${file.key} ${fileVersion} vanished after its creation`);
     }
     if (record.status !== "VALIDATING") {
-      log.info("file version already validated: notification ignored", { status: record.status });
+      log.info("file version already validated: repeated notification, only its follow-up is completed", {
+        status: record.status,
+      });
       return this.settle(record, file, log);
     }
 
     const content = await this.services.objects.get(file.key);
     const superseded = content !== undefined && isSuperseded(content, file);
+    if (content && superseded) await closeContent(content);
     const validation = !content
       ? failed("OBJECT_NOT_FOUND", "the object no longer exists", 0)
       : superseded
@@ -102,22 +109,6 @@ export class ValidateFile {
         : await this.validate(content, file.key);
     if (validation.status !== "VALID" && !superseded)
       await this.services.alerts.publish([this.alertFor(file, fileVersion, validation)]);
-    if (validation.status === "VALID" || validation.status === "PARTIALLY_VALID") {
-      await this.services.extractionQueue.send([
-        {
-          id: "extract",
-          body: extractFileMessage({
-            type: "ExtractFile",
-            fileKey: file.key,
-            fileVersion,
-            etag: file.etag,
-            continuation: 0,
-          }),
-          attributes: { type: "ExtractFile" },
-        },
-      ]);
-    }
-
     const final: FileRecord = {
       ...record,
       status: validation.status,
@@ -204,6 +195,7 @@ export class ValidateFile {
     };
 
     if (content.size > limits.maxFileBytes) {
+      await closeContent(content);
       return result(
         new OrderFileError("FILE_TOO_LARGE", `the file is larger than ${limits.maxFileBytes} bytes`, 0),
       );
@@ -238,8 +230,31 @@ export class ValidateFile {
     return result();
   }
 
-  /** Completes what a final record implies: a rejected file leaves `incoming/`. */
+  /**
+   * Completes what a final record implies: a valid or partially valid file not
+   * yet extracted is (again) handed to the extraction queue; a rejected file
+   * leaves `incoming/`. Run after the record is final, so that extract-orders
+   * never receives a message for a file still `VALIDATING`; and again for a
+   * repeated notification, so that a crash between the record write and the
+   * send cannot strand the file (extraction ignores a second message).
+   */
   private async settle(record: FileRecord, file: FileNotification, log: Logger): Promise<FileRecord> {
+    if (record.status === "VALID" || record.status === "PARTIALLY_VALID") {
+      await this.services.extractionQueue.send([
+        {
+          id: "extract",
+          body: extractFileMessage({
+            type: "ExtractFile",
+            fileKey: record.fileKey,
+            fileVersion: record.fileVersion,
+            etag: file.etag,
+            continuation: 0,
+          }),
+          attributes: { type: "ExtractFile" },
+        },
+      ]);
+      return record;
+    }
     if (record.status !== "REJECTED") return record;
     return relocateFile(
       { ...this.services, logger: log },
@@ -312,8 +327,8 @@ function clip(message: string): string {
   return message.length > 300 ? `${message.slice(0, 299)}…` : message;
 }
 
-/** SNS subjects: printable ASCII, at most 100 characters. */
+/** SNS subjects: printable ASCII, fewer than 100 characters. */
 function subjectLine(text: string): string {
-  const ascii = text.replace(/[^\x20-\x7e]/g, "?");
-  return ascii.length > 100 ? `${ascii.slice(0, 99)}~` : ascii;
+  const ascii = text.replace(/[^\x20-\x7e]/gu, "?");
+  return ascii.length > 99 ? `${ascii.slice(0, 98)}~` : ascii;
 }

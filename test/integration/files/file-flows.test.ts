@@ -112,7 +112,9 @@ describe("batch files through the in-memory pipeline", () => {
 
     const record = await onlyRecord(records);
     expect(record).toMatchObject({ status: "REJECTED", location: "rejected/broken.json" });
-    expect(record.errors[0]?.message).toMatch(/^FILE_NOT_PARSEABLE: order 1 is not valid JSON/);
+    expect(record.errors[0]?.message).toBe(
+      "FILE_NOT_PARSEABLE: order 1: invalid JSON at byte 15 of the order",
+    );
     expect(alerts()).toEqual([
       expect.objectContaining({
         kind: "FILE_REJECTED",

@@ -52,7 +52,7 @@ describe("OrderFileReader", () => {
       expect(entries.map((e) => [e.index, e.line, e.value ?? e.error])).toEqual([
         [0, 1, { a: 1 }],
         [1, 4, { a: 2 }],
-        [2, 5, expect.stringMatching(/^not valid JSON/)],
+        [2, 5, "invalid JSON at byte 1 of the order"],
         [3, 6, { a: 3 }],
       ]);
     });
@@ -100,7 +100,7 @@ describe("OrderFileReader", () => {
     });
 
     it.each([
-      ['{"orders": [{"a":1}, {"a":}]}', /order 1 is not valid JSON/],
+      ['{"orders": [{"a":1}, {"a":}]}', /^order 1: invalid JSON at byte 5 of the order$/],
       ['{"orders": [{"a":1},]}', /an order was expected after the comma/],
       ['{"orders": [{"a":1}', /ends before its JSON document does/],
       ['{"orders": {"a":1}}', /"orders" must be an array/],
