@@ -7,7 +7,7 @@ export interface Alert {
   /** What kind of alert this is, e.g. `FILE_REJECTED`; subscriptions filter on it. */
   readonly kind: string;
   readonly severity: AlertSeverity;
-  /** One line, at most 100 characters (an e-mail subject). */
+  /** One line, fewer than 100 characters (an e-mail subject; SNS refuses longer). */
   readonly subject: string;
   readonly message: string;
   /** Extra string attributes subscriptions can filter on. */

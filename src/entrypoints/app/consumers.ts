@@ -8,6 +8,7 @@ import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import type { Logger } from "../../ports/logger.js";
+import { describeInvalidJson } from "../files/json-syntax.js";
 import { type BusEvent, BusEventSchema, PlaceOrderMessageSchema } from "./messages.js";
 import type { OrderServices } from "./services.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
@@ -160,10 +161,11 @@ function parseJson<T>(
   let value: unknown;
   try {
     value = JSON.parse(body);
-  } catch (error) {
+  } catch {
     return {
       ok: false,
-      issues: [{ path: "", code: "INVALID_JSON", message: `body is not JSON: ${(error as Error).message}` }],
+      // The parser's message quotes the input (possibly an address): report the position only.
+      issues: [{ path: "", code: "INVALID_JSON", message: describeInvalidJson(body, "message body") }],
     };
   }
   const result = parse(value);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderApi } from "../app/order-api.js";
+import { describeInvalidJson } from "../files/json-syntax.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 
@@ -286,8 +287,9 @@ export function readJsonBody(
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+  } catch {
+    // The parser's message quotes the body (an address, perhaps) into logs: report the position only.
+    const detail = describeInvalidJson(text, "request body");
     throw new HttpRequestError(400, "INVALID_JSON", `the request body is not valid JSON: ${detail}`, [
       { path: "", message: detail },
     ]);

@@ -41,7 +41,11 @@ describe("what the file flows report never quotes an order", () => {
     const [record] = (await files.history.list({ limit: 10 })).items;
     expect(record?.counts).toEqual({ total: 2, valid: 1, invalid: 1 });
     expect(record?.errors).toEqual([
-      { index: 1, path: "", message: `line 2: invalid JSON at byte ${brokenOrder.indexOf(SECRET)} of the order` },
+      {
+        index: 1,
+        path: "",
+        message: `line 2: invalid JSON at byte ${brokenOrder.indexOf(SECRET)} of the order`,
+      },
     ]);
     expect(flow.alerts.published).toHaveLength(1);
     expect(await traces()).not.toContain("Zanzibar");
@@ -107,7 +111,12 @@ describe("what the file flows report never quotes an order", () => {
           flow: "extract-orders",
           bodyBytes: Buffer.byteLength(extractionBody),
           bodySha256: sha(extractionBody).slice(0, 16),
-          issues: [{ path: "", message: `body is not JSON: invalid JSON at byte ${extractionBody.indexOf(SECRET)} of the body` }],
+          issues: [
+            {
+              path: "",
+              message: `body is not JSON: invalid JSON at byte ${extractionBody.indexOf(SECRET)} of the body`,
+            },
+          ],
         }),
       ]),
     );

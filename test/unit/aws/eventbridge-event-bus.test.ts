@@ -155,7 +155,11 @@ describe("EventBridgeEventBus", () => {
       const entries = input.Entries ?? [];
       // The first answer stops after the first entry and claims no failure.
       const answered = call === 1 ? entries.slice(0, 1) : entries;
-      return { FailedEntryCount: 0, Entries: answered.map((_, i) => ({ EventId: `eb-${call}-${i}` })), $metadata: {} };
+      return {
+        FailedEntryCount: 0,
+        Entries: answered.map((_, i) => ({ EventId: `eb-${call}-${i}` })),
+        $metadata: {},
+      };
     });
 
     await new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(events);
@@ -177,9 +181,11 @@ describe("EventBridgeEventBus", () => {
     });
 
     const error = await deliveryErrorOf(
-      new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: { ...noWait, attempts: 3 } }).publish(
-        events,
-      ),
+      new EventBridgeEventBus({
+        client: eb.client,
+        eventBusName: BUS,
+        retry: { ...noWait, attempts: 3 },
+      }).publish(events),
     );
 
     expect(error.failures.map((f) => f.id)).toEqual([events[1]!.id]);

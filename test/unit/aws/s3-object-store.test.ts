@@ -3,6 +3,8 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
@@ -11,6 +13,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { copySourceOf, S3_MIN_PART_BYTES, S3ObjectStore } from "../../../src/adapters/aws/s3-object-store.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../../../src/ports/errors.js";
@@ -144,5 +147,49 @@ describe("S3ObjectStore copy", () => {
 
     expect(error).toBeInstanceOf(ObjectNotFoundError);
     expect(error).toMatchObject({ key: "incoming/gone.json" });
+  });
+});
+
+describe("S3ObjectStore get", () => {
+  /** A response body as the SDK gives it in Node: a Readable of Buffers. */
+  function respondWith(s3: ReturnType<typeof s3Double>, chunks: string[]): Readable {
+    const stream = Readable.from(chunks.map((c) => Buffer.from(c)));
+    s3.mock.on(GetObjectCommand).resolves({
+      Body: stream as unknown as GetObjectCommandOutput["Body"],
+      ETag: '"e"',
+      ContentLength: 6,
+    });
+    return stream;
+  }
+
+  it("streams the body chunk by chunk", async () => {
+    const s3 = s3Double();
+    respondWith(s3, ["abc", "def"]);
+
+    const content = await s3.store.get("incoming/a.json");
+    const read: string[] = [];
+    for await (const chunk of content!.body) read.push(Buffer.from(chunk).toString());
+
+    expect(read).toEqual(["abc", "def"]);
+  });
+
+  it("closes the response stream when the body is let go before any chunk was read", async () => {
+    const s3 = s3Double();
+    const stream = respondWith(s3, ["abc", "def"]);
+
+    const content = await s3.store.get("incoming/a.json");
+    await content!.body[Symbol.asyncIterator]().return?.();
+
+    expect(stream.destroyed).toBe(true);
+  });
+
+  it("closes the response stream when reading stops half-way", async () => {
+    const s3 = s3Double();
+    const stream = respondWith(s3, ["abc", "def"]);
+
+    const content = await s3.store.get("incoming/a.json");
+    for await (const _chunk of content!.body) break;
+
+    expect(stream.destroyed).toBe(true);
   });
 });

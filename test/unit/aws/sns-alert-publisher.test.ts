@@ -239,13 +239,19 @@ describe("SnsAlertPublisher", () => {
   it("re-sends an entry PublishBatch reported neither as Successful nor as Failed", async () => {
     const sns = snsDouble();
     let call = 0;
-    sns.mock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
-      call++;
-      const entries = input.PublishBatchRequestEntries ?? [];
-      // The first answer forgets the second entry altogether.
-      const reported = call === 1 ? entries.filter((_, i) => i !== 1) : entries;
-      return { Successful: reported.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [], $metadata: {} };
-    });
+    sns.mock
+      .on(PublishBatchCommand)
+      .callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
+        call++;
+        const entries = input.PublishBatchRequestEntries ?? [];
+        // The first answer forgets the second entry altogether.
+        const reported = call === 1 ? entries.filter((_, i) => i !== 1) : entries;
+        return {
+          Successful: reported.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+          Failed: [],
+          $metadata: {},
+        };
+      });
 
     await new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: noWait }).publish(alerts(3));
 
@@ -254,15 +260,23 @@ describe("SnsAlertPublisher", () => {
 
   it("names an entry PublishBatch never reports once the attempts are spent", async () => {
     const sns = snsDouble();
-    sns.mock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
-      const entries = (input.PublishBatchRequestEntries ?? []).filter((e) => e.Subject !== "s1");
-      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [], $metadata: {} };
-    });
+    sns.mock
+      .on(PublishBatchCommand)
+      .callsFake((input: PublishBatchCommandInput): PublishBatchCommandOutput => {
+        const entries = (input.PublishBatchRequestEntries ?? []).filter((e) => e.Subject !== "s1");
+        return {
+          Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+          Failed: [],
+          $metadata: {},
+        };
+      });
 
     const error = await deliveryErrorOf(
-      new SnsAlertPublisher({ client: sns.client, topicArn: TOPIC, retry: { ...noWait, attempts: 3 } }).publish(
-        alerts(2),
-      ),
+      new SnsAlertPublisher({
+        client: sns.client,
+        topicArn: TOPIC,
+        retry: { ...noWait, attempts: 3 },
+      }).publish(alerts(2)),
     );
 
     expect(error.failures.map((f) => f.id)).toEqual(["1:FILE_REJECTED"]);

@@ -77,8 +77,11 @@ describe("the file Lambda handlers on AWS", () => {
   it.each([
     ["validate-file", createValidateFileHandler],
     ["extract-orders", createExtractOrdersHandler],
-  ] as const)("%s: its environment alone wires it on AWS (an empty batch sends no request)", async (name, create) => {
-    expect(Object.keys(env).filter((v) => !(v in loadFileHandlerConfig(name, env)))).toEqual([]);
-    expect(await create({ env })({ Records: [] })).toEqual({ batchItemFailures: [] });
-  });
+  ] as const)(
+    "%s: its environment alone wires it on AWS (an empty batch sends no request)",
+    async (name, create) => {
+      expect(Object.keys(env).filter((v) => !(v in loadFileHandlerConfig(name, env)))).toEqual([]);
+      expect(await create({ env })({ Records: [] })).toEqual({ batchItemFailures: [] });
+    },
+  );
 });

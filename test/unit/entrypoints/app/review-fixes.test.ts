@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { orderIdForKey } from "../../../../src/entrypoints/app/order-api.js";
-import { createInMemoryOrderflow, ScriptedPaymentGateway } from "../../../../src/memory.js";
+import { createInMemoryOrderflow, ManualClock, ScriptedPaymentGateway } from "../../../../src/memory.js";
 import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
 const body = {
@@ -67,14 +67,15 @@ describe("a cancel while a payment's outcome is unknown", () => {
 
 describe("modification requests arriving out of order", () => {
   it("apply the latest request and refuse an older one that arrives after it", async () => {
-    const flow = createInMemoryOrderflow();
+    const clock = new ManualClock();
+    const flow = createInMemoryOrderflow({ clock });
     await flow.api.placeOrder({ ...body, orderId: "o-mod" });
     await flow.drain({ only: ["intake"] });
 
     const older = { items: [{ sku: "CAFE-ESPRESSO-250G", quantity: 2, unitPrice: 3490 }] };
     const newer = { items: [{ sku: "CAFE-ESPRESSO-250G", quantity: 3, unitPrice: 3490 }] };
     await flow.api.modifyOrder("o-mod", older);
-    (flow.clock as { advance(ms: number): void }).advance(1_000);
+    clock.advance(1_000);
     await flow.api.modifyOrder("o-mod", newer);
 
     // The standard queue delivers the newer request first.
