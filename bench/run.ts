@@ -2,9 +2,10 @@
  * `npm run bench`: every benchmark, each printed as a table. Ratios are
  * measured within one run; absolute figures depend on the machine.
  */
-import { runPipelineBench } from "./pipeline.js";
+import { runPipelineBench, runUseCaseBench } from "./pipeline.js";
 
 const pipeline = await runPipelineBench(Number(process.env.BENCH_ORDERS ?? 5_000));
+const useCases = await runUseCaseBench(Number(process.env.BENCH_ORDERS ?? 5_000));
 console.log("\n## In-memory full lifecycle vs raw baseline");
 console.table([
   {
@@ -12,12 +13,14 @@ console.table([
     "orders/s": Math.round(pipeline.baselineOrdersPerSecond),
   },
   {
-    path: "in-memory full lifecycle (API → CONFIRMED)",
+    path: "in-memory full lifecycle (API → queues → CONFIRMED)",
     "orders/s": Math.round(pipeline.lifecycleOrdersPerSecond),
   },
+  { path: "use cases only (place → validate → process, no queues)", "orders/s": Math.round(useCases) },
 ]);
 console.log(
-  `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×), ${pipeline.orders} orders, median of 5 rounds`,
+  `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×); use cases alone ` +
+    `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 5 rounds`,
 );
 
 // Prints its own tables: requests per order per AWS API, ⌈n/10⌉ batch calls, cost per million orders.
