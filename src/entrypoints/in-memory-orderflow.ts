@@ -319,7 +319,14 @@ export class InMemoryOrderflow<
         progressed = true;
         batches++;
         records += received.length;
-        const result = await pipeline.consumer(received);
+        // A consumer that throws fails its whole batch, as a Lambda function error does.
+        const result = await pipeline.consumer(received).catch((error: unknown) => {
+          this.logger.error("consumer failed the whole batch", {
+            queue: pipeline.driver.name,
+            error: String(error),
+          });
+          return { batchItemFailures: received.map((record) => ({ itemIdentifier: record.messageId })) };
+        });
         if (result.batchItemFailures.length === 0) {
           await pipeline.driver.ack(received);
         } else {

@@ -27,4 +27,18 @@ describe("in-memory pipeline", () => {
       "OrderConfirmed",
     ]);
   });
+
+  it("treats a consumer that throws as a failed batch: retried, then dead-lettered", async () => {
+    const flow = createInMemoryOrderflow({ maxReceiveCount: 2 });
+    let calls = 0;
+    const boom = flow.addFlow("orderflow-boom", async () => {
+      calls++;
+      throw new Error("boom");
+    });
+    await boom.queue.send([{ body: "{}" }]);
+    await flow.drain();
+    expect(calls).toBe(2);
+    expect(boom.queue.size).toBe(0);
+    expect(boom.deadLetterQueue.size).toBe(1);
+  });
 });
