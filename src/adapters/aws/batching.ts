@@ -118,6 +118,51 @@ export interface EntryFailure<T> {
   readonly retryable: boolean;
 }
 
+/** One entry of a batch response's `Failed` list (SQS SendMessageBatch, SNS PublishBatch). */
+export interface BatchResultErrorEntry {
+  readonly Id?: string | undefined;
+  readonly Code?: string | undefined;
+  readonly Message?: string | undefined;
+  readonly SenderFault?: boolean | undefined;
+}
+
+/**
+ * The failed entries of a batch call answered with `Successful` and `Failed`
+ * lists by entry id. An entry the service reported neither way may or may not
+ * have been delivered: it is retried, since a duplicate is tolerated by every
+ * consumer while a silent loss is noticed by none.
+ */
+export function failedEntries<T extends { readonly entry: { readonly Id?: string | undefined } }>(
+  batch: readonly T[],
+  output: {
+    readonly Successful?: readonly { readonly Id?: string | undefined }[] | undefined;
+    readonly Failed?: readonly BatchResultErrorEntry[] | undefined;
+  },
+  service: string,
+): EntryFailure<T>[] {
+  const unanswered = new Map(batch.map((pending) => [pending.entry.Id, pending]));
+  const failed: EntryFailure<T>[] = [];
+  for (const f of output.Failed ?? []) {
+    const pending = unanswered.get(f.Id);
+    if (pending === undefined) continue;
+    unanswered.delete(f.Id);
+    failed.push({
+      entry: pending,
+      reason: describeEntryError(f.Code, f.Message),
+      retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
+    });
+  }
+  for (const s of output.Successful ?? []) unanswered.delete(s.Id);
+  for (const pending of unanswered.values()) {
+    failed.push({
+      entry: pending,
+      reason: describeEntryError("MissingEntryResult", `${service} reported no result for this entry`),
+      retryable: true,
+    });
+  }
+  return failed;
+}
+
 /** What became of one batch after its retries. */
 export interface BatchOutcome<T> {
   /** Entries not delivered: refused for good, or still failing after the last attempt. */

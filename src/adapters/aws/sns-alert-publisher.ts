@@ -10,9 +10,8 @@ import { DeliveryError } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   deliverBatches,
-  describeEntryError,
   type EntryFailure,
-  isThrottlingCode,
+  failedEntries,
   packBatches,
   safeEntryId,
   utf8Length,
@@ -211,28 +210,6 @@ export class SnsAlertPublisher implements AlertPublisher {
         PublishBatchRequestEntries: batch.map((p) => p.entry),
       }),
     );
-    const byEntryId = new Map(batch.map((p) => [p.entry.Id, p]));
-    const failed: EntryFailure<Pending>[] = [];
-    for (const f of output.Failed ?? []) {
-      const pending = byEntryId.get(f.Id);
-      if (pending === undefined) continue;
-      byEntryId.delete(f.Id);
-      failed.push({
-        entry: pending,
-        reason: describeEntryError(f.Code, f.Message),
-        retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
-      });
-    }
-    for (const s of output.Successful ?? []) byEntryId.delete(s.Id);
-    // An entry SNS reported neither way is sent again: a duplicate alert is
-    // better than one lost without a trace.
-    for (const pending of byEntryId.values()) {
-      failed.push({
-        entry: pending,
-        reason: describeEntryError("MissingEntryResult", "SNS reported no result for this entry"),
-        retryable: true,
-      });
-    }
-    return failed;
+    return failedEntries(batch, output, "SNS");
   }
 }

@@ -9,9 +9,8 @@ import { DeliveryError } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   deliverBatches,
-  describeEntryError,
   type EntryFailure,
-  isThrottlingCode,
+  failedEntries,
   packBatches,
   packGroupedBatches,
   safeEntryId,
@@ -162,30 +161,7 @@ export class SqsCommandQueue implements CommandQueue {
     const output = await this.client.send(
       new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((p) => p.entry) }),
     );
-    const byEntryId = new Map(batch.map((p) => [p.entry.Id, p]));
-    const failed: EntryFailure<Pending>[] = [];
-    for (const f of output.Failed ?? []) {
-      const pending = byEntryId.get(f.Id);
-      if (pending === undefined) continue;
-      byEntryId.delete(f.Id);
-      failed.push({
-        entry: pending,
-        reason: describeEntryError(f.Code, f.Message),
-        retryable: f.SenderFault !== true || isThrottlingCode(f.Code),
-      });
-    }
-    for (const s of output.Successful ?? []) byEntryId.delete(s.Id);
-    // An entry SQS reported neither way may or may not have been sent: sending it
-    // again risks a duplicate (which every consumer tolerates), counting it as sent
-    // risks losing it (which nothing downstream would notice).
-    for (const pending of byEntryId.values()) {
-      failed.push({
-        entry: pending,
-        reason: describeEntryError("MissingEntryResult", "SQS reported no result for this entry"),
-        retryable: true,
-      });
-    }
-    return failed;
+    return failedEntries(batch, output, "SQS");
   }
 
   private refusalOf(message: QueueMessage, size: number): string | undefined {
