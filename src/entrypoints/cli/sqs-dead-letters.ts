@@ -13,20 +13,13 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import type { DeadLetter } from "./backends.js";
 
 /** A dead-lettered SQS message, as `dlq peek` and `redrive --dry-run` show it. */
-export interface SqsDeadLetter {
-  readonly messageId: string;
-  readonly body: string;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  readonly receiveCount?: number | undefined;
-  readonly sentAt?: string | undefined;
+export interface SqsDeadLetter extends DeadLetter {
   /** The queue that moved it here (SQS records it on messages moved by a redrive policy). */
   readonly sourceArn?: string | undefined;
   readonly messageAttributes: Readonly<Record<string, string>>;
-  /** Where a redrive sends it; absent when no destination is known. */
-  readonly destination?: string | undefined;
 }
 
 export interface SqsRedriveOptions {
