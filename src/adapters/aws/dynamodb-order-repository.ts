@@ -1,14 +1,16 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrderEvent } from "../../domain/events.js";
 import type { OrderStatus } from "../../domain/lifecycle.js";
 import type { Order as OrderAggregate, OrderSnapshot } from "../../domain/order.js";
 import { Order } from "../../domain/order.js";
-import { ConcurrencyError, ServiceUnavailableError } from "../../ports/errors.js";
+import { ConcurrencyError } from "../../ports/errors.js";
 import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../ports/order-repository.js";
-import { isConditionalCheckFailed, isTransientAwsError } from "./aws-errors.js";
+import { isConditionalCheckFailed } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions, DynamoKey } from "./dynamodb-support.js";
 import {
+  batchGetByKey,
+  DEFAULT_BATCH_RETRY,
   decodePageToken,
   dynamoDbFailure,
   encodePageToken,
@@ -19,7 +21,6 @@ import {
 } from "./dynamodb-support.js";
 import { ORDER_ATTRIBUTES, ORDER_INDEXES } from "./dynamodb-tables.js";
 import type { RetryOptions } from "./retry.js";
-import { retryWithBackoff } from "./retry.js";
 
 /** Snapshot fields that may be absent; a save removes them from the item when the snapshot lacks them. */
 const OPTIONAL_SNAPSHOT_FIELDS = [
@@ -39,19 +40,6 @@ const STORAGE_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 /** Most ids removed from the outbox by one UpdateItem, to stay far below the 4 KB expression limit. */
 const MARK_PUBLISHED_CHUNK = 100;
-
-/** DynamoDB's limit of keys per BatchGetItem call. */
-const BATCH_GET_MAX_KEYS = 100;
-
-/** Defaults for retrying unprocessed keys of a list's BatchGetItem: 8 calls, delays up to 100 ms, 200 ms, … capped at 5 s. */
-const DEFAULT_BATCH_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
-
-/** Some keys of a BatchGetItem call were left unprocessed (DynamoDB throttled part of the batch). */
-class UnprocessedKeys extends Error {
-  constructor(readonly remaining: readonly string[]) {
-    super(`${remaining.length} keys unprocessed`);
-  }
-}
 
 const BY_CUSTOMER_KEY = [ORDER_ATTRIBUTES.orderId, "customerId", ORDER_ATTRIBUTES.byCustomerSortKey] as const;
 const BY_STATUS_KEY = [ORDER_ATTRIBUTES.orderId, "status", ORDER_ATTRIBUTES.byStatusSortKey] as const;
@@ -294,49 +282,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return { items, ...(nextToken !== undefined ? { nextToken } : {}) };
   }
 
-  /**
-   * Reads the items of `orderIds` (strongly consistent), 100 keys per BatchGetItem
-   * call; unprocessed keys and throttled calls are retried with backoff.
-   * @throws ServiceUnavailableError when keys are still unprocessed after the last attempt.
-   */
-  private async batchGet(orderIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    const unique = [...new Set(orderIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
-      let pending = unique.slice(start, start + BATCH_GET_MAX_KEYS);
-      try {
-        await retryWithBackoff(
-          async () => {
-            const out = await this.client.send(
-              new BatchGetCommand({
-                RequestItems: {
-                  [this.tableName]: { Keys: pending.map((orderId) => ({ orderId })), ConsistentRead: true },
-                },
-              }),
-            );
-            for (const item of out.Responses?.[this.tableName] ?? []) {
-              found.set(String(item[ORDER_ATTRIBUTES.orderId]), item);
-            }
-            const unprocessed = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-            pending = unprocessed.map((key) => String(key[ORDER_ATTRIBUTES.orderId]));
-            if (pending.length > 0) throw new UnprocessedKeys(pending);
-          },
-          { ...this.retry, isRetryable: (err) => err instanceof UnprocessedKeys || isTransientAwsError(err) },
-        );
-      } catch (err) {
-        if (err instanceof UnprocessedKeys) {
-          const shown = err.remaining.slice(0, 10).join(", ") + (err.remaining.length > 10 ? ", …" : "");
-          throw new ServiceUnavailableError(`DynamoDB table ${this.tableName}`, {
-            cause: err,
-            message:
-              `DynamoDB table ${this.tableName} left ${err.remaining.length} keys unprocessed ` +
-              `after ${this.retry.attempts ?? 1} attempts: ${shown}`,
-          });
-        }
-        throw dynamoDbFailure(err, this.tableName);
-      }
-    }
-    return found;
+  /** Reads the items of `orderIds`, strongly consistent (see {@link batchGetByKey}). */
+  private batchGet(orderIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    return batchGetByKey(this.client, this.tableName, ORDER_ATTRIBUTES.orderId, orderIds, {
+      consistentRead: true,
+      retry: this.retry,
+    });
   }
 }
 

@@ -1,27 +1,20 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BatchGetCommand, BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Product } from "../../domain/business-rules.js";
 import { ServiceUnavailableError } from "../../ports/errors.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
-import { isTransientAwsError } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions } from "./dynamodb-support.js";
-import { dynamoDbFailure, toDocumentClient } from "./dynamodb-support.js";
+import {
+  batchGetByKey,
+  DEFAULT_BATCH_RETRY,
+  dynamoDbFailure,
+  retryUnprocessed,
+  toDocumentClient,
+} from "./dynamodb-support.js";
 import type { RetryOptions } from "./retry.js";
-import { retryWithBackoff } from "./retry.js";
 
-/** DynamoDB's limits per call. */
-const BATCH_GET_MAX_KEYS = 100;
+/** DynamoDB's limit of items per BatchWriteItem call. */
 const BATCH_WRITE_MAX_ITEMS = 25;
-
-/** Defaults for retrying unprocessed keys and items: 8 calls, delays up to 100 ms, 200 ms, … capped at 5 s. */
-const DEFAULT_BATCH_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
-
-/** Some keys or items of a batch call were left unprocessed (DynamoDB throttled part of the batch). */
-class UnprocessedEntries extends Error {
-  constructor(readonly remaining: readonly string[]) {
-    super(`${remaining.length} entries unprocessed`);
-  }
-}
 
 /**
  * {@link ProductCatalog} on one DynamoDB table (`PRODUCTS_TABLE` in `dynamodb-tables.ts`),
@@ -51,24 +44,11 @@ export class DynamoDbProductCatalog implements ProductCatalog {
   }
 
   async getProducts(skus: readonly string[]): Promise<ReadonlyMap<string, Product>> {
-    const unique = [...new Set(skus)];
+    const items = await batchGetByKey(this.client, this.tableName, "sku", skus, { retry: this.retry });
     const found = new Map<string, Product>();
-    for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
-      let pending = unique.slice(start, start + BATCH_GET_MAX_KEYS);
-      await this.withRetries(async () => {
-        const out = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending.map((sku) => ({ sku })) } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const product = toProduct(item);
-          found.set(product.sku, product);
-        }
-        const unprocessed = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        pending = unprocessed.map((key) => String(key.sku));
-        if (pending.length > 0) throw new UnprocessedEntries(pending);
-      }, "keys");
+    for (const item of items.values()) {
+      const product = toProduct(item);
+      found.set(product.sku, product);
     }
     return found;
   }
@@ -101,38 +81,25 @@ export class DynamoDbProductCatalog implements ProductCatalog {
     const all = [...bySku.values()];
     for (let start = 0; start < all.length; start += BATCH_WRITE_MAX_ITEMS) {
       let pending: Product[] = all.slice(start, start + BATCH_WRITE_MAX_ITEMS);
-      await this.withRetries(async () => {
-        const out = await this.client.send(
-          new BatchWriteCommand({
-            RequestItems: { [this.tableName]: pending.map((product) => ({ PutRequest: { Item: product } })) },
-          }),
-        );
-        const unprocessed = out.UnprocessedItems?.[this.tableName] ?? [];
-        pending = unprocessed.flatMap((request) =>
-          request.PutRequest?.Item ? [toProduct(request.PutRequest.Item)] : [],
-        );
-        if (pending.length > 0) throw new UnprocessedEntries(pending.map((product) => product.sku));
-      }, "items");
-    }
-  }
-
-  private async withRetries(call: () => Promise<void>, what: "keys" | "items"): Promise<void> {
-    try {
-      await retryWithBackoff(call, {
-        ...this.retry,
-        isRetryable: (err) => err instanceof UnprocessedEntries || isTransientAwsError(err),
-      });
-    } catch (err) {
-      if (err instanceof UnprocessedEntries) {
-        const shown = err.remaining.slice(0, 10).join(", ") + (err.remaining.length > 10 ? ", …" : "");
-        throw new ServiceUnavailableError(`DynamoDB table ${this.tableName}`, {
-          cause: err,
-          message:
-            `DynamoDB table ${this.tableName} left ${err.remaining.length} ${what} unprocessed ` +
-            `after ${this.retry.attempts ?? 1} attempts: ${shown}`,
-        });
-      }
-      throw dynamoDbFailure(err, this.tableName);
+      await retryUnprocessed(
+        async (unprocessed) => {
+          const out = await this.client.send(
+            new BatchWriteCommand({
+              RequestItems: {
+                [this.tableName]: pending.map((product) => ({ PutRequest: { Item: product } })),
+              },
+            }),
+          );
+          const left = out.UnprocessedItems?.[this.tableName] ?? [];
+          pending = left.flatMap((request) =>
+            request.PutRequest?.Item ? [toProduct(request.PutRequest.Item)] : [],
+          );
+          if (pending.length > 0) unprocessed(pending.map((product) => product.sku));
+        },
+        this.tableName,
+        this.retry,
+        "items",
+      );
     }
   }
 }

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "../../domain/errors.js";
-import { translateAwsError } from "./aws-errors.js";
-import type { RetryOptions } from "./retry.js";
+import { ServiceUnavailableError } from "../../ports/errors.js";
+import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
+import { type RetryOptions, retryWithBackoff } from "./retry.js";
 
 /** What every DynamoDB adapter's constructor takes. */
 export interface DynamoDbAdapterOptions {
@@ -154,4 +155,90 @@ function valueSize(value: unknown): number {
     return size;
   }
   return 0;
+}
+
+/** Defaults for retrying unprocessed keys and items of batch calls: 8 calls, delays from 100 ms capped at 5 s. */
+export const DEFAULT_BATCH_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+/** DynamoDB's limit of keys per BatchGetItem call. */
+export const BATCH_GET_MAX_KEYS = 100;
+
+/** Some keys or items of a batch call were left unprocessed (DynamoDB throttled part of the batch). */
+class UnprocessedEntries extends Error {
+  constructor(readonly remaining: readonly string[]) {
+    super(`${remaining.length} entries unprocessed`);
+  }
+}
+
+/**
+ * Runs one batch call until nothing is left unprocessed: `call` throws
+ * {@link unprocessed} with what remains, and is retried with backoff (so are
+ * throttled calls). What remains after the last attempt becomes a
+ * ServiceUnavailableError naming up to ten of the entries.
+ */
+export async function retryUnprocessed(
+  call: (unprocessed: (remaining: readonly string[]) => never) => Promise<void>,
+  tableName: string,
+  retry: RetryOptions,
+  what: "keys" | "items",
+): Promise<void> {
+  const unprocessed = (remaining: readonly string[]): never => {
+    throw new UnprocessedEntries(remaining);
+  };
+  try {
+    await retryWithBackoff(() => call(unprocessed), {
+      ...retry,
+      isRetryable: (err) => err instanceof UnprocessedEntries || isTransientAwsError(err),
+    });
+  } catch (err) {
+    if (err instanceof UnprocessedEntries) {
+      const shown = err.remaining.slice(0, 10).join(", ") + (err.remaining.length > 10 ? ", …" : "");
+      throw new ServiceUnavailableError(`DynamoDB table ${tableName}`, {
+        cause: err,
+        message:
+          `DynamoDB table ${tableName} left ${err.remaining.length} ${what} unprocessed ` +
+          `after ${retry.attempts ?? 1} attempts: ${shown}`,
+      });
+    }
+    throw dynamoDbFailure(err, tableName);
+  }
+}
+
+/**
+ * Reads the items whose single-attribute key `keyName` is one of `ids`, 100
+ * keys per BatchGetItem call, retrying unprocessed keys; returns them by id.
+ */
+export async function batchGetByKey(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keyName: string,
+  ids: readonly string[],
+  options: { readonly consistentRead?: boolean; readonly retry: RetryOptions },
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
+    let pending = unique.slice(start, start + BATCH_GET_MAX_KEYS);
+    await retryUnprocessed(
+      async (unprocessed) => {
+        const out = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending.map((id) => ({ [keyName]: id })),
+                ...(options.consistentRead ? { ConsistentRead: true } : {}),
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[tableName] ?? []) found.set(String(item[keyName]), item);
+        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []).map((key) => String(key[keyName]));
+        if (pending.length > 0) unprocessed(pending);
+      },
+      tableName,
+      options.retry,
+      "keys",
+    );
+  }
+  return found;
 }
