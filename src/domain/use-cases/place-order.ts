@@ -1,6 +1,7 @@
 import { OrderAlreadyExistsError } from "../errors.js";
 import { Order, type OrderSnapshot, placementFingerprint } from "../order.js";
 import type { PlaceOrderInput } from "../schemas.js";
+import type { StoredOrder } from "./capabilities.js";
 import {
   type CommandMeta,
   contextFor,
@@ -28,8 +29,15 @@ export interface PlaceOrderResult {
 export class PlaceOrder {
   constructor(private readonly deps: UnitOfWorkDeps) {}
 
-  async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
-    const existing = await this.deps.orders.get(command.order.orderId);
+  /**
+   * @param loaded the order as the caller just read it (`undefined`: absent),
+   * to spare a second read; omitted, the use case reads it.
+   */
+  async execute(
+    command: PlaceOrderCommand,
+    loaded?: { readonly stored: StoredOrder | undefined },
+  ): Promise<PlaceOrderResult> {
+    const existing = loaded ? loaded.stored : await this.deps.orders.get(command.order.orderId);
     if (existing) {
       const stored = existing.order.snapshot();
       // The usual redelivery (the command that created the order, nothing left to publish) needs no async step.

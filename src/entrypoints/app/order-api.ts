@@ -108,7 +108,8 @@ export class OrderApi {
         attributes: { type: "PlaceOrder", correlationId },
       },
     ]);
-    const placed = await this.place.execute({ commandId, correlationId, order });
+    // Read just above: the order did not exist, so placing it needs no second read.
+    const placed = await this.place.execute({ commandId, correlationId, order }, { stored: undefined });
     return { orderId: order.orderId, status: placed.order.status };
   }
 
