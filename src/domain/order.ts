@@ -49,6 +49,8 @@ export interface OrderSnapshot {
   /** Why validation rejected the order (only when `REJECTED`). */
   readonly reasons?: readonly Issue[] | undefined;
   readonly payment?: { readonly paymentId: string; readonly amount: number } | undefined;
+  /** Why the payment was declined, once a decline was recorded. */
+  readonly paymentFailure?: { readonly reason: string } | undefined;
   readonly cancellation?: { readonly reason: string; readonly previousStatus: OrderStatus } | undefined;
   /** Money the customer must get back (a cancelled paid order, or a payment that landed after a cancel). */
   readonly refundOwed?:
@@ -192,7 +194,23 @@ export class Order {
     // A failed payment on an order cancelled meanwhile changes nothing a client cares about.
     const events: EventSpec[] =
       this.status === OrderStatus.CANCELLED ? [] : [["OrderPaymentFailed", { reason }]];
-    this.transition("recordPaymentFailure", ctx, {}, events);
+    this.transition("recordPaymentFailure", ctx, { paymentFailure: { reason } }, events);
+  }
+
+  /**
+   * Whether a payment was started and its outcome is not recorded yet: the
+   * order is `PAYMENT_PENDING`, or was cancelled while it was (a charge that
+   * succeeded meanwhile must still be recorded, with the refund it is owed).
+   */
+  awaitsPaymentOutcome(): boolean {
+    if (this.status === OrderStatus.PAYMENT_PENDING) return true;
+    const { cancellation, payment, paymentFailure } = this.state;
+    return (
+      this.status === OrderStatus.CANCELLED &&
+      cancellation?.previousStatus === OrderStatus.PAYMENT_PENDING &&
+      payment === undefined &&
+      paymentFailure === undefined
+    );
   }
 
   confirm(ctx: CommandContext): void {

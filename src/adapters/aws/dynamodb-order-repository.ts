@@ -29,6 +29,8 @@ const OPTIONAL_SNAPSHOT_FIELDS = [
   "cancellation",
   "refundOwed",
   "lastRejectedRequest",
+  "paymentFailure",
+  "lastModificationRequestedAt",
 ] as const;
 
 /** Attributes of the item that are not part of the snapshot. */

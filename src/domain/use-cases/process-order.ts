@@ -30,10 +30,7 @@ export function settlePayment(
   ctx: CommandContext,
   confirm = true,
 ): boolean {
-  const awaitingPayment =
-    order.status === OrderStatus.PAYMENT_PENDING ||
-    (order.status === OrderStatus.CANCELLED && order.snapshot().payment === undefined);
-  if (!awaitingPayment || order.hasProcessed(ctx.commandId)) return false;
+  if (!order.awaitsPaymentOutcome() || order.hasProcessed(ctx.commandId)) return false;
   if (result.status === "SUCCEEDED") {
     order.recordPaymentSuccess(result.paymentId, ctx);
     if (confirm && order.can("confirm")) order.confirm({ ...ctx, commandId: `${ctx.commandId}:confirm` });
@@ -44,28 +41,12 @@ export function settlePayment(
 }
 
 /**
- * Whether the order's payment may have been attempted without its outcome
- * being recorded: payment pending, or cancelled while pending with no payment
- * recorded (a charge that succeeded before a crash must still be found, and the
- * refund recorded). The charge is idempotent by order, so asking again for its
- * outcome never takes the money twice; if the first attempt never reached the
- * gateway, the money taken now is recorded as owed back at once.
- */
-function awaitsPaymentOutcome(order: Order): boolean {
-  if (order.status === OrderStatus.PAYMENT_PENDING) return true;
-  const { cancellation, payment } = order.snapshot();
-  return (
-    order.status === OrderStatus.CANCELLED &&
-    cancellation?.previousStatus === OrderStatus.PAYMENT_PENDING &&
-    payment === undefined &&
-    !order.snapshot().processedCommandIds.some((id) => id.endsWith(":settle"))
-  );
-}
-
-/**
  * Takes a validated order through payment to confirmation. Each step is keyed by
  * the order's status, so a redelivery after a crash resumes where the previous
- * attempt stopped, and the charge itself is idempotent by order.
+ * attempt stopped, and the charge itself is idempotent by order. An order
+ * cancelled while its payment ran still gets the outcome recorded on a retry
+ * (asking the gateway again never charges twice; if the first attempt never
+ * reached it, the money taken now is recorded as owed back at once).
  */
 export class ProcessOrder {
   constructor(private readonly deps: ProcessOrderDeps) {}
@@ -78,7 +59,7 @@ export class ProcessOrder {
         order.startPayment(contextFor(command, this.deps.clock, "start"));
     });
     if (!started.found) return { outcome: "NOT_FOUND" };
-    if (!awaitsPaymentOutcome(started.order)) {
+    if (!started.order.awaitsPaymentOutcome()) {
       return { outcome: "SKIPPED", order: started.order.snapshot() };
     }
 

@@ -199,3 +199,24 @@ describe("Order", () => {
     expect(stored.processedCommandIds).toEqual(earlier);
   });
 });
+
+describe("Order.awaitsPaymentOutcome", () => {
+  it("is true while a started payment's outcome is unrecorded, even after a cancel", () => {
+    const order = Order.place(newOrder(), ctx());
+    order.validate([], ctx());
+    expect(order.awaitsPaymentOutcome()).toBe(false);
+    order.startPayment(ctx());
+    expect(order.awaitsPaymentOutcome()).toBe(true);
+    order.cancel("raced", ctx());
+    expect(order.awaitsPaymentOutcome()).toBe(true);
+    order.recordPaymentFailure("declined", ctx());
+    expect(order.awaitsPaymentOutcome()).toBe(false);
+    expect(order.snapshot().paymentFailure).toEqual({ reason: "declined" });
+  });
+
+  it("is false for an order cancelled before payment started", () => {
+    const order = Order.place(newOrder(), ctx());
+    order.cancel("early", ctx());
+    expect(order.awaitsPaymentOutcome()).toBe(false);
+  });
+});
