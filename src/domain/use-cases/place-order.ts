@@ -1,11 +1,11 @@
 import { OrderAlreadyExistsError } from "../errors.js";
 import { Order, type OrderSnapshot, placementFingerprint } from "../order.js";
 import type { PlaceOrderInput } from "../schemas.js";
-import type { StoredOrder } from "./capabilities.js";
 import {
   type CommandMeta,
   contextFor,
   isConcurrencyConflict,
+  type LoadedOrder,
   publishOutbox,
   type UnitOfWorkDeps,
 } from "./unit-of-work.js";
@@ -33,10 +33,7 @@ export class PlaceOrder {
    * @param loaded the order as the caller just read it (`undefined`: absent),
    * to spare a second read; omitted, the use case reads it.
    */
-  async execute(
-    command: PlaceOrderCommand,
-    loaded?: { readonly stored: StoredOrder | undefined },
-  ): Promise<PlaceOrderResult> {
+  async execute(command: PlaceOrderCommand, loaded?: LoadedOrder): Promise<PlaceOrderResult> {
     const existing = loaded ? loaded.stored : await this.deps.orders.get(command.order.orderId);
     if (existing) {
       const stored = existing.order.snapshot();

@@ -1,7 +1,7 @@
 import { OrderStatus } from "../lifecycle.js";
 import type { CommandContext, Order, OrderSnapshot } from "../order.js";
 import type { ChargeResult, PaymentCharger } from "./capabilities.js";
-import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
+import { asLoaded, type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ProcessOrderDeps extends UnitOfWorkDeps {
   readonly payments: PaymentCharger;
@@ -70,8 +70,12 @@ export class ProcessOrder {
       idempotencyKey: paymentIdempotencyKey(started.order.id),
     });
 
-    const settled = await changeOrder(this.deps, command.orderId, (order) =>
-      settlePayment(order, result, contextFor(command, this.deps.clock, "settle")),
+    // The order as the first step left it: if it changed meanwhile (a cancel), the save loses and re-reads.
+    const settled = await changeOrder(
+      this.deps,
+      command.orderId,
+      (order) => settlePayment(order, result, contextFor(command, this.deps.clock, "settle")),
+      asLoaded(started.order),
     );
     if (!settled.found) return { outcome: "NOT_FOUND" };
     const order = settled.order.snapshot();

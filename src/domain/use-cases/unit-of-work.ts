@@ -1,6 +1,6 @@
 import type { OrderEvent } from "../events.js";
 import type { CommandContext, Order } from "../order.js";
-import type { EventPublisher, OrderStore, TimeSource } from "./capabilities.js";
+import type { EventPublisher, OrderStore, StoredOrder, TimeSource } from "./capabilities.js";
 
 export interface UnitOfWorkDeps {
   readonly orders: OrderStore;
@@ -49,19 +49,32 @@ export type ChangeResult<T> =
   | { readonly found: true; readonly order: Order; readonly result: T; readonly changed: boolean };
 
 /**
- * The one way use cases change an existing order: load it, first finish
- * publishing anything an earlier attempt left in its outbox, apply `change`,
- * save with the version it was loaded at (state and events in one write), then
- * publish. On a lost version race the change is re-applied to a fresh copy.
+ * The order as its caller holds it right after reading or writing it, handed
+ * to the next step so that it need not read the order again. A stale copy is
+ * safe: the save is conditional on its version, and a lost race re-reads.
+ */
+export interface LoadedOrder {
+  readonly stored: StoredOrder | undefined;
+}
+
+/**
+ * The one way use cases change an existing order: load it (or take the copy
+ * the caller just had), first finish publishing anything an earlier attempt
+ * left in its outbox, apply `change`, save with the version it was loaded at
+ * (state and events in one write), then publish. On a lost version race the
+ * change is re-applied to a freshly read copy.
  * `change` must be deterministic given the order (it may read other ports).
+ * The order in the result is stored as it is, its outbox published: a next
+ * step may take it as its `loaded` copy.
  */
 export async function changeOrder<T>(
   deps: UnitOfWorkDeps,
   orderId: string,
   change: (order: Order) => T | Promise<T>,
+  loaded?: LoadedOrder,
 ): Promise<ChangeResult<T>> {
   for (let attempt = 1; ; attempt++) {
-    const stored = await deps.orders.get(orderId);
+    const stored = attempt === 1 && loaded ? loaded.stored : await deps.orders.get(orderId);
     if (!stored) return { found: false };
     // Checked here as well as in publishOutbox: an empty outbox (the usual case) then costs no await.
     if (stored.outbox.length > 0) await publishOutbox(deps, orderId, stored.outbox);
@@ -84,6 +97,13 @@ export async function changeOrder<T>(
     return { found: true, order, result, changed: true };
   }
 }
+
+/** The order a {@link changeOrder} left, as the `loaded` copy of a next step on the same order. */
+export function asLoaded(order: Order): LoadedOrder {
+  return { stored: { order, outbox: NOTHING_PENDING } };
+}
+
+const NOTHING_PENDING: readonly OrderEvent[] = Object.freeze([]);
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";

@@ -2,7 +2,13 @@ import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from
 import { OrderStatus } from "../lifecycle.js";
 import type { OrderSnapshot } from "../order.js";
 import type { CatalogReader } from "./capabilities.js";
-import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
+import {
+  type CommandMeta,
+  changeOrder,
+  contextFor,
+  type LoadedOrder,
+  type UnitOfWorkDeps,
+} from "./unit-of-work.js";
 
 export interface ValidateOrderDeps extends UnitOfWorkDeps {
   readonly catalog: CatalogReader;
@@ -24,8 +30,10 @@ export type ValidateOrderOutcome = "VALIDATED" | "REJECTED" | "SKIPPED" | "NOT_F
 export class ValidateOrder {
   constructor(private readonly deps: ValidateOrderDeps) {}
 
+  /** @param loaded the order as the caller just read or placed it, to spare a read. */
   async execute(
     command: ValidateOrderCommand,
+    loaded?: LoadedOrder,
   ): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
     const change = await changeOrder(
       this.deps,
@@ -41,6 +49,7 @@ export class ValidateOrder {
         order.validate(issues, ctx);
         return issues.length === 0 ? "VALIDATED" : "REJECTED";
       },
+      loaded,
     );
     if (!change.found) return { outcome: "NOT_FOUND" };
     return { outcome: change.result, order: change.order.snapshot() };

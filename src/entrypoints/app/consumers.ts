@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
+import { Order } from "../../domain/order.js";
 import { CancelOrderSchema, ModifyOrderSchema, PlaceOrderSchema, parseWith } from "../../domain/schemas.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import { asLoaded } from "../../domain/use-cases/unit-of-work.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import type { Logger } from "../../ports/logger.js";
 import { describeInvalidJson } from "../files/json-syntax.js";
@@ -75,25 +77,35 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         correlationId: message.value.correlationId,
         causationId: message.value.causationId,
       };
+      // The stored order is the record of an accepted placement: when it already holds this command
+      // (the API recorded it on accepting the request, or this is a redelivery), the copy in the message
+      // is not needed and is not parsed again.
+      const knownId = orderIdOf(message.value.order);
+      const known = knownId === undefined ? undefined : await services.orders.get(knownId);
+      if (known && known.outbox.length === 0 && known.order.hasProcessed(meta.commandId)) {
+        return logValidation(
+          log.child({ orderId: known.order.id, correlationId: meta.correlationId }),
+          await validate.execute({ ...meta, orderId: known.order.id }, { stored: known }),
+        );
+      }
       const order = parseWith(PlacedOrderSchema, message.value.order);
       if (!order.ok)
         return malformed.report("validate-order", record, order.issues, meta, message.value.order);
 
       const orderLog = log.child({ orderId: order.value.orderId, correlationId: meta.correlationId });
+      let placed: Awaited<ReturnType<PlaceOrder["execute"]>>;
       try {
-        await place.execute({ ...meta, order: order.value });
+        const loaded = order.value.orderId === knownId ? { stored: known } : undefined;
+        placed = await place.execute({ ...meta, order: order.value }, loaded);
       } catch (error) {
         if ((error as { code?: string }).code !== "ORDER_ALREADY_EXISTS") throw error;
         return malformed.report("validate-order", record, [
           { path: "order.orderId", code: "ORDER_ALREADY_EXISTS", message: (error as Error).message },
         ]);
       }
-      const result = await validate.execute({ ...meta, orderId: order.value.orderId });
-      if (result.outcome === "REJECTED") {
-        orderLog.info("order rejected", { reasons: result.order?.reasons });
-      } else {
-        orderLog.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
-      }
+      // What the placement stored (its events published): validation need not read it again.
+      const stored = asLoaded(Order.fromSnapshot(placed.order));
+      logValidation(orderLog, await validate.execute({ ...meta, orderId: order.value.orderId }, stored));
     }),
 
     processOrder: consumer("process-order", async (record, log) => {
@@ -137,6 +149,14 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         });
     }),
   };
+}
+
+function logValidation(log: Logger, result: Awaited<ReturnType<ValidateOrder["execute"]>>): void {
+  if (result.outcome === "REJECTED") {
+    log.info("order rejected", { reasons: result.order?.reasons });
+  } else {
+    log.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+  }
 }
 
 function metaOf(detail: BusEvent["detail"]) {
