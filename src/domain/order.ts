@@ -44,8 +44,13 @@ export interface OrderSnapshot {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly correlationId: string;
-  /** Fingerprint of what the client placed, to tell a repeated placement from a clash of ids. */
-  readonly placementFingerprint: string;
+  /**
+   * Fingerprint of what the client placed, to tell a repeated placement from a
+   * clash of ids. Recorded by the first modification: until then the order's
+   * own fields are what was placed, and the fingerprint is computed from them
+   * only when a second placement under the same id needs the comparison.
+   */
+  readonly placementFingerprint?: string | undefined;
   /** Why validation rejected the order (only when `REJECTED`). */
   readonly reasons?: readonly Issue[] | undefined;
   readonly payment?: { readonly paymentId: string; readonly amount: number } | undefined;
@@ -114,7 +119,6 @@ export class Order {
       createdAt: at,
       updatedAt: at,
       correlationId: ctx.correlationId,
-      placementFingerprint: fingerprintOfPlacement(input, items, shippingAddress),
       processedCommandIds: [],
     });
     order.apply(ctx, {}, [["OrderPlaced", order.summary()]]);
@@ -321,7 +325,9 @@ export class Order {
 
     const after = { items, total: sumMinorUnits(items.map((line) => line.lineTotal)), shippingAddress };
     const ordering = considered === undefined ? {} : { lastModificationRequestedAt: considered };
-    this.transition("modify", ctx, { ...after, ...ordering }, [
+    // From now on the order's fields no longer say what was placed: keep its fingerprint.
+    const placement = { placementFingerprint: placementFingerprintOf(this.state) };
+    this.transition("modify", ctx, { ...after, ...ordering, ...placement }, [
       ["OrderModified", { old: before, new: after, changed }],
     ]);
     return "MODIFIED";
@@ -409,7 +415,6 @@ function nextState(
     createdAt: state.createdAt,
     updatedAt,
     correlationId: state.correlationId,
-    placementFingerprint: state.placementFingerprint,
     processedCommandIds,
   };
   for (const key in state) {
@@ -427,15 +432,29 @@ type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[Orde
 
 /** Fingerprint of the fields a client chooses when placing an order. */
 export function placementFingerprint(input: NewOrder): string {
-  return fingerprintOfPlacement(input, toLines(input.items), copyAddress(input.shippingAddress));
-}
-
-/** {@link placementFingerprint} with the lines and address already built from `input`. */
-function fingerprintOfPlacement(input: NewOrder, lines: readonly OrderLine[], address: Address): string {
-  // Built with a fixed key order, so plain JSON is already canonical.
+  // Lines and address are built with a fixed key order, so plain JSON is already canonical.
+  const lines = toLines(input.items);
+  const address = copyAddress(input.shippingAddress);
   return fingerprintOfCanonical(
     JSON.stringify([input.orderId, input.customerId, input.currency, lines, address]),
   );
+}
+
+/**
+ * Whether `input` places the same order as the one stored under its id: a
+ * repeated placement (a retry) rather than a clash of ids.
+ */
+export function isSamePlacement(stored: OrderSnapshot, input: NewOrder): boolean {
+  return placementFingerprintOf(stored) === placementFingerprint(input);
+}
+
+/**
+ * The recorded placement fingerprint, or (never modified) the one of the
+ * order's own fields, rebuilt in a fixed key order: a store may hand back its
+ * maps with their keys in any order.
+ */
+function placementFingerprintOf(state: OrderSnapshot): string {
+  return state.placementFingerprint ?? placementFingerprint(state);
 }
 
 // Date.prototype.toISOString is slow next to everything else a command does, and

@@ -1,5 +1,5 @@
 import { OrderAlreadyExistsError } from "../errors.js";
-import { Order, type OrderSnapshot, placementFingerprint } from "../order.js";
+import { isSamePlacement, Order, type OrderSnapshot } from "../order.js";
 import type { PlaceOrderInput } from "../schemas.js";
 import {
   type CommandMeta,
@@ -66,7 +66,7 @@ export class PlaceOrder {
   ): Promise<PlaceOrderResult> {
     // The command that created the order (redelivered, or sent by the API that created it) needs no comparison.
     const sameCommand = stored.processedCommandIds.includes(command.commandId);
-    if (!sameCommand && stored.placementFingerprint !== placementFingerprint(command.order)) {
+    if (!sameCommand && !isSamePlacement(stored, command.order)) {
       throw new OrderAlreadyExistsError(stored.orderId);
     }
     if (outbox.length > 0) await publishOutbox(this.deps, stored.orderId, outbox);

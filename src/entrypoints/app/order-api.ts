@@ -3,7 +3,7 @@ import type { Product } from "../../domain/business-rules.js";
 import { OrderAlreadyExistsError, OrderNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
 import type { OrderStatus } from "../../domain/lifecycle.js";
-import { placementFingerprint } from "../../domain/order.js";
+import { isSamePlacement } from "../../domain/order.js";
 import {
   CancelOrderSchema,
   ModifyOrderSchema,
@@ -92,7 +92,7 @@ export class OrderApi {
     const order = { ...input, orderId };
     const existing = await this.services.orders.get(order.orderId);
     if (existing) {
-      if (existing.order.snapshot().placementFingerprint !== placementFingerprint(order)) {
+      if (!isSamePlacement(existing.order.snapshot(), order)) {
         throw new OrderAlreadyExistsError(order.orderId);
       }
       return { orderId: order.orderId, status: existing.order.status };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Order, PROCESSED_COMMANDS_WINDOW } from "../../../src/domain/order.js";
+import { isSamePlacement, Order, PROCESSED_COMMANDS_WINDOW } from "../../../src/domain/order.js";
 import { ctx, newOrder } from "../../support/domain-fixtures.js";
 
 const paidOrder = () => {
@@ -218,5 +218,45 @@ describe("Order.awaitsPaymentOutcome", () => {
     const order = Order.place(newOrder(), ctx());
     order.cancel("early", ctx());
     expect(order.awaitsPaymentOutcome()).toBe(false);
+  });
+});
+
+describe("isSamePlacement", () => {
+  it("recognises a repeated placement and tells a clash of ids apart", () => {
+    const order = Order.place(newOrder(), ctx());
+    expect(isSamePlacement(order.snapshot(), newOrder())).toBe(true);
+    expect(isSamePlacement(order.snapshot(), newOrder({ customerId: "c-other" }))).toBe(false);
+    expect(
+      isSamePlacement(
+        order.snapshot(),
+        newOrder({ items: [{ sku: "SKU-1", quantity: 3, unitPrice: 1250 }] }),
+      ),
+    ).toBe(false);
+  });
+
+  it("still recognises the original placement once a modification changed the order", () => {
+    const order = Order.place(newOrder(), ctx());
+    expect(order.snapshot().placementFingerprint).toBeUndefined();
+    order.modify({ items: [{ sku: "SKU-2", quantity: 1, unitPrice: 990 }] }, [], ctx());
+    expect(order.snapshot().placementFingerprint).toEqual(expect.any(String));
+    expect(isSamePlacement(order.snapshot(), newOrder())).toBe(true);
+    // The modified content was never placed by the client.
+    expect(
+      isSamePlacement(order.snapshot(), newOrder({ items: [{ sku: "SKU-2", quantity: 1, unitPrice: 990 }] })),
+    ).toBe(false);
+    const fingerprint = order.snapshot().placementFingerprint;
+    order.modify({ shippingAddress: { ...newOrder().shippingAddress, line1: "Rua B, 2" } }, [], ctx());
+    expect(order.snapshot().placementFingerprint).toBe(fingerprint);
+  });
+
+  it("does not depend on the key order of a stored snapshot's maps", () => {
+    const stored = Order.place(newOrder(), ctx()).snapshot();
+    const reversed = (value: object) => Object.fromEntries(Object.entries(value).reverse());
+    const shuffled = {
+      ...stored,
+      items: stored.items.map(reversed),
+      shippingAddress: reversed(stored.shippingAddress),
+    } as typeof stored;
+    expect(isSamePlacement(shuffled, newOrder())).toBe(true);
   });
 });
