@@ -104,9 +104,17 @@ export class InMemoryEventBus implements EventBus {
     let failures: { id: string; reason: string }[] | undefined;
     for (const event of events) {
       const envelope = this.#envelope(event);
+      // Each pattern is evaluated once per event; most events match no rule.
+      let matched: BusRule[] | undefined;
+      let toQueue = false;
+      for (const compiled of this.#compiled) {
+        if (!compiled.matches(envelope)) continue;
+        (matched ??= []).push(compiled.rule);
+        toQueue ||= compiled.rule.target instanceof InMemoryQueue;
+      }
       // Serialised once, when a queue target will carry it: for the size check and, unchanged, for the body.
       // Otherwise a bound of the size is enough, unless it comes near the limit.
-      let detailJson = this.#routesToQueue(envelope) ? JSON.stringify(event) : undefined;
+      let detailJson = toQueue ? JSON.stringify(event) : undefined;
       let size = detailJson === undefined ? entrySizeBound(event) : entrySize(event.type, detailJson);
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES && detailJson === undefined) {
         detailJson = JSON.stringify(event);
@@ -123,11 +131,8 @@ export class InMemoryEventBus implements EventBus {
         continue;
       }
       this.published.push(envelope);
-      for (const compiled of this.#compiled) {
-        if (!compiled.matches(envelope)) continue;
-        if (compiled.rule.target instanceof InMemoryQueue) detailJson ??= JSON.stringify(event);
-        await this.#deliver(compiled.rule, envelope, detailJson ?? "");
-      }
+      if (matched === undefined) continue;
+      for (const rule of matched) await this.#deliver(rule, envelope, detailJson ?? "");
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);
   }
@@ -162,13 +167,6 @@ export class InMemoryEventBus implements EventBus {
       resources: NO_RESOURCES,
       detail: event,
     };
-  }
-
-  #routesToQueue(envelope: BusEnvelope<OrderflowEvent>): boolean {
-    for (const compiled of this.#compiled) {
-      if (compiled.rule.target instanceof InMemoryQueue && compiled.matches(envelope)) return true;
-    }
-    return false;
   }
 
   /** Now, as EventBridge writes it: ISO 8601 without a fraction of a second. */

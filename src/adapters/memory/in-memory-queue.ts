@@ -131,6 +131,66 @@ export interface SqsRecordMessageAttribute {
   dataType: string;
 }
 
+/**
+ * An {@link SqsRecord} whose MD5 digests are computed when first read: most
+ * consumers never read them, and hashing every body costs. They are getters of
+ * the class rather than of each record (an object literal with accessors is
+ * slow to create), so they are not own properties: `JSON.stringify` includes
+ * them through `toJSON`, a spread copy (`{ ...record }`) leaves them out.
+ */
+class InMemorySqsRecord implements SqsRecord {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly eventSource = "aws:sqs" as const;
+  readonly #digestedAttributes: Readonly<Record<string, string>> | undefined;
+  #bodyDigest: string | undefined;
+  #attributesDigest: string | null | undefined;
+
+  constructor(
+    message: ReceivedMessage,
+    readonly attributes: SqsRecord["attributes"],
+    readonly messageAttributes: Record<string, SqsRecordMessageAttribute>,
+    readonly eventSourceARN: string,
+    readonly awsRegion: string,
+    /** The message attributes, when there are any to digest. */
+    digestedAttributes: Readonly<Record<string, string>> | undefined,
+  ) {
+    this.#digestedAttributes = digestedAttributes;
+    this.messageId = message.messageId;
+    this.receiptHandle = message.receiptHandle;
+    this.body = message.body;
+  }
+
+  get md5OfBody(): string {
+    this.#bodyDigest ??= md5(this.body);
+    return this.#bodyDigest;
+  }
+
+  get md5OfMessageAttributes(): string | null {
+    if (this.#attributesDigest === undefined) {
+      this.#attributesDigest =
+        this.#digestedAttributes === undefined ? null : md5OfAttributes(this.#digestedAttributes);
+    }
+    return this.#attributesDigest;
+  }
+
+  toJSON(): SqsRecord {
+    return {
+      messageId: this.messageId,
+      receiptHandle: this.receiptHandle,
+      body: this.body,
+      attributes: this.attributes,
+      messageAttributes: this.messageAttributes,
+      md5OfBody: this.md5OfBody,
+      md5OfMessageAttributes: this.md5OfMessageAttributes,
+      eventSource: this.eventSource,
+      eventSourceARN: this.eventSourceARN,
+      awsRegion: this.awsRegion,
+    };
+  }
+}
+
 interface StoredMessage {
   readonly key: number;
   readonly messageId: string;
@@ -464,33 +524,16 @@ export class InMemoryQueue implements CommandQueue {
       recordAttributes.MessageGroupId = message.groupId ?? "";
       recordAttributes.MessageDeduplicationId = message.deduplicationId ?? "";
     }
-    // The digests are computed only if a consumer reads them: most never do, and hashing every body costs.
-    let bodyDigest: string | undefined;
-    let attributesDigest: string | null | undefined;
-    const record: SqsRecord = {
-      messageId: message.messageId,
-      receiptHandle: message.receiptHandle,
-      body: message.body,
-      attributes: recordAttributes,
+    return new InMemorySqsRecord(
+      message,
+      recordAttributes,
       messageAttributes,
-      eventSource: "aws:sqs",
-      eventSourceARN:
-        region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
-          ? this.#defaultArn
-          : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
-      awsRegion: region,
-      get md5OfBody(): string {
-        if (bodyDigest === undefined) bodyDigest = md5(message.body);
-        return bodyDigest;
-      },
-      get md5OfMessageAttributes(): string | null {
-        if (attributesDigest === undefined) {
-          attributesDigest = attributeCount > 0 ? md5OfAttributes(attributes) : null;
-        }
-        return attributesDigest;
-      },
-    };
-    return record;
+      region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
+        ? this.#defaultArn
+        : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
+      region,
+      attributeCount > 0 ? attributes : undefined,
+    );
   }
 
   // ------------------------------------------------------------------ internals

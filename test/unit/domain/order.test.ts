@@ -256,7 +256,7 @@ describe("isSamePlacement", () => {
       ...stored,
       items: stored.items.map(reversed),
       shippingAddress: reversed(stored.shippingAddress),
-    } as typeof stored;
+    } as unknown as typeof stored;
     expect(isSamePlacement(shuffled, newOrder())).toBe(true);
   });
 });
