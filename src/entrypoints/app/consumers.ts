@@ -4,10 +4,11 @@ import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { Order } from "../../domain/order.js";
 import { CancelOrderSchema, ModifyOrderSchema, PlaceOrderSchema, parseWith } from "../../domain/schemas.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
+import type { StoredOrder } from "../../domain/use-cases/capabilities.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
-import { asLoaded } from "../../domain/use-cases/unit-of-work.js";
+import type { CommandMeta } from "../../domain/use-cases/unit-of-work.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import type { Logger } from "../../ports/logger.js";
 import { describeInvalidJson } from "../files/json-syntax.js";
@@ -68,8 +69,27 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
     return (records) => processSqsBatch(records, handleRecord, options);
   };
 
+  /** Validates an order as just read or placed (its outbox published), logging the outcome. */
+  const validateStored = async (meta: CommandMeta, stored: StoredOrder, log: Logger): Promise<void> => {
+    const orderId = stored.order.id;
+    const result = await validate.execute({ ...meta, orderId }, { stored });
+    const orderLog = log.child({ orderId, correlationId: meta.correlationId });
+    if (result.outcome === "REJECTED") {
+      orderLog.info("order rejected", { reasons: result.order?.reasons });
+    } else {
+      orderLog.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+    }
+  };
+
   return {
     validateOrder: consumer("validate-order", async (record, log) => {
+      // A command the stored order already applied (the API recorded the order on accepting the
+      // request, or this is a redelivery) needs no second look at the order it carries: its FIFO
+      // attributes name the order and the command, and the body is not even parsed.
+      const header = commandHeaderOf(record);
+      let known = header && (await services.orders.get(header.orderId));
+      if (header && known && hasApplied(known, header.commandId)) return validateStored(header, known, log);
+
       const message = parseJson(record.body, parsePlaceOrderMessage);
       if (!message.ok) return malformed.report("validate-order", record, message.issues);
       const meta = {
@@ -77,22 +97,15 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         correlationId: message.value.correlationId,
         causationId: message.value.causationId,
       };
-      // The stored order is the record of an accepted placement: when it already holds this command
-      // (the API recorded it on accepting the request, or this is a redelivery), the copy in the message
-      // is not needed and is not parsed again.
       const knownId = orderIdOf(message.value.order);
-      const known = knownId === undefined ? undefined : await services.orders.get(knownId);
-      if (known && known.outbox.length === 0 && known.order.hasProcessed(meta.commandId)) {
-        return logValidation(
-          log.child({ orderId: known.order.id, correlationId: meta.correlationId }),
-          await validate.execute({ ...meta, orderId: known.order.id }, { stored: known }),
-        );
+      if (knownId !== header?.orderId) {
+        known = knownId === undefined ? undefined : await services.orders.get(knownId);
       }
+      if (known && hasApplied(known, meta.commandId)) return validateStored(meta, known, log);
+
       const order = parseWith(PlacedOrderSchema, message.value.order);
       if (!order.ok)
         return malformed.report("validate-order", record, order.issues, meta, message.value.order);
-
-      const orderLog = log.child({ orderId: order.value.orderId, correlationId: meta.correlationId });
       let placed: Awaited<ReturnType<PlaceOrder["execute"]>>;
       try {
         const loaded = order.value.orderId === knownId ? { stored: known } : undefined;
@@ -104,8 +117,7 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         ]);
       }
       // What the placement stored (its events published): validation need not read it again.
-      const stored = asLoaded(Order.fromSnapshot(placed.order));
-      logValidation(orderLog, await validate.execute({ ...meta, orderId: order.value.orderId }, stored));
+      return validateStored(meta, { order: Order.fromSnapshot(placed.order), outbox: [] }, log);
     }),
 
     processOrder: consumer("process-order", async (record, log) => {
@@ -149,14 +161,6 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
         });
     }),
   };
-}
-
-function logValidation(log: Logger, result: Awaited<ReturnType<ValidateOrder["execute"]>>): void {
-  if (result.outcome === "REJECTED") {
-    log.info("order rejected", { reasons: result.order?.reasons });
-  } else {
-    log.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
-  }
 }
 
 function metaOf(detail: BusEvent["detail"]) {
@@ -282,6 +286,24 @@ class MalformedMessages {
       },
     ]);
   }
+}
+
+/**
+ * The command a PlaceOrder record carries, read from its FIFO attributes (group
+ * = order id, deduplication id = command id) and its `correlationId` message
+ * attribute, as orderflow's producers send them; undefined when any is missing.
+ */
+function commandHeaderOf(record: SqsRecordLike): (CommandMeta & { orderId: string }) | undefined {
+  const orderId = orderIdOf({ orderId: record.attributes?.MessageGroupId });
+  const commandId = record.attributes?.MessageDeduplicationId;
+  const correlationId = record.messageAttributes?.correlationId?.stringValue;
+  if (orderId === undefined || !commandId || !correlationId) return undefined;
+  return { orderId, commandId, correlationId };
+}
+
+/** Whether the stored order already applied this command and has nothing left to publish. */
+function hasApplied(stored: StoredOrder, commandId: string): boolean {
+  return stored.outbox.length === 0 && stored.order.hasProcessed(commandId);
 }
 
 function orderIdOf(order: unknown): string | undefined {

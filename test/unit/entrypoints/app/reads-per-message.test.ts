@@ -82,22 +82,38 @@ describe("reads of an order per message", () => {
   it("skip the copy of the order in a message the stored order already applied", async () => {
     const { flow } = countingFlow();
     await flow.api.placeOrder({ ...body, orderId: "o-2" });
-    const [sent] = flow.flows.intake.queue.receive({ max: 1 });
-    expect(sent).toBeDefined();
-    flow.flows.intake.queue.delete(sent!.receiptHandle);
-    // The same command redelivered with its copy of the order emptied: the stored order decides.
-    const message = JSON.parse(sent!.body);
-    await flow.services.intakeQueue.send([
+    await flow.api.placeOrder({ ...body, orderId: "o-3" });
+    const queue = flow.flows.intake.queue;
+    const [first, second] = queue.receive({ max: 2 }).map((message) => queue.toSqsRecord(message));
+    const command = JSON.parse(first!.body);
+    const result = await flow.consumers.validateOrder([
+      // The command redelivered with its copy of the order emptied, and without its attributes:
+      // the body names the command, and the stored order decides.
+      { ...first!, body: JSON.stringify({ ...command, order: { orderId: "o-2" } }), messageAttributes: {} },
+      // Its FIFO and message attributes name an applied command: the body is not even read.
+      { ...second!, body: "{ not JSON" },
+    ]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await flow.api.getOrder("o-2")).status).toBe("VALIDATED");
+    expect((await flow.api.getOrder("o-3")).status).toBe("VALIDATED");
+    expect(flow.alerts.published).toHaveLength(0);
+  });
+
+  it("read the body when the attributes name a command the order has not applied", async () => {
+    const { flow } = countingFlow();
+    await flow.api.placeOrder({ ...body, orderId: "o-4" });
+    const queue = flow.flows.intake.queue;
+    const [record] = queue.receive({ max: 1 }).map((message) => queue.toSqsRecord(message));
+    const result = await flow.consumers.validateOrder([
       {
-        id: "again",
-        body: JSON.stringify({ ...message, order: { orderId: "o-2" } }),
-        groupId: "o-2",
-        deduplicationId: "again",
+        ...record!,
+        body: "{ not JSON",
+        attributes: { ...record!.attributes, MessageDeduplicationId: "never-applied" },
       },
     ]);
-    const report = await flow.drain({ only: ["intake"] });
-    expect(report.failures).toBe(0);
-    expect((await flow.api.getOrder("o-2")).status).toBe("VALIDATED");
-    expect(flow.alerts.published).toHaveLength(0);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(flow.alerts.published).toHaveLength(1);
+    expect(flow.alerts.published[0]?.message).toContain("INVALID_JSON");
+    expect((await flow.api.getOrder("o-4")).status).toBe("RECEIVED");
   });
 });
