@@ -109,7 +109,8 @@ export class InMemoryEventBus implements EventBus {
       let toQueue = false;
       for (const compiled of this.#compiled) {
         if (!compiled.matches(envelope)) continue;
-        (matched ??= []).push(compiled.rule);
+        matched ??= [];
+        matched.push(compiled.rule);
         toQueue ||= compiled.rule.target instanceof InMemoryQueue;
       }
       // Serialised once, when a queue target will carry it: for the size check and, unchanged, for the body.
