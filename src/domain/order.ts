@@ -358,18 +358,20 @@ export class Order {
   ): void {
     const to = nextStatus(this.status, command);
     if (to === undefined) throw new IllegalTransitionError(this.id, this.status, command);
-    this.apply(ctx, { ...changes, status: to }, events);
+    this.apply(ctx, changes, events, to);
   }
 
   /** The single place where state changes: bumps the version, remembers the command, records events. */
-  private apply(ctx: CommandContext, changes: Partial<OrderSnapshot>, events: readonly EventSpec[]): void {
+  private apply(
+    ctx: CommandContext,
+    changes: Partial<OrderSnapshot>,
+    events: readonly EventSpec[],
+    status: OrderStatus = this.state.status,
+  ): void {
     const version = this.state.version + 1;
     const at = isoTime(ctx.at);
-    // The last PROCESSED_COMMANDS_WINDOW ids, this one included, copied once.
-    const previous = this.state.processedCommandIds;
-    const processed = previous.slice(Math.max(0, previous.length + 1 - PROCESSED_COMMANDS_WINDOW));
-    processed.push(ctx.commandId);
-    this.state = nextState(this.state, changes, version, at, processed);
+    const processed = remembered(this.state.processedCommandIds, ctx.commandId);
+    this.state = nextState(this.state, changes, status, version, at, processed);
     const orderId = this.state.orderId;
     const causationId = ctx.causationId ?? ctx.commandId;
     for (let index = 0; index < events.length; index++) {
@@ -390,7 +392,20 @@ export class Order {
 }
 
 /**
- * `{ ...state, ...changes, version, updatedAt, processedCommandIds }`, written
+ * The last {@link PROCESSED_COMMANDS_WINDOW} command ids, `commandId` included,
+ * in a new array. Spread or copied by index: the stored list is usually frozen,
+ * and `slice` of a frozen array takes a slow path (about 15 times slower).
+ */
+function remembered(previous: readonly string[], commandId: string): string[] {
+  if (previous.length < PROCESSED_COMMANDS_WINDOW) return [...previous, commandId];
+  const kept: string[] = [];
+  for (let i = previous.length + 1 - PROCESSED_COMMANDS_WINDOW; i < previous.length; i++) kept.push(previous[i]!);
+  kept.push(commandId);
+  return kept;
+}
+
+/**
+ * `{ ...state, ...changes, status, version, updatedAt, processedCommandIds }`, written
  * out: a stored snapshot is frozen, and spreading a frozen object is several
  * times slower than reading its fields. The fields every snapshot has come
  * first, then any other field of `state` (optional ones, or unknown ones kept
@@ -399,6 +414,7 @@ export class Order {
 function nextState(
   state: OrderSnapshot,
   changes: Partial<OrderSnapshot>,
+  status: OrderStatus,
   version: number,
   updatedAt: string,
   processedCommandIds: readonly string[],
@@ -410,7 +426,7 @@ function nextState(
     items: state.items,
     shippingAddress: state.shippingAddress,
     total: state.total,
-    status: state.status,
+    status,
     version,
     createdAt: state.createdAt,
     updatedAt,
@@ -421,7 +437,7 @@ function nextState(
     if (!Object.hasOwn(next, key)) next[key] = (state as unknown as Record<string, unknown>)[key];
   }
   for (const key in changes) {
-    if (key !== "version" && key !== "updatedAt" && key !== "processedCommandIds") {
+    if (key !== "status" && key !== "version" && key !== "updatedAt" && key !== "processedCommandIds") {
       next[key] = (changes as Record<string, unknown>)[key];
     }
   }
