@@ -770,13 +770,16 @@ function hasInvalidCharacters(text: string): boolean {
   return SUSPECT_CHARACTERS.test(text) && INVALID_CHARACTERS.test(text);
 }
 
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+const RESERVED_ATTRIBUTE_PREFIX = /^(aws|amazon)\./i;
+
 function attributeProblem(name: string, value: unknown): string | undefined {
   if (
-    !/^[A-Za-z0-9_.-]{1,256}$/.test(name) ||
+    !ATTRIBUTE_NAME.test(name) ||
     name.startsWith(".") ||
     name.endsWith(".") ||
     name.includes("..") ||
-    /^(aws|amazon)\./i.test(name)
+    RESERVED_ATTRIBUTE_PREFIX.test(name)
   ) {
     return `invalid message attribute name "${name}"`;
   }

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { Order } from "../../domain/order.js";
-import { CancelOrderSchema, ModifyOrderSchema, PlaceOrderSchema, parseWith } from "../../domain/schemas.js";
+import {
+  CancelOrderSchema,
+  ModifyOrderSchema,
+  ORDER_ID_PATTERN,
+  PlaceOrderSchema,
+  parseWith,
+} from "../../domain/schemas.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { StoredOrder } from "../../domain/use-cases/capabilities.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
@@ -308,5 +314,5 @@ function hasApplied(stored: StoredOrder, commandId: string): boolean {
 
 function orderIdOf(order: unknown): string | undefined {
   const id = (order as { orderId?: unknown } | null | undefined)?.orderId;
-  return typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+  return typeof id === "string" && ORDER_ID_PATTERN.test(id) ? id : undefined;
 }
