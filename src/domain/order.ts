@@ -399,7 +399,8 @@ export class Order {
 function remembered(previous: readonly string[], commandId: string): string[] {
   if (previous.length < PROCESSED_COMMANDS_WINDOW) return [...previous, commandId];
   const kept: string[] = [];
-  for (let i = previous.length + 1 - PROCESSED_COMMANDS_WINDOW; i < previous.length; i++) kept.push(previous[i]!);
+  for (let i = previous.length + 1 - PROCESSED_COMMANDS_WINDOW; i < previous.length; i++)
+    kept.push(previous[i]!);
   kept.push(commandId);
   return kept;
 }

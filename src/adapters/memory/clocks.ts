@@ -5,6 +5,10 @@ export class SystemClock implements Clock {
   now(): Date {
     return new Date();
   }
+
+  epochMs(): number {
+    return Date.now();
+  }
 }
 
 /** Where a {@link ManualClock} starts when given no date. */
@@ -21,6 +25,10 @@ export class ManualClock implements Clock {
   /** A new Date each call, so callers cannot move the clock by mutating it. */
   now(): Date {
     return new Date(this.current);
+  }
+
+  epochMs(): number {
+    return this.current;
   }
 
   /** Moves the clock forward. @throws RangeError for a negative or non-finite duration. */

@@ -1,5 +1,5 @@
 import type { OrderflowEvent } from "../../domain/events.js";
-import type { Clock } from "../../ports/clock.js";
+import { type Clock, epochMsOf } from "../../ports/clock.js";
 import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { type BusEnvelope, EVENT_SOURCE, type EventPattern } from "../../ports/routing.js";
@@ -31,6 +31,8 @@ export interface InMemoryEventBusOptions {
   readonly region?: string;
   readonly accountId?: string;
 }
+
+const SOURCE_JSON = JSON.stringify(EVENT_SOURCE);
 
 /** orderflow events name no resources: every envelope shares one frozen empty list. */
 const NO_RESOURCES: readonly string[] = Object.freeze([]);
@@ -69,6 +71,8 @@ export class InMemoryEventBus implements EventBus {
   readonly failedDeliveries: FailedBusDelivery[] = [];
 
   readonly #clock: Clock;
+  readonly #regionJson: string;
+  readonly #accountJson: string;
   readonly #rules: BusRule[] = [];
   readonly #compiled: CompiledRule[] = [];
   readonly #injections: FailureInjection[] = [];
@@ -81,6 +85,8 @@ export class InMemoryEventBus implements EventBus {
     this.#clock = options.clock;
     this.region = options.region ?? "us-east-1";
     this.accountId = options.accountId ?? "123456789012";
+    this.#regionJson = JSON.stringify(this.region);
+    this.#accountJson = JSON.stringify(this.accountId);
   }
 
   /**
@@ -172,7 +178,7 @@ export class InMemoryEventBus implements EventBus {
 
   /** Now, as EventBridge writes it: ISO 8601 without a fraction of a second. */
   #time(): string {
-    const ms = this.#clock.now().getTime();
+    const ms = epochMsOf(this.#clock);
     const second = Math.floor(ms / 1000);
     if (second !== this.#timeSecond) {
       this.#timeText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -190,11 +196,24 @@ export class InMemoryEventBus implements EventBus {
     return true;
   }
 
+  /**
+   * `JSON.stringify(envelope)` (same keys, same order), reusing the detail
+   * already serialised and the bus's constant fields, serialised once. The id
+   * and the time are made by this bus and need no escaping.
+   */
+  #serialize(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): string {
+    return (
+      `{"version":"0","id":"${envelope.id}","detail-type":${JSON.stringify(envelope["detail-type"])}` +
+      `,"source":${SOURCE_JSON},"account":${this.#accountJson},"time":"${envelope.time}"` +
+      `,"region":${this.#regionJson},"resources":[],"detail":${detailJson}}`
+    );
+  }
+
   async #deliver(rule: BusRule, envelope: BusEnvelope<OrderflowEvent>, detailJson: string): Promise<void> {
     try {
       if (rule.target instanceof InMemoryQueue) {
         const queue = rule.target;
-        const body = serializeEnvelope(envelope, detailJson);
+        const body = this.#serialize(envelope, detailJson);
         await queue.send([
           queue.fifo
             ? {
@@ -212,17 +231,6 @@ export class InMemoryEventBus implements EventBus {
       this.failedDeliveries.push({ rule: rule.name, envelope, error });
     }
   }
-}
-
-/** `JSON.stringify(envelope)`, reusing the detail already serialised (same keys, same order). */
-function serializeEnvelope(envelope: BusEnvelope<OrderflowEvent>, detailJson: string): string {
-  return (
-    `{"version":${JSON.stringify(envelope.version)},"id":${JSON.stringify(envelope.id)}` +
-    `,"detail-type":${JSON.stringify(envelope["detail-type"])},"source":${JSON.stringify(envelope.source)}` +
-    `,"account":${JSON.stringify(envelope.account)},"time":${JSON.stringify(envelope.time)}` +
-    `,"region":${JSON.stringify(envelope.region)},"resources":${JSON.stringify(envelope.resources)}` +
-    `,"detail":${detailJson}}`
-  );
 }
 
 /**

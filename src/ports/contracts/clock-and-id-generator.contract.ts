@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
-import type { Clock } from "../clock.js";
+import { type Clock, epochMsOf } from "../clock.js";
 import type { IdGenerator } from "../id-generator.js";
 
 /**
@@ -35,6 +35,16 @@ export function describeClockContract(adapterName: string, makeSubject: () => Cl
       expect(first).toBeInstanceOf(Date);
       expect(Number.isNaN(first.getTime())).toBe(false);
       expect(second.getTime()).toBeGreaterThanOrEqual(first.getTime());
+    });
+
+    it("tells the same time in milliseconds (epochMs, when it has one) as in Dates", () => {
+      const clock = makeSubject();
+      const before = clock.now().getTime();
+      const ms = epochMsOf(clock);
+      const after = clock.now().getTime();
+      expect(Number.isSafeInteger(ms)).toBe(true);
+      expect(ms).toBeGreaterThanOrEqual(before);
+      expect(ms).toBeLessThanOrEqual(after);
     });
 
     it("hands out its own Date each time: changing one does not move the clock", () => {
