@@ -41,6 +41,29 @@ export const eagerAwsAdapters: EsbuildPlugin = {
   },
 };
 
+/**
+ * Leaves pino's transports (worker threads that ship logs elsewhere) out of the
+ * handlers: a Lambda function logs to stdout, where CloudWatch collects it, and
+ * orderflow never configures a transport. Their code (thread-stream and the
+ * worker plumbing, ~13 KB) would otherwise be loaded at every cold start.
+ * `pino.transport()` in a bundle throws, saying so.
+ */
+export const withoutPinoTransports: EsbuildPlugin = {
+  name: "orderflow-without-pino-transports",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (args) =>
+      /[\\/]node_modules[\\/]pino[\\/]/.test(args.importer)
+        ? { path: "pino-transport", namespace: "orderflow-without-pino-transports" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "orderflow-without-pino-transports" }, () => ({
+      contents:
+        "module.exports = function transport() { throw new Error('pino transports are not bundled in orderflow Lambda handlers: they log to stdout'); };",
+      loader: "js",
+    }));
+  },
+};
+
 export interface LambdaBuildOptions {
   readonly outDir?: string;
   /** ESM cold-starts faster than CJS on Node 20 (measured by bench/cold-start.ts). */
@@ -73,7 +96,7 @@ export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options {
     clean: true,
     silent: true,
     ...(format === "esm" ? { banner: { js: ESM_REQUIRE_BANNER } } : {}),
-    esbuildPlugins: [eagerAwsAdapters],
+    esbuildPlugins: [eagerAwsAdapters, withoutPinoTransports],
     esbuildOptions(esbuild) {
       // The SDK's ES module builds tree-shake better than its CommonJS ones.
       esbuild.mainFields = ["module", "main"];

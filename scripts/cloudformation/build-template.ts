@@ -5,7 +5,7 @@
  * facts of ./deployment.ts. Plain CloudFormation: no transform, deployable
  * with `aws cloudformation package` + `deploy`.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import {
   TABLE_DEFINITIONS,
   type TableDefinition,
@@ -109,8 +109,8 @@ const isFileHandler = (handler: string): handler is (typeof FILE_HANDLER_NAMES)[
   (FILE_HANDLER_NAMES as readonly string[]).includes(handler);
 
 /** The zod object of the variables a handler reads (its configuration schema in the code). */
-export function environmentSchemaOf(handler: string): z.ZodObject {
-  const schema = (HANDLER_ENVIRONMENT as Readonly<Record<string, z.ZodObject>>)[handler];
+export function environmentSchemaOf(handler: string): z.ZodMiniObject {
+  const schema = (HANDLER_ENVIRONMENT as Readonly<Record<string, z.ZodMiniObject>>)[handler];
   if (schema) return schema;
   if (isFileHandler(handler)) return FILE_HANDLER_ENVIRONMENT;
   throw new Error(`no environment schema for handler ${handler}`);
@@ -133,11 +133,12 @@ export function portsOf(handler: string): ResourcePort[] {
 
 /** Variables of a handler's schema the template must set: required ones the runtime does not set, plus LOG_LEVEL. */
 export function variablesToSet(handler: string): string[] {
-  return Object.entries(environmentSchemaOf(handler).shape as Record<string, z.ZodType>)
+  return Object.entries(environmentSchemaOf(handler).shape as Record<string, z.ZodMiniType>)
     .filter(([name, schema]) =>
       RUNTIME_VARIABLES.includes(name)
         ? false
-        : !schema.isOptional() || (OPTIONAL_VARIABLES_SET as readonly string[]).includes(name),
+        : !schema.safeParse(undefined).success ||
+          (OPTIONAL_VARIABLES_SET as readonly string[]).includes(name),
     )
     .map(([name]) => name);
 }

@@ -1,7 +1,15 @@
-import * as z from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
+
+// zod/mini ships without messages: every issue would read "Invalid input". The
+// English locale is the one classic zod installs, and clients rely on its
+// messages ("Invalid input: expected string, received number"). Imported by
+// name: `z.locales.en` would bundle every locale (~260 KB). The entrypoint
+// modules that build schemas without importing this one configure it too.
+z.config(en());
 
 /**
  * Structural validation: the shapes of the public contract, checked before any
@@ -20,12 +28,12 @@ export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 const text = (max: number = STRUCTURAL_LIMITS.maxTextLength) =>
-  z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !hasControlCharacter(s), "must not contain control characters");
+  z.string().check(
+    z.trim(),
+    z.minLength(1, "must not be empty"),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((s) => !hasControlCharacter(s), "must not contain control characters"),
+  );
 
 /** C0 control characters and DEL: never legitimate in names and addresses, often a sign of injection. */
 function hasControlCharacter(s: string): boolean {
@@ -36,42 +44,50 @@ function hasControlCharacter(s: string): boolean {
   return false;
 }
 
-export const OrderIdSchema = z.string().regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}");
+export const OrderIdSchema = z.string().check(z.regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}"));
 
+// The integer rule is a check on a number (not `z.int(message)`), so that a
+// value of another type keeps zod's own "expected number" message.
 export const MinorUnitsSchema = z
   .number()
-  .int("must be an integer amount in minor units (e.g. cents)")
-  .min(0, "must not be negative")
-  .max(MAX_UNIT_PRICE, `must be at most ${MAX_UNIT_PRICE}`);
+  .check(
+    z.int("must be an integer amount in minor units (e.g. cents)"),
+    z.minimum(0, "must not be negative"),
+    z.maximum(MAX_UNIT_PRICE, `must be at most ${MAX_UNIT_PRICE}`),
+  );
 
 export const OrderItemSchema = z.strictObject({
-  sku: z.string().regex(SKU_PATTERN, "must match [A-Za-z0-9._-]{1,64}"),
+  sku: z.string().check(z.regex(SKU_PATTERN, "must match [A-Za-z0-9._-]{1,64}")),
   quantity: z
     .number()
-    .int("must be an integer")
-    .min(1, "must be at least 1")
-    .max(STRUCTURAL_LIMITS.maxQuantity, `must be at most ${STRUCTURAL_LIMITS.maxQuantity}`),
+    .check(
+      z.int("must be an integer"),
+      z.minimum(1, "must be at least 1"),
+      z.maximum(STRUCTURAL_LIMITS.maxQuantity, `must be at most ${STRUCTURAL_LIMITS.maxQuantity}`),
+    ),
   unitPrice: MinorUnitsSchema,
 });
 
 export const AddressSchema = z.strictObject({
   line1: text(),
-  line2: text().optional(),
+  line2: z.optional(text()),
   city: text(),
-  region: text().optional(),
+  region: z.optional(text()),
   postalCode: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as BR"),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as BR")),
 });
 
 const ItemsSchema = z
   .array(OrderItemSchema)
-  .min(1, "must contain at least one item")
-  .max(STRUCTURAL_LIMITS.maxItems, `must contain at most ${STRUCTURAL_LIMITS.maxItems} items`);
+  .check(
+    z.minLength(1, "must contain at least one item"),
+    z.maxLength(STRUCTURAL_LIMITS.maxItems, `must contain at most ${STRUCTURAL_LIMITS.maxItems} items`),
+  );
 
 export const PlaceOrderSchema = z.strictObject({
-  orderId: OrderIdSchema.optional(),
+  orderId: z.optional(OrderIdSchema),
   customerId: text(STRUCTURAL_LIMITS.maxIdLength),
-  currency: z.string().regex(CURRENCY_PATTERN, "must be an ISO 4217 code such as BRL"),
+  currency: z.string().check(z.regex(CURRENCY_PATTERN, "must be an ISO 4217 code such as BRL")),
   items: ItemsSchema,
   shippingAddress: AddressSchema,
 });
@@ -82,12 +98,14 @@ export const CancelOrderSchema = z.strictObject({
 
 export const ModifyOrderSchema = z
   .strictObject({
-    items: ItemsSchema.optional(),
-    shippingAddress: AddressSchema.optional(),
+    items: z.optional(ItemsSchema),
+    shippingAddress: z.optional(AddressSchema),
   })
-  .refine((m) => m.items !== undefined || m.shippingAddress !== undefined, {
-    message: "must change items and/or shippingAddress",
-  });
+  .check(
+    z.refine((m) => m.items !== undefined || m.shippingAddress !== undefined, {
+      message: "must change items and/or shippingAddress",
+    }),
+  );
 
 export type OrderItemInput = z.infer<typeof OrderItemSchema>;
 export type AddressInput = z.infer<typeof AddressSchema>;
@@ -96,7 +114,7 @@ export type CancelOrderInput = z.infer<typeof CancelOrderSchema>;
 export type ModifyOrderInput = z.infer<typeof ModifyOrderSchema>;
 
 /** Turns zod issues into the contract's `{ path, message }` list (paths like `items.0.quantity`). */
-export function toIssues(error: z.ZodError): Issue[] {
+export function toIssues(error: z.core.$ZodError): Issue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),
     message: issue.message,
@@ -107,13 +125,13 @@ export function toIssues(error: z.ZodError): Issue[] {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 
 /** Validates `input` against `schema`, collecting every issue instead of throwing. */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): ParseResult<T> {
   const result = schema.safeParse(input);
   return result.success ? { ok: true, value: result.data } : { ok: false, issues: toIssues(result.error) };
 }
 
 /** Like {@link parseWith} but throws a {@link ValidationError} that lists every issue. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parseOrThrow<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
   const result = parseWith(schema, input);
   if (!result.ok) throw new ValidationError(`${what} is invalid`, result.issues);
   return result.value;

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { OrderflowError } from "../domain/errors.js";
 import type { OrderServices } from "./app/services.js";
 import { LOG_LEVELS } from "./logging.js";
@@ -33,39 +34,52 @@ export type PaymentMode = (typeof PAYMENT_MODES)[number];
 export const ADAPTER_FAMILIES = ["aws", "memory"] as const;
 export type AdapterFamily = (typeof ADAPTER_FAMILIES)[number];
 
+// zod/mini has no messages of its own; the bad-value messages below are zod's
+// English ones (as in the domain's schemas), whichever module loads first.
+z.config(en());
+
 const tableName = (what: string) =>
   z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
-    .describe(`name of the DynamoDB table of ${what}`);
+    .check(
+      z.regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"),
+      z.describe(`name of the DynamoDB table of ${what}`),
+    );
 
 const queueUrl = (what: string, fifo: boolean) =>
   z
     .string()
-    .regex(
-      fifo ? /^https?:\/\/[^\s/]+\/.*[^/]\.fifo$/ : /^https?:\/\/[^\s/]+\/.*[^/]$/,
-      fifo ? "must be the URL of an SQS FIFO queue (ending in .fifo)" : "must be the URL of an SQS queue",
-    )
-    .describe(`URL of the SQS queue ${what}`);
+    .check(
+      z.regex(
+        fifo ? /^https?:\/\/[^\s/]+\/.*[^/]\.fifo$/ : /^https?:\/\/[^\s/]+\/.*[^/]$/,
+        fifo ? "must be the URL of an SQS FIFO queue (ending in .fifo)" : "must be the URL of an SQS queue",
+      ),
+      z.describe(`URL of the SQS queue ${what}`),
+    );
 
 /** Variables every handler reads. */
 const COMMON = {
   AWS_REGION: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "must be an AWS region such as us-east-1")
-    .describe("region of every AWS client (set by the Lambda runtime)"),
+    .check(
+      z.regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "must be an AWS region such as us-east-1"),
+      z.describe("region of every AWS client (set by the Lambda runtime)"),
+    ),
   LOG_LEVEL: z
-    .preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(LOG_LEVELS))
-    .default("info")
-    .describe("lowest level written to the logs"),
+    ._default(
+      z.pipe(
+        z.transform((value: unknown) => (typeof value === "string" ? value.toLowerCase() : value)),
+        z.enum(LOG_LEVELS),
+      ),
+      "info",
+    )
+    .check(z.describe("lowest level written to the logs")),
   AWS_ENDPOINT_URL: z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .optional()
-    .describe("one endpoint for every AWS client (LocalStack, emulators); AWS itself when absent"),
+    .optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }))
+    .check(z.describe("one endpoint for every AWS client (LocalStack, emulators); AWS itself when absent")),
   ORDERFLOW_ADAPTERS: z
-    .enum(ADAPTER_FAMILIES)
-    .default("aws")
-    .describe("`memory` runs the handler on in-memory adapters, without any AWS resource"),
+    ._default(z.enum(ADAPTER_FAMILIES), "aws")
+    .check(z.describe("`memory` runs the handler on in-memory adapters, without any AWS resource")),
 };
 
 /** The variables each port of {@link OrderServices} (and of the file flows) needs on AWS. */
@@ -76,33 +90,39 @@ export const PORT_VARIABLES = {
   bus: {
     EVENT_BUS_NAME: z
       .string()
-      .regex(
-        /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/,
-        "must be an EventBridge bus name or ARN",
-      )
-      .describe("name or ARN of the EventBridge bus orderflow publishes to"),
+      .check(
+        z.regex(
+          /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/,
+          "must be an EventBridge bus name or ARN",
+        ),
+        z.describe("name or ARN of the EventBridge bus orderflow publishes to"),
+      ),
   },
   intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of PlaceOrder commands (FIFO, feeds validate-order)", true) },
   alerts: {
     ALERT_TOPIC_ARN: z
       .string()
-      .regex(
-        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
-        "must be an SNS topic ARN",
-      )
-      .describe("ARN of the SNS topic of operator alerts"),
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+          "must be an SNS topic ARN",
+        ),
+        z.describe("ARN of the SNS topic of operator alerts"),
+      ),
   },
   payments: {
     PAYMENT_MODE: z
       .enum(PAYMENT_MODES)
-      .describe("how the demo payment gateway answers charges, until a real gateway replaces it"),
+      .check(z.describe("how the demo payment gateway answers charges, until a real gateway replaces it")),
   },
   fileHistory: { FILE_HISTORY_TABLE: tableName("the history of batch files") },
   objectStore: {
     FILES_BUCKET: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
-      .describe("S3 bucket of batch order files"),
+      .check(
+        z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+        z.describe("S3 bucket of batch order files"),
+      ),
   },
   fileExtractionQueue: {
     FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false),
@@ -144,13 +164,13 @@ type AllResourceVariables = {
  * The environment of every handler: its zod object lists each variable it
  * reads (`.shape`), with whether it is optional and a description.
  */
-export const HANDLER_ENVIRONMENT: Readonly<Record<HandlerName, z.ZodObject>> = Object.fromEntries(
+export const HANDLER_ENVIRONMENT: Readonly<Record<HandlerName, z.ZodMiniObject>> = Object.fromEntries(
   HANDLER_NAMES.map((handler) => [handler, environmentOf(HANDLER_PORTS[handler])]),
-) as unknown as Record<HandlerName, z.ZodObject>;
+) as unknown as Record<HandlerName, z.ZodMiniObject>;
 
 /** Every variable any handler may read, parsed. Those of ports a handler does not use are absent. */
-export type OrderflowConfig = z.output<z.ZodObject<typeof COMMON>> &
-  Partial<z.output<z.ZodObject<AllResourceVariables>>>;
+export type OrderflowConfig = z.output<z.ZodMiniObject<typeof COMMON>> &
+  Partial<z.output<z.ZodMiniObject<AllResourceVariables>>>;
 
 /** One variable of a handler's environment, described for humans and templates. */
 export interface EnvironmentVariable {
@@ -161,13 +181,18 @@ export interface EnvironmentVariable {
   readonly description: string;
 }
 
+/** A variable may be absent when its schema accepts `undefined` (optional, or with a default). */
+function acceptsUndefined(schema: z.core.$ZodType): boolean {
+  return z.safeParse(schema, undefined).success;
+}
+
 /** The variables of a handler's environment, in declaration order. */
 export function environmentVariables(handler: HandlerName): EnvironmentVariable[] {
   return Object.entries(HANDLER_ENVIRONMENT[handler].shape).map(([name, schema]) => ({
     name,
-    required: !(schema as z.ZodType).isOptional(),
+    required: !acceptsUndefined(schema),
     runtime: RUNTIME_VARIABLES.includes(name),
-    description: (schema as z.ZodType).description ?? "",
+    description: z.globalRegistry.get(schema)?.description ?? "",
   }));
 }
 
@@ -210,7 +235,7 @@ export function loadConfig(handler: HandlerName, env: Environment = process.env)
   }
   const memory = values.ORDERFLOW_ADAPTERS === "memory";
   // Parsed once per cold start: compiling zod's fast path for it would cost more than it saves.
-  const result = (memory ? schema.partial() : schema).safeParse(values, { jitless: true });
+  const result = (memory ? z.partial(schema) : schema).safeParse(values, { jitless: true });
   if (!result.success) {
     throw new ConfigError(
       handler,

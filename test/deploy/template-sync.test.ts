@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import {
   DEPLOYED_HANDLERS,
   environmentSchemaOf,
@@ -103,9 +103,9 @@ describe("functions", () => {
   it.each([...DEPLOYED_HANDLERS])(
     "%s: the environment sets every required variable of its schema, and nothing else",
     (handler) => {
-      const shape = environmentSchemaOf(handler).shape as Record<string, z.ZodType>;
+      const shape = environmentSchemaOf(handler).shape as Record<string, z.ZodMiniType>;
       const required = Object.entries(shape)
-        .filter(([name, schema]) => !schema.isOptional() && !RUNTIME_VARIABLES.includes(name))
+        .filter(([name, schema]) => !schema.safeParse(undefined).success && !RUNTIME_VARIABLES.includes(name))
         .map(([name]) => name);
       const set = Object.keys(environmentOf(handler));
       expect(set.filter((name) => !required.includes(name))).toEqual(["LOG_LEVEL"]);

@@ -766,6 +766,7 @@ const VALID_ID = /^[\x21-\x7E]{1,128}$/;
  * Matches every character INVALID_CHARACTERS matches, and surrogates (valid in pairs): a cheap first
  * test. Written as the characters it matches: a positive class scans about 40% faster than the negated one.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are the ones SQS refuses.
 const SUSPECT_CHARACTERS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 

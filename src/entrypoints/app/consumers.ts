@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { Order } from "../../domain/order.js";
@@ -23,7 +24,7 @@ import type { OrderServices } from "./services.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
 
 /** A PlaceOrder on the intake queue always carries its order id (built once: zod compiles each schema). */
-const PlacedOrderSchema = PlaceOrderSchema.required({ orderId: true });
+const PlacedOrderSchema = z.required(PlaceOrderSchema, { orderId: true });
 const parsePlaceOrderMessage = PlaceOrderMessageSchema.safeParse.bind(PlaceOrderMessageSchema);
 const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
 

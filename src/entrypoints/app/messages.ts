@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { OrderIdSchema } from "../../domain/schemas.js";
 import type { BusEnvelope } from "../../ports/routing.js";
 
@@ -11,9 +11,9 @@ import type { BusEnvelope } from "../../ports/routing.js";
 /** Body of a message on the intake FIFO queue (group = order id, deduplication id = command id). */
 export const PlaceOrderMessageSchema = z.object({
   type: z.literal("PlaceOrder"),
-  commandId: z.string().min(1).max(128),
-  correlationId: z.string().min(1).max(128),
-  causationId: z.string().min(1).max(256).optional(),
+  commandId: z.string().check(z.minLength(1), z.maxLength(128)),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  causationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   /** Validated again by the consumer with `PlaceOrderSchema` (orderId required). */
   order: z.unknown(),
 });
@@ -25,14 +25,14 @@ export const BusEventSchema = z.object({
   "detail-type": z.string(),
   source: z.string(),
   detail: z.object({
-    id: z.string().min(1).max(256),
+    id: z.string().check(z.minLength(1), z.maxLength(256)),
     type: z.string(),
     orderId: OrderIdSchema,
-    orderVersion: z.number().int().min(0),
-    correlationId: z.string().min(1).max(256),
-    causationId: z.string().min(1).max(256),
+    orderVersion: z.number().check(z.int(), z.minimum(0)),
+    correlationId: z.string().check(z.minLength(1), z.maxLength(256)),
+    causationId: z.string().check(z.minLength(1), z.maxLength(256)),
     occurredAt: z.string(),
-    schemaVersion: z.number().int(),
+    schemaVersion: z.number().check(z.int()),
     data: z.unknown(),
   }),
 });

@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
-import * as z from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
+
+// zod/mini has no messages of its own: zod's English ones, as everywhere in orderflow.
+z.config(en());
 
 /**
  * Body of a message on the file-extraction queue: which file version to
@@ -8,12 +12,12 @@ import * as z from "zod";
  */
 export const ExtractFileMessageSchema = z.object({
   type: z.literal("ExtractFile"),
-  fileKey: z.string().min(1).max(1024),
-  fileVersion: z.string().min(1).max(1024),
+  fileKey: z.string().check(z.minLength(1), z.maxLength(1024)),
+  fileVersion: z.string().check(z.minLength(1), z.maxLength(1024)),
   /** The ETag validated: extraction refuses an object whose content changed since. */
-  etag: z.string().max(1024),
+  etag: z.string().check(z.maxLength(1024)),
   /** 0 for the first message, then 1, 2, … for each continuation (for logs). */
-  continuation: z.number().int().min(0).default(0),
+  continuation: z._default(z.number().check(z.int(), z.minimum(0)), 0),
 });
 
 export type ExtractFileMessage = z.infer<typeof ExtractFileMessageSchema>;

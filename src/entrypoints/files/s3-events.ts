@@ -1,6 +1,11 @@
-import * as z from "zod";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
 import { describeInvalidJson } from "./json-syntax.js";
+
+// zod/mini has no messages of its own: the issues of a malformed record carry
+// zod's English ones, as everywhere in orderflow.
+z.config(en());
 
 /**
  * S3 event notifications as they reach the file-intake queue: the body of each
@@ -31,21 +36,21 @@ export type S3EventMessage =
 
 const S3RecordSchema = z.object({
   eventName: z.string(),
-  eventTime: z.string().optional(),
+  eventTime: z.optional(z.string()),
   s3: z.object({
     bucket: z.object({ name: z.string() }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().min(0).optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.int(), z.minimum(0))),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
 
 const S3EventSchema = z.object({ Records: z.array(z.unknown()) });
-const TestEventSchema = z.object({ Event: z.literal("s3:TestEvent"), Bucket: z.string().optional() });
+const TestEventSchema = z.object({ Event: z.literal("s3:TestEvent"), Bucket: z.optional(z.string()) });
 const SnsEnvelopeSchema = z.object({ Type: z.literal("Notification"), Message: z.string() });
 
 /** Reads the body of a file-intake message. Never throws: what it cannot use comes back as `malformed`. */

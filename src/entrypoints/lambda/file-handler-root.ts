@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ALERT_PUBLISHER } from "../../ports/alert-publisher.js";
 import { CLOCK } from "../../ports/clock.js";
 import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
@@ -49,9 +49,9 @@ const FILE_HANDLER_AWS_SERVICES = [s3Service, dynamoDbService, snsService, sqsSe
 const COMMON_VARIABLES = ["AWS_REGION", "LOG_LEVEL", "AWS_ENDPOINT_URL", "ORDERFLOW_ADAPTERS"] as const;
 
 /** The environment of a file handler: the common variables and those of {@link FILE_HANDLER_PORTS}. */
-export const FILE_HANDLER_ENVIRONMENT: z.ZodObject = z.object({
+export const FILE_HANDLER_ENVIRONMENT: z.ZodMiniObject = z.object({
   ...Object.fromEntries(
-    COMMON_VARIABLES.map((name) => [name, HANDLER_ENVIRONMENT.api.shape[name] as z.ZodType]),
+    COMMON_VARIABLES.map((name) => [name, HANDLER_ENVIRONMENT.api.shape[name] as z.ZodMiniType]),
   ),
   ...Object.assign({}, ...FILE_HANDLER_PORTS.map((port) => PORT_VARIABLES[port])),
 });
@@ -71,7 +71,7 @@ export function loadFileHandlerConfig(
     if (value) values[name] = value;
   }
   const schema =
-    values.ORDERFLOW_ADAPTERS === "memory" ? FILE_HANDLER_ENVIRONMENT.partial() : FILE_HANDLER_ENVIRONMENT;
+    values.ORDERFLOW_ADAPTERS === "memory" ? z.partial(FILE_HANDLER_ENVIRONMENT) : FILE_HANDLER_ENVIRONMENT;
   const result = schema.safeParse(values);
   if (!result.success) {
     throw new ConfigError(

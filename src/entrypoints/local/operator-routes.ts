@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { InMemoryQueue, StoredMessageView } from "../../adapters/memory/in-memory-queue.js";
 import { parseOrThrow } from "../../domain/schemas.js";
 import { normalizeHeaders, readJsonBody, splitPath } from "../http/http-core.js";
@@ -22,9 +22,9 @@ export interface DeadLetterView {
 }
 
 const RedriveSchema = z.strictObject({
-  to: z.string().min(1).max(80).optional(),
-  dryRun: z.boolean().optional(),
-  max: z.number().int().min(1).optional(),
+  to: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+  dryRun: z.optional(z.boolean()),
+  max: z.optional(z.number().check(z.int(), z.minimum(1))),
 });
 
 /**
