@@ -30,8 +30,26 @@ export interface OrderStore {
 }
 
 export interface EventPublisher {
-  /** At least once: a retry may publish an event twice, always with the same `id`. */
+  /**
+   * At least once: a retry may publish an event twice, always with the same
+   * `id`. When only some events could be published it throws an error whose
+   * `failures` lists the ids of those that were not (`{ id }[]`, as the ports'
+   * `DeliveryError` does), so that the others are not published again.
+   */
   publish(events: readonly OrderflowEvent[]): Promise<void>;
+}
+
+/** The ids an {@link EventPublisher} reports as not published, when its error lists them. */
+export function unpublishedIds(error: unknown): ReadonlySet<string> | undefined {
+  const failures = (error as { failures?: unknown } | null | undefined)?.failures;
+  if (!Array.isArray(failures)) return undefined;
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { id?: unknown } | null | undefined)?.id;
+    if (typeof id !== "string") return undefined;
+    ids.add(id);
+  }
+  return ids;
 }
 
 export interface CatalogReader {

@@ -1,7 +1,14 @@
 import { OrderStatus } from "../lifecycle.js";
 import type { CommandContext, Order, OrderSnapshot } from "../order.js";
 import type { ChargeResult, PaymentCharger } from "./capabilities.js";
-import { asLoaded, type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
+import {
+  asLoaded,
+  type CommandMeta,
+  changeOrder,
+  contextFor,
+  publishOutbox,
+  type UnitOfWorkDeps,
+} from "./unit-of-work.js";
 
 export interface ProcessOrderDeps extends UnitOfWorkDeps {
   readonly payments: PaymentCharger;
@@ -54,12 +61,21 @@ export class ProcessOrder {
   async execute(
     command: OrderCommandInput,
   ): Promise<{ outcome: ProcessOrderOutcome; order?: OrderSnapshot }> {
-    const started = await changeOrder(this.deps, command.orderId, (order) => {
-      if (order.status === OrderStatus.VALIDATED)
-        order.startPayment(contextFor(command, this.deps.clock, "start"));
-    });
+    // PaymentStarted is saved before the charge (a retry resumes from it) and published with the
+    // outcome's events, in one call; a charge that throws leaves it in the outbox for the retry.
+    const started = await changeOrder(
+      this.deps,
+      command.orderId,
+      (order) => {
+        if (order.status === OrderStatus.VALIDATED)
+          order.startPayment(contextFor(command, this.deps.clock, "start"));
+      },
+      undefined,
+      { publish: "with-next-change" },
+    );
     if (!started.found) return { outcome: "NOT_FOUND" };
     if (!started.order.awaitsPaymentOutcome()) {
+      await publishOutbox(this.deps, command.orderId, started.pending);
       return { outcome: "SKIPPED", order: started.order.snapshot() };
     }
 
@@ -75,7 +91,7 @@ export class ProcessOrder {
       this.deps,
       command.orderId,
       (order) => settlePayment(order, result, contextFor(command, this.deps.clock, "settle")),
-      asLoaded(started.order),
+      asLoaded(started.order, started.pending),
     );
     if (!settled.found) return { outcome: "NOT_FOUND" };
     const order = settled.order.snapshot();

@@ -1,6 +1,12 @@
 import type { OrderEvent } from "../events.js";
 import type { CommandContext, Order } from "../order.js";
-import type { EventPublisher, OrderStore, StoredOrder, TimeSource } from "./capabilities.js";
+import {
+  type EventPublisher,
+  type OrderStore,
+  type StoredOrder,
+  type TimeSource,
+  unpublishedIds,
+} from "./capabilities.js";
 
 export interface UnitOfWorkDeps {
   readonly orders: OrderStore;
@@ -38,15 +44,42 @@ export function isConcurrencyConflict(error: unknown): boolean {
  */
 export async function publishOutbox(deps: UnitOfWorkDeps, orderId: string, events: readonly OrderEvent[]) {
   if (events.length === 0) return;
-  await deps.bus.publish(events);
   const ids: string[] = [];
   for (const event of events) ids.push(event.id);
+  try {
+    await deps.bus.publish(events);
+  } catch (error) {
+    // Some went out: those leave the outbox, so that the retry publishes only the others.
+    const unpublished = unpublishedIds(error);
+    const published = unpublished ? ids.filter((id) => !unpublished.has(id)) : [];
+    if (published.length > 0) await deps.orders.markPublished(orderId, published).catch(() => undefined);
+    throw error;
+  }
   await deps.orders.markPublished(orderId, ids);
 }
 
 export type ChangeResult<T> =
   | { readonly found: false }
-  | { readonly found: true; readonly order: Order; readonly result: T; readonly changed: boolean };
+  | {
+      readonly found: true;
+      readonly order: Order;
+      readonly result: T;
+      readonly changed: boolean;
+      /** Saved events left unpublished for the caller's next change (`publish: "with-next-change"`). */
+      readonly pending: readonly OrderEvent[];
+    };
+
+/** When the events of a change are published. */
+export interface PublishOptions {
+  /**
+   * `"now"` (the default): once saved. `"with-next-change"`: they stay in the
+   * outbox and the caller's next change of the same order (`asLoaded(order,
+   * pending)`) publishes them with its own, in one call and one outbox update.
+   * Only for a step that another change always follows: the same use case's
+   * next step, the queue consumer of a command already sent, or a retry.
+   */
+  readonly publish?: "now" | "with-next-change" | undefined;
+}
 
 /**
  * The order as its caller holds it right after reading or writing it, handed
@@ -59,32 +92,37 @@ export interface LoadedOrder {
 
 /**
  * The one way use cases change an existing order: load it (or take the copy
- * the caller just had), first finish publishing anything an earlier attempt
- * left in its outbox, apply `change`, save with the version it was loaded at
- * (state and events in one write), then publish. On a lost version race the
- * change is re-applied to a freshly read copy.
- * `change` must be deterministic given the order (it may read other ports).
- * The order in the result is stored as it is, its outbox published: a next
- * step may take it as its `loaded` copy.
+ * the caller just had), apply `change`, save with the version it was loaded at
+ * (state and events in one write), then publish what an earlier step or
+ * attempt left in the outbox and the new events, in one call (or, unchanged,
+ * what was left). On a lost version race the change is re-applied to a freshly
+ * read copy. `change` must be deterministic given the order (it may read other
+ * ports). The order in the result is stored as it is, with `pending` its
+ * unpublished events: a next step may take `asLoaded(order, pending)`.
  */
 export async function changeOrder<T>(
   deps: UnitOfWorkDeps,
   orderId: string,
   change: (order: Order) => T | Promise<T>,
   loaded?: LoadedOrder,
+  options: PublishOptions = {},
 ): Promise<ChangeResult<T>> {
+  const later = options.publish === "with-next-change";
   for (let attempt = 1; ; attempt++) {
     const stored = attempt === 1 && loaded ? loaded.stored : await deps.orders.get(orderId);
     if (!stored) return { found: false };
-    // Checked here as well as in publishOutbox: an empty outbox (the usual case) then costs no await.
-    if (stored.outbox.length > 0) await publishOutbox(deps, orderId, stored.outbox);
 
     const { order } = stored;
     const loadedVersion = order.version;
     const changing = change(order);
     // A synchronous change (most are) is not awaited: an await costs a turn of the microtask queue.
     const result = isThenable(changing) ? await changing : changing;
-    if (order.version === loadedVersion) return { found: true, order, result, changed: false };
+    if (order.version === loadedVersion) {
+      // Nothing to save; what an earlier step or attempt left goes out now (or with the next change).
+      if (later) return { found: true, order, result, changed: false, pending: stored.outbox };
+      if (stored.outbox.length > 0) await publishOutbox(deps, orderId, stored.outbox);
+      return { found: true, order, result, changed: false, pending: NOTHING_PENDING };
+    }
 
     try {
       await deps.orders.save(order, loadedVersion);
@@ -93,17 +131,20 @@ export async function changeOrder<T>(
       throw error;
     }
     const events = order.pullEvents();
-    if (events.length > 0) await publishOutbox(deps, orderId, events);
-    return { found: true, order, result, changed: true };
+    // The outbox now holds what was left in it, then the new events: all go out in one call, in that order.
+    const unpublished = stored.outbox.length === 0 ? events : [...stored.outbox, ...events];
+    if (later) return { found: true, order, result, changed: true, pending: unpublished };
+    if (unpublished.length > 0) await publishOutbox(deps, orderId, unpublished);
+    return { found: true, order, result, changed: true, pending: NOTHING_PENDING };
   }
 }
 
-/** The order a {@link changeOrder} left, as the `loaded` copy of a next step on the same order. */
-export function asLoaded(order: Order): LoadedOrder {
-  return { stored: { order, outbox: NOTHING_PENDING } };
+/** The order a step left (with the events it left unpublished), as the `loaded` copy of a next step. */
+export function asLoaded(order: Order, pending: readonly OrderEvent[] = NOTHING_PENDING): LoadedOrder {
+  return { stored: { order, outbox: pending } };
 }
 
-const NOTHING_PENDING: readonly OrderEvent[] = Object.freeze([]);
+export const NOTHING_PENDING: readonly OrderEvent[] = Object.freeze([]);
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";

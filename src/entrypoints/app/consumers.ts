@@ -76,7 +76,7 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
     return (records) => processSqsBatch(records, handleRecord, options);
   };
 
-  /** Validates an order as just read or placed (its outbox published), logging the outcome. */
+  /** Validates an order as just read or placed (publishing what its outbox holds), logging the outcome. */
   const validateStored = async (meta: CommandMeta, stored: StoredOrder, log: Logger): Promise<void> => {
     const orderId = stored.order.id;
     const result = await validate.execute({ ...meta, orderId }, { stored });
@@ -116,15 +116,17 @@ export function createOrderConsumers(services: OrderServices): OrderConsumers {
       let placed: Awaited<ReturnType<PlaceOrder["execute"]>>;
       try {
         const loaded = order.value.orderId === knownId ? { stored: known } : undefined;
-        placed = await place.execute({ ...meta, order: order.value }, loaded);
+        placed = await place.execute({ ...meta, order: order.value }, loaded, {
+          publish: "with-next-change",
+        });
       } catch (error) {
         if ((error as { code?: string }).code !== "ORDER_ALREADY_EXISTS") throw error;
         return malformed.report("validate-order", record, [
           { path: "order.orderId", code: "ORDER_ALREADY_EXISTS", message: (error as Error).message },
         ]);
       }
-      // What the placement stored (its events published): validation need not read it again.
-      return validateStored(meta, { order: Order.fromSnapshot(placed.order), outbox: [] }, log);
+      // What the placement stored: validation need not read it again, and publishes its events with its own.
+      return validateStored(meta, { order: Order.fromSnapshot(placed.order), outbox: placed.pending }, log);
     }),
 
     processOrder: consumer("process-order", async (record, log) => {
@@ -308,9 +310,9 @@ function commandHeaderOf(record: SqsRecordLike): (CommandMeta & { orderId: strin
   return { orderId, commandId, correlationId };
 }
 
-/** Whether the stored order already applied this command and has nothing left to publish. */
+/** Whether the stored order already applied this command (validation then publishes what its outbox holds). */
 function hasApplied(stored: StoredOrder, commandId: string): boolean {
-  return stored.outbox.length === 0 && stored.order.hasProcessed(commandId);
+  return stored.order.hasProcessed(commandId);
 }
 
 function orderIdOf(order: unknown): string | undefined {

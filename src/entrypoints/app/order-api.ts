@@ -108,8 +108,14 @@ export class OrderApi {
         attributes: { type: "PlaceOrder", correlationId },
       },
     ]);
-    // Read just above: the order did not exist, so placing it needs no second read.
-    const placed = await this.place.execute({ commandId, correlationId, order }, { stored: undefined });
+    // Read just above: the order did not exist, so placing it needs no second read. Its OrderPlaced
+    // stays in its outbox: the intake consumer, which the command just sent always reaches, publishes it
+    // with OrderValidated. The request then waits on three requests to AWS rather than five.
+    const placed = await this.place.execute(
+      { commandId, correlationId, order },
+      { stored: undefined },
+      { publish: "with-next-change" },
+    );
     return { orderId: order.orderId, status: placed.order.status };
   }
 

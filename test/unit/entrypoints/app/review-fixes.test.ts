@@ -13,9 +13,18 @@ const body = {
 describe("an Idempotency-Key without an orderId", () => {
   it("names one order whatever fails between attempts", async () => {
     const flow = createInMemoryOrderflow();
-    flow.bus.failNext(1, (event) => event.type === "OrderPlaced");
+    // The first attempt sends its command, then fails to record the order.
+    const save = flow.orders.save.bind(flow.orders);
+    let failSave = true;
+    flow.orders.save = async (order, expected) => {
+      if (failSave) {
+        failSave = false;
+        throw new ServiceUnavailableError("orders");
+      }
+      return save(order, expected);
+    };
     await expect(flow.api.placeOrder(body, { idempotencyKey: "retry-me" })).rejects.toMatchObject({
-      code: "DELIVERY_FAILED",
+      code: "SERVICE_UNAVAILABLE",
     });
     const retried = await flow.api.placeOrder(body, { idempotencyKey: "retry-me" });
     expect(retried.orderId).toBe(orderIdForKey("retry-me"));

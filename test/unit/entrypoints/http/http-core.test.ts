@@ -348,6 +348,8 @@ describe("correlation ids and failures", () => {
       body: JSON.stringify(placeOrderBody()),
     });
     expect(response.headers["X-Correlation-Id"]).toBe("corr-42");
+    // OrderPlaced waits in the order's outbox; the intake consumer publishes it with OrderValidated.
+    await flow.drain({ only: ["intake"] });
     expect(flow.events("OrderPlaced")[0]?.correlationId).toBe("corr-42");
   });
 
