@@ -207,6 +207,8 @@ interface StoredMessage {
   lastReceivedAt: number | undefined;
   /** The latest receipt handle: older ones no longer delete or extend the message. */
   receiptHandle: string | undefined;
+  /** Deleted (or moved): receives skip it in the queue's send order. */
+  removed: boolean;
 }
 
 type Transfer = Pick<StoredMessage, "messageId" | "body" | "attributes" | "groupId" | "deduplicationId"> & {
@@ -256,6 +258,15 @@ export class InMemoryQueue implements CommandQueue {
   readonly #random: () => number;
   /** Insertion order is send order, which FIFO delivery relies on. */
   readonly #messages = new Map<number, StoredMessage>();
+  /**
+   * The stored messages in send order, from `#head` on: what a receive walks.
+   * A Map walks the holes its deleted entries leave until it shrinks, so a queue
+   * drained from its head would make every receive walk all that was deleted;
+   * here the head moves past them and the array is cut down now and then. (A
+   * message kept in flight near the head still makes receives walk from it.)
+   */
+  #sendOrder: StoredMessage[] = [];
+  #head = 0;
   /**
    * Stored messages received at least once: only these can be in flight, so a
    * receive finds the blocked FIFO groups without scanning the whole queue.
@@ -351,8 +362,11 @@ export class InMemoryQueue implements CommandQueue {
     // Blocking is decided before any delivery, so one receive may return several
     // messages of a group, as SQS does.
     const blocked = this.fifo ? this.#groupsInFlight(now) : undefined;
-    for (const stored of this.#messages.values()) {
+    const order = this.#advanceHead();
+    for (let i = this.#head; i < order.length; i++) {
       if (received.length >= max) break;
+      const stored = order[i]!;
+      if (stored.removed) continue;
       if (blocked !== undefined) {
         const group = stored.groupId!;
         if (blocked.has(group)) continue;
@@ -417,8 +431,11 @@ export class InMemoryQueue implements CommandQueue {
 
   /** Deletes every message (the deduplication history stays, as in SQS). */
   purge(): void {
+    for (const stored of this.#messages.values()) stored.removed = true;
     this.#messages.clear();
     this.#received.clear();
+    this.#sendOrder = [];
+    this.#head = 0;
   }
 
   /** Messages that a receive could return now (ignoring FIFO group blocking). */
@@ -631,7 +648,7 @@ export class InMemoryQueue implements CommandQueue {
     deduplicationId = transfer.deduplicationId,
   ): void {
     const key = this.#nextKey++;
-    this.#messages.set(key, {
+    const stored: StoredMessage = {
       key,
       messageId: transfer.messageId,
       body: transfer.body,
@@ -646,7 +663,10 @@ export class InMemoryQueue implements CommandQueue {
       firstReceivedAt: undefined,
       lastReceivedAt: undefined,
       receiptHandle: undefined,
-    });
+      removed: false,
+    };
+    this.#messages.set(key, stored);
+    this.#sendOrder.push(stored);
   }
 
   #nextSequenceNumber(): string {
@@ -684,8 +704,23 @@ export class InMemoryQueue implements CommandQueue {
   }
 
   #remove(stored: StoredMessage): void {
+    stored.removed = true;
     this.#messages.delete(stored.key);
     this.#received.delete(stored);
+  }
+
+  /** Moves the head past removed messages, cutting the array down once most of it lies behind; returns it. */
+  #advanceHead(): StoredMessage[] {
+    const order = this.#sendOrder;
+    let head = this.#head;
+    while (head < order.length && order[head]!.removed) head++;
+    if (head > 1024 && head * 2 > order.length) {
+      this.#sendOrder = order.slice(head);
+      this.#head = 0;
+      return this.#sendOrder;
+    }
+    this.#head = head;
+    return order;
   }
 
   #deliver(stored: StoredMessage, now: number, timeoutSeconds: number): ReceivedMessage {

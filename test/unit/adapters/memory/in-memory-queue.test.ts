@@ -250,6 +250,30 @@ describe("InMemoryQueue (standard)", () => {
     expect(queue.size).toBe(16);
   });
 
+  it("keeps send order through a long drain, with messages left in flight behind its head", async () => {
+    const clock = new TestClock();
+    const queue = new InMemoryQueue({ name: "work", clock });
+    for (let batch = 0; batch < 300; batch++) {
+      await queue.send(Array.from({ length: 10 }, (_, i) => ({ body: `m${batch * 10 + i}` })));
+    }
+    const seen: string[] = [];
+    let kept: string | undefined;
+    for (;;) {
+      const received = queue.receive({ max: 10 });
+      if (received.length === 0) break;
+      for (const message of received) {
+        seen.push(message.body);
+        // One early message stays in flight while the head moves far past it.
+        if (message.body === "m5") kept = message.receiptHandle;
+        else queue.delete(message.receiptHandle);
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => `m${i}`));
+    queue.changeVisibility(kept!, 0);
+    await queue.send([{ body: "late" }]);
+    expect(bodies(queue.receive({ max: 10 }))).toEqual(["m5", "late"]);
+  });
+
   it("extends or ends the visibility of an in-flight message", async () => {
     const clock = new TestClock();
     const queue = new InMemoryQueue({ name: "work", clock });
