@@ -49,10 +49,13 @@ export async function publishOutbox(deps: UnitOfWorkDeps, orderId: string, event
   try {
     await deps.bus.publish(events);
   } catch (error) {
-    // Some went out: those leave the outbox, so that the retry publishes only the others.
+    // Some went out: those leave the outbox, so that the retry publishes only the others. Only when
+    // the error names the refused events by their ids: anything else keeps the whole outbox.
     const unpublished = unpublishedIds(error);
-    const published = unpublished ? ids.filter((id) => !unpublished.has(id)) : [];
-    if (published.length > 0) await deps.orders.markPublished(orderId, published).catch(() => undefined);
+    if (unpublished && unpublished.size > 0 && [...unpublished].every((id) => ids.includes(id))) {
+      const published = ids.filter((id) => !unpublished.has(id));
+      if (published.length > 0) await deps.orders.markPublished(orderId, published).catch(() => undefined);
+    }
     throw error;
   }
   await deps.orders.markPublished(orderId, ids);

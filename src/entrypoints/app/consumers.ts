@@ -299,15 +299,17 @@ class MalformedMessages {
 
 /**
  * The command a PlaceOrder record carries, read from its FIFO attributes (group
- * = order id, deduplication id = command id) and its `correlationId` message
- * attribute, as orderflow's producers send them; undefined when any is missing.
+ * = order id, deduplication id = command id) and its `correlationId` (and
+ * `causationId`, when it has one) message attributes, as orderflow's producers
+ * send them; undefined when any of the first three is missing.
  */
 function commandHeaderOf(record: SqsRecordLike): (CommandMeta & { orderId: string }) | undefined {
   const orderId = orderIdOf({ orderId: record.attributes?.MessageGroupId });
   const commandId = record.attributes?.MessageDeduplicationId;
   const correlationId = record.messageAttributes?.correlationId?.stringValue;
+  const causationId = record.messageAttributes?.causationId?.stringValue;
   if (orderId === undefined || !commandId || !correlationId) return undefined;
-  return { orderId, commandId, correlationId };
+  return { orderId, commandId, correlationId, ...(causationId ? { causationId } : {}) };
 }
 
 /** Whether the stored order already applied this command (validation then publishes what its outbox holds). */

@@ -77,6 +77,24 @@ export function describeEventBusContract(
       for (const event of events) expect(byId.get(event.id)).toEqual(event);
     });
 
+    it("publishes the others and names, by id, an event it cannot take (one over 256 KB)", async () => {
+      const [small, other] = someEvents(2);
+      // Any type will do: the entry is refused for its size before anything reads its data.
+      const huge = {
+        ...other!,
+        id: uniqueId("huge"),
+        data: { reason: "x".repeat(300_000) },
+      } as OrderflowEvent;
+
+      // Callers rely on the ids: the events not named are taken as published (an outbox forgets them).
+      const error = await subject.bus.publish([small!, huge]).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toMatchObject({ failures: [{ id: huge.id }] });
+      expect(await publishedWithIds([small!.id, huge.id])).toEqual([small]);
+    });
+
     it("does nothing when asked to publish no events", async () => {
       const before = (await subject.published()).length;
       await expect(subject.bus.publish([])).resolves.toBeUndefined();

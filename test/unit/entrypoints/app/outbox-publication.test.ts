@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createInMemoryOrderflow, ScriptedPaymentGateway } from "../../../../src/memory.js";
-import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
+import { DeliveryError, ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
 const body = {
   orderId: "o-1",
@@ -88,5 +88,22 @@ describe("publication of an order's events", () => {
     expect(flow.events("OrderValidated")).toHaveLength(1);
     expect(flow.events("OrderPlaced")).toHaveLength(1);
     expect((await flow.api.getOrder("o-1")).status).toBe("CONFIRMED");
+  });
+
+  it("keeps the whole outbox when a bus reports a partial failure without naming the events", async () => {
+    const { flow } = recordingFlow();
+    await flow.api.placeOrder(body);
+    const publish = flow.bus.publish.bind(flow.bus);
+    flow.bus.publish = async (events) => {
+      await publish(events.slice(0, 1));
+      // Names its failure by position, not by event id: nothing can be taken as published.
+      throw new DeliveryError("a bus", [{ id: "1", reason: "refused" }]);
+    };
+    const report = await flow.drain({ only: ["intake"], maxBatches: 1 });
+    expect(report.failures).toBe(1);
+    expect(flow.orders.pending()[0]?.events.map((event) => event.type)).toEqual([
+      "OrderPlaced",
+      "OrderValidated",
+    ]);
   });
 });
