@@ -80,7 +80,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * both) and compares medians, so a burst of noise on this shared machine
  * cannot favour one side.
  */
-export async function runPipelineBench(orders = 5_000, rounds = 5): Promise<PipelineBenchResult> {
+export async function runPipelineBench(orders = 5_000, rounds = 9): Promise<PipelineBenchResult> {
   const bodies = Array.from({ length: orders }, (_, i) => orderBody(i));
   baseline(bodies);
   await lifecycle(bodies.slice(0, 1_000));
@@ -137,7 +137,7 @@ async function useCases(bodies: readonly string[]): Promise<number> {
  * bus, without queues: what the lifecycle costs before messaging (median of
  * `rounds`, after a warm-up), to tell the two apart when profiling.
  */
-export async function runUseCaseBench(orders = 5_000, rounds = 5): Promise<number> {
+export async function runUseCaseBench(orders = 5_000, rounds = 9): Promise<number> {
   const bodies = Array.from({ length: orders }, (_, i) => orderBody(i));
   await useCases(bodies.slice(0, 1_000));
   const results: number[] = [];

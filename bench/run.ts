@@ -20,7 +20,7 @@ console.table([
 ]);
 console.log(
   `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (target ≥ 0.15×); use cases alone ` +
-    `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 5 rounds`,
+    `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 9 rounds`,
 );
 
 // Prints its own tables: requests per order per AWS API, ⌈n/10⌉ batch calls, cost per million orders.
