@@ -1,15 +1,10 @@
-import { en } from "zod/locales";
 import * as z from "zod/mini";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
+import { useEnglishZodMessages } from "./zod-locale.js";
 
-// zod/mini ships without messages: every issue would read "Invalid input". The
-// English locale is the one classic zod installs, and clients rely on its
-// messages ("Invalid input: expected string, received number"). Imported by
-// name: `z.locales.en` would bundle every locale (~260 KB). The entrypoint
-// modules that build schemas without importing this one configure it too.
-z.config(en());
+useEnglishZodMessages();
 
 /**
  * Structural validation: the shapes of the public contract, checked before any

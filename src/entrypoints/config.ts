@@ -1,6 +1,6 @@
-import { en } from "zod/locales";
 import * as z from "zod/mini";
 import { OrderflowError } from "../domain/errors.js";
+import { useEnglishZodMessages } from "../domain/zod-locale.js";
 import type { OrderServices } from "./app/services.js";
 import { LOG_LEVELS } from "./logging.js";
 
@@ -34,9 +34,7 @@ export type PaymentMode = (typeof PAYMENT_MODES)[number];
 export const ADAPTER_FAMILIES = ["aws", "memory"] as const;
 export type AdapterFamily = (typeof ADAPTER_FAMILIES)[number];
 
-// zod/mini has no messages of its own; the bad-value messages below are zod's
-// English ones (as in the domain's schemas), whichever module loads first.
-z.config(en());
+useEnglishZodMessages();
 
 const tableName = (what: string) =>
   z

@@ -304,7 +304,7 @@ class MalformedMessages {
  * send them; undefined when any of the first three is missing.
  */
 function commandHeaderOf(record: SqsRecordLike): (CommandMeta & { orderId: string }) | undefined {
-  const orderId = orderIdOf({ orderId: record.attributes?.MessageGroupId });
+  const orderId = validOrderId(record.attributes?.MessageGroupId);
   const commandId = record.attributes?.MessageDeduplicationId;
   const correlationId = record.messageAttributes?.correlationId?.stringValue;
   const causationId = record.messageAttributes?.causationId?.stringValue;
@@ -318,6 +318,9 @@ function hasApplied(stored: StoredOrder, commandId: string): boolean {
 }
 
 function orderIdOf(order: unknown): string | undefined {
-  const id = (order as { orderId?: unknown } | null | undefined)?.orderId;
+  return validOrderId((order as { orderId?: unknown } | null | undefined)?.orderId);
+}
+
+function validOrderId(id: unknown): string | undefined {
   return typeof id === "string" && ORDER_ID_PATTERN.test(id) ? id : undefined;
 }

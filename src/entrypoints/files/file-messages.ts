@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { en } from "zod/locales";
 import * as z from "zod/mini";
+import { useEnglishZodMessages } from "../../domain/zod-locale.js";
 
-// zod/mini has no messages of its own: zod's English ones, as everywhere in orderflow.
-z.config(en());
+useEnglishZodMessages();
 
 /**
  * Body of a message on the file-extraction queue: which file version to

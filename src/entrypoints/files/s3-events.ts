@@ -1,11 +1,9 @@
-import { en } from "zod/locales";
 import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
+import { useEnglishZodMessages } from "../../domain/zod-locale.js";
 import { describeInvalidJson } from "./json-syntax.js";
 
-// zod/mini has no messages of its own: the issues of a malformed record carry
-// zod's English ones, as everywhere in orderflow.
-z.config(en());
+useEnglishZodMessages();
 
 /**
  * S3 event notifications as they reach the file-intake queue: the body of each
