@@ -1,18 +1,17 @@
 import { resolve } from "node:path";
 import { defineConfig, type Options } from "tsup";
+import { HANDLER_NAMES, type HandlerName } from "./src/entrypoints/handlers.js";
 
-/** The Lambda handlers, each bundled alone into `dist/lambda/<name>/index.mjs` (handler setting: `index.handler`). */
-export const LAMBDA_HANDLERS = {
-  api: "src/entrypoints/lambda/api.ts",
-  "validate-order": "src/entrypoints/lambda/validate-order.ts",
-  "process-order": "src/entrypoints/lambda/process-order.ts",
-  "cancel-order": "src/entrypoints/lambda/cancel-order.ts",
-  "modify-order": "src/entrypoints/lambda/modify-order.ts",
-  "validate-file": "src/entrypoints/lambda/validate-file.ts",
-  "extract-orders": "src/entrypoints/lambda/extract-orders.ts",
-} as const;
+export type LambdaHandlerName = HandlerName;
 
-export type LambdaHandlerName = keyof typeof LAMBDA_HANDLERS;
+/**
+ * The Lambda handlers (`src/entrypoints/handlers.ts`), each in its file of
+ * `src/entrypoints/lambda/` and bundled alone into `dist/lambda/<name>/index.mjs`
+ * (handler setting: `index.handler`).
+ */
+export const LAMBDA_HANDLERS: Readonly<Record<HandlerName, string>> = Object.fromEntries(
+  HANDLER_NAMES.map((name) => [name, `src/entrypoints/lambda/${name}.ts`]),
+) as Record<HandlerName, string>;
 
 /** pino (and parts of the SDK) call `require`; an ES module bundle must provide it. */
 export const ESM_REQUIRE_BANNER =

@@ -23,11 +23,6 @@ import {
   type ResourcePort,
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
-import {
-  FILE_HANDLER_ENVIRONMENT,
-  FILE_HANDLER_NAMES,
-  loadFileHandlerConfig,
-} from "../../src/entrypoints/lambda/file-handler-root.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
 import { EVENT_ROUTES, EVENT_SOURCE } from "../../src/ports/routing.js";
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
@@ -100,26 +95,21 @@ const INCOMING_PREFIX = "incoming/";
 // ---------------------------------------------------------------------------
 // The code's data, as the template needs it
 
-/** Every handler the code defines: the order handlers and the batch-file handlers. */
-export const DEPLOYED_HANDLERS: readonly string[] = [
-  ...new Set<string>([...HANDLER_NAMES, ...FILE_HANDLER_NAMES]),
-];
+/** Every handler the code declares (`src/entrypoints/handlers.ts`). */
+export const DEPLOYED_HANDLERS: readonly string[] = HANDLER_NAMES;
 
-const isFileHandler = (handler: string): handler is (typeof FILE_HANDLER_NAMES)[number] =>
-  (FILE_HANDLER_NAMES as readonly string[]).includes(handler);
+const isHandler = (handler: string): handler is HandlerName =>
+  (HANDLER_NAMES as readonly string[]).includes(handler);
 
 /** The zod object of the variables a handler reads (its configuration schema in the code). */
 export function environmentSchemaOf(handler: string): z.ZodMiniObject {
-  const schema = (HANDLER_ENVIRONMENT as Readonly<Record<string, z.ZodMiniObject>>)[handler];
-  if (schema) return schema;
-  if (isFileHandler(handler)) return FILE_HANDLER_ENVIRONMENT;
+  if (isHandler(handler)) return HANDLER_ENVIRONMENT[handler];
   throw new Error(`no environment schema for handler ${handler}`);
 }
 
 /** Reads a handler's configuration the way the handler does at cold start. */
 export function loadHandlerConfig(handler: string, env: Environment): OrderflowConfig {
-  if ((HANDLER_NAMES as readonly string[]).includes(handler)) return loadConfig(handler as HandlerName, env);
-  if (isFileHandler(handler)) return loadFileHandlerConfig(handler, env);
+  if (isHandler(handler)) return loadConfig(handler, env);
   throw new Error(`no configuration loader for handler ${handler}`);
 }
 

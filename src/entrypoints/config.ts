@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { OrderflowError } from "../domain/errors.js";
 import { useEnglishZodMessages } from "../domain/zod-locale.js";
-import type { OrderServices } from "./app/services.js";
+import { HANDLER_NAMES, HANDLERS, type HandlerName } from "./handlers.js";
 import { LOG_LEVELS } from "./logging.js";
 
 /**
@@ -10,15 +10,7 @@ import { LOG_LEVELS } from "./logging.js";
  * start, and a deployment template can be checked against it.
  */
 
-/** The Lambda functions orderflow deploys. */
-export const HANDLER_NAMES = [
-  "api",
-  "validate-order",
-  "process-order",
-  "cancel-order",
-  "modify-order",
-] as const;
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+export { HANDLER_NAMES, type HandlerName } from "./handlers.js";
 
 /**
  * Variables the Lambda runtime sets itself. They are reserved: a template must
@@ -80,7 +72,7 @@ const COMMON = {
     .check(z.describe("`memory` runs the handler on in-memory adapters, without any AWS resource")),
 };
 
-/** The variables each port of {@link OrderServices} (and of the file flows) needs on AWS. */
+/** The variables each resource port needs on AWS. */
 export const PORT_VARIABLES = {
   orders: { ORDERS_TABLE: tableName("orders (state and outbox)") },
   idempotency: { IDEMPOTENCY_TABLE: tableName("idempotency keys") },
@@ -127,21 +119,17 @@ export const PORT_VARIABLES = {
   },
 } as const;
 
-/** A port that needs AWS resources, named as in {@link OrderServices} (or a file-flow port). */
+/** A port that needs AWS resources. */
 export type ResourcePort = keyof typeof PORT_VARIABLES;
 
 /**
- * The resource ports each handler uses. The handler's services expose only
- * these (another port is a wiring error, caught in tests on in-memory adapters),
- * and its environment lists only their variables.
+ * The resource ports each handler uses ({@link HANDLERS}): its environment
+ * lists only their variables, and its container binds only their adapters.
  */
-export const HANDLER_PORTS = {
-  api: ["orders", "idempotency", "catalog", "bus", "intakeQueue"],
-  "validate-order": ["orders", "catalog", "bus", "alerts"],
-  "process-order": ["orders", "bus", "payments", "alerts"],
-  "cancel-order": ["orders", "bus", "alerts"],
-  "modify-order": ["orders", "catalog", "bus", "alerts"],
-} as const satisfies Record<HandlerName, readonly (ResourcePort & keyof OrderServices)[]>;
+export const HANDLER_PORTS: Readonly<Record<HandlerName, readonly ResourcePort[]>> = Object.fromEntries(
+  // Typed per handler, so a port declared without variables here is a compile error.
+  HANDLER_NAMES.map((handler): [HandlerName, readonly ResourcePort[]] => [handler, HANDLERS[handler].ports]),
+) as Record<HandlerName, readonly ResourcePort[]>;
 
 function environmentOf(ports: readonly ResourcePort[]) {
   return z.object(

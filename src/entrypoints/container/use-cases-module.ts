@@ -69,7 +69,9 @@ export interface UseCasesModuleOptions {
  * another port throws {@link PortNotWiredError} when a use case reaches it.
  */
 export function useCasesModule(options: UseCasesModuleOptions = {}): ContainerModule {
-  const ports: readonly ServicePort[] = options.handler ? HANDLER_PORTS[options.handler] : ALL_SERVICE_PORTS;
+  const ports: readonly ServicePort[] = options.handler
+    ? ALL_SERVICE_PORTS.filter((port) => HANDLER_PORTS[options.handler as HandlerName].includes(port))
+    : ALL_SERVICE_PORTS;
   const wiredFor = options.handler ?? "this container";
   return new ContainerModule(({ bind }) => {
     bind(ORDER_SERVICES).toResolvedValue(

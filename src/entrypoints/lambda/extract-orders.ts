@@ -1,13 +1,16 @@
-import { createFileHandler, type FileHandlerOptions } from "./file-handler-root.js";
-import type { SqsHandler } from "./handler-root.js";
+import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { s3Service } from "../container/aws/s3-service.js";
+import { snsService } from "../container/aws/sns-service.js";
+import { sqsService } from "../container/aws/sqs-service.js";
+import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /**
  * The extract-orders handler: consumes the file-extraction queue (batch size 1
  * recommended): sends each valid order of a validated file to the intake FIFO
  * queue, continuing from its checkpoint.
  */
-export function createExtractOrdersHandler(options: FileHandlerOptions = {}): SqsHandler {
-  return createFileHandler("extract-orders", options);
+export function createExtractOrdersHandler(options: HandlerOptions = {}): SqsHandler {
+  return createSqsHandler("extract-orders", [s3Service, dynamoDbService, snsService, sqsService], options);
 }
 
 /** The Lambda entry point (`extract-orders/index.handler`); builds its composition root on the first invocation. */

@@ -1,14 +1,17 @@
 import type { Container, ContainerModule } from "inversify";
 import { LOGGER, type Logger } from "../../ports/logger.js";
-import type { OrderConsumers, QueueConsumer } from "../app/consumers.js";
-import { type Environment, type HandlerName, loadConfig, type OrderflowConfig } from "../config.js";
+import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
 import { DemoPaymentGateway } from "../container/demo-payment-gateway.js";
+import { FILE_CONSUMERS, fileConsumersModule } from "../container/file-consumers-module.js";
 import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
 import { ORDER_CONSUMERS } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
+import type { ExtractionConsumer } from "../files/file-consumers.js";
+import type { FileFlowOptions } from "../files/file-services.js";
+import { type ConsumerName, HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
 import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";
 import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
@@ -27,6 +30,8 @@ export interface HandlerOptions {
   readonly adapters?: ((config: OrderflowConfig) => readonly ContainerModule[]) | undefined;
   /** Loaded last, to `rebind` anything (e.g. a real PaymentGateway in place of the demo one). */
   readonly modules?: readonly ContainerModule[] | undefined;
+  /** Limits, checkpoint interval, time reserve… of the batch-file flows (validate-file, extract-orders). */
+  readonly files?: FileFlowOptions | undefined;
 }
 
 /**
@@ -64,7 +69,12 @@ export function composeHandler(
 ): Container {
   const config = loadConfig(handler, options.env ?? process.env);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
-  return createContainer([...adapters, useCasesModule({ handler }), ...(options.modules ?? [])]);
+  return createContainer([
+    ...adapters,
+    useCasesModule({ handler }),
+    fileConsumersModule(options.files),
+    ...(options.modules ?? []),
+  ]);
 }
 
 /**
@@ -83,49 +93,54 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** The SQS-fed handlers and the consumer each one runs. */
-export const SQS_HANDLER_CONSUMERS = {
-  "validate-order": "validateOrder",
-  "process-order": "processOrder",
-  "cancel-order": "cancelOrder",
-  "modify-order": "modifyOrder",
-} as const satisfies Partial<Record<HandlerName, keyof OrderConsumers>>;
-
-export type SqsHandlerName = keyof typeof SQS_HANDLER_CONSUMERS;
-
 /** A Lambda handler for an SQS event source mapping with `ReportBatchItemFailures`. */
 export type SqsHandler = (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse>;
 
+export type { SqsHandlerName };
+
+/** Resolves the consumer a handler declares, from the bindings of its flow. */
+async function resolveConsumer(container: Container, name: ConsumerName): Promise<ExtractionConsumer> {
+  if (name === "validateFile" || name === "extractOrders")
+    return (await resolveAsync(container, FILE_CONSUMERS))[name];
+  return (await resolveAsync(container, ORDER_CONSUMERS))[name];
+}
+
 /**
- * Builds the handler of an SQS-fed flow, on the AWS services its ports use
- * (ignored on in-memory adapters). The composition root is built on the
- * first invocation and kept. Bad records never make it throw: the consumer
- * rejects malformed ones in a structured way and reports failed ones in
- * `batchItemFailures`. It throws only when the batch cannot be handled at all
- * (a bad environment, an event that is not an SQS event), so Lambda retries
- * the whole batch and the error shows in its metrics.
+ * Builds the handler of an SQS-fed flow ({@link HANDLERS}), on the AWS
+ * services its ports use (ignored on in-memory adapters). The composition
+ * root is built on the first invocation and kept. Bad records never make it
+ * throw: the consumer rejects malformed ones in a structured way and reports
+ * failed ones in `batchItemFailures`. It throws only when the batch cannot be
+ * handled at all (a bad environment, an event that is not an SQS event), so
+ * Lambda retries the whole batch and the error shows in its metrics. The
+ * invocation's remaining time reaches the consumer (extract-orders checkpoints
+ * before the timeout).
  */
 export function createSqsHandler(
   handler: SqsHandlerName,
   awsServices: readonly AwsService[],
   options: HandlerOptions = {},
 ): SqsHandler {
-  const root = once(async (): Promise<{ consume: QueueConsumer; logger: Logger }> => {
+  const root = once(async (): Promise<{ consume: ExtractionConsumer; logger: Logger }> => {
     const container = composeHandler(handler, awsServices, options);
-    const [consumers, logger] = await Promise.all([
-      resolveAsync(container, ORDER_CONSUMERS),
+    const [consume, logger] = await Promise.all([
+      resolveConsumer(container, HANDLERS[handler].consumer),
       resolveAsync(container, LOGGER),
     ]);
-    return { consume: consumers[SQS_HANDLER_CONSUMERS[handler]], logger };
+    return { consume, logger };
   });
 
   return async (event, context) => {
     const { consume, logger } = await root();
     const records = (event as Partial<SqsEvent> | null | undefined)?.Records;
     if (!Array.isArray(records)) throw new TypeError(`${handler}: not an SQS event (no Records)`);
+    const remaining = context?.getRemainingTimeInMillis;
     // Consumers are built once per cold start; the invocation's request id reaches their lines through the log context.
     return runInLogContext(logger, lambdaLogFields(context), async () => {
-      const result = await consume(records);
+      const result = await consume(
+        records,
+        remaining ? { remainingTimeMs: () => remaining.call(context) } : {},
+      );
       logger.info("batch handled", {
         handler,
         records: records.length,

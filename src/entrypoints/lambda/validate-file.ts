@@ -1,9 +1,13 @@
-import { createFileHandler, type FileHandlerOptions } from "./file-handler-root.js";
-import type { SqsHandler } from "./handler-root.js";
+import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { s3Service } from "../container/aws/s3-service.js";
+import { snsService } from "../container/aws/sns-service.js";
+import { sqsService } from "../container/aws/sqs-service.js";
+import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The validate-file handler: consumes the file-intake queue (S3 notifications of `incoming/`): validates, records, alerts. */
-export function createValidateFileHandler(options: FileHandlerOptions = {}): SqsHandler {
-  return createFileHandler("validate-file", options);
+export function createValidateFileHandler(options: HandlerOptions = {}): SqsHandler {
+  // Files on S3, their history on DynamoDB, alerts on SNS, valid files to the extraction queue on SQS.
+  return createSqsHandler("validate-file", [s3Service, dynamoDbService, snsService, sqsService], options);
 }
 
 /** The Lambda entry point (`validate-file/index.handler`); builds its composition root on the first invocation. */

@@ -13,16 +13,15 @@ import { snsService } from "../../../src/entrypoints/container/aws/sns-service.j
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
 import { ORDER_SERVICES } from "../../../src/entrypoints/container/tokens.js";
 import { PortNotWiredError } from "../../../src/entrypoints/container/use-cases-module.js";
+import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
-import {
-  composeHandler,
-  SQS_HANDLER_CONSUMERS,
-  type SqsHandlerName,
-} from "../../../src/entrypoints/lambda/handler-root.js";
+import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
 import { createValidateOrderHandler } from "../../../src/entrypoints/lambda/validate-order.js";
 import { fixture, SQS_HANDLER_FACTORIES } from "./lambda/lambda-test-kit.js";
 
-const SQS_HANDLER_NAMES = Object.keys(SQS_HANDLER_CONSUMERS) as SqsHandlerName[];
+const SQS_HANDLER_NAMES = HANDLER_NAMES.filter(
+  (name): name is SqsHandlerName => HANDLERS[name].trigger.kind === "queue",
+);
 
 /** A complete AWS environment: every variable any handler reads, with valid values. */
 const AWS_ENV = {
@@ -35,6 +34,9 @@ const AWS_ENV = {
   INTAKE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-intake.fifo",
   ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-alerts",
   PAYMENT_MODE: "always-succeed",
+  FILE_HISTORY_TABLE: "orderflow-file-history",
+  FILES_BUCKET: "orderflow-files",
+  FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
 };
 
 /** Only the variables `handler` declares. */

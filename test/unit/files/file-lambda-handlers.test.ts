@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMemoryAdapters, memoryModule } from "../../../src/entrypoints/container/memory-module.js";
 import { s3PutEvent } from "../../../src/entrypoints/files/s3-events.js";
 import { createExtractOrdersHandler } from "../../../src/entrypoints/lambda/extract-orders.js";
-import { loadFileHandlerConfig } from "../../../src/entrypoints/lambda/file-handler-root.js";
+import { loadConfig } from "../../../src/entrypoints/config.js";
 import { createValidateFileHandler } from "../../../src/entrypoints/lambda/validate-file.js";
 
 const order = (i: number) => ({
@@ -57,7 +57,7 @@ describe("the file Lambda handlers", () => {
   });
 
   it("names every missing variable of the AWS environment", () => {
-    expect(() => loadFileHandlerConfig("validate-file", { AWS_REGION: "us-east-1" })).toThrow(
+    expect(() => loadConfig("validate-file", { AWS_REGION: "us-east-1" })).toThrow(
       /FILES_BUCKET is missing.*FILE_HISTORY_TABLE is missing.*ALERT_TOPIC_ARN is missing.*INTAKE_QUEUE_URL is missing.*FILE_EXTRACTION_QUEUE_URL is missing/,
     );
   });
@@ -80,7 +80,7 @@ describe("the file Lambda handlers on AWS", () => {
   ] as const)(
     "%s: its environment alone wires it on AWS (an empty batch sends no request)",
     async (name, create) => {
-      expect(Object.keys(env).filter((v) => !(v in loadFileHandlerConfig(name, env)))).toEqual([]);
+      expect(Object.keys(env).filter((v) => !(v in loadConfig(name, env)))).toEqual([]);
       expect(await create({ env })({ Records: [] })).toEqual({ batchItemFailures: [] });
     },
   );

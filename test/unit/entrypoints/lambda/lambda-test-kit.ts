@@ -9,6 +9,7 @@ import {
   memoryModule,
 } from "../../../../src/entrypoints/container/memory-module.js";
 import { createCancelOrderHandler } from "../../../../src/entrypoints/lambda/cancel-order.js";
+import { createExtractOrdersHandler } from "../../../../src/entrypoints/lambda/extract-orders.js";
 import type {
   HandlerOptions,
   SqsHandler,
@@ -17,6 +18,7 @@ import type {
 import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
+import { createValidateFileHandler } from "../../../../src/entrypoints/lambda/validate-file.js";
 import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
 import { PinoLogger } from "../../../../src/entrypoints/logging.js";
 
@@ -56,6 +58,8 @@ export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOpti
   "process-order": createProcessOrderHandler,
   "cancel-order": createCancelOrderHandler,
   "modify-order": createModifyOrderHandler,
+  "validate-file": createValidateFileHandler,
+  "extract-orders": createExtractOrdersHandler,
 };
 
 export interface Harness {

@@ -1,0 +1,71 @@
+/**
+ * Every Lambda function orderflow deploys, declared once: what triggers it,
+ * the consumer it runs and the resource ports it uses. Everything else is
+ * derived from this table: each handler's environment (`config.ts`), its
+ * composition root (`lambda/handler-root.ts`), the bundles
+ * (`tsup.lambda.config.ts`), the CloudFormation template and the flow diagram
+ * (`scripts/`). Adding a handler means adding it here, writing its consumer
+ * and its ~10-line file in `lambda/`.
+ */
+export const HANDLERS = {
+  api: {
+    trigger: { kind: "http" },
+    ports: ["orders", "idempotency", "catalog", "bus", "intakeQueue"],
+  },
+  "validate-order": {
+    trigger: { kind: "queue", queue: "intake" },
+    consumer: "validateOrder",
+    ports: ["orders", "catalog", "bus", "alerts"],
+  },
+  "process-order": {
+    trigger: { kind: "queue", queue: "processing" },
+    consumer: "processOrder",
+    ports: ["orders", "bus", "payments", "alerts"],
+  },
+  "cancel-order": {
+    trigger: { kind: "queue", queue: "cancel" },
+    consumer: "cancelOrder",
+    ports: ["orders", "bus", "alerts"],
+  },
+  "modify-order": {
+    trigger: { kind: "queue", queue: "modify" },
+    consumer: "modifyOrder",
+    ports: ["orders", "catalog", "bus", "alerts"],
+  },
+  "validate-file": {
+    trigger: { kind: "queue", queue: "file-intake" },
+    consumer: "validateFile",
+    // validate-file feeds the extraction queue; extract-orders re-enqueues itself there to continue.
+    ports: ["objectStore", "fileHistory", "alerts", "intakeQueue", "fileExtractionQueue"],
+  },
+  "extract-orders": {
+    trigger: { kind: "queue", queue: "file-extraction" },
+    consumer: "extractOrders",
+    ports: ["objectStore", "fileHistory", "alerts", "intakeQueue", "fileExtractionQueue"],
+  },
+} as const satisfies Readonly<Record<string, HandlerDeclaration>>;
+
+/** How a handler is invoked: by API Gateway, or by an event source mapping on one of the flows' queues. */
+export type HandlerTrigger = { readonly kind: "http" } | { readonly kind: "queue"; readonly queue: string };
+
+/** One row of {@link HANDLERS}. */
+export interface HandlerDeclaration {
+  readonly trigger: HandlerTrigger;
+  /** The queue consumer it runs (queue-triggered handlers). */
+  readonly consumer?: string;
+  /** The resource ports it uses, named as in `PORT_VARIABLES`: only their adapters, clients and variables are wired. */
+  readonly ports: readonly string[];
+}
+
+export type HandlerName = keyof typeof HANDLERS;
+
+/** The handler names, in declaration order. */
+export const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
+
+/** The handlers a queue triggers. */
+export type SqsHandlerName = {
+  [H in HandlerName]: (typeof HANDLERS)[H]["trigger"]["kind"] extends "queue" ? H : never;
+}[HandlerName];
+
+/** The consumer an SQS-triggered handler runs. */
+export type ConsumerName = (typeof HANDLERS)[SqsHandlerName]["consumer"];
