@@ -1,5 +1,5 @@
 /**
- * What the deployment adds to the code's own data: sizes, timeouts, triggers,
+ * What the deployment adds to the code's own data: sizes, timeouts, batch sizes,
  * and which AWS actions each port's adapter calls. The template generator
  * combines this with the code's data (handler names, their ports and
  * environment schemas, bus routes, table definitions), so every fact lives in
@@ -8,6 +8,12 @@
 
 import type { TableLogicalName } from "../../src/adapters/aws/dynamodb-tables.js";
 import type { ResourcePort } from "../../src/entrypoints/config.js";
+import {
+  HANDLER_NAMES,
+  HANDLERS,
+  type HandlerName,
+  type HandlerTrigger,
+} from "../../src/entrypoints/handlers.js";
 import type { EventRouteName } from "../../src/ports/routing.js";
 
 /** A queue of the flows; every one gets a dead-letter queue and alarms. */
@@ -70,79 +76,100 @@ export const QUEUES = {
 
 export type QueueName = keyof typeof QUEUES;
 
-/** How a function is invoked. */
+/** How a function is invoked: its trigger as the handler declares it, with the event source mapping's sizes. */
 export type FunctionTrigger =
   | { readonly kind: "http" }
-  | {
-      readonly kind: "queue";
-      readonly queue: QueueName;
-      /** Records per invocation (FIFO: at most 10). */
-      readonly batchSize: number;
-      /**
-       * Most concurrent invocations the queue may drive. Protects what the
-       * function writes to (tables, the payment gateway, the intake queue)
-       * without the throttling and early dead-lettering that reserved
-       * concurrency causes on an SQS trigger.
-       */
-      readonly maximumConcurrency: number;
-    };
+  | ({ readonly kind: "queue"; readonly queue: QueueName } & QueueMappingSpec);
 
-export interface FunctionSpec {
+export interface QueueMappingSpec {
+  /** Records per invocation (FIFO: at most 10). */
+  readonly batchSize: number;
+  /**
+   * Most concurrent invocations the queue may drive. Protects what the
+   * function writes to (tables, the payment gateway, the intake queue)
+   * without the throttling and early dead-lettering that reserved
+   * concurrency causes on an SQS trigger.
+   */
+  readonly maximumConcurrency: number;
+}
+
+/** What the deployment says of a function; its trigger comes from the handler declaration. */
+interface FunctionSizes {
   readonly description: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** For a queue-triggered handler. */
+  readonly mapping?: QueueMappingSpec;
+}
+
+export interface FunctionSpec extends Omit<FunctionSizes, "mapping"> {
   readonly trigger: FunctionTrigger;
 }
 
 /**
- * One function per handler. Visibility timeouts of the queues are derived:
- * 6 × the timeout of the function that consumes them (AWS guidance for SQS
- * event sources).
+ * The sizes of each handler's function. Visibility timeouts of the queues are
+ * derived: 6 × the timeout of the function that consumes them (AWS guidance
+ * for SQS event sources).
  */
-export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
   api: {
     description: "HTTP API: place, get, cancel and modify orders, list products, health",
     memoryMb: 512,
     timeoutSeconds: 10,
-    trigger: { kind: "http" },
   },
   "validate-order": {
     description: "Validates PlaceOrder commands from the intake FIFO queue",
     memoryMb: 512,
     timeoutSeconds: 30,
-    trigger: { kind: "queue", queue: "intake", batchSize: 10, maximumConcurrency: 10 },
+    mapping: { batchSize: 10, maximumConcurrency: 10 },
   },
   "process-order": {
     description: "Takes validated orders through payment to confirmation",
     memoryMb: 512,
     timeoutSeconds: 30,
-    trigger: { kind: "queue", queue: "processing", batchSize: 10, maximumConcurrency: 5 },
+    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "cancel-order": {
     description: "Applies cancellation requests",
     memoryMb: 512,
     timeoutSeconds: 30,
-    trigger: { kind: "queue", queue: "cancel", batchSize: 10, maximumConcurrency: 5 },
+    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "modify-order": {
     description: "Applies modification requests",
     memoryMb: 512,
     timeoutSeconds: 30,
-    trigger: { kind: "queue", queue: "modify", batchSize: 10, maximumConcurrency: 5 },
+    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "validate-file": {
     description: "Streams and validates batch order files under incoming/",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    trigger: { kind: "queue", queue: "file-intake", batchSize: 1, maximumConcurrency: 5 },
+    mapping: { batchSize: 1, maximumConcurrency: 5 },
   },
   "extract-orders": {
     description: "Sends the valid orders of a validated file to the intake queue",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    trigger: { kind: "queue", queue: "file-extraction", batchSize: 1, maximumConcurrency: 2 },
+    mapping: { batchSize: 1, maximumConcurrency: 2 },
   },
 };
+
+function functionSpec(handler: HandlerName): FunctionSpec {
+  const { mapping, ...sizes } = FUNCTION_SIZES[handler];
+  const trigger: HandlerTrigger = HANDLERS[handler].trigger;
+  if (trigger.kind === "http") return { ...sizes, trigger };
+  if (!(trigger.queue in QUEUES))
+    throw new Error(`${handler} is triggered by ${trigger.queue}, which QUEUES lacks`);
+  if (!mapping)
+    throw new Error(`${handler} is triggered by a queue: give it a mapping (batch size, concurrency)`);
+  return { ...sizes, trigger: { kind: "queue", queue: trigger.queue as QueueName, ...mapping } };
+}
+
+/** One function per handler of the declaration. */
+export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.fromEntries(
+  HANDLER_NAMES.map((handler) => [handler, functionSpec(handler)]),
+);
 
 /** The table each `*_TABLE` variable names. */
 export const TABLE_VARIABLES: Readonly<Record<string, TableLogicalName>> = {
