@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { defineConfig, type Options } from "tsup";
 import { HANDLER_NAMES, type HandlerName } from "./src/entrypoints/handlers.js";
 
@@ -18,27 +17,6 @@ export const ESM_REQUIRE_BANNER =
   "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
 
 type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
-
-/**
- * Resolves the container's lazy AWS adapter loaders (`adapter-loaders.ts`,
- * dynamic imports) to their static twins (`eager-adapter-loaders.ts`). A
- * dynamic import inside a one-file bundle makes esbuild wrap the module and all
- * it imports in lazy initializers, which keeps whole SDK clients (every command,
- * waiter and paginator: ~95 KB more per handler) out of tree shaking; splitting
- * the bundle instead costs a dozen module loads at cold start. A handler needs
- * its services on its first invocation anyway.
- */
-export const eagerAwsAdapters: EsbuildPlugin = {
-  name: "orderflow-eager-aws-adapters",
-  setup(build) {
-    const containerAws = resolve(import.meta.dirname, "src/entrypoints/container/aws");
-    build.onResolve({ filter: /^\.\/adapter-loaders\.js$/ }, (args) =>
-      args.kind === "import-statement" && resolve(args.resolveDir) === containerAws
-        ? { path: resolve(containerAws, "eager-adapter-loaders.ts") }
-        : undefined,
-    );
-  },
-};
 
 /**
  * Leaves pino's transports (worker threads that ship logs elsewhere) out of the
@@ -95,7 +73,7 @@ export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options {
     clean: true,
     silent: true,
     ...(format === "esm" ? { banner: { js: ESM_REQUIRE_BANNER } } : {}),
-    esbuildPlugins: [eagerAwsAdapters, withoutPinoTransports],
+    esbuildPlugins: [withoutPinoTransports],
     esbuildOptions(esbuild) {
       // The SDK's ES module builds tree-shake better than its CommonJS ones.
       esbuild.mainFields = ["module", "main"];

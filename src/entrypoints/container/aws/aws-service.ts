@@ -1,13 +1,56 @@
 import type { ContainerModuleLoadOptions } from "inversify";
 import type { AwsClientOptions } from "../../../adapters/aws/client-options.js";
-import type { OrderflowConfig } from "../../config.js";
+import { type Token, token } from "../../../ports/token.js";
+import { type OrderflowConfig, requireVariable } from "../../config.js";
 
 /**
  * The bindings of one AWS service: its SDK client and the adapters on it.
- * Each lives in its own file, so a handler's bundle holds only the services it
- * names; each loads its adapters and SDK on first resolution (`getAsync`).
+ * Each service lives in its own file, and a handler names the services its
+ * ports use, so its bundle holds only their SDK clients. Nothing is created
+ * before it is resolved: one client per container, made with the first
+ * adapter that needs it.
  */
 export interface AwsService {
   readonly name: string;
   bind(bind: ContainerModuleLoadOptions["bind"], config: OrderflowConfig, client: AwsClientOptions): void;
 }
+
+/** One port bound to an adapter on the service's client, configured by one variable. */
+export interface AwsAdapterBinding<TClient> {
+  bind(bind: ContainerModuleLoadOptions["bind"], config: OrderflowConfig, clientToken: Token<TClient>): void;
+}
+
+/** The adapter of `port`, made from the service's client and the value of `variable`. */
+export function awsAdapter<TClient, TPort>(
+  port: Token<TPort>,
+  variable: keyof OrderflowConfig,
+  create: (client: TClient, value: string) => TPort,
+): AwsAdapterBinding<TClient> {
+  return {
+    bind(bind, config, clientToken) {
+      bind(port).toResolvedValue(
+        (client: TClient) => create(client, String(requireVariable(config, variable, portName(port)))),
+        [clientToken],
+      );
+    },
+  };
+}
+
+/** A service: its client, made once per container, and the adapters on it. */
+export function awsService<TClient>(
+  name: string,
+  createClient: (options: AwsClientOptions) => TClient,
+  adapters: readonly AwsAdapterBinding<TClient>[],
+): AwsService {
+  const clientToken = token<TClient>(`aws.${name}Client`);
+  return {
+    name,
+    bind(bind, config, client) {
+      bind(clientToken).toDynamicValue(() => createClient(client));
+      for (const adapter of adapters) adapter.bind(bind, config, clientToken);
+    },
+  };
+}
+
+/** The port's name as its token spells it (`orderflow.OrderRepository` → `OrderRepository`). */
+const portName = (port: symbol) => (port.description ?? "").replace(/^orderflow\./, "");

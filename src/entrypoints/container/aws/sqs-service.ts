@@ -1,35 +1,17 @@
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import { createSqsClient, SqsCommandQueue } from "../../../adapters/aws/sqs-command-queue.js";
 import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../../ports/command-queue.js";
-import { token } from "../../../ports/token.js";
-import { requireVariable } from "../../config.js";
-import { loadSqsAdapters } from "./adapter-loaders.js";
-import type { AwsService } from "./aws-service.js";
-
-export const SQS_CLIENT = token<SQSClient>("aws.SQSClient");
+import { awsAdapter, awsService } from "./aws-service.js";
 
 /** SQS: the queues orderflow sends commands to (the intake FIFO queue, the file-extraction queue). */
-export const sqsService: AwsService = {
-  name: "SQS",
-  bind(bind, config, client) {
-    bind(SQS_CLIENT).toDynamicValue(async () => {
-      const { createSqsClient } = await loadSqsAdapters();
-      return createSqsClient(client);
-    });
-    bind(INTAKE_QUEUE).toResolvedValue(
-      async (sqs: SQSClient) => {
-        const queueUrl = requireVariable(config, "INTAKE_QUEUE_URL", "IntakeQueue");
-        const { SqsCommandQueue } = await loadSqsAdapters();
-        return new SqsCommandQueue({ client: sqs, queueUrl });
-      },
-      [SQS_CLIENT],
-    );
-    bind(FILE_EXTRACTION_QUEUE).toResolvedValue(
-      async (sqs: SQSClient) => {
-        const queueUrl = requireVariable(config, "FILE_EXTRACTION_QUEUE_URL", "FileExtractionQueue");
-        const { SqsCommandQueue } = await loadSqsAdapters();
-        return new SqsCommandQueue({ client: sqs, queueUrl });
-      },
-      [SQS_CLIENT],
-    );
-  },
-};
+export const sqsService = awsService("SQS", createSqsClient, [
+  awsAdapter(
+    INTAKE_QUEUE,
+    "INTAKE_QUEUE_URL",
+    (client, queueUrl) => new SqsCommandQueue({ client, queueUrl }),
+  ),
+  awsAdapter(
+    FILE_EXTRACTION_QUEUE,
+    "FILE_EXTRACTION_QUEUE_URL",
+    (client, queueUrl) => new SqsCommandQueue({ client, queueUrl }),
+  ),
+]);
