@@ -4,4 +4,5 @@
  * `orderflow/aws`, Lambda entrypoints in `orderflow/lambda`.
  */
 export * from "./domain/index.js";
+export * from "./domain/use-cases/index.js";
 export * from "./ports/index.js";

@@ -6,4 +6,3 @@ export * from "./lifecycle.js";
 export * from "./money.js";
 export * from "./order.js";
 export * from "./schemas.js";
-export * from "./use-cases/index.js";

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { PAYMENT_MODES } from "../adapters/demo/demo-payment-gateway.js";
 import { OrderflowError } from "../domain/errors.js";
 import { useEnglishZodMessages } from "../domain/zod-locale.js";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "./handlers.js";
@@ -18,9 +19,7 @@ export { HANDLER_NAMES, type HandlerName } from "./handlers.js";
  */
 export const RUNTIME_VARIABLES: readonly string[] = ["AWS_REGION"];
 
-/** How the demo payment gateway answers every charge until a real gateway is plugged in. */
-export const PAYMENT_MODES = ["always-succeed", "always-decline"] as const;
-export type PaymentMode = (typeof PAYMENT_MODES)[number];
+export { PAYMENT_MODES, type PaymentMode } from "../adapters/demo/demo-payment-gateway.js";
 
 /** Which family of adapters a handler runs on. `memory` needs no AWS resource (tests, demos). */
 export const ADAPTER_FAMILIES = ["aws", "memory"] as const;

@@ -48,6 +48,48 @@ function violations(filter: (i: SourceImport) => boolean, allowed: (i: SourceImp
     .map((i) => `${i.file} imports ${i.specifier}`);
 }
 
+const folderOf = (file: string) => dirname(file);
+
+/** Cycles between folders (a folder's files importing another's and back), each as `a → b → … → a`. */
+export function folderCycles(imports: readonly SourceImport[]): string[] {
+  const edges = new Map<string, Set<string>>();
+  for (const i of imports) {
+    if (!i.target || folderOf(i.target) === folderOf(i.file)) continue;
+    const targets = edges.get(folderOf(i.file)) ?? new Set<string>();
+    targets.add(folderOf(i.target));
+    edges.set(folderOf(i.file), targets);
+  }
+  const cycles = new Set<string>();
+  const walk = (folder: string, path: readonly string[]) => {
+    for (const next of edges.get(folder) ?? []) {
+      const start = path.indexOf(next);
+      if (start >= 0) {
+        const cycle = path.slice(start);
+        // One spelling per cycle: rotated to begin at its smallest folder.
+        const first = cycle.indexOf([...cycle].sort()[0]!);
+        cycles.add([...cycle.slice(first), ...cycle.slice(0, first), cycle[first]].join(" → "));
+      } else walk(next, [...path, next]);
+    }
+  };
+  for (const folder of edges.keys()) walk(folder, [folder]);
+  return [...cycles];
+}
+
+/**
+ * Inside the entrypoints, the transports (Lambda handlers, the local runner,
+ * the CLI) stand on everything else and nothing stands on them: a consumer, a
+ * route or a module of the container that imported one would tie a flow to
+ * one way of running it.
+ */
+const TRANSPORTS = ["entrypoints/lambda", "entrypoints/local", "entrypoints/cli"];
+const isTransport = (file: string) => TRANSPORTS.some((folder) => file.startsWith(`${folder}/`));
+
+export function transportViolations(imports: readonly SourceImport[]): string[] {
+  return imports
+    .filter((i) => i.target && isTransport(i.target) && !isTransport(i.file) && i.file.includes("/"))
+    .map((i) => `${i.file} imports ${i.specifier}`);
+}
+
 describe("dependency rule", () => {
   it("finds the source files it checks", () => {
     expect(allImports.filter((i) => layerOf(i.file) === "domain").length).toBeGreaterThan(10);
@@ -102,6 +144,47 @@ describe("dependency rule", () => {
       (i) => !i.target || layerOf(i.target) !== "entrypoints",
     );
     expect(bad).toEqual([]);
+  });
+
+  it("no two folders import each other, even through others", () => {
+    expect(folderCycles(allImports)).toEqual([]);
+  });
+
+  it("no feature logic (domain, ports, adapters, consumers, http, container) imports a transport", () => {
+    expect(transportViolations(allImports)).toEqual([]);
+  });
+
+  it("the two checks above catch a deliberately wrong import", () => {
+    const wrong: SourceImport[] = [
+      // A consumer reaching into a Lambda handler's file…
+      {
+        file: "entrypoints/consumers/order-consumers.ts",
+        specifier: "../lambda/api.js",
+        target: "entrypoints/lambda/api.ts",
+      },
+      // …and a folder cycle through three folders.
+      {
+        file: "entrypoints/http/http-core.ts",
+        specifier: "../container/tokens.js",
+        target: "entrypoints/container/tokens.ts",
+      },
+      {
+        file: "entrypoints/container/tokens.ts",
+        specifier: "../consumers/x.js",
+        target: "entrypoints/consumers/x.ts",
+      },
+      {
+        file: "entrypoints/consumers/x.ts",
+        specifier: "../http/http-core.js",
+        target: "entrypoints/http/http-core.ts",
+      },
+    ];
+    expect(transportViolations(wrong)).toEqual([
+      "entrypoints/consumers/order-consumers.ts imports ../lambda/api.js",
+    ]);
+    expect(folderCycles(wrong)).toEqual([
+      "entrypoints/consumers → entrypoints/http → entrypoints/container → entrypoints/consumers",
+    ]);
   });
 
   it("the domain carries no DI decorators", () => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
+import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { Order } from "../../domain/order.js";
 import {
   CancelOrderSchema,
@@ -18,7 +19,6 @@ import { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { CommandMeta } from "../../domain/use-cases/unit-of-work.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import type { Logger } from "../../ports/logger.js";
-import { describeInvalidJson } from "../files/json-syntax.js";
 import { type BusEvent, BusEventSchema, PlaceOrderMessageSchema } from "./messages.js";
 import type { OrderServices } from "./services.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";

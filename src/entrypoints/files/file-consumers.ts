@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Issue } from "../../domain/errors.js";
+import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { parseWith } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
 import { describeError, type QueueConsumer } from "../app/consumers.js";
@@ -8,7 +9,6 @@ import { type BatchResult, processSqsBatch, type SqsRecordLike } from "../app/sq
 import { type ExtractionContext, ExtractOrders } from "./extract-orders.js";
 import { ExtractFileMessageSchema } from "./file-messages.js";
 import { type FileFlowOptions, type FileFlowServices, resolveFileFlowOptions } from "./file-services.js";
-import { describeInvalidJson } from "./json-syntax.js";
 import { parseS3EventMessage } from "./s3-events.js";
 import { ValidateFile } from "./validate-file.js";
 

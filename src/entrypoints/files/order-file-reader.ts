@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { describeInvalidJson, jsonSyntaxErrorByte } from "./json-syntax.js";
+import { describeInvalidJson, jsonSyntaxErrorByte } from "../../domain/files/json-syntax.js";
 import { OrderFileError } from "./order-file-errors.js";
 import { Utf8Checker } from "./utf8-checker.js";
 

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
+import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { useEnglishZodMessages } from "../../domain/zod-locale.js";
-import { describeInvalidJson } from "./json-syntax.js";
 
 useEnglishZodMessages();
 

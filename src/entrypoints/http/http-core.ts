@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderApi } from "../app/order-api.js";
-import { describeInvalidJson } from "../files/json-syntax.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 

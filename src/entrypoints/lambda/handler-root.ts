@@ -1,10 +1,10 @@
 import type { Container, ContainerModule } from "inversify";
+import { DemoPaymentGateway } from "../../adapters/demo/demo-payment-gateway.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
-import { DemoPaymentGateway } from "../container/demo-payment-gateway.js";
 import { FILE_CONSUMERS, fileConsumersModule } from "../container/file-consumers-module.js";
 import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
 import { ORDER_CONSUMERS } from "../container/tokens.js";

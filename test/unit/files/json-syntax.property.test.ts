@@ -4,7 +4,7 @@ import {
   describeInvalidJson,
   jsonSyntaxErrorByte,
   jsonSyntaxErrorIndex,
-} from "../../../src/entrypoints/files/json-syntax.js";
+} from "../../../src/domain/files/json-syntax.js";
 
 /** JSON texts, and JSON texts with a few characters put in place of one of theirs (mostly broken). */
 const texts = fc.oneof(

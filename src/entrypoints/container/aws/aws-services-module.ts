@@ -1,4 +1,5 @@
 import { ContainerModule } from "inversify";
+import { DemoPaymentGateway } from "../../../adapters/demo/demo-payment-gateway.js";
 import { SystemClock } from "../../../adapters/memory/clocks.js";
 import { RandomIdGenerator } from "../../../adapters/memory/id-generators.js";
 import { CLOCK } from "../../../ports/clock.js";
@@ -7,7 +8,6 @@ import { LOGGER, type Logger } from "../../../ports/logger.js";
 import { PAYMENT_GATEWAY } from "../../../ports/payment-gateway.js";
 import { type OrderflowConfig, requireVariable } from "../../config.js";
 import { PinoLogger } from "../../logging.js";
-import { DemoPaymentGateway } from "../demo-payment-gateway.js";
 import type { AwsService } from "./aws-service.js";
 
 export interface AwsModuleOptions {

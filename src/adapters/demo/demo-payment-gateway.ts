@@ -5,7 +5,10 @@ import type {
   PaymentGateway,
   RefundRequest,
 } from "../../ports/payment-gateway.js";
-import type { PaymentMode } from "../config.js";
+
+/** How the demo payment gateway answers every charge until a real gateway is plugged in. */
+export const PAYMENT_MODES = ["always-succeed", "always-decline"] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 /** The reason a demo gateway in `always-decline` mode gives. */
 export const DEMO_DECLINE_REASON = "declined by the demo payment gateway";

@@ -1,5 +1,3 @@
-import { Buffer } from "node:buffer";
-
 /*
  * Why not JSON.parse's own message: since Node 20 it quotes the input around
  * the error (`Unexpected token 'R', ..."line1": Rua 1}" is not valid JSON`),
@@ -146,7 +144,7 @@ export function jsonSyntaxErrorIndex(text: string): number | undefined {
  */
 export function jsonSyntaxErrorByte(text: string): number | undefined {
   const index = jsonSyntaxErrorIndex(text);
-  return index === undefined ? undefined : Buffer.byteLength(text.slice(0, index), "utf8");
+  return index === undefined ? undefined : new TextEncoder().encode(text.slice(0, index)).length;
 }
 
 /**
