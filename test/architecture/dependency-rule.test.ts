@@ -51,7 +51,7 @@ function violations(filter: (i: SourceImport) => boolean, allowed: (i: SourceImp
 const folderOf = (file: string) => dirname(file);
 
 /** Cycles between folders (a folder's files importing another's and back), each as `a → b → … → a`. */
-export function folderCycles(imports: readonly SourceImport[]): string[] {
+function folderCycles(imports: readonly SourceImport[]): string[] {
   const edges = new Map<string, Set<string>>();
   for (const i of imports) {
     if (!i.target || folderOf(i.target) === folderOf(i.file)) continue;
@@ -84,7 +84,7 @@ export function folderCycles(imports: readonly SourceImport[]): string[] {
 const TRANSPORTS = ["entrypoints/lambda", "entrypoints/local", "entrypoints/cli"];
 const isTransport = (file: string) => TRANSPORTS.some((folder) => file.startsWith(`${folder}/`));
 
-export function transportViolations(imports: readonly SourceImport[]): string[] {
+function transportViolations(imports: readonly SourceImport[]): string[] {
   return imports
     .filter((i) => i.target && isTransport(i.target) && !isTransport(i.file) && i.file.includes("/"))
     .map((i) => `${i.file} imports ${i.specifier}`);
