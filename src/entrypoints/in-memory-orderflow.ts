@@ -23,6 +23,7 @@ import { createOrderConsumers, type OrderConsumers, type QueueConsumer } from ".
 import { OrderApi } from "./app/order-api.js";
 import type { OrderServices } from "./app/services.js";
 import type { SqsRecordLike } from "./app/sqs-batch.js";
+import { HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "./handlers.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
 export interface DrivenRecord extends SqsRecordLike {
@@ -179,6 +180,20 @@ export interface DrainReport {
 
 export type FlowName = "intake" | EventRouteName;
 
+/** The order flows: the intake queue the API sends to, and one queue per bus route. */
+const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
+
+/** The consumer of the handler a flow's queue triggers. */
+function consumerOfFlow(flow: FlowName): keyof OrderConsumers {
+  const handler = HANDLER_NAMES.find((name) => {
+    const trigger: HandlerTrigger = HANDLERS[name].trigger;
+    return trigger.kind === "queue" && trigger.queue === flow;
+  });
+  const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
+  if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
+  return consumer as keyof OrderConsumers;
+}
+
 export interface DrainOptions {
   /** Drain only these flows (`intake`, `processing`, `cancel`, `modify`) or queues (by name); default all. */
   readonly only?: readonly string[];
@@ -275,13 +290,14 @@ export class InMemoryOrderflow<
       this.bus.addRule({ name: route, pattern: EVENT_ROUTES[route], target });
       return this.attach(queues, consumer);
     };
+    // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
-    this.flows = {
-      intake: this.attach(intake, this.consumers.validateOrder),
-      processing: routed("processing", this.consumers.processOrder),
-      cancel: routed("cancel", this.consumers.cancelOrder),
-      modify: routed("modify", this.consumers.modifyOrder),
-    } as PipelineFlows<TQueues>;
+    this.flows = Object.fromEntries(
+      FLOW_NAMES.map((flow) => {
+        const consumer = this.consumers[consumerOfFlow(flow)];
+        return [flow, flow === "intake" ? this.attach(intake, consumer) : routed(flow, consumer)];
+      }),
+    ) as PipelineFlows<TQueues>;
   }
 
   /**
