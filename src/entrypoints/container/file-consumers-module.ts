@@ -5,9 +5,10 @@ import { type CommandQueue, FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../po
 import { FILE_HISTORY, type FileHistory } from "../../ports/file-history.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
-import { token } from "../../ports/token.js";
+import { type Token, token } from "../../ports/token.js";
 import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
 import type { FileFlowOptions } from "../files/file-services.js";
+import type { ConsumerFlows } from "./consumer-flows.js";
 
 /** The queue consumers of the two batch-file flows. */
 export const FILE_CONSUMERS = token<FileConsumers>("FileConsumers");
@@ -33,3 +34,9 @@ export function fileConsumersModule(options: FileFlowOptions = {}): ContainerMod
     );
   });
 }
+
+/** The batch-file flows, as the validate-file and extract-orders handlers load them. */
+export const FILE_FLOWS: ConsumerFlows = {
+  module: (_handler, options) => fileConsumersModule(options.files),
+  consumers: FILE_CONSUMERS as Token<FileConsumers> as ConsumerFlows["consumers"],
+};

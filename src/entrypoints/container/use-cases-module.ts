@@ -16,6 +16,7 @@ import { createOrderConsumers } from "../app/consumers.js";
 import { OrderApi } from "../app/order-api.js";
 import type { OrderServices } from "../app/services.js";
 import { HANDLER_PORTS, type HandlerName } from "../config.js";
+import type { ConsumerFlows } from "./consumer-flows.js";
 import { ORDER_API, ORDER_CONSUMERS, ORDER_SERVICES } from "./tokens.js";
 
 /** The ports of {@link OrderServices} that stand for outside resources. */
@@ -97,3 +98,9 @@ export function useCasesModule(options: UseCasesModuleOptions = {}): ContainerMo
     bind(ORDER_CONSUMERS).toResolvedValue(createOrderConsumers, [ORDER_SERVICES]);
   });
 }
+
+/** The order flows (the API and the four order consumers), wired to one handler's ports. */
+export const ORDER_FLOWS: ConsumerFlows = {
+  module: (handler) => useCasesModule({ handler }),
+  consumers: ORDER_CONSUMERS as Token<unknown> as ConsumerFlows["consumers"],
+};

@@ -4,6 +4,7 @@ import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
 import { ORDER_API } from "../container/tokens.js";
+import { ORDER_FLOWS } from "../container/use-cases-module.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -22,7 +23,12 @@ export interface ApiLambdaHandlerOptions extends HandlerOptions {
 export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): ApiHandler {
   const root = once(async () => {
     // Orders, idempotency keys and the catalog on DynamoDB, requests on the bus, commands on the intake queue.
-    const container = composeHandler("api", [dynamoDbService, eventBridgeService, sqsService], options);
+    const container = composeHandler(
+      "api",
+      [dynamoDbService, eventBridgeService, sqsService],
+      ORDER_FLOWS,
+      options,
+    );
     const [api, logger] = await Promise.all([
       resolveAsync(container, ORDER_API),
       resolveAsync(container, LOGGER),

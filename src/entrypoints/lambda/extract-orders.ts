@@ -2,6 +2,7 @@ import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { s3Service } from "../container/aws/s3-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
+import { FILE_FLOWS } from "../container/file-consumers-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /**
@@ -10,7 +11,12 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
  * queue, continuing from its checkpoint.
  */
 export function createExtractOrdersHandler(options: HandlerOptions = {}): SqsHandler {
-  return createSqsHandler("extract-orders", [s3Service, dynamoDbService, snsService, sqsService], options);
+  return createSqsHandler(
+    "extract-orders",
+    [s3Service, dynamoDbService, snsService, sqsService],
+    FILE_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`extract-orders/index.handler`); builds its composition root on the first invocation. */

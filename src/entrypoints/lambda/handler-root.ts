@@ -4,14 +4,12 @@ import { LOGGER, type Logger } from "../../ports/logger.js";
 import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
+import type { ConsumerFlows } from "../container/consumer-flows.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
-import { FILE_CONSUMERS, fileConsumersModule } from "../container/file-consumers-module.js";
 import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
-import { ORDER_CONSUMERS } from "../container/tokens.js";
-import { useCasesModule } from "../container/use-cases-module.js";
 import type { ExtractionConsumer } from "../files/file-consumers.js";
 import type { FileFlowOptions } from "../files/file-services.js";
-import { type ConsumerName, HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
+import { HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
 import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";
 import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
@@ -65,16 +63,12 @@ export function defaultAdapters(
 export function composeHandler(
   handler: HandlerName,
   awsServices: readonly AwsService[],
+  flows: ConsumerFlows,
   options: HandlerOptions = {},
 ): Container {
   const config = loadConfig(handler, options.env ?? process.env);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
-  return createContainer([
-    ...adapters,
-    useCasesModule({ handler }),
-    fileConsumersModule(options.files),
-    ...(options.modules ?? []),
-  ]);
+  return createContainer([...adapters, flows.module(handler, options), ...(options.modules ?? [])]);
 }
 
 /**
@@ -98,16 +92,10 @@ export type SqsHandler = (event: SqsEvent, context?: LambdaContext) => Promise<S
 
 export type { SqsHandlerName };
 
-/** Resolves the consumer a handler declares, from the bindings of its flow. */
-async function resolveConsumer(container: Container, name: ConsumerName): Promise<ExtractionConsumer> {
-  if (name === "validateFile" || name === "extractOrders")
-    return (await resolveAsync(container, FILE_CONSUMERS))[name];
-  return (await resolveAsync(container, ORDER_CONSUMERS))[name];
-}
-
 /**
  * Builds the handler of an SQS-fed flow ({@link HANDLERS}), on the AWS
- * services its ports use (ignored on in-memory adapters). The composition
+ * services its ports use (ignored on in-memory adapters), running the consumer
+ * it declares from `flows` (the order flows or the file flows). The composition
  * root is built on the first invocation and kept. Bad records never make it
  * throw: the consumer rejects malformed ones in a structured way and reports
  * failed ones in `batchItemFailures`. It throws only when the batch cannot be
@@ -119,14 +107,17 @@ async function resolveConsumer(container: Container, name: ConsumerName): Promis
 export function createSqsHandler(
   handler: SqsHandlerName,
   awsServices: readonly AwsService[],
+  flows: ConsumerFlows,
   options: HandlerOptions = {},
 ): SqsHandler {
   const root = once(async (): Promise<{ consume: ExtractionConsumer; logger: Logger }> => {
-    const container = composeHandler(handler, awsServices, options);
-    const [consume, logger] = await Promise.all([
-      resolveConsumer(container, HANDLERS[handler].consumer),
+    const container = composeHandler(handler, awsServices, flows, options);
+    const [consumers, logger] = await Promise.all([
+      resolveAsync(container, flows.consumers),
       resolveAsync(container, LOGGER),
     ]);
+    const consume = consumers[HANDLERS[handler].consumer];
+    if (!consume) throw new TypeError(`${handler}: its flows have no consumer ${HANDLERS[handler].consumer}`);
     return { consume, logger };
   });
 

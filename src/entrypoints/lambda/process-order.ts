@@ -1,12 +1,18 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
+import { ORDER_FLOWS } from "../container/use-cases-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The process-order handler: consumes the processing queue (OrderValidated events from the bus): payment and confirmation. */
 export function createProcessOrderHandler(options: HandlerOptions = {}): SqsHandler {
   // Its ports (orders, bus, alerts, payments) live on these services; only their SDK clients are bundled.
-  return createSqsHandler("process-order", [dynamoDbService, eventBridgeService, snsService], options);
+  return createSqsHandler(
+    "process-order",
+    [dynamoDbService, eventBridgeService, snsService],
+    ORDER_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`process-order/index.handler`); builds its composition root on the first invocation. */

@@ -2,12 +2,18 @@ import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { s3Service } from "../container/aws/s3-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
+import { FILE_FLOWS } from "../container/file-consumers-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The validate-file handler: consumes the file-intake queue (S3 notifications of `incoming/`): validates, records, alerts. */
 export function createValidateFileHandler(options: HandlerOptions = {}): SqsHandler {
   // Files on S3, their history on DynamoDB, alerts on SNS, valid files to the extraction queue on SQS.
-  return createSqsHandler("validate-file", [s3Service, dynamoDbService, snsService, sqsService], options);
+  return createSqsHandler(
+    "validate-file",
+    [s3Service, dynamoDbService, snsService, sqsService],
+    FILE_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`validate-file/index.handler`); builds its composition root on the first invocation. */

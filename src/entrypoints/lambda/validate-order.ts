@@ -1,12 +1,18 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
+import { ORDER_FLOWS } from "../container/use-cases-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The validate-order handler: consumes the intake FIFO queue: records each placed order and validates it. */
 export function createValidateOrderHandler(options: HandlerOptions = {}): SqsHandler {
   // Its ports (orders, bus, alerts, catalog) live on these services; only their SDK clients are bundled.
-  return createSqsHandler("validate-order", [dynamoDbService, eventBridgeService, snsService], options);
+  return createSqsHandler(
+    "validate-order",
+    [dynamoDbService, eventBridgeService, snsService],
+    ORDER_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`validate-order/index.handler`); builds its composition root on the first invocation. */

@@ -12,7 +12,7 @@ import { eventBridgeService } from "../../../src/entrypoints/container/aws/event
 import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
 import { ORDER_SERVICES } from "../../../src/entrypoints/container/tokens.js";
-import { PortNotWiredError } from "../../../src/entrypoints/container/use-cases-module.js";
+import { ORDER_FLOWS, PortNotWiredError } from "../../../src/entrypoints/container/use-cases-module.js";
 import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
 import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
@@ -193,9 +193,14 @@ describe("AWS composition roots", () => {
   });
 
   it("a port the handler does not declare is not wired", async () => {
-    const container = composeHandler("cancel-order", [dynamoDbService, eventBridgeService, snsService], {
-      env: envOf("cancel-order"),
-    });
+    const container = composeHandler(
+      "cancel-order",
+      [dynamoDbService, eventBridgeService, snsService],
+      ORDER_FLOWS,
+      {
+        env: envOf("cancel-order"),
+      },
+    );
     const services = await resolveAsync(container, ORDER_SERVICES);
     expect(() => services.payments).toThrow(PortNotWiredError);
     expect(() => services.intakeQueue).toThrow(/intakeQueue port is not wired for cancel-order/);
