@@ -2,9 +2,7 @@ import * as z from "zod/mini";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
-import { useEnglishZodMessages } from "./zod-locale.js";
-
-useEnglishZodMessages();
+import { ENGLISH_MESSAGES } from "./zod-locale.js";
 
 /**
  * Structural validation: the shapes of the public contract, checked before any
@@ -121,7 +119,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue
 
 /** Validates `input` against `schema`, collecting every issue instead of throwing. */
 export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown): ParseResult<T> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, ENGLISH_MESSAGES);
   return result.success ? { ok: true, value: result.data } : { ok: false, issues: toIssues(result.error) };
 }
 

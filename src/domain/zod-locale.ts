@@ -1,18 +1,11 @@
 import { en } from "zod/locales";
-import { config } from "zod/mini";
 
 /**
- * Gives zod/mini English messages. It ships without any: every issue would read
- * "Invalid input", while clients rely on the messages classic zod installs
- * ("Invalid input: expected string, received number"). `en` is imported by
- * name: `z.locales.en` would bundle every locale (~260 KB). Every module that
- * builds schemas calls it at load (a bare side-effect import would be dropped
- * by bundlers: the package declares no side effects); it configures zod once.
+ * The parse options that give zod/mini English messages. It ships without any:
+ * every issue would read "Invalid input", while clients rely on the messages
+ * classic zod installs ("Invalid input: expected string, received number").
+ * Passed to each parse rather than set with `z.config()`, which would change
+ * the messages of the host application's own schemas. `en` is imported by
+ * name: `z.locales.en` would bundle every locale (~260 KB).
  */
-export function useEnglishZodMessages(): void {
-  if (configured) return;
-  config(en());
-  configured = true;
-}
-
-let configured = false;
+export const ENGLISH_MESSAGES = { error: en().localeError } as const;

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { PAYMENT_MODES } from "../adapters/demo/demo-payment-gateway.js";
 import { OrderflowError } from "../domain/errors.js";
-import { useEnglishZodMessages } from "../domain/zod-locale.js";
+import { ENGLISH_MESSAGES } from "../domain/zod-locale.js";
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from "./handlers.js";
 import { LOG_LEVELS } from "./logging.js";
 
@@ -24,8 +24,6 @@ export { PAYMENT_MODES, type PaymentMode } from "../adapters/demo/demo-payment-g
 /** Which family of adapters a handler runs on. `memory` needs no AWS resource (tests, demos). */
 export const ADAPTER_FAMILIES = ["aws", "memory"] as const;
 export type AdapterFamily = (typeof ADAPTER_FAMILIES)[number];
-
-useEnglishZodMessages();
 
 const tableName = (what: string) =>
   z
@@ -220,7 +218,10 @@ export function loadConfig(handler: HandlerName, env: Environment = process.env)
   }
   const memory = values.ORDERFLOW_ADAPTERS === "memory";
   // Parsed once per cold start: compiling zod's fast path for it would cost more than it saves.
-  const result = (memory ? z.partial(schema) : schema).safeParse(values, { jitless: true });
+  const result = (memory ? z.partial(schema) : schema).safeParse(values, {
+    ...ENGLISH_MESSAGES,
+    jitless: true,
+  });
   if (!result.success) {
     throw new ConfigError(
       handler,

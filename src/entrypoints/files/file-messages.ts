@@ -1,8 +1,5 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
-import { useEnglishZodMessages } from "../../domain/zod-locale.js";
-
-useEnglishZodMessages();
 
 /**
  * Body of a message on the file-extraction queue: which file version to

@@ -1,9 +1,7 @@
 import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
-import { useEnglishZodMessages } from "../../domain/zod-locale.js";
-
-useEnglishZodMessages();
+import { ENGLISH_MESSAGES } from "../../domain/zod-locale.js";
 
 /**
  * S3 event notifications as they reach the file-intake queue: the body of each
@@ -60,18 +58,18 @@ export function parseS3EventMessage(body: string): S3EventMessage {
     // Position only: JSON.parse's message would quote the (attacker-controlled) body.
     return malformed("", `body is not JSON: ${describeInvalidJson(body, "body")}`);
   }
-  const sns = SnsEnvelopeSchema.safeParse(value);
+  const sns = SnsEnvelopeSchema.safeParse(value, ENGLISH_MESSAGES);
   if (sns.success) return parseS3EventMessage(sns.data.Message);
 
-  const test = TestEventSchema.safeParse(value);
+  const test = TestEventSchema.safeParse(value, ENGLISH_MESSAGES);
   if (test.success) return { kind: "test", bucket: test.data.Bucket };
 
-  const event = S3EventSchema.safeParse(value);
+  const event = S3EventSchema.safeParse(value, ENGLISH_MESSAGES);
   if (!event.success) return malformed("Records", "not an S3 event notification: no Records array");
   const files: FileNotification[] = [];
   const issues: Issue[] = [];
   event.data.Records.forEach((raw, index) => {
-    const record = S3RecordSchema.safeParse(raw);
+    const record = S3RecordSchema.safeParse(raw, ENGLISH_MESSAGES);
     if (!record.success) {
       for (const issue of record.error.issues) {
         issues.push({
