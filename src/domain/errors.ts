@@ -98,3 +98,13 @@ export class OrderAlreadyExistsError extends DomainError {
 export class MoneyRangeError extends DomainError {
   readonly code = "MONEY_OUT_OF_RANGE";
 }
+
+/** What a log line needs of an error (its code, message and stack), never the input that caused it. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof OrderflowError) return { ...error.toJSON(), stack: error.stack };
+  if (error instanceof Error) {
+    const { code } = error as Error & { code?: unknown };
+    return { name: error.name, message: error.message, ...(code ? { code } : {}), stack: error.stack };
+  }
+  return { value: String(error) };
+}

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
-import type { Issue } from "../../domain/errors.js";
+import { describeError, type Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { Order } from "../../domain/order.js";
@@ -18,6 +18,7 @@ import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { CommandMeta } from "../../domain/use-cases/unit-of-work.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import type { Alert } from "../../ports/alert-publisher.js";
 import type { Logger } from "../../ports/logger.js";
 import { type BusEvent, BusEventSchema, PlaceOrderMessageSchema } from "./messages.js";
 import type { OrderServices } from "./services.js";
@@ -230,14 +231,6 @@ function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusE
   return event;
 }
 
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const withCode = error as Error & { code?: unknown };
-    return { name: error.name, message: error.message, ...(withCode.code ? { code: withCode.code } : {}) };
-  }
-  return { message: String(error) };
-}
-
 /**
  * The structured rejection of a message no flow can use: an `OrderRejected`
  * event when the message names an order (so a client polling it learns why),
@@ -277,24 +270,36 @@ class MalformedMessages {
         await this.services.bus.publish([rejection]);
       }
     }
-    await this.services.alerts.publish([
-      {
-        kind: "MALFORMED_MESSAGE",
-        severity: "WARNING",
-        subject: `orderflow ${flow}: malformed message rejected`,
-        message: JSON.stringify({
-          flow,
-          messageId: record.messageId,
-          orderId,
-          issues: issues.slice(0, 20),
-          // Never the body itself: it may hold a customer's address. Its size and digest identify it.
-          bodyBytes: Buffer.byteLength(record.body, "utf8"),
-          bodySha256: createHash("sha256").update(record.body, "utf8").digest("hex").slice(0, 16),
-        }),
-        attributes: { flow },
-      },
-    ]);
+    await this.services.alerts.publish([malformedMessageAlert(flow, record, issues, orderId)]);
   }
+}
+
+/**
+ * The alert of a message a flow cannot use: the flow, the message id, the
+ * order it names if any, and the first issues. Never the body itself: it is
+ * attacker-controlled text that may hold a customer's address; its size and
+ * digest are enough to find the message.
+ */
+export function malformedMessageAlert(
+  flow: string,
+  record: SqsRecordLike,
+  issues: readonly Issue[],
+  orderId?: string,
+): Alert {
+  return {
+    kind: "MALFORMED_MESSAGE",
+    severity: "WARNING",
+    subject: `orderflow ${flow}: malformed message rejected`,
+    message: JSON.stringify({
+      flow,
+      messageId: record.messageId,
+      orderId,
+      issues: issues.slice(0, 20),
+      bodyBytes: Buffer.byteLength(record.body, "utf8"),
+      bodySha256: createHash("sha256").update(record.body, "utf8").digest("hex").slice(0, 16),
+    }),
+    attributes: { flow },
+  };
 }
 
 /**

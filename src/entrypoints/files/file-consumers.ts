@@ -1,10 +1,8 @@
-import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
-import type { Issue } from "../../domain/errors.js";
+import { describeError, type Issue } from "../../domain/errors.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { parseWith } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
-import { describeError, type QueueConsumer } from "../app/consumers.js";
+import { malformedMessageAlert, type QueueConsumer } from "../app/consumers.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "../app/sqs-batch.js";
 import { type ExtractionContext, ExtractOrders } from "./extract-orders.js";
 import { ExtractFileMessageSchema } from "./file-messages.js";
@@ -50,23 +48,7 @@ export function createFileConsumers(
 
   const malformed = async (flow: string, record: SqsRecordLike, issues: readonly Issue[], log: Logger) => {
     log.warn("malformed message rejected", { issues: issues.slice(0, 20) });
-    await services.alerts.publish([
-      {
-        kind: "MALFORMED_MESSAGE",
-        severity: "WARNING",
-        subject: `orderflow ${flow}: malformed message rejected`,
-        message: JSON.stringify({
-          flow,
-          messageId: record.messageId,
-          issues: issues.slice(0, 20),
-          // Never the body itself: it is attacker-controlled text that may carry
-          // anything. Its length and hash are enough to find the message.
-          bodyBytes: Buffer.byteLength(record.body, "utf8"),
-          bodySha256: createHash("sha256").update(record.body, "utf8").digest("hex").slice(0, 16),
-        }),
-        attributes: { flow },
-      },
-    ]);
+    await services.alerts.publish([malformedMessageAlert(flow, record, issues)]);
   };
 
   return {

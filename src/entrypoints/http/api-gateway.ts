@@ -1,3 +1,4 @@
+import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderApi } from "../app/order-api.js";
 import type {
@@ -9,7 +10,7 @@ import type {
   LambdaContext,
 } from "./api-gateway-events.js";
 import { type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
-import { describeError, errorResponse } from "./http-errors.js";
+import { errorResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 
 /** The request a REST API (v1) proxy event carries. */

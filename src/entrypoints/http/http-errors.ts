@@ -1,4 +1,4 @@
-import { type Issue, OrderflowError } from "../../domain/errors.js";
+import { describeError, type Issue, OrderflowError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import type { HttpResponse } from "./http-types.js";
 
@@ -116,11 +116,4 @@ function toHttpIssues(issues: unknown): HttpIssue[] {
     message: String(issue.message),
     ...(typeof issue.code === "string" ? { code: issue.code } : {}),
   }));
-}
-
-/** What a log line needs of an error: never the request body. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof OrderflowError) return { ...error.toJSON(), stack: error.stack };
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  return { value: String(error) };
 }

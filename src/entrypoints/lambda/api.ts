@@ -1,3 +1,4 @@
+import { describeError } from "../../domain/errors.js";
 import { LOGGER } from "../../ports/logger.js";
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
@@ -43,18 +44,16 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
     } catch (error) {
       // No logger without a configuration: write the failure as the one JSON line Lambda keeps.
       console.error(
-        JSON.stringify({ level: "error", message: "the api could not be built", error: describe(error) }),
+        JSON.stringify({
+          level: "error",
+          message: "the api could not be built",
+          error: describeError(error),
+        }),
       );
       return createApiHandler(() => Promise.reject(error), options.http)(event, context);
     }
     return runInLogContext(built.logger, lambdaLogFields(context), () => built.http(event, context));
   }) as ApiHandler;
-}
-
-function describe(error: unknown): unknown {
-  if (error && typeof error === "object" && "toJSON" in error && typeof error.toJSON === "function")
-    return error.toJSON();
-  return error instanceof Error ? { name: error.name, message: error.message } : String(error);
 }
 
 /** The Lambda entry point (`api/index.handler`). */

@@ -1,8 +1,8 @@
 import { type FSWatcher, watch } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import { describeError } from "../http/http-errors.js";
 
 export interface InboxWatcherOptions {
   /** The folder to watch; created if missing. */

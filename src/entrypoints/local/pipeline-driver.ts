@@ -1,5 +1,5 @@
+import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import { describeError } from "../http/http-errors.js";
 import type { InMemoryOrderflow } from "../in-memory-orderflow.js";
 
 /**
