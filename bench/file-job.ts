@@ -4,10 +4,11 @@
  * queue: what the file benchmarks time (shared by the in-process bench and the
  * bounded-memory child process).
  */
-import { SystemClock } from "../src/adapters/memory/clocks.js";
+
 import { InMemoryFileHistory } from "../src/adapters/memory/in-memory-file-history.js";
 import { NullLogger } from "../src/adapters/memory/in-memory-logger.js";
 import { InMemoryTopic } from "../src/adapters/memory/in-memory-topic.js";
+import { SystemClock } from "../src/adapters/system/system-clock.js";
 import { ExtractOrders } from "../src/entrypoints/files/extract-orders.js";
 import { ExtractFileMessageSchema } from "../src/entrypoints/files/file-messages.js";
 import type { FileFlowServices } from "../src/entrypoints/files/file-services.js";

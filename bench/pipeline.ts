@@ -3,19 +3,19 @@
  * orders (JSON.parse + zod parse + Map.set), measured in one run so the ratio
  * is meaningful on a noisy machine.
  */
+
 import { PlaceOrderSchema } from "../src/domain/schemas.js";
 import { PlaceOrder } from "../src/domain/use-cases/place-order.js";
 import { ProcessOrder } from "../src/domain/use-cases/process-order.js";
 import { ValidateOrder } from "../src/domain/use-cases/validate-order.js";
+import { RandomIdGenerator, SystemClock } from "../src/index.js";
 import {
   createInMemoryOrderflow,
   InMemoryEventBus,
   InMemoryOrderRepository,
   InMemoryProductCatalog,
   NullLogger,
-  RandomIdGenerator,
   ScriptedPaymentGateway,
-  SystemClock,
 } from "../src/memory.js";
 
 export interface PipelineBenchResult {

@@ -12,11 +12,10 @@ import {
   InMemoryProductCatalog,
   ManualClock,
   NullLogger,
-  RandomIdGenerator,
   ScriptedPaymentGateway,
   SequentialIdGenerator,
-  SystemClock,
 } from "../../src/adapters/memory/stores.js";
+import { RandomIdGenerator, SystemClock } from "../../src/adapters/system/index.js";
 import type { Alert } from "../../src/ports/alert-publisher.js";
 import { ServiceUnavailableError } from "../../src/ports/errors.js";
 import type { ObjectInfo } from "../../src/ports/object-store.js";

@@ -1,16 +1,5 @@
 import type { Clock } from "../../ports/clock.js";
 
-/** The machine's clock. */
-export class SystemClock implements Clock {
-  now(): Date {
-    return new Date();
-  }
-
-  epochMs(): number {
-    return Date.now();
-  }
-}
-
 /** Where a {@link ManualClock} starts when given no date. */
 export const MANUAL_CLOCK_START = new Date("2030-01-15T10:00:00.000Z");
 

@@ -1,12 +1,4 @@
-import { randomUUID } from "node:crypto";
 import type { IdGenerator } from "../../ports/id-generator.js";
-
-/** Random UUIDs (v4): unique across processes, what production uses. */
-export class RandomIdGenerator implements IdGenerator {
-  next(): string {
-    return randomUUID();
-  }
-}
 
 /** `id-000001`, `id-000002`, …: predictable ids for tests and readable local runs. */
 export class SequentialIdGenerator implements IdGenerator {

@@ -1,7 +1,7 @@
 /** The in-memory adapters of the stores, payments, clocks, ids and logging (messaging lives in its own files). */
 
-export { MANUAL_CLOCK_START, ManualClock, SystemClock } from "./clocks.js";
-export { RandomIdGenerator, SequentialIdGenerator } from "./id-generators.js";
+export { MANUAL_CLOCK_START, ManualClock } from "./clocks.js";
+export { SequentialIdGenerator } from "./id-generators.js";
 export { InMemoryFileHistory } from "./in-memory-file-history.js";
 export { InMemoryIdempotencyStore } from "./in-memory-idempotency-store.js";
 export type { LogEntry, LogLevel } from "./in-memory-logger.js";

@@ -1,6 +1,4 @@
 import { ContainerModule } from "inversify";
-import { SystemClock } from "../../adapters/memory/clocks.js";
-import { RandomIdGenerator } from "../../adapters/memory/id-generators.js";
 import { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
@@ -11,6 +9,8 @@ import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-m
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
+import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
+import { SystemClock } from "../../adapters/system/system-clock.js";
 import type { Product } from "../../domain/business-rules.js";
 import { ALERT_PUBLISHER } from "../../ports/alert-publisher.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { SystemClock } from "../../adapters/memory/clocks.js";
-import { RandomIdGenerator } from "../../adapters/memory/id-generators.js";
+import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
+import { SystemClock } from "../../adapters/system/system-clock.js";
 import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
 import { DEFAULT_MAX_BODY_BYTES, handleHttpRequest } from "../http/http-core.js";

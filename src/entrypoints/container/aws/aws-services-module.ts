@@ -1,7 +1,7 @@
 import { ContainerModule } from "inversify";
 import { DemoPaymentGateway } from "../../../adapters/demo/demo-payment-gateway.js";
-import { SystemClock } from "../../../adapters/memory/clocks.js";
-import { RandomIdGenerator } from "../../../adapters/memory/id-generators.js";
+import { RandomIdGenerator } from "../../../adapters/system/random-id-generator.js";
+import { SystemClock } from "../../../adapters/system/system-clock.js";
 import { CLOCK } from "../../../ports/clock.js";
 import { ID_GENERATOR } from "../../../ports/id-generator.js";
 import { LOGGER, type Logger } from "../../../ports/logger.js";
