@@ -19,11 +19,11 @@ export const AWS_SERVICES: readonly AwsService[] = [
 
 /**
  * Binds every port to its AWS adapter, configured from `config` (see
- * `loadConfig`). Bindings are asynchronous: each service's adapters and SDK
- * client load on first resolution (`container.getAsync`), so importing this
- * module loads no SDK, and a container creates only the clients of the ports
- * it resolves. A port whose variable is missing from `config` fails to resolve
- * with a ConfigError naming it.
+ * `loadConfig`). Nothing is created before it is resolved: a container makes
+ * only the clients of the ports it resolves, one per service. A port whose
+ * variable is missing from `config` fails to resolve with a ConfigError naming
+ * it. (A handler names only its services instead, so its bundle holds only
+ * their SDK clients.)
  */
 export function awsModule(config: OrderflowConfig, options: AwsModuleOptions = {}): ContainerModule {
   return awsServicesModule(config, AWS_SERVICES, options);
