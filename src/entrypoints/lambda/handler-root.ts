@@ -55,9 +55,9 @@ export function defaultAdapters(
 
 /**
  * The composition root of one handler: validates its environment, then loads
- * the adapters (on AWS: `awsServices`, those its ports use), the use cases
- * (wired to the handler's ports only) and the caller's modules. Creates no
- * client: adapters are made when first resolved.
+ * the adapters (on AWS: `awsServices`, those its ports use), its `flows`
+ * (their use cases and consumers, wired to the handler's ports only) and the
+ * caller's modules. Creates no client: adapters are made when first resolved.
  * @throws ConfigError naming every missing or bad variable.
  */
 export function composeHandler(
