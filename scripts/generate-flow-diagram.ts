@@ -34,7 +34,7 @@ function resourceNode(resource: PortResource): [id: string, shape: string] | und
 
 /** The event types a bus route sends to its queue. */
 function routedTypes(route: keyof typeof EVENT_ROUTES): string {
-  return EVENT_ROUTES[route]["detail-type"].join(", ");
+  return EVENT_ROUTES[route].join(", ");
 }
 
 /** The Mermaid flowchart of every handler's trigger and ports. */

@@ -549,7 +549,7 @@ export function buildTemplate(): CfnTemplate {
         Name: sub(`\${AWS::StackName}-${route}`),
         Description: `orderflow ${route}: into the ${route} queue`,
         EventBusName: ref(ids.eventBus),
-        EventPattern: structuredClone(EVENT_ROUTES[route]) as unknown,
+        EventPattern: { source: [EVENT_SOURCE], "detail-type": [...EVENT_ROUTES[route]] },
         State: "ENABLED",
         Targets: [
           {

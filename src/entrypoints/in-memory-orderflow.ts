@@ -1,6 +1,6 @@
 import { ManualClock } from "../adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../adapters/memory/id-generators.js";
-import { InMemoryEventBus } from "../adapters/memory/in-memory-event-bus.js";
+import { type BusEnvelope, InMemoryEventBus } from "../adapters/memory/in-memory-event-bus.js";
 import { InMemoryIdempotencyStore } from "../adapters/memory/in-memory-idempotency-store.js";
 import { InMemoryLogger } from "../adapters/memory/in-memory-logger.js";
 import { InMemoryOrderRepository } from "../adapters/memory/in-memory-order-repository.js";
@@ -18,7 +18,7 @@ import type { IdempotencyStore } from "../ports/idempotency-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { OrderRepository } from "../ports/order-repository.js";
 import type { ProductCatalog } from "../ports/product-catalog.js";
-import { type BusEnvelope, EVENT_ROUTES, type EventRouteName } from "../ports/routing.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "../ports/routing.js";
 import { createOrderConsumers, type OrderConsumers, type QueueConsumer } from "./app/consumers.js";
 import { OrderApi } from "./app/order-api.js";
 import type { OrderServices } from "./app/services.js";
@@ -287,7 +287,9 @@ export class InMemoryOrderflow<
       const target = injected
         ? commandQueueTarget(injected.queue, duplicates)
         : (queues.queue as InMemoryQueue);
-      this.bus.addRule({ name: route, pattern: EVENT_ROUTES[route], target });
+      // The route as an EventBridge pattern, as the template's bus rules express it.
+      const pattern = { source: [EVENT_SOURCE], "detail-type": EVENT_ROUTES[route] };
+      this.bus.addRule({ name: route, pattern, target });
       return this.attach(queues, consumer);
     };
     // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).

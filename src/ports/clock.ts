@@ -1,14 +1,7 @@
-import type { TimeSource } from "../domain/use-cases/capabilities.js";
+import type { Clock } from "../domain/ports.js";
 import { token } from "./token.js";
 
-export interface Clock extends TimeSource {
-  /**
-   * Now, in milliseconds since the epoch, without making a Date: what adapters
-   * that only store or compare times call, many times per message. Optional;
-   * when present it must agree with {@link TimeSource.now}.
-   */
-  epochMs?(): number;
-}
+export type { Clock } from "../domain/ports.js";
 
 /** Now in milliseconds since the epoch, from `epochMs` when the clock has it. */
 export function epochMsOf(clock: Clock): number {

@@ -9,6 +9,7 @@ export * from "./idempotency-store.js";
 export * from "./logger.js";
 export * from "./object-store.js";
 export * from "./order-repository.js";
+export * from "./paging.js";
 export * from "./payment-gateway.js";
 export * from "./product-catalog.js";
 export * from "./routing.js";

@@ -1,35 +1,21 @@
+import type { OrderflowEvent } from "../domain/events.js";
+
 /**
- * How events travel on the bus, defined once: the in-memory bus, the AWS bus
- * adapter, the entrypoints and the CloudFormation rules all read these.
- *
- * Every event is put on the bus with `source` = {@link EVENT_SOURCE},
- * `detail-type` = the event's `type` (e.g. `OrderValidated`) and `detail` = the
- * whole orderflow envelope (`id`, `orderId`, `orderVersion`, …, `data`).
+ * Which events go to which queue, declared once and in no cloud's words: the
+ * in-memory pipeline, the AWS bus rules of the CloudFormation template and the
+ * flow diagram all read {@link EVENT_ROUTES}. How a route is expressed on a
+ * given bus (an EventBridge event pattern, say) is its adapter's business.
  */
+
+/** The producer every orderflow event is published as (EventBridge's `source`). */
 export const EVENT_SOURCE = "orderflow";
 
-/** An EventBridge event pattern (the subset of the syntax orderflow uses is documented by the matcher). */
-export type EventPattern = { readonly [field: string]: EventPattern | readonly unknown[] };
-
-/** The bus rules of the flows: rule name → pattern. Each rule targets the queue of the same name. */
+/** The routes of the flows: route name → the event types it carries. Each route feeds the queue of the same name. */
 export const EVENT_ROUTES = {
   /** Validated orders go on to payment and confirmation. */
-  processing: { source: [EVENT_SOURCE], "detail-type": ["OrderValidated"] },
-  cancel: { source: [EVENT_SOURCE], "detail-type": ["CancellationRequested"] },
-  modify: { source: [EVENT_SOURCE], "detail-type": ["ModificationRequested"] },
-} as const satisfies Record<string, EventPattern>;
+  processing: ["OrderValidated"],
+  cancel: ["CancellationRequested"],
+  modify: ["ModificationRequested"],
+} as const satisfies Record<string, readonly OrderflowEvent["type"][]>;
 
 export type EventRouteName = keyof typeof EVENT_ROUTES;
-
-/** The event as EventBridge delivers it to a target (e.g. in the body of an SQS message). */
-export interface BusEnvelope<TDetail = unknown> {
-  readonly version: "0";
-  readonly id: string;
-  readonly "detail-type": string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: TDetail;
-}

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ConcurrencyError } from "../../ports/errors.js";
 import type { FileHistory, FileRecord } from "../../ports/file-history.js";
-import type { Page, PageRequest } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { isConditionalCheckFailed } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions, DynamoKey } from "./dynamodb-support.js";
 import {

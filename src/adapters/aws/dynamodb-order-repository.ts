@@ -5,7 +5,8 @@ import type { OrderStatus } from "../../domain/lifecycle.js";
 import type { Order as OrderAggregate, OrderSnapshot } from "../../domain/order.js";
 import { Order } from "../../domain/order.js";
 import { ConcurrencyError } from "../../ports/errors.js";
-import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../ports/order-repository.js";
+import type { OrderRepository, StoredOrder } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { isConditionalCheckFailed } from "./aws-errors.js";
 import type { DynamoDbAdapterOptions, DynamoKey } from "./dynamodb-support.js";
 import {

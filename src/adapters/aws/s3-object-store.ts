@@ -20,7 +20,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from "../../ports/object-store.js";
-import type { Page, PageRequest } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { awsErrorName, translateAwsError } from "./aws-errors.js";
 import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
 

@@ -1,5 +1,7 @@
 import { OrderflowError } from "../../domain/errors.js";
-import type { EventPattern } from "../../ports/routing.js";
+
+/** An EventBridge event pattern (the subset of the syntax the matcher below documents). */
+export type EventPattern = { readonly [field: string]: EventPattern | readonly unknown[] };
 
 /**
  * EventBridge content filtering, as documented in "Event patterns" and

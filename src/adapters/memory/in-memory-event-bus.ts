@@ -2,12 +2,25 @@ import type { OrderflowEvent } from "../../domain/events.js";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
 import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
-import { type BusEnvelope, EVENT_SOURCE, type EventPattern } from "../../ports/routing.js";
-import { compileEventPattern, validateEventPattern } from "./event-pattern.js";
+import { EVENT_SOURCE } from "../../ports/routing.js";
+import { compileEventPattern, type EventPattern, validateEventPattern } from "./event-pattern.js";
 import { InMemoryQueue, randomUuid } from "./in-memory-queue.js";
 
 /** Largest PutEvents entry (time, source, detail-type, detail and resources, in UTF-8 bytes). */
 export const EVENTBRIDGE_MAX_ENTRY_BYTES = 262_144;
+
+/** An event as EventBridge delivers it to a target (e.g. in the body of an SQS message). */
+export interface BusEnvelope<TDetail = unknown> {
+  readonly version: "0";
+  readonly id: string;
+  readonly "detail-type": string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: TDetail;
+}
 
 export type BusTarget = InMemoryQueue | ((envelope: BusEnvelope<OrderflowEvent>) => void | Promise<void>);
 

@@ -1,6 +1,6 @@
 import { ConcurrencyError } from "../../ports/errors.js";
 import type { FileHistory, FileRecord } from "../../ports/file-history.js";
-import type { Page, PageRequest } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { paginate } from "./paging.js";
 
 /**

@@ -8,7 +8,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from "../../ports/object-store.js";
-import type { Page, PageRequest } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { paginate } from "./paging.js";
 
 /** Size of the chunks a body is streamed in, so consumers meet the same chunked reads as with S3. */

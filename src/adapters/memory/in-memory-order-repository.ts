@@ -3,7 +3,8 @@ import type { OrderStatus } from "../../domain/lifecycle.js";
 import type { OrderSnapshot } from "../../domain/order.js";
 import { Order } from "../../domain/order.js";
 import { ConcurrencyError } from "../../ports/errors.js";
-import type { OrderRepository, Page, PageRequest, StoredOrder } from "../../ports/order-repository.js";
+import type { OrderRepository, StoredOrder } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 import { paginate } from "./paging.js";
 
 interface Row {

@@ -1,12 +1,14 @@
 /** The in-memory messaging adapters: SQS queues, an EventBridge bus and an SNS topic, with their filters. */
 
 export {
+  type EventPattern,
   type FilterDialect,
   InvalidFilterPatternError,
   matchesEventPattern,
   validateEventPattern,
 } from "./event-pattern.js";
 export {
+  type BusEnvelope,
   type BusRule,
   type BusTarget,
   EVENTBRIDGE_MAX_ENTRY_BYTES,

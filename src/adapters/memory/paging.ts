@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from "../../ports/order-repository.js";
+import type { Page, PageRequest } from "../../ports/paging.js";
 
 /** Default and maximum page sizes of the in-memory adapters (like DynamoDB's and S3's, they cap `limit`). */
 export const DEFAULT_PAGE_SIZE = 100;

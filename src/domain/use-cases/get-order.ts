@@ -1,7 +1,7 @@
 import type { Issue } from "../errors.js";
 import type { OrderStatus } from "../lifecycle.js";
 import type { Address, OrderLine, OrderSnapshot, RejectedRequest } from "../order.js";
-import type { OrderStore } from "./capabilities.js";
+import type { OrderRepository } from "../ports.js";
 
 /** The order as the public HTTP contract shows it (`GET /orders/{id}`). */
 export interface OrderView {
@@ -45,7 +45,7 @@ export function toOrderView(order: OrderSnapshot): OrderView {
 }
 
 export class GetOrder {
-  constructor(private readonly deps: { readonly orders: Pick<OrderStore, "get"> }) {}
+  constructor(private readonly deps: { readonly orders: Pick<OrderRepository, "get"> }) {}
 
   async execute(orderId: string): Promise<OrderView | undefined> {
     const stored = await this.deps.orders.get(orderId);

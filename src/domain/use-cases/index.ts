@@ -1,5 +1,4 @@
 export * from "./cancel-order.js";
-export * from "./capabilities.js";
 export * from "./get-order.js";
 export * from "./modify-order.js";
 export * from "./place-order.js";

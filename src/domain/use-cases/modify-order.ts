@@ -1,11 +1,11 @@
 import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
 import type { Issue } from "../errors.js";
 import type { ModifyOutcome, OrderChanges, OrderSnapshot } from "../order.js";
-import type { CatalogReader } from "./capabilities.js";
+import type { ProductCatalog } from "../ports.js";
 import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ModifyOrderDeps extends UnitOfWorkDeps {
-  readonly catalog: CatalogReader;
+  readonly catalog: Pick<ProductCatalog, "getProducts">;
   readonly limits?: BusinessLimits | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { OrderStatus } from "../lifecycle.js";
 import type { CommandContext, Order, OrderSnapshot } from "../order.js";
-import type { ChargeResult, PaymentCharger } from "./capabilities.js";
+import type { ChargeResult, PaymentGateway } from "../ports.js";
 import {
   asLoaded,
   type CommandMeta,
@@ -11,7 +11,7 @@ import {
 } from "./unit-of-work.js";
 
 export interface ProcessOrderDeps extends UnitOfWorkDeps {
-  readonly payments: PaymentCharger;
+  readonly payments: Pick<PaymentGateway, "charge">;
 }
 
 export interface OrderCommandInput extends CommandMeta {

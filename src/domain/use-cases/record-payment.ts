@@ -1,5 +1,5 @@
 import type { OrderSnapshot } from "../order.js";
-import type { ChargeResult } from "./capabilities.js";
+import type { ChargeResult } from "../ports.js";
 import { settlePayment } from "./process-order.js";
 import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 

@@ -1,12 +1,12 @@
 import { OrderNotFoundError } from "../errors.js";
 import { EVENT_SCHEMA_VERSION, type RequestEvent, type RequestEventData } from "../events.js";
-import type { EventPublisher, OrderStore, TimeSource } from "./capabilities.js";
+import type { Clock, EventBus, OrderRepository } from "../ports.js";
 import type { CommandMeta } from "./unit-of-work.js";
 
 export interface RequestChangeDeps {
-  readonly orders: Pick<OrderStore, "get">;
-  readonly bus: EventPublisher;
-  readonly clock: TimeSource;
+  readonly orders: Pick<OrderRepository, "get">;
+  readonly bus: EventBus;
+  readonly clock: Clock;
 }
 
 /**

@@ -1,17 +1,11 @@
 import type { OrderEvent } from "../events.js";
 import type { CommandContext, Order } from "../order.js";
-import {
-  type EventPublisher,
-  type OrderStore,
-  type StoredOrder,
-  type TimeSource,
-  unpublishedIds,
-} from "./capabilities.js";
+import type { Clock, EventBus, OrderRepository, StoredOrder } from "../ports.js";
 
 export interface UnitOfWorkDeps {
-  readonly orders: OrderStore;
-  readonly bus: EventPublisher;
-  readonly clock: TimeSource;
+  readonly orders: Pick<OrderRepository, "get" | "save" | "markPublished">;
+  readonly bus: EventBus;
+  readonly clock: Clock;
 }
 
 /** Identifies the message that carries a command, so a redelivery is recognised. */
@@ -21,7 +15,7 @@ export interface CommandMeta {
   readonly causationId?: string | undefined;
 }
 
-export function contextFor(meta: CommandMeta, clock: TimeSource, suffix?: string): CommandContext {
+export function contextFor(meta: CommandMeta, clock: Clock, suffix?: string): CommandContext {
   return {
     commandId: suffix ? `${meta.commandId}:${suffix}` : meta.commandId,
     correlationId: meta.correlationId,
@@ -145,6 +139,22 @@ export async function changeOrder<T>(
 /** The order a step left (with the events it left unpublished), as the `loaded` copy of a next step. */
 export function asLoaded(order: Order, pending: readonly OrderEvent[] = NOTHING_PENDING): LoadedOrder {
   return { stored: { order, outbox: pending } };
+}
+
+/**
+ * The ids of the events a publication refused, when its error names them (the
+ * ports' `DeliveryError` lists `failures` as `{ id }`); undefined otherwise.
+ */
+function unpublishedIds(error: unknown): ReadonlySet<string> | undefined {
+  const failures = (error as { failures?: unknown } | null | undefined)?.failures;
+  if (!Array.isArray(failures)) return undefined;
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { id?: unknown } | null | undefined)?.id;
+    if (typeof id !== "string") return undefined;
+    ids.add(id);
+  }
+  return ids;
 }
 
 export const NOTHING_PENDING: readonly OrderEvent[] = Object.freeze([]);

@@ -1,7 +1,7 @@
 import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from "../business-rules.js";
 import { OrderStatus } from "../lifecycle.js";
 import type { OrderSnapshot } from "../order.js";
-import type { CatalogReader } from "./capabilities.js";
+import type { ProductCatalog } from "../ports.js";
 import {
   type CommandMeta,
   changeOrder,
@@ -11,7 +11,7 @@ import {
 } from "./unit-of-work.js";
 
 export interface ValidateOrderDeps extends UnitOfWorkDeps {
-  readonly catalog: CatalogReader;
+  readonly catalog: Pick<ProductCatalog, "getProducts">;
   readonly limits?: BusinessLimits | undefined;
 }
 

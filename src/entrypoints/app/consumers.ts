@@ -4,6 +4,7 @@ import { describeError, type Issue } from "../../domain/errors.js";
 import { EVENT_SCHEMA_VERSION, type OrderEvent } from "../../domain/events.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { Order } from "../../domain/order.js";
+import type { StoredOrder } from "../../domain/ports.js";
 import {
   CancelOrderSchema,
   ModifyOrderSchema,
@@ -12,7 +13,6 @@ import {
   parseWith,
 } from "../../domain/schemas.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
-import type { StoredOrder } from "../../domain/use-cases/capabilities.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";

@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
 import { OrderIdSchema } from "../../domain/schemas.js";
-import type { BusEnvelope } from "../../ports/routing.js";
 
 /**
  * The bodies of the messages orderflow puts on its queues. Every consumer
@@ -42,5 +41,3 @@ export type BusEvent = z.infer<typeof BusEventSchema>;
 export function placeOrderMessage(message: PlaceOrderMessage): string {
   return JSON.stringify(message);
 }
-
-export type { BusEnvelope };

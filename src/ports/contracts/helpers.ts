@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Page, PageRequest } from "../order-repository.js";
+import type { Page, PageRequest } from "../paging.js";
 
 /** Subjects may hold resources (clients, servers, tables): the suites call `teardown` after each test. */
 export interface Teardown {

@@ -1,0 +1,1 @@
+export type { Page, PageRequest } from "../domain/paging.js";
