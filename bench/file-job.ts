@@ -7,8 +7,10 @@
 
 import { InMemoryFileHistory } from "../src/adapters/memory/in-memory-file-history.js";
 import { NullLogger } from "../src/adapters/memory/in-memory-logger.js";
+import { InMemoryOrderRepository } from "../src/adapters/memory/in-memory-order-repository.js";
 import { InMemoryTopic } from "../src/adapters/memory/in-memory-topic.js";
 import { SystemClock } from "../src/adapters/system/system-clock.js";
+import { PlaceOrder } from "../src/domain/use-cases/place-order.js";
 import { ExtractOrders } from "../src/entrypoints/files/extract-orders.js";
 import { ExtractFileMessageSchema } from "../src/entrypoints/files/file-messages.js";
 import type { FileFlowServices } from "../src/entrypoints/files/file-services.js";
@@ -55,7 +57,8 @@ export async function runFileJob(objects: ObjectStore, key: string): Promise<Fil
     objects,
     history: new InMemoryFileHistory(),
     alerts: new InMemoryTopic({ name: "alerts", clock }),
-    intakeQueue: intake,
+    // Extraction places each order as the API does: recorded, then its validation asked for on the intake queue.
+    placeOrder: new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
     extractionQueue: { name: "extraction", send: async (messages) => void extraction.push(...messages) },
     clock,
     logger: new NullLogger(),

@@ -1,6 +1,14 @@
 import type { Issue } from "./errors.js";
 import { IllegalTransitionError } from "./errors.js";
-import type { AddressData, OrderEvent, OrderEventData, OrderEventType, OrderLineData } from "./events.js";
+import type {
+  AddressData,
+  OrderEvent,
+  OrderEventData,
+  OrderEventType,
+  OrderLineData,
+  RequestEvent,
+  RequestEventData,
+} from "./events.js";
 import { EVENT_SCHEMA_VERSION } from "./events.js";
 import { fingerprintOfCanonical } from "./fingerprint.js";
 import type { OrderCommand } from "./lifecycle.js";
@@ -331,6 +339,30 @@ export class Order {
       ["OrderModified", { old: before, new: after, changed }],
     ]);
     return "MODIFIED";
+  }
+
+  /**
+   * A client's request about this order (cancel, modify), as the event that
+   * carries it to the order's own flow. It changes nothing and records nothing:
+   * the flow decides. Its id is the command id, so a retried request is
+   * recognised downstream; it carries the version the request saw.
+   */
+  request<K extends keyof RequestEventData>(
+    type: K,
+    data: RequestEventData[K],
+    ctx: CommandContext,
+  ): RequestEvent {
+    return {
+      id: ctx.commandId,
+      type,
+      schemaVersion: EVENT_SCHEMA_VERSION,
+      occurredAt: ctx.at.toISOString(),
+      orderId: this.id,
+      orderVersion: this.version,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId ?? ctx.commandId,
+      data,
+    } as RequestEvent;
   }
 
   /** Events recorded since the order was loaded, without removing them. */

@@ -85,7 +85,7 @@ export const PORT_VARIABLES = {
         z.describe("name or ARN of the EventBridge bus orderflow publishes to"),
       ),
   },
-  intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of PlaceOrder commands (FIFO, feeds validate-order)", true) },
+  intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of ValidateOrder commands (FIFO, feeds validate-order)", true) },
   alerts: {
     ALERT_TOPIC_ARN: z
       .string()

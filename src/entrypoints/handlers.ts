@@ -36,12 +36,13 @@ export const HANDLERS = {
     trigger: { kind: "queue", queue: "file-intake" },
     consumer: "validateFile",
     // validate-file feeds the extraction queue; extract-orders re-enqueues itself there to continue.
-    ports: ["objectStore", "fileHistory", "alerts", "intakeQueue", "fileExtractionQueue"],
+    ports: ["objectStore", "fileHistory", "alerts", "fileExtractionQueue"],
   },
   "extract-orders": {
     trigger: { kind: "queue", queue: "file-extraction" },
     consumer: "extractOrders",
-    ports: ["objectStore", "fileHistory", "alerts", "intakeQueue", "fileExtractionQueue"],
+    // It places each valid order as the API does: recorded, then its validation asked for on the intake queue.
+    ports: ["objectStore", "fileHistory", "alerts", "orders", "intakeQueue", "fileExtractionQueue"],
   },
 } as const satisfies Readonly<Record<string, HandlerDeclaration>>;
 

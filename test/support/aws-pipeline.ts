@@ -11,7 +11,7 @@ import {
   type FlowName,
   InMemoryOrderflow,
   type InMemoryOrderflowOptions,
-} from "../../src/entrypoints/in-memory-orderflow.js";
+} from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import { startDynalite } from "./dynalite.js";
 import { startSqs } from "./sqs-emulator.js";
 import { SqsQueueDriver } from "./sqs-queue-driver.js";

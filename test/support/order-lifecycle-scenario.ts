@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { Product } from "../../src/domain/business-rules.js";
 import type { OrderflowEvent } from "../../src/domain/events.js";
 import type { OrderStatus } from "../../src/domain/lifecycle.js";
-import type { DrainedQueue, InMemoryOrderflow } from "../../src/entrypoints/in-memory-orderflow.js";
+import type { DrainedQueue, InMemoryOrderflow } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import { InMemoryLogger } from "../../src/memory.js";
 import { ServiceUnavailableError } from "../../src/ports/errors.js";
 import type { OrderRepository } from "../../src/ports/order-repository.js";

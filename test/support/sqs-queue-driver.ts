@@ -6,7 +6,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { DrivenRecord, QueueDriver } from "../../src/entrypoints/in-memory-orderflow.js";
+import type { DrivenRecord, QueueDriver } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 
 const BATCH = 10;
 

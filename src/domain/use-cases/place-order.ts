@@ -1,91 +1,99 @@
+import { validateOrderQueueMessage } from "../commands.js";
 import { OrderAlreadyExistsError } from "../errors.js";
-import type { OrderEvent } from "../events.js";
-import { isSamePlacement, Order, type OrderSnapshot } from "../order.js";
-import type { PlaceOrderInput } from "../schemas.js";
-import {
-  type CommandMeta,
-  contextFor,
-  isConcurrencyConflict,
-  type LoadedOrder,
-  NOTHING_PENDING,
-  type PublishOptions,
-  publishOutbox,
-  type UnitOfWorkDeps,
-} from "./unit-of-work.js";
+import { OrderStatus } from "../lifecycle.js";
+import { isSamePlacement, type NewOrder, Order, type OrderSnapshot } from "../order.js";
+import type { Clock, CommandQueue, OrderRepository } from "../ports.js";
+import { type CommandMeta, contextFor, isConcurrencyConflict } from "./unit-of-work.js";
+
+export interface PlaceOrderDeps {
+  readonly orders: Pick<OrderRepository, "get" | "save">;
+  /** Where validation is asked for (the intake FIFO queue). */
+  readonly intakeQueue: CommandQueue;
+  readonly clock: Clock;
+}
 
 export interface PlaceOrderCommand extends CommandMeta {
   /** A structurally valid PlaceOrder whose `orderId` has been assigned. */
-  readonly order: PlaceOrderInput & { readonly orderId: string };
-}
-
-export interface PlaceOrderResult {
-  readonly order: OrderSnapshot;
-  /** False when the order already existed (a redelivery or a retried request). */
-  readonly created: boolean;
-  /** Stored events left unpublished for the caller's next change (`publish: "with-next-change"`). */
-  readonly pending: readonly OrderEvent[];
+  readonly order: NewOrder;
 }
 
 /**
- * Records a new order in `RECEIVED` and publishes `OrderPlaced` (or, asked to,
- * leaves it to the caller's next change of the order). Placing the
- * same order again is a no-op that answers the stored order; placing another
- * order under a taken id fails with `ORDER_ALREADY_EXISTS`.
+ * `PLACED`: recorded now. `ALREADY_PLACED`: the same order was placed before (a
+ * retried request, a redelivered file). `ID_TAKEN`: another order holds the id.
+ */
+export type PlaceOrderOutcome = "PLACED" | "ALREADY_PLACED" | "ID_TAKEN";
+
+export interface PlaceOrderResult {
+  readonly outcome: PlaceOrderOutcome;
+  /** The stored order (for `ID_TAKEN`, the other order that holds the id). */
+  readonly order: OrderSnapshot;
+}
+
+/**
+ * Places orders, from the API or from a batch file, in two steps that are each
+ * idempotent: records the order as `RECEIVED` (with `OrderPlaced` in its
+ * outbox), then asks the intake queue for its validation (`ValidateOrder`,
+ * naming it), which publishes `OrderPlaced` with its own outcome.
+ *
+ * Placing the same order again answers the stored order and, while it is still
+ * `RECEIVED`, asks for its validation again: a retry after a failed send
+ * completes the placement (a send that did go through is dropped by the FIFO
+ * queue's deduplication, or skipped by validation, which only takes a
+ * `RECEIVED` order).
  */
 export class PlaceOrder {
-  constructor(private readonly deps: UnitOfWorkDeps) {}
+  constructor(private readonly deps: PlaceOrderDeps) {}
+
+  /** @throws OrderAlreadyExistsError when another order holds the id. */
+  async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+    const [result] = await this.executeAll([command]);
+    if (result!.outcome === "ID_TAKEN") throw new OrderAlreadyExistsError(command.order.orderId);
+    return result!;
+  }
 
   /**
-   * @param loaded the order as the caller just read it (`undefined`: absent),
-   * to spare a second read; omitted, the use case reads it.
-   * @param options `publish: "with-next-change"` leaves `OrderPlaced` (or what
-   * an existing order's outbox holds) in `pending` for the caller's next change.
+   * Records each order in turn, then sends the validation of every one still
+   * `RECEIVED` in one call (the queue adapter batches it). One result per
+   * command, in order; an id taken by another order is an outcome, not an error.
    */
-  async execute(
-    command: PlaceOrderCommand,
-    loaded?: LoadedOrder,
-    options: PublishOptions = {},
-  ): Promise<PlaceOrderResult> {
-    const existing = loaded ? loaded.stored : await this.deps.orders.get(command.order.orderId);
-    if (existing) {
-      const stored = existing.order.snapshot();
-      // The usual redelivery (the command that created the order, nothing left to publish) needs no async step.
-      if (existing.outbox.length === 0 && stored.processedCommandIds.includes(command.commandId)) {
-        return { order: stored, created: false, pending: NOTHING_PENDING };
-      }
-      return this.answerExisting(stored, command, existing.outbox, options);
-    }
+  async executeAll(commands: readonly PlaceOrderCommand[]): Promise<PlaceOrderResult[]> {
+    const results: PlaceOrderResult[] = [];
+    for (const command of commands) results.push(await this.record(command));
+    const validations = commands
+      .filter((_, index) => awaitsValidation(results[index]!))
+      .map((command) =>
+        validateOrderQueueMessage({
+          type: "ValidateOrder",
+          orderId: command.order.orderId,
+          commandId: command.commandId,
+          correlationId: command.correlationId,
+          ...(command.causationId ? { causationId: command.causationId } : {}),
+        }),
+      );
+    if (validations.length > 0) await this.deps.intakeQueue.send(validations);
+    return results;
+  }
 
+  private async record(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
     const order = Order.place(command.order, contextFor(command, this.deps.clock));
     try {
       await this.deps.orders.save(order, 0);
+      // Its OrderPlaced stays in the outbox: validation, which the send below always reaches, publishes it.
+      order.pullEvents();
+      return { outcome: "PLACED", order: order.snapshot() };
     } catch (error) {
       if (!isConcurrencyConflict(error)) throw error;
-      // Another delivery of the same command won the race: answer what it stored.
-      const winner = await this.deps.orders.get(command.order.orderId);
-      if (!winner) throw error;
-      return this.answerExisting(winner.order.snapshot(), command, winner.outbox, options);
+      const existing = await this.deps.orders.get(command.order.orderId);
+      if (!existing) throw error;
+      const stored = existing.order.snapshot();
+      return {
+        outcome: isSamePlacement(stored, command.order) ? "ALREADY_PLACED" : "ID_TAKEN",
+        order: stored,
+      };
     }
-    const events = order.pullEvents();
-    if (options.publish === "with-next-change")
-      return { order: order.snapshot(), created: true, pending: events };
-    if (events.length > 0) await publishOutbox(this.deps, order.id, events);
-    return { order: order.snapshot(), created: true, pending: NOTHING_PENDING };
   }
+}
 
-  private async answerExisting(
-    stored: OrderSnapshot,
-    command: PlaceOrderCommand,
-    outbox: readonly OrderEvent[],
-    options: PublishOptions,
-  ): Promise<PlaceOrderResult> {
-    // The command that created the order (redelivered, or sent by the API that created it) needs no comparison.
-    const sameCommand = stored.processedCommandIds.includes(command.commandId);
-    if (!sameCommand && !isSamePlacement(stored, command.order)) {
-      throw new OrderAlreadyExistsError(stored.orderId);
-    }
-    if (options.publish === "with-next-change") return { order: stored, created: false, pending: outbox };
-    if (outbox.length > 0) await publishOutbox(this.deps, stored.orderId, outbox);
-    return { order: stored, created: false, pending: NOTHING_PENDING };
-  }
+function awaitsValidation(result: PlaceOrderResult): boolean {
+  return result.outcome !== "ID_TAKEN" && result.order.status === OrderStatus.RECEIVED;
 }

@@ -1,7 +1,7 @@
 import { OrderNotFoundError } from "../errors.js";
-import { EVENT_SCHEMA_VERSION, type RequestEvent, type RequestEventData } from "../events.js";
+import type { RequestEvent, RequestEventData } from "../events.js";
 import type { Clock, EventBus, OrderRepository } from "../ports.js";
-import type { CommandMeta } from "./unit-of-work.js";
+import { type CommandMeta, contextFor } from "./unit-of-work.js";
 
 export interface RequestChangeDeps {
   readonly orders: Pick<OrderRepository, "get">;
@@ -34,17 +34,7 @@ export class RequestOrderChange {
   ): Promise<RequestEvent> {
     const stored = await this.deps.orders.get(orderId);
     if (!stored) throw new OrderNotFoundError(orderId);
-    const event = {
-      id: meta.commandId,
-      type,
-      schemaVersion: EVENT_SCHEMA_VERSION,
-      occurredAt: this.deps.clock.now().toISOString(),
-      orderId,
-      orderVersion: stored.order.version,
-      correlationId: meta.correlationId,
-      causationId: meta.causationId ?? meta.commandId,
-      data,
-    } as RequestEvent;
+    const event = stored.order.request(type, data, contextFor(meta, this.deps.clock));
     await this.deps.bus.publish([event]);
     return event;
   }

@@ -2,13 +2,7 @@ import { type BusinessLimits, checkBusinessRules, DEFAULT_BUSINESS_LIMITS } from
 import { OrderStatus } from "../lifecycle.js";
 import type { OrderSnapshot } from "../order.js";
 import type { ProductCatalog } from "../ports.js";
-import {
-  type CommandMeta,
-  changeOrder,
-  contextFor,
-  type LoadedOrder,
-  type UnitOfWorkDeps,
-} from "./unit-of-work.js";
+import { type CommandMeta, changeOrder, contextFor, type UnitOfWorkDeps } from "./unit-of-work.js";
 
 export interface ValidateOrderDeps extends UnitOfWorkDeps {
   readonly catalog: Pick<ProductCatalog, "getProducts">;
@@ -30,16 +24,14 @@ export type ValidateOrderOutcome = "VALIDATED" | "REJECTED" | "SKIPPED" | "NOT_F
 export class ValidateOrder {
   constructor(private readonly deps: ValidateOrderDeps) {}
 
-  /** @param loaded the order as the caller just read or placed it, to spare a read. */
   async execute(
     command: ValidateOrderCommand,
-    loaded?: LoadedOrder,
   ): Promise<{ outcome: ValidateOrderOutcome; order?: OrderSnapshot }> {
     const change = await changeOrder(
       this.deps,
       command.orderId,
       async (order): Promise<ValidateOrderOutcome> => {
-        // The place command that created the order may carry the same command id: validation has its own.
+        // The command names the placement: validation has its own id, derived from it.
         const ctx = contextFor(command, this.deps.clock, "validate");
         if (order.status !== OrderStatus.RECEIVED || order.hasProcessed(ctx.commandId)) return "SKIPPED";
         const products = await this.deps.catalog.getProducts([
@@ -49,7 +41,6 @@ export class ValidateOrder {
         order.validate(issues, ctx);
         return issues.length === 0 ? "VALIDATED" : "REJECTED";
       },
-      loaded,
     );
     if (!change.found) return { outcome: "NOT_FOUND" };
     return { outcome: change.result, order: change.order.snapshot() };

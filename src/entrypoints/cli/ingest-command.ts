@@ -8,8 +8,8 @@ import { SystemClock } from "../../adapters/system/system-clock.js";
 import type { FileRecord } from "../../ports/file-history.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import type { FileProgress } from "../files/file-services.js";
-import { addFileFlows } from "../files/in-memory-file-flows.js";
-import { InMemoryOrderflow } from "../in-memory-orderflow.js";
+import { addFileFlows } from "../in-memory/in-memory-file-flows.js";
+import { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 
 export const INGEST_USAGE = `Usage: orderflow ingest <file> [--bucket <name>] [--region <region>] [--json]
 

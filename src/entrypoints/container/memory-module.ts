@@ -1,4 +1,4 @@
-import { ContainerModule } from "inversify";
+import type { ContainerModule } from "inversify";
 import { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
@@ -12,37 +12,14 @@ import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-g
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
 import type { Product } from "../../domain/business-rules.js";
-import { ALERT_PUBLISHER } from "../../ports/alert-publisher.js";
-import { CLOCK, type Clock } from "../../ports/clock.js";
-import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
-import { EVENT_BUS } from "../../ports/event-bus.js";
-import { FILE_HISTORY } from "../../ports/file-history.js";
-import { ID_GENERATOR, type IdGenerator } from "../../ports/id-generator.js";
-import { IDEMPOTENCY_STORE } from "../../ports/idempotency-store.js";
-import { LOGGER, type Logger } from "../../ports/logger.js";
-import { OBJECT_STORE } from "../../ports/object-store.js";
-import { ORDER_REPOSITORY } from "../../ports/order-repository.js";
-import { PAYMENT_GATEWAY, type PaymentGateway } from "../../ports/payment-gateway.js";
-import { PRODUCT_CATALOG } from "../../ports/product-catalog.js";
+import type { Clock } from "../../ports/clock.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { Logger } from "../../ports/logger.js";
+import type { PaymentGateway } from "../../ports/payment-gateway.js";
+import { adaptersModule, type PortAdapters } from "./adapters-module.js";
 
 /** The in-memory adapters behind every port, kept by their concrete types so tests can seed and inspect them. */
-export interface MemoryAdapters {
-  readonly orders: InMemoryOrderRepository;
-  readonly idempotency: InMemoryIdempotencyStore;
-  readonly catalog: InMemoryProductCatalog;
-  readonly bus: InMemoryEventBus;
-  readonly intakeQueue: InMemoryQueue;
-  /** The SNS alert topic: malformed messages end up here as alerts. */
-  readonly alerts: InMemoryTopic;
-  readonly payments: PaymentGateway;
-  readonly fileHistory: InMemoryFileHistory;
-  readonly objectStore: InMemoryObjectStore;
-  readonly fileExtractionQueue: InMemoryQueue;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly logger: Logger;
-}
-
+export type MemoryAdapters = ReturnType<typeof createMemoryAdapters>;
 export interface MemoryAdapterOptions {
   /** Default: {@link DEMO_CATALOG}. */
   readonly products?: readonly Product[] | undefined;
@@ -57,7 +34,7 @@ export interface MemoryAdapterOptions {
 }
 
 /** A fresh set of in-memory adapters (nothing shared with any other set). */
-export function createMemoryAdapters(options: MemoryAdapterOptions = {}): MemoryAdapters {
+export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
   const clock = options.clock ?? new SystemClock();
   return {
     orders: new InMemoryOrderRepository(),
@@ -73,7 +50,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}): Memory
     clock,
     ids: options.ids ?? new RandomIdGenerator(),
     logger: options.logger ?? new InMemoryLogger(),
-  };
+  } satisfies PortAdapters;
 }
 
 /**
@@ -81,21 +58,6 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}): Memory
  * tests and demos. Pass adapters made by {@link createMemoryAdapters} to keep
  * hold of them; by default a fresh set is made when the module is loaded.
  */
-export function memoryModule(adapters?: MemoryAdapters): ContainerModule {
-  return new ContainerModule(({ bind }) => {
-    const a = adapters ?? createMemoryAdapters();
-    bind(ORDER_REPOSITORY).toConstantValue(a.orders);
-    bind(IDEMPOTENCY_STORE).toConstantValue(a.idempotency);
-    bind(PRODUCT_CATALOG).toConstantValue(a.catalog);
-    bind(EVENT_BUS).toConstantValue(a.bus);
-    bind(INTAKE_QUEUE).toConstantValue(a.intakeQueue);
-    bind(ALERT_PUBLISHER).toConstantValue(a.alerts);
-    bind(PAYMENT_GATEWAY).toConstantValue(a.payments);
-    bind(FILE_HISTORY).toConstantValue(a.fileHistory);
-    bind(OBJECT_STORE).toConstantValue(a.objectStore);
-    bind(FILE_EXTRACTION_QUEUE).toConstantValue(a.fileExtractionQueue);
-    bind(CLOCK).toConstantValue(a.clock);
-    bind(ID_GENERATOR).toConstantValue(a.ids);
-    bind(LOGGER).toConstantValue(a.logger);
-  });
+export function memoryModule(adapters: MemoryAdapters = createMemoryAdapters()): ContainerModule {
+  return adaptersModule(adapters);
 }

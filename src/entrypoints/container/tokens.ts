@@ -1,11 +1,30 @@
+import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
+import type { GetOrder } from "../../domain/use-cases/get-order.js";
+import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
+import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { token } from "../../ports/token.js";
-import type { OrderConsumers } from "../app/consumers.js";
-import type { OrderApi } from "../app/order-api.js";
-import type { OrderServices } from "../app/services.js";
+import type { QueueConsumer } from "../consumers/order-consumers.js";
+import type { OrderApi } from "../http/order-api.js";
 
-/** Every port the order flows use, as one object (see {@link OrderServices}). */
-export const ORDER_SERVICES = token<OrderServices>("OrderServices");
+/** The use cases of the order flows, each bound once and injected where used. */
+export const PLACE_ORDER = token<PlaceOrder>("PlaceOrder");
+export const GET_ORDER = token<GetOrder>("GetOrder");
+export const REQUEST_ORDER_CHANGE = token<RequestOrderChange>("RequestOrderChange");
+export const VALIDATE_ORDER = token<ValidateOrder>("ValidateOrder");
+export const PROCESS_ORDER = token<ProcessOrder>("ProcessOrder");
+export const CANCEL_ORDER = token<CancelOrder>("CancelOrder");
+export const MODIFY_ORDER = token<ModifyOrder>("ModifyOrder");
+
 /** The operations of the public HTTP API. */
 export const ORDER_API = token<OrderApi>("OrderApi");
-/** The queue consumers of the four order flows. */
-export const ORDER_CONSUMERS = token<OrderConsumers>("OrderConsumers");
+
+/** The queue consumers of the order flows, by their names in the handler declaration. */
+export const ORDER_CONSUMERS = {
+  validateOrder: token<QueueConsumer>("consumer.validateOrder"),
+  processOrder: token<QueueConsumer>("consumer.processOrder"),
+  cancelOrder: token<QueueConsumer>("consumer.cancelOrder"),
+  modifyOrder: token<QueueConsumer>("consumer.modifyOrder"),
+} as const;

@@ -1,9 +1,8 @@
 import { OrderflowError } from "../../domain/errors.js";
-import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
+import type { PlaceOrderCommand } from "../../domain/use-cases/place-order.js";
 import { ConcurrencyError } from "../../ports/errors.js";
 import type { FileRecord } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
-import { placeOrderMessage } from "../app/messages.js";
 import { closeContent } from "./close-content.js";
 import { type ExtractFileMessage, extractFileMessage, FileIds } from "./file-messages.js";
 import {
@@ -147,10 +146,10 @@ export class ExtractOrders {
           ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
           : undefined,
     });
-    const window = new SendWindow(this.services.intakeQueue, this.options.sendConcurrency);
+    const window = new SendWindow((commands) => this.place(commands, log), this.options.sendConcurrency);
     const remaining = context.remainingTimeMs;
     const { checkpointEvery, reserveMs, onProgress, progressEveryBytes } = this.options;
-    let pending: QueueMessage[] = [];
+    let pending: PlaceOrderCommand[] = [];
     let sent = checkpoint.sent;
     let sentHere = 0;
     let sinceCheckpoint = 0;
@@ -254,35 +253,38 @@ export class ExtractOrders {
   }
 
   /** The PlaceOrder command of one valid order, with its derived ids. */
-  private command(entry: ParsedEntry, check: Extract<OrderCheck, { ok: true }>, ids: FileIds): QueueMessage {
+  private command(
+    entry: ParsedEntry,
+    check: Extract<OrderCheck, { ok: true }>,
+    ids: FileIds,
+  ): PlaceOrderCommand {
     const orderId = check.order.orderId ?? ids.orderId(entry.index);
-    const commandId = ids.commandId(entry.index);
-    const correlationId = ids.correlationId;
-    let body: string;
-    if (check.canonical) {
-      // The order is already exactly what the schema outputs: forward its JSON
-      // text as it is (with the derived id spliced in) instead of re-serialising.
-      const brace = entry.text.indexOf("{");
-      const order =
-        check.order.orderId === undefined
-          ? `${entry.text.slice(0, brace + 1)}"orderId":"${orderId}",${entry.text.slice(brace + 1)}`
-          : entry.text;
-      body = `{"type":"PlaceOrder","commandId":"${commandId}","correlationId":"${correlationId}","order":${order}}`;
-    } else {
-      body = placeOrderMessage({
-        type: "PlaceOrder",
-        commandId,
-        correlationId,
-        order: { ...check.order, orderId },
-      });
-    }
     return {
-      id: commandId,
-      body,
-      groupId: orderId,
-      deduplicationId: commandId,
-      attributes: { type: "PlaceOrder", correlationId },
+      commandId: ids.commandId(entry.index),
+      correlationId: ids.correlationId,
+      order: { ...check.order, orderId },
     };
+  }
+
+  /**
+   * Places a group of orders. An order whose id another order already holds
+   * is not placed: a warning and an alert name it (the file is not retried
+   * for it, since a retry would meet the same order).
+   */
+  private async place(commands: readonly PlaceOrderCommand[], log: Logger): Promise<void> {
+    const results = await this.services.placeOrder.executeAll(commands);
+    const taken = commands.filter((_, index) => results[index]!.outcome === "ID_TAKEN");
+    if (taken.length === 0) return;
+    const orderIds = taken.map((command) => command.order.orderId);
+    log.warn("orders not placed: their ids are taken by other orders", { orderIds });
+    await this.services.alerts.publish([
+      {
+        kind: "ORDER_ID_TAKEN",
+        severity: "WARNING",
+        subject: "orderflow extract-orders: orders not placed, ids taken",
+        message: JSON.stringify({ commandIds: taken.map((command) => command.commandId), orderIds }),
+      },
+    ]);
   }
 
   private async finish(record: FileRecord, message: ExtractFileMessage, log: Logger): Promise<FileRecord> {
@@ -344,23 +346,23 @@ export class ExtractOrders {
 }
 
 /**
- * Keeps up to `limit` sends in flight (one SendMessageBatch each), so a file
- * is not sent at the pace of one round trip per 10 orders. `drain` waits for
- * all and rethrows the first failure.
+ * Keeps up to `limit` placements of 10 orders in flight (one SendMessageBatch
+ * each for their validation), so a file is not placed at the pace of one round
+ * trip per order. `drain` waits for all and rethrows the first failure.
  */
 class SendWindow {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
 
   constructor(
-    private readonly queue: CommandQueue,
+    private readonly place: (commands: readonly PlaceOrderCommand[]) => Promise<void>,
     private readonly limit: number,
   ) {}
 
-  async push(messages: readonly QueueMessage[]): Promise<void> {
+  async push(commands: readonly PlaceOrderCommand[]): Promise<void> {
     while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure.error;
-    const sending: Promise<void> = this.queue.send(messages).then(
+    const sending: Promise<void> = this.place(commands).then(
       () => {
         this.inFlight.delete(sending);
       },

@@ -1,3 +1,4 @@
+import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { AlertPublisher } from "../../ports/alert-publisher.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CommandQueue } from "../../ports/command-queue.js";
@@ -12,13 +13,16 @@ export interface FileFlowServices {
   readonly objects: ObjectStore;
   readonly history: FileHistory;
   readonly alerts: AlertPublisher;
-  /** The intake FIFO queue of the order pipeline (PlaceOrder commands). */
-  readonly intakeQueue: CommandQueue;
+  /** Places the valid orders of a file, as the API places one (records each, asks for its validation). */
+  readonly placeOrder: OrderPlacer;
   /** The file-extraction queue (validated files, and continuations of long extractions). */
   readonly extractionQueue: CommandQueue;
   readonly clock: Clock;
   readonly logger: Logger;
 }
+
+/** What extraction needs of the PlaceOrder use case. */
+export type OrderPlacer = Pick<PlaceOrder, "executeAll">;
 
 export interface FilePrefixes {
   readonly incoming: string;

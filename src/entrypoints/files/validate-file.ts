@@ -61,7 +61,7 @@ export class ValidateFile {
   private readonly options: ResolvedFileFlowOptions;
 
   constructor(
-    private readonly services: FileFlowServices,
+    private readonly services: Omit<FileFlowServices, "placeOrder">,
     options: FileFlowOptions = {},
   ) {
     this.options = resolveFileFlowOptions(options);

@@ -1,6 +1,5 @@
 import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import type { OrderApi } from "../app/order-api.js";
 import type {
   ApiGatewayProxyEventV1,
   ApiGatewayProxyEventV2,
@@ -12,6 +11,7 @@ import type {
 import { type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
 import { errorResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import type { OrderApi } from "./order-api.js";
 
 /** The request a REST API (v1) proxy event carries. */
 export function fromApiGatewayV1(event: ApiGatewayProxyEventV1): HttpRequest {

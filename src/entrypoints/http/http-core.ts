@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
-import type { OrderApi } from "../app/order-api.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import type { OrderApi } from "./order-api.js";
 
 /** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;

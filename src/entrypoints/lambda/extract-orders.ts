@@ -7,8 +7,8 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
 
 /**
  * The extract-orders handler: consumes the file-extraction queue (batch size 1
- * recommended): sends each valid order of a validated file to the intake FIFO
- * queue, continuing from its checkpoint.
+ * recommended): places each valid order of a validated file (recorded, its
+ * validation asked for on the intake FIFO queue), continuing from its checkpoint.
  */
 export function createExtractOrdersHandler(options: HandlerOptions = {}): SqsHandler {
   return createSqsHandler(

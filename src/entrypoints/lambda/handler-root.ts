@@ -68,7 +68,7 @@ export function composeHandler(
 ): Container {
   const config = loadConfig(handler, options.env ?? process.env);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
-  return createContainer([...adapters, flows.module(handler, options), ...(options.modules ?? [])]);
+  return createContainer([...adapters, ...flows.modules(handler, options), ...(options.modules ?? [])]);
 }
 
 /**
@@ -112,12 +112,13 @@ export function createSqsHandler(
 ): SqsHandler {
   const root = once(async (): Promise<{ consume: ExtractionConsumer; logger: Logger }> => {
     const container = composeHandler(handler, awsServices, flows, options);
-    const [consumers, logger] = await Promise.all([
-      resolveAsync(container, flows.consumers),
+    const consumer = flows.consumers[HANDLERS[handler].consumer];
+    if (!consumer)
+      throw new TypeError(`${handler}: its flows have no consumer ${HANDLERS[handler].consumer}`);
+    const [consume, logger] = await Promise.all([
+      resolveAsync(container, consumer),
       resolveAsync(container, LOGGER),
     ]);
-    const consume = consumers[HANDLERS[handler].consumer];
-    if (!consume) throw new TypeError(`${handler}: its flows have no consumer ${HANDLERS[handler].consumer}`);
     return { consume, logger };
   });
 

@@ -1,7 +1,7 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
-import { ORDER_FLOWS } from "../container/use-cases-module.js";
+import { ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The modify-order handler: consumes the modify queue (ModificationRequested events from the bus). */

@@ -1,4 +1,4 @@
-import type { SqsRecordLike } from "../app/sqs-batch.js";
+import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 
 /** A message attribute as Lambda hands it over in an SQS record. */
 export interface SqsMessageAttribute {

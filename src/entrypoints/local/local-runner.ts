@@ -8,7 +8,7 @@ import type { Logger } from "../../ports/logger.js";
 import { DEFAULT_MAX_BODY_BYTES, handleHttpRequest } from "../http/http-core.js";
 import { errorResponse } from "../http/http-errors.js";
 import type { HttpRequest, HttpResponse } from "../http/http-types.js";
-import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory-orderflow.js";
+import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory/in-memory-orderflow.js";
 import { ConsoleLogger } from "./console-logger.js";
 import { InboxWatcher } from "./inbox-watcher.js";
 import { handleOperatorRequest } from "./operator-routes.js";

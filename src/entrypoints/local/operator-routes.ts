@@ -4,7 +4,7 @@ import { parseOrThrow } from "../../domain/schemas.js";
 import { normalizeHeaders, readJsonBody, splitPath } from "../http/http-core.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "../http/http-errors.js";
 import type { HttpRequest, HttpResponse } from "../http/http-types.js";
-import type { InMemoryOrderflow } from "../in-memory-orderflow.js";
+import type { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 
 /** Prefix of the operator routes: served by the local runner only, not part of the public contract. */
 export const OPERATOR_PREFIX = "/_local/";

@@ -1,6 +1,6 @@
 import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import type { InMemoryOrderflow } from "../in-memory-orderflow.js";
+import type { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 
 /**
  * Keeps the in-memory pipeline moving in real time, as event source mappings

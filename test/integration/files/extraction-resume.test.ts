@@ -3,8 +3,10 @@ import { ManualClock } from "../../../src/adapters/memory/clocks.js";
 import { InMemoryFileHistory } from "../../../src/adapters/memory/in-memory-file-history.js";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { InMemoryObjectStore } from "../../../src/adapters/memory/in-memory-object-store.js";
+import { InMemoryOrderRepository } from "../../../src/adapters/memory/in-memory-order-repository.js";
 import { InMemoryQueue } from "../../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../../src/adapters/memory/in-memory-topic.js";
+import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
 import { ExtractOrders } from "../../../src/entrypoints/files/extract-orders.js";
 import type { ExtractFileMessage } from "../../../src/entrypoints/files/file-messages.js";
 import type { FileFlowServices } from "../../../src/entrypoints/files/file-services.js";
@@ -57,7 +59,7 @@ async function validatedFile(orders: number, format: "json" | "jsonl") {
     objects,
     history,
     alerts: new InMemoryTopic({ name: "alerts", clock }),
-    intakeQueue: intake,
+    placeOrder: new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
     extractionQueue: new InMemoryQueue({ name: "extraction", clock }),
     clock,
     logger: new InMemoryLogger(),

@@ -11,8 +11,8 @@ import { dynamoDbService } from "../../../src/entrypoints/container/aws/dynamodb
 import { eventBridgeService } from "../../../src/entrypoints/container/aws/eventbridge-service.js";
 import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
-import { ORDER_SERVICES } from "../../../src/entrypoints/container/tokens.js";
-import { ORDER_FLOWS, PortNotWiredError } from "../../../src/entrypoints/container/use-cases-module.js";
+import { ORDER_FLOWS } from "../../../src/entrypoints/container/order-flows-module.js";
+import { ORDER_CONSUMERS, PLACE_ORDER, PROCESS_ORDER } from "../../../src/entrypoints/container/tokens.js";
 import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
 import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
@@ -192,18 +192,16 @@ describe("AWS composition roots", () => {
     expect(JSON.parse(response.body ?? "{}")).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
   });
 
-  it("a port the handler does not declare is not wired", async () => {
+  it("a handler makes only its consumer's use case and ports; another needs ports it does not declare", async () => {
     const container = composeHandler(
       "cancel-order",
       [dynamoDbService, eventBridgeService, snsService],
       ORDER_FLOWS,
-      {
-        env: envOf("cancel-order"),
-      },
+      { env: envOf("cancel-order") },
     );
-    const services = await resolveAsync(container, ORDER_SERVICES);
-    expect(() => services.payments).toThrow(PortNotWiredError);
-    expect(() => services.intakeQueue).toThrow(/intakeQueue port is not wired for cancel-order/);
+    await expect(resolveAsync(container, ORDER_CONSUMERS.cancelOrder)).resolves.toBeTypeOf("function");
+    await expect(resolveAsync(container, PROCESS_ORDER)).rejects.toThrow(/PAYMENT_MODE/);
+    await expect(resolveAsync(container, PLACE_ORDER)).rejects.toThrow(/IntakeQueue/);
   });
 });
 

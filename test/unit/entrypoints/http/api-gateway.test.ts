@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../../src/adapters/memory/in-memory-logger.js";
-import type { OrderApi } from "../../../../src/entrypoints/app/order-api.js";
 import {
   createApiHandler,
   fromApiGatewayV1,
@@ -12,7 +11,8 @@ import type {
   ApiGatewayProxyEventV1,
   ApiGatewayProxyEventV2,
 } from "../../../../src/entrypoints/http/api-gateway-events.js";
-import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory-orderflow.js";
+import type { OrderApi } from "../../../../src/entrypoints/http/order-api.js";
+import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
 
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(join(import.meta.dirname, "../../../fixtures/apigateway", name), "utf8")) as T;

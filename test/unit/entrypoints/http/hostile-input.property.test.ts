@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createApiHandler } from "../../../../src/entrypoints/http/api-gateway.js";
 import { handleHttpRequest } from "../../../../src/entrypoints/http/http-core.js";
 import type { HttpResponse } from "../../../../src/entrypoints/http/http-types.js";
-import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory-orderflow.js";
+import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
 
 /** Every answer is JSON; every error answer has the contract's shape; nothing is a 5xx. */
 function expectWellFormed(response: {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../../src/adapters/memory/in-memory-logger.js";
 import { DEMO_CATALOG } from "../../../../src/adapters/memory/in-memory-product-catalog.js";
-import type { OrderApi } from "../../../../src/entrypoints/app/order-api.js";
 import { handleHttpRequest } from "../../../../src/entrypoints/http/http-core.js";
 import type { HttpRequest, HttpResponse } from "../../../../src/entrypoints/http/http-types.js";
-import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory-orderflow.js";
+import type { OrderApi } from "../../../../src/entrypoints/http/order-api.js";
+import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
 const JSON_TYPE = { "Content-Type": "application/json" };

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { ManualClock } from "../../../../src/adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../../../src/adapters/memory/id-generators.js";
 import { ScriptedPaymentGateway } from "../../../../src/adapters/memory/scripted-payment-gateway.js";
+import { PlaceOrderSchema } from "../../../../src/domain/schemas.js";
+import { PlaceOrder } from "../../../../src/domain/use-cases/place-order.js";
 import {
   createMemoryAdapters,
   type MemoryAdapters,
@@ -70,7 +72,19 @@ export interface Harness {
   readonly lines: string[];
   readonly logs: () => Record<string, unknown>[];
   readonly handler: (name: SqsHandlerName) => SqsHandler;
+  /** Places an order as the API does (recorded, its validation queued), so that a validate-order record finds it. */
+  readonly place: (orderId: string, overrides?: Record<string, unknown>) => Promise<void>;
 }
+
+/** The order the intake fixture's command names (as the API would have recorded it). */
+export const fixtureOrder = (orderId = "o-fixture-1", overrides: Record<string, unknown> = {}) => ({
+  orderId,
+  customerId: "c-123",
+  currency: "BRL",
+  items: [{ sku: "CAFE-ESPRESSO-250G", quantity: 2, unitPrice: 3490 }],
+  shippingAddress: { line1: "Rua Augusta, 1500", city: "São Paulo", postalCode: "01304-001", country: "BR" },
+  ...overrides,
+});
 
 /** In-memory adapters shared by the four SQS handlers, as one deployment's would share tables and bus. */
 export function harness(): Harness {
@@ -83,7 +97,13 @@ export function harness(): Harness {
   });
   const adapters = createMemoryAdapters({ clock, payments, ids: new SequentialIdGenerator(), logger });
   const handlers = new Map<SqsHandlerName, SqsHandler>();
+  const placing = new PlaceOrder({ orders: adapters.orders, intakeQueue: adapters.intakeQueue, clock });
   return {
+    place: async (orderId, overrides) => {
+      const order = PlaceOrderSchema.parse(fixtureOrder(orderId, overrides));
+      const correlationId = orderId === "o-fixture-1" ? "corr-fixture-1" : `corr-${orderId}`;
+      await placing.execute({ commandId: `place-${orderId}`, correlationId, order: { ...order, orderId } });
+    },
     adapters,
     payments,
     clock,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderIdForKey } from "../../../../src/entrypoints/app/order-api.js";
+import { orderIdForKey } from "../../../../src/entrypoints/http/order-api.js";
 import { createInMemoryOrderflow, ManualClock, ScriptedPaymentGateway } from "../../../../src/memory.js";
 import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
@@ -90,8 +90,8 @@ describe("modification requests arriving out of order", () => {
     // The standard queue delivers the newer request first.
     const modifyQueue = flow.flows.modify.queue;
     const [first, second] = modifyQueue.receive({ max: 10 });
-    await flow.consumers.modifyOrder([modifyQueue.toSqsRecord(second!)]);
-    await flow.consumers.modifyOrder([modifyQueue.toSqsRecord(first!)]);
+    await flow.flows.modify.consumer([modifyQueue.toSqsRecord(second!)]);
+    await flow.flows.modify.consumer([modifyQueue.toSqsRecord(first!)]);
 
     const order = await flow.api.getOrder("o-mod");
     expect(order.items[0]?.quantity).toBe(3);

@@ -2,11 +2,13 @@ import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-histor
 import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
 import type { FileHistory } from "../../ports/file-history.js";
 import type { ObjectInfo, ObjectStore } from "../../ports/object-store.js";
-import type { InMemoryOrderflow, PipelineQueue } from "../in-memory-orderflow.js";
-import type { ExtractionContext } from "./extract-orders.js";
-import { createFileConsumers, type FileConsumers } from "./file-consumers.js";
-import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "./file-services.js";
-import { s3PutEvent } from "./s3-events.js";
+import { resolve } from "../container/create-container.js";
+import { PLACE_ORDER } from "../container/tokens.js";
+import type { ExtractionContext } from "../files/extract-orders.js";
+import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../files/file-services.js";
+import { s3PutEvent } from "../files/s3-events.js";
+import type { InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
 
 export interface AddFileFlowsOptions extends FileFlowOptions {
   /**
@@ -79,7 +81,7 @@ export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptio
       objects,
       history,
       alerts: flow.alerts,
-      intakeQueue: flow.services.intakeQueue,
+      placeOrder: resolve(flow.container, PLACE_ORDER),
       extractionQueue: extraction.queue,
       clock: flow.clock,
       logger: flow.logger,

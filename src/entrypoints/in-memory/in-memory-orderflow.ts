@@ -1,29 +1,34 @@
-import { ManualClock } from "../adapters/memory/clocks.js";
-import { SequentialIdGenerator } from "../adapters/memory/id-generators.js";
-import { type BusEnvelope, InMemoryEventBus } from "../adapters/memory/in-memory-event-bus.js";
-import { InMemoryIdempotencyStore } from "../adapters/memory/in-memory-idempotency-store.js";
-import { InMemoryLogger } from "../adapters/memory/in-memory-logger.js";
-import { InMemoryOrderRepository } from "../adapters/memory/in-memory-order-repository.js";
-import { DEMO_CATALOG, InMemoryProductCatalog } from "../adapters/memory/in-memory-product-catalog.js";
-import { InMemoryQueue } from "../adapters/memory/in-memory-queue.js";
-import { InMemoryTopic } from "../adapters/memory/in-memory-topic.js";
-import { ScriptedPaymentGateway } from "../adapters/memory/scripted-payment-gateway.js";
-import type { BusinessLimits, Product } from "../domain/business-rules.js";
-import type { OrderflowEvent } from "../domain/events.js";
-import type { Clock } from "../ports/clock.js";
-import type { CommandQueue } from "../ports/command-queue.js";
-import type { EventBus } from "../ports/event-bus.js";
-import type { IdGenerator } from "../ports/id-generator.js";
-import type { IdempotencyStore } from "../ports/idempotency-store.js";
-import type { Logger } from "../ports/logger.js";
-import type { OrderRepository } from "../ports/order-repository.js";
-import type { ProductCatalog } from "../ports/product-catalog.js";
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "../ports/routing.js";
-import { createOrderConsumers, type OrderConsumers, type QueueConsumer } from "./app/consumers.js";
-import { OrderApi } from "./app/order-api.js";
-import type { OrderServices } from "./app/services.js";
-import type { SqsRecordLike } from "./app/sqs-batch.js";
-import { HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "./handlers.js";
+import type { Container } from "inversify";
+import { ManualClock } from "../../adapters/memory/clocks.js";
+import { SequentialIdGenerator } from "../../adapters/memory/id-generators.js";
+import { type BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
+import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
+import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
+import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
+import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
+import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
+import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
+import type { BusinessLimits, Product } from "../../domain/business-rules.js";
+import type { OrderflowEvent } from "../../domain/events.js";
+import type { Clock } from "../../ports/clock.js";
+import type { CommandQueue } from "../../ports/command-queue.js";
+import type { EventBus } from "../../ports/event-bus.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { IdempotencyStore } from "../../ports/idempotency-store.js";
+import type { Logger } from "../../ports/logger.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
+import type { ProductCatalog } from "../../ports/product-catalog.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "../../ports/routing.js";
+import type { QueueConsumer } from "../consumers/order-consumers.js";
+import type { SqsRecordLike } from "../consumers/sqs-batch.js";
+import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
+import { createContainer, resolve } from "../container/create-container.js";
+import { orderFlowsModule } from "../container/order-flows-module.js";
+import { ORDER_API, ORDER_CONSUMERS } from "../container/tokens.js";
+import { useCasesModule } from "../container/use-cases-module.js";
+import { HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
+import type { OrderApi } from "../http/order-api.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
 export interface DrivenRecord extends SqsRecordLike {
@@ -184,14 +189,14 @@ export type FlowName = "intake" | EventRouteName;
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
 
 /** The consumer of the handler a flow's queue triggers. */
-function consumerOfFlow(flow: FlowName): keyof OrderConsumers {
+function consumerOfFlow(flow: FlowName): keyof typeof ORDER_CONSUMERS {
   const handler = HANDLER_NAMES.find((name) => {
     const trigger: HandlerTrigger = HANDLERS[name].trigger;
     return trigger.kind === "queue" && trigger.queue === flow;
   });
   const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
   if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
-  return consumer as keyof OrderConsumers;
+  return consumer as keyof typeof ORDER_CONSUMERS;
 }
 
 export interface DrainOptions {
@@ -228,9 +233,15 @@ export class InMemoryOrderflow<
   readonly bus: InMemoryEventBus;
   /** The SNS alert topic (malformed messages, rejected files). */
   readonly alerts: InMemoryTopic;
-  readonly services: OrderServices;
+  /** The adapter behind each port of the order flows. */
+  readonly adapters: Omit<PortAdapters, "objectStore" | "fileHistory" | "fileExtractionQueue">;
+  /**
+   * The composition root of the flows, built as a handler's is: these
+   * adapters, the use cases and the order flows' module. Later flows load
+   * theirs into it (`addFileFlows`).
+   */
+  readonly container: Container;
   readonly api: OrderApi;
-  readonly consumers: OrderConsumers;
   readonly flows: PipelineFlows<TQueues>;
 
   private readonly pipelines: DrainedQueue[] = [];
@@ -264,7 +275,7 @@ export class InMemoryOrderflow<
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
-    this.services = {
+    this.adapters = {
       orders: this.orders,
       bus: options.eventBus ?? this.bus,
       catalog: this.catalog,
@@ -275,10 +286,13 @@ export class InMemoryOrderflow<
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
-      limits: options.limits,
     };
-    this.api = new OrderApi(this.services);
-    this.consumers = createOrderConsumers(this.services);
+    this.container = createContainer([
+      adaptersModule(this.adapters),
+      useCasesModule({ limits: options.limits }),
+      orderFlowsModule(),
+    ]);
+    this.api = resolve(this.container, ORDER_API);
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
     const routed = (route: EventRouteName, consumer: QueueConsumer) => {
@@ -296,7 +310,7 @@ export class InMemoryOrderflow<
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
-        const consumer = this.consumers[consumerOfFlow(flow)];
+        const consumer = resolve(this.container, ORDER_CONSUMERS[consumerOfFlow(flow)]);
         return [flow, flow === "intake" ? this.attach(intake, consumer) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;

@@ -1,20 +1,22 @@
 import { createHash } from "node:crypto";
 import type { Product } from "../../domain/business-rules.js";
-import { OrderAlreadyExistsError, OrderNotFoundError } from "../../domain/errors.js";
+import { OrderNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
 import type { OrderStatus } from "../../domain/lifecycle.js";
-import { isSamePlacement } from "../../domain/order.js";
 import {
   CancelOrderSchema,
   ModifyOrderSchema,
+  type PlaceOrderInput,
   PlaceOrderSchema,
   parseOrThrow,
 } from "../../domain/schemas.js";
-import { type OrderView, toOrderView } from "../../domain/use-cases/get-order.js";
-import { PlaceOrder } from "../../domain/use-cases/place-order.js";
-import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
-import { placeOrderMessage } from "./messages.js";
-import type { OrderServices } from "./services.js";
+import type { GetOrder, OrderView } from "../../domain/use-cases/get-order.js";
+import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { Clock } from "../../ports/clock.js";
+import type { IdGenerator } from "../../ports/id-generator.js";
+import type { IdempotencyStore } from "../../ports/idempotency-store.js";
+import type { ProductCatalog } from "../../ports/product-catalog.js";
 
 /** How long an idempotency key is remembered, and how long an unfinished attempt holds it. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -37,35 +39,41 @@ export interface AcceptedRequest {
   readonly requestId: string;
 }
 
+/** What the API operations call: the use cases, and what answering a request needs besides. */
+export interface OrderApiDeps {
+  readonly placeOrder: PlaceOrder;
+  readonly getOrder: GetOrder;
+  readonly requestChange: RequestOrderChange;
+  readonly catalog: Pick<ProductCatalog, "listProducts">;
+  readonly idempotency: IdempotencyStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
 /**
  * The operations of the public HTTP API, free of HTTP: the API Gateway handler
  * and the local runner translate requests to these calls and errors to status
  * codes (`VALIDATION_FAILED` → 400, `ORDER_NOT_FOUND` → 404,
- * `IDEMPOTENCY_KEY_CONFLICT` / `ORDER_ALREADY_EXISTS` → 409).
+ * `IDEMPOTENCY_KEY_CONFLICT` / `ORDER_ALREADY_EXISTS` → 409). Each checks the
+ * body's structure and calls one use case; the `Idempotency-Key` header, a
+ * promise of HTTP requests, is kept here.
  */
 export class OrderApi {
-  private readonly place: PlaceOrder;
-  private readonly requests: RequestOrderChange;
-
-  constructor(private readonly services: OrderServices) {
-    this.place = new PlaceOrder(services);
-    this.requests = new RequestOrderChange(services);
-  }
+  constructor(private readonly deps: OrderApiDeps) {}
 
   /**
-   * Accepts a PlaceOrder: validates its structure, sends the command to the
-   * intake FIFO queue (the durable record of the request), then records the
-   * order as `RECEIVED` so it can be read at once. Both steps are idempotent,
-   * so a retried request (same `Idempotency-Key`, or same `orderId`) sends and
-   * records nothing twice.
+   * Accepts a PlaceOrder: checks its structure and places it (the order is
+   * recorded as `RECEIVED`, so `GET /orders/{id}` finds it at once, and its
+   * validation is queued). A retried request (same `Idempotency-Key`, or the
+   * same `orderId` and body) places nothing twice.
    */
   async placeOrder(body: unknown, meta: RequestMeta = {}): Promise<PlacedOrder> {
     const input = parseOrThrow(PlaceOrderSchema, body, "PlaceOrder");
     const key = meta.idempotencyKey;
     if (key === undefined) return this.placeOnce(input, meta);
-    const { idempotency } = this.services;
+    const { idempotency } = this.deps;
     const options = {
-      now: this.services.clock.now(),
+      now: this.deps.clock.now(),
       ttlMs: IDEMPOTENCY_TTL_MS,
       inProgressTimeoutMs: IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS,
     };
@@ -85,66 +93,47 @@ export class OrderApi {
   }
 
   private async placeOnce(
-    input: ReturnType<typeof PlaceOrderSchema.parse>,
+    input: PlaceOrderInput,
     meta: RequestMeta,
-    orderId: string = input.orderId ?? this.services.ids.next(),
+    orderId: string = input.orderId ?? this.deps.ids.next(),
   ): Promise<PlacedOrder> {
-    const order = { ...input, orderId };
-    const existing = await this.services.orders.get(order.orderId);
-    if (existing) {
-      if (!isSamePlacement(existing.order.snapshot(), order)) {
-        throw new OrderAlreadyExistsError(order.orderId);
-      }
-      return { orderId: order.orderId, status: existing.order.status };
-    }
-    const commandId = `place-${order.orderId}`;
-    const correlationId = meta.correlationId ?? this.services.ids.next();
-    await this.services.intakeQueue.send([
-      {
-        id: commandId,
-        body: placeOrderMessage({ type: "PlaceOrder", commandId, correlationId, order }),
-        groupId: order.orderId,
-        deduplicationId: commandId,
-        attributes: { type: "PlaceOrder", correlationId },
-      },
-    ]);
-    // Read just above: the order did not exist, so placing it needs no second read. Its OrderPlaced
-    // stays in its outbox: the intake consumer, which the command just sent always reaches, publishes it
-    // with OrderValidated. The request then waits on three requests to AWS rather than five.
-    const placed = await this.place.execute(
-      { commandId, correlationId, order },
-      { stored: undefined },
-      { publish: "with-next-change" },
-    );
-    return { orderId: order.orderId, status: placed.order.status };
+    // One command id per order: every attempt to place it is the same command to the intake queue.
+    const commandId = `place-${orderId}`;
+    const correlationId = meta.correlationId ?? this.deps.ids.next();
+    const placed = await this.deps.placeOrder.execute({
+      commandId,
+      correlationId,
+      order: { ...input, orderId },
+    });
+    return { orderId, status: placed.order.status };
   }
 
   async getOrder(orderId: string): Promise<OrderView> {
-    const stored = await this.services.orders.get(orderId);
-    if (!stored) throw new OrderNotFoundError(orderId);
-    return toOrderView(stored.order.snapshot());
+    const order = await this.deps.getOrder.execute(orderId);
+    if (!order) throw new OrderNotFoundError(orderId);
+    return order;
   }
 
   /** Publishes a `CancellationRequested`; the outcome arrives as the order's status. */
   async cancelOrder(orderId: string, body: unknown, meta: RequestMeta = {}): Promise<AcceptedRequest> {
     const request = parseOrThrow(CancelOrderSchema, body, "cancel request");
-    const event = await this.requests.requestCancellation(orderId, request, this.commandMeta(meta));
+    const event = await this.deps.requestChange.requestCancellation(orderId, request, this.commandMeta(meta));
     return { orderId, requestId: event.id };
   }
 
   /** Publishes a `ModificationRequested`; the outcome arrives as the order's state. */
   async modifyOrder(orderId: string, body: unknown, meta: RequestMeta = {}): Promise<AcceptedRequest> {
     const changes = parseOrThrow(ModifyOrderSchema, body, "modification");
-    const event = await this.requests.requestModification(orderId, changes, this.commandMeta(meta));
+    const event = await this.deps.requestChange.requestModification(orderId, changes, this.commandMeta(meta));
     return { orderId, requestId: event.id };
   }
 
   async listProducts(): Promise<{ products: readonly Product[] }> {
-    return { products: await this.services.catalog.listProducts() };
+    return { products: await this.deps.catalog.listProducts() };
   }
 
   private commandMeta(meta: RequestMeta) {
-    const commandId = this.services.ids.next();
+    const commandId = this.deps.ids.next();
     return { commandId, correlationId: meta.correlationId ?? commandId };
   }
 }

@@ -1,0 +1,141 @@
+import { ValidateOrderMessageSchema } from "../../domain/commands.js";
+import { describeError } from "../../domain/errors.js";
+import { CancelOrderSchema, ModifyOrderSchema, parseWith } from "../../domain/schemas.js";
+import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
+import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
+import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import type { AlertPublisher } from "../../ports/alert-publisher.js";
+import type { Logger } from "../../ports/logger.js";
+import { type Parsed, parseJson, reportMalformedMessage } from "./malformed-message.js";
+import { type BusEvent, BusEventSchema } from "./messages.js";
+import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
+
+/** A queue consumer: what a Lambda SQS handler (or the in-memory pipeline) calls with a batch. */
+export type QueueConsumer = (records: readonly SqsRecordLike[]) => Promise<BatchResult>;
+
+/** What every consumer needs besides its use case: where it logs, and where a message it cannot use is reported. */
+export interface ConsumerDeps {
+  readonly logger: Logger;
+  readonly alerts: AlertPublisher;
+}
+
+const parseValidateOrder = ValidateOrderMessageSchema.safeParse.bind(ValidateOrderMessageSchema);
+const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
+
+/**
+ * The consumers of the order flows, one per queue: each parses its message,
+ * calls its one use case and logs the outcome; it decides nothing. A message
+ * no flow can use is acknowledged after a structured report (a warning and an
+ * alert naming the message and its issues), so it neither crashes the handler
+ * nor poisons the queue. Anything else that fails (an outage, a lost race after
+ * retries) fails the record, for the queue to retry and dead-letter.
+ */
+
+/** Intake FIFO queue: validates the order a `ValidateOrder` command names. */
+export function validateOrderConsumer(validate: ValidateOrder, deps: ConsumerDeps): QueueConsumer {
+  return consumer("validate-order", deps, async (record, log) => {
+    const message = parseJson(record.body, parseValidateOrder);
+    if (!message.ok) return reportMalformedMessage("validate-order", record, message.issues, deps);
+    const { orderId, commandId, correlationId, causationId } = message.value;
+    const result = await validate.execute({ orderId, commandId, correlationId, causationId });
+    if (result.outcome === "NOT_FOUND") {
+      const issue = { path: "orderId", code: "ORDER_NOT_FOUND", message: `no order ${orderId} was placed` };
+      return reportMalformedMessage("validate-order", record, [issue], deps, orderId);
+    }
+    const orderLog = log.child({ orderId, correlationId });
+    if (result.outcome === "REJECTED") orderLog.info("order rejected", { reasons: result.order?.reasons });
+    else orderLog.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+  });
+}
+
+/** Processing queue (OrderValidated from the bus): payment and confirmation. */
+export function processOrderConsumer(process: ProcessOrder, deps: ConsumerDeps): QueueConsumer {
+  return consumer("process-order", deps, async (record, log) => {
+    const event = parseBusEvent(record, "OrderValidated");
+    if (!event.ok) return reportMalformedMessage("process-order", record, event.issues, deps);
+    const { detail } = event.value;
+    const result = await process.execute(metaOf(detail));
+    log
+      .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+      .info(`order processing: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+  });
+}
+
+/** Cancel queue (CancellationRequested from the bus). */
+export function cancelOrderConsumer(cancel: CancelOrder, deps: ConsumerDeps): QueueConsumer {
+  return consumer("cancel-order", deps, async (record, log) => {
+    const event = parseBusEvent(record, "CancellationRequested");
+    if (!event.ok) return reportMalformedMessage("cancel-order", record, event.issues, deps);
+    const { detail } = event.value;
+    const body = parseWith(CancelOrderSchema, detail.data);
+    if (!body.ok) return reportMalformedMessage("cancel-order", record, body.issues, deps, detail.orderId);
+    const result = await cancel.execute({ ...metaOf(detail), reason: body.value.reason });
+    log
+      .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+      .info(`cancel request: ${result.outcome.toLowerCase()}`, { status: result.order?.status });
+  });
+}
+
+/** Modify queue (ModificationRequested from the bus). */
+export function modifyOrderConsumer(modify: ModifyOrder, deps: ConsumerDeps): QueueConsumer {
+  return consumer("modify-order", deps, async (record, log) => {
+    const event = parseBusEvent(record, "ModificationRequested");
+    if (!event.ok) return reportMalformedMessage("modify-order", record, event.issues, deps);
+    const { detail } = event.value;
+    const changes = parseWith(ModifyOrderSchema, detail.data);
+    if (!changes.ok)
+      return reportMalformedMessage("modify-order", record, changes.issues, deps, detail.orderId);
+    const result = await modify.execute({
+      ...metaOf(detail),
+      changes: changes.value,
+      requestedAt: detail.occurredAt,
+    });
+    log
+      .child({ orderId: detail.orderId, correlationId: detail.correlationId })
+      .info(`modify request: ${result.outcome.toLowerCase()}`, {
+        status: result.order?.status,
+        ...(result.outcome === "REFUSED" ? { reasons: result.order?.lastRejectedRequest?.reasons } : {}),
+      });
+  });
+}
+
+/** A flow's consumer: partial batch failures over `handle`, each record with its own log context. */
+function consumer(
+  flow: string,
+  deps: ConsumerDeps,
+  handle: (record: SqsRecordLike, log: Logger) => Promise<void>,
+): QueueConsumer {
+  const handleRecord = (record: SqsRecordLike) =>
+    handle(record, deps.logger.child({ flow, messageId: record.messageId }));
+  const options = {
+    onFailure(record: SqsRecordLike, error: unknown) {
+      deps.logger.error("record failed; it will be retried", {
+        flow,
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        error: describeError(error),
+      });
+    },
+  };
+  return (records) => processSqsBatch(records, handleRecord, options);
+}
+
+function metaOf(detail: BusEvent["detail"]) {
+  return {
+    orderId: detail.orderId,
+    commandId: detail.id,
+    correlationId: detail.correlationId,
+    causationId: detail.id,
+  };
+}
+
+function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusEvent> {
+  const event = parseJson(record.body, parseBusEnvelope);
+  if (!event.ok) return event;
+  if (event.value["detail-type"] !== expectedType || event.value.detail.type !== expectedType) {
+    const message = `expected ${expectedType}, got ${event.value["detail-type"]}`;
+    return { ok: false, issues: [{ path: "detail-type", code: "UNEXPECTED_EVENT", message }] };
+  }
+  return event;
+}

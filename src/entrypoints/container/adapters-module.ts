@@ -1,0 +1,50 @@
+import { ContainerModule } from "inversify";
+import { ALERT_PUBLISHER } from "../../ports/alert-publisher.js";
+import { CLOCK } from "../../ports/clock.js";
+import { FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
+import { EVENT_BUS } from "../../ports/event-bus.js";
+import { FILE_HISTORY } from "../../ports/file-history.js";
+import { ID_GENERATOR } from "../../ports/id-generator.js";
+import { IDEMPOTENCY_STORE } from "../../ports/idempotency-store.js";
+import { LOGGER } from "../../ports/logger.js";
+import { OBJECT_STORE } from "../../ports/object-store.js";
+import { ORDER_REPOSITORY } from "../../ports/order-repository.js";
+import { PAYMENT_GATEWAY } from "../../ports/payment-gateway.js";
+import { PRODUCT_CATALOG } from "../../ports/product-catalog.js";
+import type { Token } from "../../ports/token.js";
+
+/**
+ * The token of every port, by the name the handler declaration, the
+ * configuration (`PORT_VARIABLES`) and the adapter sets use.
+ */
+export const PORT_TOKENS = {
+  orders: ORDER_REPOSITORY,
+  idempotency: IDEMPOTENCY_STORE,
+  catalog: PRODUCT_CATALOG,
+  bus: EVENT_BUS,
+  intakeQueue: INTAKE_QUEUE,
+  alerts: ALERT_PUBLISHER,
+  payments: PAYMENT_GATEWAY,
+  fileHistory: FILE_HISTORY,
+  objectStore: OBJECT_STORE,
+  fileExtractionQueue: FILE_EXTRACTION_QUEUE,
+  clock: CLOCK,
+  ids: ID_GENERATOR,
+  logger: LOGGER,
+} as const;
+
+export type PortName = keyof typeof PORT_TOKENS;
+
+/** An adapter for each port, by port name. */
+export type PortAdapters = {
+  readonly [P in PortName]: (typeof PORT_TOKENS)[P] extends Token<infer T> ? T : never;
+};
+
+/** Binds each adapter given to its port's token: how a set of adapters made by hand joins a container. */
+export function adaptersModule(adapters: Partial<PortAdapters>): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    for (const [port, adapter] of Object.entries(adapters)) {
+      if (adapter !== undefined) bind(PORT_TOKENS[port as PortName]).toConstantValue(adapter as never);
+    }
+  });
+}

@@ -1,0 +1,85 @@
+import { ContainerModule } from "inversify";
+import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
+import type { GetOrder } from "../../domain/use-cases/get-order.js";
+import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
+import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
+import { CLOCK, type Clock } from "../../ports/clock.js";
+import { ID_GENERATOR, type IdGenerator } from "../../ports/id-generator.js";
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from "../../ports/idempotency-store.js";
+import { LOGGER, type Logger } from "../../ports/logger.js";
+import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
+import {
+  cancelOrderConsumer,
+  modifyOrderConsumer,
+  processOrderConsumer,
+  validateOrderConsumer,
+} from "../consumers/order-consumers.js";
+import { OrderApi } from "../http/order-api.js";
+import type { ConsumerFlows } from "./consumer-flows.js";
+import {
+  CANCEL_ORDER,
+  GET_ORDER,
+  MODIFY_ORDER,
+  ORDER_API,
+  ORDER_CONSUMERS,
+  PLACE_ORDER,
+  PROCESS_ORDER,
+  REQUEST_ORDER_CHANGE,
+  VALIDATE_ORDER,
+} from "./tokens.js";
+import { useCasesModule } from "./use-cases-module.js";
+
+/** What every consumer uses besides its use case. */
+const CONSUMER_DEPS = [LOGGER, ALERT_PUBLISHER] as const;
+
+/**
+ * Binds the entrypoints of the order flows over the use cases: the API
+ * operations, and each queue's consumer.
+ */
+export function orderFlowsModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(ORDER_API).toResolvedValue(
+      (
+        placeOrder: PlaceOrder,
+        getOrder: GetOrder,
+        requestChange: RequestOrderChange,
+        catalog: ProductCatalog,
+        idempotency: IdempotencyStore,
+        clock: Clock,
+        ids: IdGenerator,
+      ) => new OrderApi({ placeOrder, getOrder, requestChange, catalog, idempotency, clock, ids }),
+      [PLACE_ORDER, GET_ORDER, REQUEST_ORDER_CHANGE, PRODUCT_CATALOG, IDEMPOTENCY_STORE, CLOCK, ID_GENERATOR],
+    );
+
+    bind(ORDER_CONSUMERS.validateOrder).toResolvedValue(
+      (validate: ValidateOrder, logger: Logger, alerts: AlertPublisher) =>
+        validateOrderConsumer(validate, { logger, alerts }),
+      [VALIDATE_ORDER, ...CONSUMER_DEPS],
+    );
+    bind(ORDER_CONSUMERS.processOrder).toResolvedValue(
+      (process: ProcessOrder, logger: Logger, alerts: AlertPublisher) =>
+        processOrderConsumer(process, { logger, alerts }),
+      [PROCESS_ORDER, ...CONSUMER_DEPS],
+    );
+    bind(ORDER_CONSUMERS.cancelOrder).toResolvedValue(
+      (cancel: CancelOrder, logger: Logger, alerts: AlertPublisher) =>
+        cancelOrderConsumer(cancel, { logger, alerts }),
+      [CANCEL_ORDER, ...CONSUMER_DEPS],
+    );
+    bind(ORDER_CONSUMERS.modifyOrder).toResolvedValue(
+      (modify: ModifyOrder, logger: Logger, alerts: AlertPublisher) =>
+        modifyOrderConsumer(modify, { logger, alerts }),
+      [MODIFY_ORDER, ...CONSUMER_DEPS],
+    );
+  });
+}
+
+/** The order flows (the API and the four order consumers), as a handler's composition root loads them. */
+export const ORDER_FLOWS: ConsumerFlows = {
+  modules: () => [useCasesModule(), orderFlowsModule()],
+  consumers: ORDER_CONSUMERS,
+};
