@@ -1,10 +1,187 @@
 /**
- * orderflow: the domain core, the use cases and the ports. Loads no AWS SDK,
+ * `orderflow`: the domain core, the use cases and the ports. Loads no AWS SDK,
  * no DI container and no logger: adapters live in `orderflow/memory` and
- * `orderflow/aws`, Lambda entrypoints in `orderflow/lambda`.
+ * `orderflow/aws`, Lambda entrypoints in `orderflow/lambda`. Every name is
+ * listed here (and in the README): what is not, is internal.
  */
 
-export * from "./adapters/system/index.js";
-export * from "./domain/index.js";
-export * from "./domain/use-cases/index.js";
-export * from "./ports/index.js";
+// ─── What production uses whatever the family ───────────────────────────────
+export { RandomIdGenerator } from "./adapters/system/random-id-generator.js";
+export { SystemClock } from "./adapters/system/system-clock.js";
+export {
+  type BusinessLimits,
+  checkBusinessRules,
+  DEFAULT_BUSINESS_LIMITS,
+  type Product,
+} from "./domain/business-rules.js";
+export { type ValidateOrderMessage, ValidateOrderMessageSchema } from "./domain/commands.js";
+export {
+  DomainError,
+  type ErrorJSON,
+  IllegalTransitionError,
+  type Issue,
+  MoneyRangeError,
+  OrderAlreadyExistsError,
+  OrderflowError,
+  OrderNotFoundError,
+  ValidationError,
+} from "./domain/errors.js";
+export {
+  type AddressData,
+  EVENT_SCHEMA_VERSION,
+  type EventEnvelope,
+  ORDER_EVENT_TYPES,
+  type OrderEvent,
+  type OrderEventData,
+  type OrderEventType,
+  type OrderflowEvent,
+  type OrderLineData,
+  type OrderSummaryData,
+  type RequestEvent,
+  type RequestEventData,
+} from "./domain/events.js";
+export {
+  isTerminal,
+  nextStatus,
+  ORDER_COMMANDS,
+  ORDER_STATUSES,
+  type OrderCommand,
+  OrderStatus,
+  TRANSITIONS,
+} from "./domain/lifecycle.js";
+export {
+  type Currency,
+  isValidMinorUnits,
+  lineTotal,
+  MAX_MINOR_UNITS,
+  MAX_UNIT_PRICE,
+  type Money,
+  sumMinorUnits,
+} from "./domain/money.js";
+// ─── The order and its lifecycle ────────────────────────────────────────────
+export {
+  type Address,
+  type CancelOutcome,
+  type CommandContext,
+  type ModifyOutcome,
+  type NewOrder,
+  Order,
+  type OrderChanges,
+  type OrderLine,
+  type OrderSnapshot,
+  PROCESSED_COMMANDS_WINDOW,
+  type RejectedRequest,
+} from "./domain/order.js";
+// ─── Ports: interfaces, tokens, errors ──────────────────────────────────────
+export type { Page, PageRequest } from "./domain/paging.js";
+export {
+  type AddressInput,
+  AddressSchema,
+  type CancelOrderInput,
+  CancelOrderSchema,
+  type ModifyOrderInput,
+  ModifyOrderSchema,
+  ORDER_ID_PATTERN,
+  OrderIdSchema,
+  type OrderItemInput,
+  OrderItemSchema,
+  type ParseResult,
+  type PlaceOrderInput,
+  PlaceOrderSchema,
+  parseOrThrow,
+  parseWith,
+  STRUCTURAL_LIMITS,
+} from "./domain/schemas.js";
+export {
+  CancelOrder,
+  type CancelOrderCommand,
+  type CancelOrderOutcome,
+} from "./domain/use-cases/cancel-order.js";
+export { GetOrder, type OrderView, toOrderView } from "./domain/use-cases/get-order.js";
+export {
+  ModifyOrder,
+  type ModifyOrderCommand,
+  type ModifyOrderDeps,
+  type ModifyOrderOutcome,
+} from "./domain/use-cases/modify-order.js";
+export {
+  PlaceOrder,
+  type PlaceOrderCommand,
+  type PlaceOrderDeps,
+  type PlaceOrderOutcome,
+  type PlaceOrderResult,
+} from "./domain/use-cases/place-order.js";
+export {
+  type OrderCommandInput,
+  ProcessOrder,
+  type ProcessOrderDeps,
+  type ProcessOrderOutcome,
+} from "./domain/use-cases/process-order.js";
+export { RecordPayment, type RecordPaymentCommand } from "./domain/use-cases/record-payment.js";
+export { type RequestChangeDeps, RequestOrderChange } from "./domain/use-cases/request-change.js";
+export { ConfirmOrder, FulfilOrder, type TransitionResult } from "./domain/use-cases/simple-transitions.js";
+// ─── Use cases ──────────────────────────────────────────────────────────────
+export type { CommandMeta, UnitOfWorkDeps } from "./domain/use-cases/unit-of-work.js";
+export {
+  ValidateOrder,
+  type ValidateOrderCommand,
+  type ValidateOrderDeps,
+  type ValidateOrderOutcome,
+} from "./domain/use-cases/validate-order.js";
+export {
+  ALERT_PUBLISHER,
+  type Alert,
+  type AlertPublisher,
+  type AlertSeverity,
+} from "./ports/alert-publisher.js";
+export { CLOCK, type Clock } from "./ports/clock.js";
+export {
+  type CommandQueue,
+  FILE_EXTRACTION_QUEUE,
+  INTAKE_QUEUE,
+  type QueueMessage,
+} from "./ports/command-queue.js";
+export {
+  ConcurrencyError,
+  DeliveryError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  ObjectNotFoundError,
+  PortError,
+  ServiceUnavailableError,
+} from "./ports/errors.js";
+export { EVENT_BUS, type EventBus } from "./ports/event-bus.js";
+export {
+  FILE_HISTORY,
+  type FileError,
+  type FileHistory,
+  type FileRecord,
+  type FileStatus,
+} from "./ports/file-history.js";
+export { ID_GENERATOR, type IdGenerator } from "./ports/id-generator.js";
+export {
+  IDEMPOTENCY_STORE,
+  type IdempotencyBegin,
+  type IdempotencyOptions,
+  type IdempotencyStore,
+} from "./ports/idempotency-store.js";
+export { LOGGER, type LogFields, type Logger } from "./ports/logger.js";
+export {
+  type GetOptions,
+  OBJECT_STORE,
+  type ObjectContent,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+} from "./ports/object-store.js";
+export { ORDER_REPOSITORY, type OrderRepository, type StoredOrder } from "./ports/order-repository.js";
+export {
+  type ChargeRequest,
+  type ChargeResult,
+  PAYMENT_GATEWAY,
+  type PaymentGateway,
+  type RefundRequest,
+} from "./ports/payment-gateway.js";
+export { PRODUCT_CATALOG, type ProductCatalog } from "./ports/product-catalog.js";
+export { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "./ports/routing.js";
+export { type Token, token } from "./ports/token.js";

@@ -1,14 +1,128 @@
 /**
- * `orderflow/lambda`: the Lambda handlers (`apiHandler`, `validateOrderHandler`,
- * `processOrderHandler`, `cancelOrderHandler`, `modifyOrderHandler`,
- * `validateFileHandler`, `extractOrdersHandler`) and the
- * pieces of their composition roots: the inversify modules (`awsModule`,
- * `memoryModule`, `useCasesModule`), the environment each handler reads
- * (`HANDLER_ENVIRONMENT`, `loadConfig`) and the pino logger. Importing it
- * creates nothing (it loads the AWS SDK's modules): handlers build their
- * container and clients on the first invocation.
+ * `orderflow/lambda`: the Lambda handlers, and the pieces of their composition
+ * roots for custom wiring (rebind a port, add a handler of your own). Importing
+ * it creates nothing (it loads the AWS SDK's modules): handlers build their
+ * container and clients on the first invocation. Every name is listed here
+ * (and in the README).
  */
-export * from "./entrypoints/config.js";
-export * from "./entrypoints/container/index.js";
-export * from "./entrypoints/lambda/index.js";
-export * from "./entrypoints/logging.js";
+
+export {
+  DEMO_DECLINE_REASON,
+  DemoPaymentGateway,
+  PAYMENT_MODES,
+  type PaymentMode,
+} from "./adapters/demo/demo-payment-gateway.js";
+export {
+  ConfigError,
+  type ConfigIssue,
+  type Environment,
+  type EnvironmentVariable,
+  environmentVariables,
+  HANDLER_ENVIRONMENT,
+  HANDLER_PORTS,
+  loadConfig,
+  type OrderflowConfig,
+  PORT_VARIABLES,
+} from "./entrypoints/config.js";
+export {
+  adaptersModule,
+  PORT_TOKENS,
+  type PortAdapters,
+  type PortName,
+} from "./entrypoints/container/adapters-module.js";
+export { AWS_SERVICES, awsModule } from "./entrypoints/container/aws/aws-module.js";
+export { type AwsService, awsAdapter, awsService } from "./entrypoints/container/aws/aws-service.js";
+export { type AwsModuleOptions, awsServicesModule } from "./entrypoints/container/aws/aws-services-module.js";
+export { dynamoDbService } from "./entrypoints/container/aws/dynamodb-service.js";
+export { eventBridgeService } from "./entrypoints/container/aws/eventbridge-service.js";
+export { s3Service } from "./entrypoints/container/aws/s3-service.js";
+export { snsService } from "./entrypoints/container/aws/sns-service.js";
+export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
+export type { ConsumerFlows } from "./entrypoints/container/consumer-flows.js";
+// ─── Composition: the container, the adapter families, the flows ────────────
+export { createContainer, resolve, resolveAsync } from "./entrypoints/container/create-container.js";
+export {
+  FILE_CONSUMERS,
+  FILE_FLOWS,
+  fileConsumersModule,
+} from "./entrypoints/container/file-consumers-module.js";
+export {
+  createMemoryAdapters,
+  type MemoryAdapterOptions,
+  type MemoryAdapters,
+  memoryModule,
+} from "./entrypoints/container/memory-module.js";
+export { ORDER_FLOWS, orderFlowsModule } from "./entrypoints/container/order-flows-module.js";
+export {
+  CANCEL_ORDER,
+  GET_ORDER,
+  MODIFY_ORDER,
+  ORDER_API,
+  ORDER_CONSUMERS,
+  PLACE_ORDER,
+  PROCESS_ORDER,
+  REQUEST_ORDER_CHANGE,
+  VALIDATE_ORDER,
+} from "./entrypoints/container/tokens.js";
+export { type UseCasesOptions, useCasesModule } from "./entrypoints/container/use-cases-module.js";
+// ─── The declaration every handler derives from, and its environment ────────
+export {
+  HANDLER_NAMES,
+  HANDLERS,
+  type HandlerDeclaration,
+  type HandlerName,
+  type HandlerTrigger,
+} from "./entrypoints/handlers.js";
+// ─── The handlers (`index.handler` of each function) and their factories ────
+export {
+  type ApiLambdaHandlerOptions,
+  createApiLambdaHandler,
+  handler as apiHandler,
+} from "./entrypoints/lambda/api.js";
+export {
+  createCancelOrderHandler,
+  handler as cancelOrderHandler,
+} from "./entrypoints/lambda/cancel-order.js";
+export {
+  createExtractOrdersHandler,
+  handler as extractOrdersHandler,
+} from "./entrypoints/lambda/extract-orders.js";
+export {
+  composeHandler,
+  createSqsHandler,
+  defaultAdapters,
+  type HandlerOptions,
+  type LambdaContext,
+  type SqsHandler,
+  type SqsHandlerName,
+} from "./entrypoints/lambda/handler-root.js";
+export {
+  createModifyOrderHandler,
+  handler as modifyOrderHandler,
+} from "./entrypoints/lambda/modify-order.js";
+export {
+  createProcessOrderHandler,
+  handler as processOrderHandler,
+} from "./entrypoints/lambda/process-order.js";
+export type { SqsBatchResponse, SqsEvent, SqsEventRecord } from "./entrypoints/lambda/sqs-event.js";
+export {
+  createValidateFileHandler,
+  handler as validateFileHandler,
+} from "./entrypoints/lambda/validate-file.js";
+export {
+  createValidateOrderHandler,
+  handler as validateOrderHandler,
+} from "./entrypoints/lambda/validate-order.js";
+
+// ─── Logging ─────────────────────────────────────────────────────────────────
+export {
+  type LambdaLogContext,
+  LOG_LEVELS,
+  type LogLevelName,
+  PinoLogger,
+  type PinoLoggerOptions,
+  REDACTED_KEYS,
+  redact,
+  runInLogContext,
+  withLambdaContext,
+} from "./entrypoints/logging.js";

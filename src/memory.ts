@@ -1,13 +1,111 @@
 /**
  * `orderflow/memory`: in-memory adapters that behave like the AWS services
  * (SQS FIFO and standard queues, EventBridge rules, SNS filter policies,
- * conditional writes), and the whole pipeline wired in one process.
+ * conditional writes), and the whole pipeline wired in one process. Every
+ * name is listed here (and in the README).
  */
-export * from "./adapters/memory/index.js";
-export * from "./entrypoints/consumers/order-consumers.js";
-export * from "./entrypoints/consumers/sqs-batch.js";
-export * from "./entrypoints/files/file-consumers.js";
-export * from "./entrypoints/files/order-file-reader.js";
-export * from "./entrypoints/http/order-api.js";
-export * from "./entrypoints/in-memory/in-memory-file-flows.js";
-export * from "./entrypoints/in-memory/in-memory-orderflow.js";
+
+export { MANUAL_CLOCK_START, ManualClock } from "./adapters/memory/clocks.js";
+export {
+  type EventPattern,
+  type FilterDialect,
+  InvalidFilterPatternError,
+  matchesEventPattern,
+  validateEventPattern,
+} from "./adapters/memory/event-pattern.js";
+export { SequentialIdGenerator } from "./adapters/memory/id-generators.js";
+export {
+  type BusEnvelope,
+  type BusRule,
+  type BusTarget,
+  EVENTBRIDGE_MAX_ENTRY_BYTES,
+  type FailedBusDelivery,
+  InMemoryEventBus,
+  type InMemoryEventBusOptions,
+} from "./adapters/memory/in-memory-event-bus.js";
+export { InMemoryFileHistory } from "./adapters/memory/in-memory-file-history.js";
+export { InMemoryIdempotencyStore } from "./adapters/memory/in-memory-idempotency-store.js";
+export {
+  InMemoryLogger,
+  type LogEntry,
+  type LogLevel,
+  NullLogger,
+} from "./adapters/memory/in-memory-logger.js";
+export {
+  InMemoryObjectStore,
+  type InMemoryObjectStoreOptions,
+  OBJECT_CHUNK_BYTES,
+} from "./adapters/memory/in-memory-object-store.js";
+// ─── Stores, payments, time, ids, logs ───────────────────────────────────────
+export { InMemoryOrderRepository } from "./adapters/memory/in-memory-order-repository.js";
+export { DEMO_CATALOG, InMemoryProductCatalog } from "./adapters/memory/in-memory-product-catalog.js";
+// ─── Messaging: SQS queues, an EventBridge bus, an SNS topic, their filters ──
+export {
+  InMemoryQueue,
+  type InMemoryQueueOptions,
+  InvalidQueueRequestError,
+  type QueueRequestFailure,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  SQS_DEDUPLICATION_WINDOW_MS,
+  SQS_MAX_MESSAGE_BYTES,
+  type SqsRecord,
+  type SqsRecordMessageAttribute,
+  type StoredMessageState,
+  type StoredMessageView,
+} from "./adapters/memory/in-memory-queue.js";
+export {
+  type FailedTopicDelivery,
+  InMemoryTopic,
+  type InMemoryTopicOptions,
+  type PublishedTopicMessage,
+  SNS_MAX_MESSAGE_BYTES,
+  type SnsMessageAttribute,
+  type SnsNotification,
+  type TopicMessage,
+  type TopicSubscription,
+  type TopicTarget,
+} from "./adapters/memory/in-memory-topic.js";
+export {
+  DEFAULT_DECLINE_REASON,
+  type RecordedCharge,
+  type RecordedRefund,
+  type ScriptedOutcome,
+  ScriptedPaymentGateway,
+  type ScriptedPaymentGatewayOptions,
+} from "./adapters/memory/scripted-payment-gateway.js";
+export {
+  type FilterableMessage,
+  type FilterPolicy,
+  type FilterPolicyScope,
+  matchesFilterPolicy,
+  SNS_FILTER_POLICY_LIMITS,
+  type SnsAttributeValue,
+  validateFilterPolicy,
+} from "./adapters/memory/sns-filter-policy.js";
+export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
+export {
+  type AddFileFlowsOptions,
+  addFileFlows,
+  FILE_EXTRACTION_QUEUE_NAME,
+  FILE_INTAKE_QUEUE_NAME,
+  type FileFlows,
+} from "./entrypoints/in-memory/in-memory-file-flows.js";
+// ─── The whole pipeline in one process ───────────────────────────────────────
+export {
+  createInMemoryOrderflow,
+  type DrainedQueue,
+  type DrainOptions,
+  type DrainReport,
+  type DrivenRecord,
+  type ExternalPipelineQueue,
+  type ExternalQueue,
+  type ExternalQueues,
+  type FlowName,
+  InMemoryOrderflow,
+  type InMemoryOrderflowOptions,
+  InMemoryQueueDriver,
+  type PipelineFlows,
+  type PipelineQueue,
+  type QueueDriver,
+} from "./entrypoints/in-memory/in-memory-orderflow.js";

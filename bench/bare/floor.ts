@@ -7,11 +7,17 @@
  */
 import { Container, ContainerModule } from "inversify";
 import pino from "pino";
-import * as domain from "../../src/domain/index.js";
+import * as rules from "../../src/domain/business-rules.js";
+import * as errors from "../../src/domain/errors.js";
+import * as events from "../../src/domain/events.js";
+import * as lifecycle from "../../src/domain/lifecycle.js";
+import * as money from "../../src/domain/money.js";
+import * as order from "../../src/domain/order.js";
+import * as schemas from "../../src/domain/schemas.js";
 import { handler as bare } from "./sqs-consumer.js";
 
 /** Kept so that the bundle holds the domain (and zod), as a handler's does. */
-export const DOMAIN = domain;
+export const DOMAIN = { rules, errors, events, lifecycle, money, order, schemas };
 
 const TOKENS = Array.from({ length: 12 }, (_, index) => Symbol.for(`floor.${index}`));
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { InMemoryEventBus } from "../../src/adapters/memory/in-memory-event-bus.js";
 import { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../src/adapters/memory/in-memory-topic.js";
+import { RandomIdGenerator } from "../../src/adapters/system/random-id-generator.js";
+import { SystemClock } from "../../src/adapters/system/system-clock.js";
 import {
   DEMO_CATALOG,
   InMemoryFileHistory,
@@ -14,8 +16,7 @@ import {
   NullLogger,
   ScriptedPaymentGateway,
   SequentialIdGenerator,
-} from "../../src/adapters/memory/stores.js";
-import { RandomIdGenerator, SystemClock } from "../../src/adapters/system/index.js";
+} from "../../src/memory.js";
 import type { Alert } from "../../src/ports/alert-publisher.js";
 import { ServiceUnavailableError } from "../../src/ports/errors.js";
 import type { ObjectInfo } from "../../src/ports/object-store.js";

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDbOrderRepository } from "../../adapters/aws/dynamodb.js";
+import { DynamoDbOrderRepository } from "../../adapters/aws/dynamodb-order-repository.js";
 import { type OrderView, toOrderView } from "../../domain/use-cases/get-order.js";
 import {
   CliError,

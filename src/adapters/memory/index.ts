@@ -1,2 +1,0 @@
-export * from "./messaging.js";
-export * from "./stores.js";
