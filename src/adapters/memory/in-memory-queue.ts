@@ -2,6 +2,8 @@ import { createHash, randomFillSync } from "node:crypto";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError, PortError } from "../../ports/errors.js";
+import { randomUuid } from "./ids.js";
+import { type SqsRecord, sqsRecordOf } from "./sqs-record.js";
 
 /**
  * Largest message SQS accepts: body plus message attributes (names, types and
@@ -16,8 +18,6 @@ const MAX_DELAY_SECONDS = 900;
 const MAX_MESSAGE_ATTRIBUTES = 10;
 const DEFAULT_REGION = "us-east-1";
 const DEFAULT_ACCOUNT_ID = "123456789012";
-/** What Lambda shows as `SenderId` for messages sent by an IAM role. */
-const SENDER_ID = "AROAORDERFLOWINMEMORY";
 
 /** SQS error names for requests the queue refuses. */
 export type QueueRequestFailure = "ReceiptHandleIsInvalid" | "MessageNotInflight" | "InvalidParameterValue";
@@ -99,96 +99,6 @@ export interface StoredMessageView {
   readonly visibleAt: Date;
   /** The queue that moved it here after too many receives. */
   readonly deadLetteredFrom?: string | undefined;
-}
-
-/** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
-export interface SqsRecord {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: {
-    ApproximateReceiveCount: string;
-    SentTimestamp: string;
-    SenderId: string;
-    ApproximateFirstReceiveTimestamp: string;
-    SequenceNumber?: string;
-    MessageGroupId?: string;
-    MessageDeduplicationId?: string;
-  };
-  messageAttributes: Record<string, SqsRecordMessageAttribute>;
-  md5OfBody: string;
-  md5OfMessageAttributes?: string | null;
-  eventSource: "aws:sqs";
-  eventSourceARN: string;
-  awsRegion: string;
-}
-
-export interface SqsRecordMessageAttribute {
-  stringValue?: string;
-  binaryValue?: string;
-  stringListValues: string[];
-  binaryListValues: string[];
-  dataType: string;
-}
-
-/**
- * An {@link SqsRecord} whose MD5 digests are computed when first read: most
- * consumers never read them, and hashing every body costs. They are getters of
- * the class rather than of each record (an object literal with accessors is
- * slow to create), so they are not own properties: `JSON.stringify` includes
- * them through `toJSON`, a spread copy (`{ ...record }`) leaves them out.
- */
-class InMemorySqsRecord implements SqsRecord {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly eventSource = "aws:sqs" as const;
-  readonly #digestedAttributes: Readonly<Record<string, string>> | undefined;
-  #bodyDigest: string | undefined;
-  #attributesDigest: string | null | undefined;
-
-  constructor(
-    message: ReceivedMessage,
-    readonly attributes: SqsRecord["attributes"],
-    readonly messageAttributes: Record<string, SqsRecordMessageAttribute>,
-    readonly eventSourceARN: string,
-    readonly awsRegion: string,
-    /** The message attributes, when there are any to digest. */
-    digestedAttributes: Readonly<Record<string, string>> | undefined,
-  ) {
-    this.#digestedAttributes = digestedAttributes;
-    this.messageId = message.messageId;
-    this.receiptHandle = message.receiptHandle;
-    this.body = message.body;
-  }
-
-  get md5OfBody(): string {
-    this.#bodyDigest ??= md5(this.body);
-    return this.#bodyDigest;
-  }
-
-  get md5OfMessageAttributes(): string | null {
-    if (this.#attributesDigest === undefined) {
-      this.#attributesDigest =
-        this.#digestedAttributes === undefined ? null : md5OfAttributes(this.#digestedAttributes);
-    }
-    return this.#attributesDigest;
-  }
-
-  toJSON(): SqsRecord {
-    return {
-      messageId: this.messageId,
-      receiptHandle: this.receiptHandle,
-      body: this.body,
-      attributes: this.attributes,
-      messageAttributes: this.messageAttributes,
-      md5OfBody: this.md5OfBody,
-      md5OfMessageAttributes: this.md5OfMessageAttributes,
-      eventSource: this.eventSource,
-      eventSourceARN: this.eventSourceARN,
-      awsRegion: this.awsRegion,
-    };
-  }
 }
 
 interface StoredMessage {
@@ -518,39 +428,11 @@ export class InMemoryQueue implements CommandQueue {
   toSqsRecord(message: ReceivedMessage, options: { region?: string; accountId?: string } = {}): SqsRecord {
     const region = options.region ?? DEFAULT_REGION;
     const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-    const attributes = message.attributes;
-    const messageAttributes: Record<string, SqsRecordMessageAttribute> = {};
-    let attributeCount = 0;
-    for (const name of Object.keys(attributes)) {
-      attributeCount++;
-      messageAttributes[name] = {
-        stringValue: attributes[name]!,
-        stringListValues: [],
-        binaryListValues: [],
-        dataType: "String",
-      };
-    }
-    const recordAttributes: SqsRecord["attributes"] = {
-      ApproximateReceiveCount: String(message.receiveCount),
-      SentTimestamp: String(message.sentAt.getTime()),
-      SenderId: SENDER_ID,
-      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt.getTime()),
-    };
-    if (this.fifo) {
-      recordAttributes.SequenceNumber = message.sequenceNumber ?? "";
-      recordAttributes.MessageGroupId = message.groupId ?? "";
-      recordAttributes.MessageDeduplicationId = message.deduplicationId ?? "";
-    }
-    return new InMemorySqsRecord(
-      message,
-      recordAttributes,
-      messageAttributes,
+    const eventSourceARN =
       region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
         ? this.#defaultArn
-        : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
-      region,
-      attributeCount > 0 ? attributes : undefined,
-    );
+        : `arn:aws:sqs:${region}:${accountId}:${this.name}`;
+    return sqsRecordOf(message, { fifo: this.fifo, eventSourceARN, awsRegion: region });
   }
 
   // ------------------------------------------------------------------ internals
@@ -839,73 +721,6 @@ function checkSeconds(seconds: number, max: number, what: string, queue?: string
   throw new InvalidQueueRequestError(queue, "InvalidParameterValue", message);
 }
 
-/** Random bytes for {@link randomUuid}, drawn 128 UUIDs at a time (allocated on first use). */
-let uuidRandom: Uint8Array | undefined;
-let uuidRandomOffset = 0;
-let uuidText: Buffer | undefined;
-let hexCodes: Uint8Array | undefined;
-/** Where each of the 16 bytes goes in `xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`. */
-const UUID_BYTE_POSITIONS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-
-/**
- * @internal A random (version 4) UUID, like `crypto.randomUUID()`, written into
- * one flat string. Node's builds it from twenty concatenations, and a message
- * or envelope id is kept as long as its message or envelope: a tree of string
- * pieces per id would cost memory and garbage-collection time.
- */
-export function randomUuid(): string {
-  if (uuidRandom === undefined || uuidRandomOffset === uuidRandom.length) {
-    uuidRandom ??= new Uint8Array(16 * 128);
-    randomFillSync(uuidRandom);
-    uuidRandomOffset = 0;
-  }
-  if (uuidText === undefined || hexCodes === undefined) {
-    uuidText = Buffer.alloc(36, "-");
-    hexCodes = new Uint8Array(512);
-    for (let byte = 0; byte < 256; byte++) {
-      const hex = byte.toString(16).padStart(2, "0");
-      hexCodes[2 * byte] = hex.charCodeAt(0);
-      hexCodes[2 * byte + 1] = hex.charCodeAt(1);
-    }
-  }
-  const random = uuidRandom;
-  const offset = uuidRandomOffset;
-  uuidRandomOffset += 16;
-  for (let i = 0; i < 16; i++) {
-    let byte = random[offset + i]!;
-    if (i === 6)
-      byte = (byte & 0x0f) | 0x40; // version 4
-    else if (i === 8) byte = (byte & 0x3f) | 0x80; // RFC 4122 variant
-    const position = UUID_BYTE_POSITIONS[i]!;
-    uuidText[position] = hexCodes[2 * byte]!;
-    uuidText[position + 1] = hexCodes[2 * byte + 1]!;
-  }
-  return uuidText.toString("latin1", 0, 36);
-}
-
 function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function md5(text: string): string {
-  return createHash("md5").update(text, "utf8").digest("hex");
-}
-
-/** SQS's MD5 of message attributes: sorted by name, each as length-prefixed name, type, transport byte, value. */
-function md5OfAttributes(attributes: Readonly<Record<string, string>>): string {
-  const hash = createHash("md5");
-  const lengthPrefixed = (text: string) => {
-    const bytes = Buffer.from(text, "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    hash.update(length);
-    hash.update(bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    lengthPrefixed(name);
-    lengthPrefixed("String");
-    hash.update(Buffer.from([1]));
-    lengthPrefixed(attributes[name]!);
-  }
-  return hash.digest("hex");
 }

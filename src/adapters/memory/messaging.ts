@@ -23,8 +23,6 @@ export {
   type ReceiveOptions,
   SQS_DEDUPLICATION_WINDOW_MS,
   SQS_MAX_MESSAGE_BYTES,
-  type SqsRecord,
-  type SqsRecordMessageAttribute,
   type StoredMessageState,
   type StoredMessageView,
 } from "./in-memory-queue.js";
@@ -49,3 +47,4 @@ export {
   type SnsAttributeValue,
   validateFilterPolicy,
 } from "./sns-filter-policy.js";
+export type { SqsRecord, SqsRecordMessageAttribute } from "./sqs-record.js";
