@@ -22,7 +22,6 @@ export {
   type ReceivedMessage,
   type ReceiveOptions,
   SQS_DEDUPLICATION_WINDOW_MS,
-  SQS_MAX_MESSAGE_BYTES,
   type StoredMessageState,
   type StoredMessageView,
 } from "./in-memory-queue.js";
@@ -47,4 +46,5 @@ export {
   type SnsAttributeValue,
   validateFilterPolicy,
 } from "./sns-filter-policy.js";
+export { SQS_MAX_MESSAGE_BYTES } from "./sqs-message-rules.js";
 export type { SqsRecord, SqsRecordMessageAttribute } from "./sqs-record.js";
