@@ -48,9 +48,6 @@ export {
   type ReceivedMessage,
   type ReceiveOptions,
   SQS_DEDUPLICATION_WINDOW_MS,
-  SQS_MAX_MESSAGE_BYTES,
-  type SqsRecord,
-  type SqsRecordMessageAttribute,
   type StoredMessageState,
   type StoredMessageView,
 } from "./adapters/memory/in-memory-queue.js";
@@ -83,6 +80,8 @@ export {
   type SnsAttributeValue,
   validateFilterPolicy,
 } from "./adapters/memory/sns-filter-policy.js";
+export { SQS_MAX_MESSAGE_BYTES } from "./adapters/memory/sqs-message-rules.js";
+export type { SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
 export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
 export {
   type AddFileFlowsOptions,

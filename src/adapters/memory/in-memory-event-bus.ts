@@ -4,7 +4,8 @@ import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { EVENT_SOURCE } from "../../ports/routing.js";
 import { compileEventPattern, type EventPattern, validateEventPattern } from "./event-pattern.js";
-import { InMemoryQueue, randomUuid } from "./in-memory-queue.js";
+import { randomUuid } from "./ids.js";
+import { InMemoryQueue } from "./in-memory-queue.js";
 
 /** Largest PutEvents entry (time, source, detail-type, detail and resources, in UTF-8 bytes). */
 export const EVENTBRIDGE_MAX_ENTRY_BYTES = 262_144;

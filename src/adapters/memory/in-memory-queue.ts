@@ -2,22 +2,15 @@ import { createHash, randomFillSync } from "node:crypto";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError, PortError } from "../../ports/errors.js";
+import { randomUuid } from "./ids.js";
+import { sendRefusal } from "./sqs-message-rules.js";
+import { type SqsRecord, sqsRecordOf } from "./sqs-record.js";
 
-/**
- * Largest message SQS accepts: body plus message attributes (names, types and
- * values). SQS raised its limit to 1 MiB in 2025; we keep the classic 256 KiB
- * so code tested here also fits queues and clients that still enforce it.
- */
-export const SQS_MAX_MESSAGE_BYTES = 262_144;
 /** FIFO deduplication interval. */
 export const SQS_DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
-const MAX_DELAY_SECONDS = 900;
-const MAX_MESSAGE_ATTRIBUTES = 10;
 const DEFAULT_REGION = "us-east-1";
 const DEFAULT_ACCOUNT_ID = "123456789012";
-/** What Lambda shows as `SenderId` for messages sent by an IAM role. */
-const SENDER_ID = "AROAORDERFLOWINMEMORY";
 
 /** SQS error names for requests the queue refuses. */
 export type QueueRequestFailure = "ReceiptHandleIsInvalid" | "MessageNotInflight" | "InvalidParameterValue";
@@ -99,96 +92,6 @@ export interface StoredMessageView {
   readonly visibleAt: Date;
   /** The queue that moved it here after too many receives. */
   readonly deadLetteredFrom?: string | undefined;
-}
-
-/** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
-export interface SqsRecord {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: {
-    ApproximateReceiveCount: string;
-    SentTimestamp: string;
-    SenderId: string;
-    ApproximateFirstReceiveTimestamp: string;
-    SequenceNumber?: string;
-    MessageGroupId?: string;
-    MessageDeduplicationId?: string;
-  };
-  messageAttributes: Record<string, SqsRecordMessageAttribute>;
-  md5OfBody: string;
-  md5OfMessageAttributes?: string | null;
-  eventSource: "aws:sqs";
-  eventSourceARN: string;
-  awsRegion: string;
-}
-
-export interface SqsRecordMessageAttribute {
-  stringValue?: string;
-  binaryValue?: string;
-  stringListValues: string[];
-  binaryListValues: string[];
-  dataType: string;
-}
-
-/**
- * An {@link SqsRecord} whose MD5 digests are computed when first read: most
- * consumers never read them, and hashing every body costs. They are getters of
- * the class rather than of each record (an object literal with accessors is
- * slow to create), so they are not own properties: `JSON.stringify` includes
- * them through `toJSON`, a spread copy (`{ ...record }`) leaves them out.
- */
-class InMemorySqsRecord implements SqsRecord {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly eventSource = "aws:sqs" as const;
-  readonly #digestedAttributes: Readonly<Record<string, string>> | undefined;
-  #bodyDigest: string | undefined;
-  #attributesDigest: string | null | undefined;
-
-  constructor(
-    message: ReceivedMessage,
-    readonly attributes: SqsRecord["attributes"],
-    readonly messageAttributes: Record<string, SqsRecordMessageAttribute>,
-    readonly eventSourceARN: string,
-    readonly awsRegion: string,
-    /** The message attributes, when there are any to digest. */
-    digestedAttributes: Readonly<Record<string, string>> | undefined,
-  ) {
-    this.#digestedAttributes = digestedAttributes;
-    this.messageId = message.messageId;
-    this.receiptHandle = message.receiptHandle;
-    this.body = message.body;
-  }
-
-  get md5OfBody(): string {
-    this.#bodyDigest ??= md5(this.body);
-    return this.#bodyDigest;
-  }
-
-  get md5OfMessageAttributes(): string | null {
-    if (this.#attributesDigest === undefined) {
-      this.#attributesDigest =
-        this.#digestedAttributes === undefined ? null : md5OfAttributes(this.#digestedAttributes);
-    }
-    return this.#attributesDigest;
-  }
-
-  toJSON(): SqsRecord {
-    return {
-      messageId: this.messageId,
-      receiptHandle: this.receiptHandle,
-      body: this.body,
-      attributes: this.attributes,
-      messageAttributes: this.messageAttributes,
-      md5OfBody: this.md5OfBody,
-      md5OfMessageAttributes: this.md5OfMessageAttributes,
-      eventSource: this.eventSource,
-      eventSourceARN: this.eventSourceARN,
-      awsRegion: this.awsRegion,
-    };
-  }
 }
 
 interface StoredMessage {
@@ -278,7 +181,6 @@ export class InMemoryQueue implements CommandQueue {
    * per-receive record has to be kept after its message is gone.
    */
   readonly #handleSecret = randomFillSync(new Uint32Array(2));
-  readonly #defaultArn: string;
   /** Deduplication id → when it was accepted; insertion order is acceptance order, pruned from the front. */
   readonly #deduplication = new Map<string, number>();
   #nextKey = 1;
@@ -295,7 +197,6 @@ export class InMemoryQueue implements CommandQueue {
     this.#duplicateDeliveryRate = options.duplicateDeliveryRate ?? 0;
     this.#reorder = options.reorder ?? false;
     this.#random = options.random ?? Math.random;
-    this.#defaultArn = `arn:aws:sqs:${DEFAULT_REGION}:${DEFAULT_ACCOUNT_ID}:${this.name}`;
 
     if (this.fifo && !this.name.endsWith(".fifo")) {
       throw new RangeError(`FIFO queue names must end with ".fifo": ${this.name}`);
@@ -328,7 +229,7 @@ export class InMemoryQueue implements CommandQueue {
     let failures: { id: string; reason: string }[] | undefined;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index]!;
-      const reason = this.#refusal(message);
+      const reason = sendRefusal(message, this.fifo, this.#contentBasedDeduplication);
       if (reason === undefined) {
         this.#accept(message);
       } else {
@@ -518,39 +419,8 @@ export class InMemoryQueue implements CommandQueue {
   toSqsRecord(message: ReceivedMessage, options: { region?: string; accountId?: string } = {}): SqsRecord {
     const region = options.region ?? DEFAULT_REGION;
     const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-    const attributes = message.attributes;
-    const messageAttributes: Record<string, SqsRecordMessageAttribute> = {};
-    let attributeCount = 0;
-    for (const name of Object.keys(attributes)) {
-      attributeCount++;
-      messageAttributes[name] = {
-        stringValue: attributes[name]!,
-        stringListValues: [],
-        binaryListValues: [],
-        dataType: "String",
-      };
-    }
-    const recordAttributes: SqsRecord["attributes"] = {
-      ApproximateReceiveCount: String(message.receiveCount),
-      SentTimestamp: String(message.sentAt.getTime()),
-      SenderId: SENDER_ID,
-      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt.getTime()),
-    };
-    if (this.fifo) {
-      recordAttributes.SequenceNumber = message.sequenceNumber ?? "";
-      recordAttributes.MessageGroupId = message.groupId ?? "";
-      recordAttributes.MessageDeduplicationId = message.deduplicationId ?? "";
-    }
-    return new InMemorySqsRecord(
-      message,
-      recordAttributes,
-      messageAttributes,
-      region === DEFAULT_REGION && accountId === DEFAULT_ACCOUNT_ID
-        ? this.#defaultArn
-        : `arn:aws:sqs:${region}:${accountId}:${this.name}`,
-      region,
-      attributeCount > 0 ? attributes : undefined,
-    );
+    const eventSourceARN = `arn:aws:sqs:${region}:${accountId}:${this.name}`;
+    return sqsRecordOf(message, { fifo: this.fifo, eventSourceARN, awsRegion: region });
   }
 
   // ------------------------------------------------------------------ internals
@@ -564,49 +434,6 @@ export class InMemoryQueue implements CommandQueue {
     let count = 0;
     for (const stored of this.#messages.values()) if (stateOf(stored, now) === state) count++;
     return count;
-  }
-
-  #refusal(message: QueueMessage): string | undefined {
-    const body = message.body;
-    if (typeof body !== "string" || body.length === 0) return "the body must not be empty";
-    if (hasInvalidCharacters(body)) return "the body holds characters SQS does not allow";
-    const attributes = message.attributes ?? EMPTY_ATTRIBUTES;
-    const names = Object.keys(attributes);
-    if (names.length > MAX_MESSAGE_ATTRIBUTES) {
-      return `at most ${MAX_MESSAGE_ATTRIBUTES} message attributes are allowed, got ${names.length}`;
-    }
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit: when even that bound fits, the exact count is not needed.
-    let bound = body.length;
-    for (const name of names) {
-      const value = attributes[name];
-      const problem = attributeProblem(name, value);
-      if (problem) return problem;
-      bound += name.length + "String".length + (value as string).length;
-    }
-    if (3 * bound > SQS_MAX_MESSAGE_BYTES) {
-      let size = Buffer.byteLength(body, "utf8");
-      for (const name of names) {
-        size +=
-          Buffer.byteLength(name, "utf8") + "String".length + Buffer.byteLength(attributes[name]!, "utf8");
-      }
-      if (size > SQS_MAX_MESSAGE_BYTES) {
-        return `the message is ${size} bytes with its attributes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`;
-      }
-    }
-    const delay = message.delaySeconds ?? 0;
-    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
-      return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
-    }
-    if (!this.fifo) return undefined;
-    if (message.groupId === undefined) return "FIFO queues require a groupId";
-    if (!VALID_ID.test(message.groupId)) return "groupId must be 1..128 printable ASCII characters";
-    if (message.deduplicationId === undefined && !this.#contentBasedDeduplication) {
-      return "FIFO queues without content-based deduplication require a deduplicationId";
-    }
-    if (message.deduplicationId !== undefined && !VALID_ID.test(message.deduplicationId)) {
-      return "deduplicationId must be 1..128 printable ASCII characters";
-    }
-    return undefined;
   }
 
   #accept(message: QueueMessage): void {
@@ -794,39 +621,6 @@ export class InMemoryQueue implements CommandQueue {
   }
 }
 
-// Allowed: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF (lone surrogates are not).
-const INVALID_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const VALID_ID = /^[\x21-\x7E]{1,128}$/;
-/**
- * Matches every character INVALID_CHARACTERS matches, and surrogates (valid in pairs): a cheap first
- * test. Written as the characters it matches: a positive class scans about 40% faster than the negated one.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are the ones SQS refuses.
-const SUSPECT_CHARACTERS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
-
-function hasInvalidCharacters(text: string): boolean {
-  return SUSPECT_CHARACTERS.test(text) && INVALID_CHARACTERS.test(text);
-}
-
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-const RESERVED_ATTRIBUTE_PREFIX = /^(aws|amazon)\./i;
-
-function attributeProblem(name: string, value: unknown): string | undefined {
-  if (
-    !ATTRIBUTE_NAME.test(name) ||
-    name.startsWith(".") ||
-    name.endsWith(".") ||
-    name.includes("..") ||
-    RESERVED_ATTRIBUTE_PREFIX.test(name)
-  ) {
-    return `invalid message attribute name "${name}"`;
-  }
-  if (typeof value !== "string" || value.length === 0) return `message attribute "${name}" must not be empty`;
-  if (hasInvalidCharacters(value)) return `message attribute "${name}" holds characters SQS does not allow`;
-  return undefined;
-}
-
 function stateOf(stored: StoredMessage, now: number): StoredMessageState {
   if (stored.visibleAt <= now) return "visible";
   return stored.receiptHandle === undefined ? "delayed" : "inFlight";
@@ -839,73 +633,6 @@ function checkSeconds(seconds: number, max: number, what: string, queue?: string
   throw new InvalidQueueRequestError(queue, "InvalidParameterValue", message);
 }
 
-/** Random bytes for {@link randomUuid}, drawn 128 UUIDs at a time (allocated on first use). */
-let uuidRandom: Uint8Array | undefined;
-let uuidRandomOffset = 0;
-let uuidText: Buffer | undefined;
-let hexCodes: Uint8Array | undefined;
-/** Where each of the 16 bytes goes in `xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`. */
-const UUID_BYTE_POSITIONS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-
-/**
- * @internal A random (version 4) UUID, like `crypto.randomUUID()`, written into
- * one flat string. Node's builds it from twenty concatenations, and a message
- * or envelope id is kept as long as its message or envelope: a tree of string
- * pieces per id would cost memory and garbage-collection time.
- */
-export function randomUuid(): string {
-  if (uuidRandom === undefined || uuidRandomOffset === uuidRandom.length) {
-    uuidRandom ??= new Uint8Array(16 * 128);
-    randomFillSync(uuidRandom);
-    uuidRandomOffset = 0;
-  }
-  if (uuidText === undefined || hexCodes === undefined) {
-    uuidText = Buffer.alloc(36, "-");
-    hexCodes = new Uint8Array(512);
-    for (let byte = 0; byte < 256; byte++) {
-      const hex = byte.toString(16).padStart(2, "0");
-      hexCodes[2 * byte] = hex.charCodeAt(0);
-      hexCodes[2 * byte + 1] = hex.charCodeAt(1);
-    }
-  }
-  const random = uuidRandom;
-  const offset = uuidRandomOffset;
-  uuidRandomOffset += 16;
-  for (let i = 0; i < 16; i++) {
-    let byte = random[offset + i]!;
-    if (i === 6)
-      byte = (byte & 0x0f) | 0x40; // version 4
-    else if (i === 8) byte = (byte & 0x3f) | 0x80; // RFC 4122 variant
-    const position = UUID_BYTE_POSITIONS[i]!;
-    uuidText[position] = hexCodes[2 * byte]!;
-    uuidText[position + 1] = hexCodes[2 * byte + 1]!;
-  }
-  return uuidText.toString("latin1", 0, 36);
-}
-
 function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-function md5(text: string): string {
-  return createHash("md5").update(text, "utf8").digest("hex");
-}
-
-/** SQS's MD5 of message attributes: sorted by name, each as length-prefixed name, type, transport byte, value. */
-function md5OfAttributes(attributes: Readonly<Record<string, string>>): string {
-  const hash = createHash("md5");
-  const lengthPrefixed = (text: string) => {
-    const bytes = Buffer.from(text, "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    hash.update(length);
-    hash.update(bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    lengthPrefixed(name);
-    lengthPrefixed("String");
-    hash.update(Buffer.from([1]));
-    lengthPrefixed(attributes[name]!);
-  }
-  return hash.digest("hex");
 }
