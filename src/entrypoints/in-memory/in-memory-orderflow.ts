@@ -1,13 +1,15 @@
 import type { Container } from "inversify";
 import { ManualClock } from "../../adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../adapters/memory/id-generators.js";
-import { type BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
-import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
-import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
-import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
-import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
+import type { BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
+import type { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import type { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
+import type {
+  DEMO_CATALOG,
+  InMemoryProductCatalog,
+} from "../../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
-import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
+import type { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import type { OrderflowEvent } from "../../domain/events.js";
@@ -24,6 +26,7 @@ import type { QueueConsumer } from "../consumers/order-consumers.js";
 import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
+import { createMemoryAdapters } from "../container/memory-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
 import { ORDER_API, ORDER_CONSUMERS } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
@@ -253,16 +256,22 @@ export class InMemoryOrderflow<
   >;
 
   constructor(options: InMemoryOrderflowOptions<TOrders, TCatalog, TQueues> = {}) {
-    this.clock = options.clock ?? new ManualClock(new Date("2026-01-01T00:00:00.000Z"));
-    this.ids = options.ids ?? new SequentialIdGenerator();
-    this.logger = options.logger ?? new InMemoryLogger();
-    // Without an injected adapter the type parameter is its default, the in-memory class.
-    this.orders = options.orders ?? (new InMemoryOrderRepository() as OrderRepository as TOrders);
-    this.catalog =
-      options.catalog ??
-      (new InMemoryProductCatalog(options.products ?? DEMO_CATALOG) as ProductCatalog as TCatalog);
-    this.idempotency = options.idempotency ?? new InMemoryIdempotencyStore();
     this.payments = options.payments ?? new ScriptedPaymentGateway();
+    // The family's adapters, made where every composition root makes them; injected ones replace them.
+    const memory = createMemoryAdapters({
+      products: options.products,
+      payments: this.payments,
+      clock: options.clock ?? new ManualClock(new Date("2026-01-01T00:00:00.000Z")),
+      ids: options.ids ?? new SequentialIdGenerator(),
+      logger: options.logger,
+    });
+    this.clock = memory.clock;
+    this.ids = memory.ids;
+    this.logger = memory.logger;
+    // Without an injected adapter the type parameter is its default, the in-memory class.
+    this.orders = options.orders ?? (memory.orders as OrderRepository as TOrders);
+    this.catalog = options.catalog ?? (memory.catalog as ProductCatalog as TCatalog);
+    this.idempotency = options.idempotency ?? memory.idempotency;
     this.batchSize = options.batchSize ?? 10;
     this.maxReceiveCount = options.maxReceiveCount ?? 3;
     this.queueOptions = {
@@ -270,8 +279,8 @@ export class InMemoryOrderflow<
       reorder: options.reorder,
       random: options.random,
     };
-    this.bus = new InMemoryEventBus({ name: "orderflow", clock: this.clock });
-    this.alerts = new InMemoryTopic({ name: "orderflow-alerts", clock: this.clock });
+    this.bus = memory.bus;
+    this.alerts = memory.alerts;
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
