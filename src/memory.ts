@@ -45,7 +45,6 @@ export {
   type InMemoryQueueOptions,
   InvalidQueueRequestError,
   type QueueRequestFailure,
-  type ReceivedMessage,
   type ReceiveOptions,
   SQS_DEDUPLICATION_WINDOW_MS,
   type StoredMessageState,
@@ -81,7 +80,7 @@ export {
   validateFilterPolicy,
 } from "./adapters/memory/sns-filter-policy.js";
 export { SQS_MAX_MESSAGE_BYTES } from "./adapters/memory/sqs-message-rules.js";
-export type { SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
+export type { ReceivedMessage, SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
 export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
 export {
   type AddFileFlowsOptions,

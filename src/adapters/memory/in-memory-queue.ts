@@ -4,7 +4,7 @@ import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError, PortError } from "../../ports/errors.js";
 import { randomUuid } from "./ids.js";
 import { sendRefusal } from "./sqs-message-rules.js";
-import { type SqsRecord, sqsRecordOf } from "./sqs-record.js";
+import { type ReceivedMessage, type SqsRecord, sqsRecordOf } from "./sqs-record.js";
 
 /** FIFO deduplication interval. */
 export const SQS_DEDUPLICATION_WINDOW_MS = 5 * 60_000;
@@ -48,23 +48,6 @@ export interface InMemoryQueueOptions {
   readonly reorder?: boolean;
   /** Source of randomness for duplicates and reordering; seed it for reproducible tests. */
   readonly random?: () => number;
-}
-
-/** A message as a consumer receives it. */
-export interface ReceivedMessage {
-  readonly messageId: string;
-  /** Valid until the message is received again; only the latest handle deletes it. */
-  readonly receiptHandle: string;
-  readonly body: string;
-  /** Message attributes. */
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  readonly sequenceNumber?: string | undefined;
-  /** 1 on the first delivery. */
-  readonly receiveCount: number;
-  readonly sentAt: Date;
-  readonly firstReceivedAt: Date;
 }
 
 export interface ReceiveOptions {

@@ -4,12 +4,28 @@
  */
 
 import { createHash } from "node:crypto";
-import type { ReceivedMessage } from "./in-memory-queue.js";
 
 /** What Lambda shows as `SenderId` for messages sent by an IAM role. */
 const SENDER_ID = "AROAORDERFLOWINMEMORY";
 
 /** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
+/** A message as a consumer receives it. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  /** Valid until the message is received again; only the latest handle deletes it. */
+  readonly receiptHandle: string;
+  readonly body: string;
+  /** Message attributes. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string | undefined;
+  readonly deduplicationId?: string | undefined;
+  readonly sequenceNumber?: string | undefined;
+  /** 1 on the first delivery. */
+  readonly receiveCount: number;
+  readonly sentAt: Date;
+  readonly firstReceivedAt: Date;
+}
+
 export interface SqsRecord {
   messageId: string;
   receiptHandle: string;

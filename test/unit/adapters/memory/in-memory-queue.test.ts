@@ -5,8 +5,8 @@ import {
   InMemoryQueue,
   type InMemoryQueueOptions,
   InvalidQueueRequestError,
-  type ReceivedMessage,
 } from "../../../../src/adapters/memory/in-memory-queue.js";
+import type { ReceivedMessage } from "../../../../src/adapters/memory/sqs-record.js";
 import { DeliveryError } from "../../../../src/ports/errors.js";
 import { seededRandom, TestClock } from "./messaging-test-clock.js";
 
