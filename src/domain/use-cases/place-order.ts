@@ -52,13 +52,13 @@ export class PlaceOrder {
   }
 
   /**
-   * Records each order in turn, then sends the validation of every one still
-   * `RECEIVED` in one call (the queue adapter batches it). One result per
-   * command, in order; an id taken by another order is an outcome, not an error.
+   * Records the orders (concurrently: each write is conditional on its own
+   * order), then sends the validation of every one still `RECEIVED` in one
+   * call (the queue adapter batches it). One result per command, in order; an
+   * id taken by another order is an outcome, not an error.
    */
   async executeAll(commands: readonly PlaceOrderCommand[]): Promise<PlaceOrderResult[]> {
-    const results: PlaceOrderResult[] = [];
-    for (const command of commands) results.push(await this.record(command));
+    const results = await Promise.all(commands.map((command) => this.record(command)));
     const validations = commands
       .filter((_, index) => awaitsValidation(results[index]!))
       .map((command) =>
