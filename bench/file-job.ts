@@ -9,10 +9,10 @@ import { InMemoryFileHistory } from "../src/adapters/memory/in-memory-file-histo
 import { NullLogger } from "../src/adapters/memory/in-memory-logger.js";
 import { InMemoryTopic } from "../src/adapters/memory/in-memory-topic.js";
 import { SystemClock } from "../src/adapters/system/system-clock.js";
-import { ExtractOrders } from "../src/entrypoints/files/extract-orders.js";
-import { ExtractFileMessageSchema } from "../src/entrypoints/files/file-messages.js";
-import type { FileFlowServices } from "../src/entrypoints/files/file-services.js";
-import { ValidateFile } from "../src/entrypoints/files/validate-file.js";
+import { ExtractOrders } from "../src/domain/use-cases/extract-orders.js";
+import { ExtractFileMessageSchema } from "../src/domain/use-cases/file-flow.js";
+import { ValidateFile } from "../src/domain/use-cases/validate-file.js";
+import { extractOrdersDeps, type FileFlowServices } from "../src/entrypoints/consumers/file-consumers.js";
 import type { CommandQueue, QueueMessage } from "../src/ports/command-queue.js";
 import type { ObjectStore } from "../src/ports/object-store.js";
 
@@ -65,20 +65,14 @@ export async function runFileJob(objects: ObjectStore, key: string): Promise<Fil
   const etag = info.etag.replace(/"/g, "");
 
   let started = performance.now();
-  const record = await new ValidateFile(services).execute({
-    bucket: "bench",
-    key,
-    size: info.size,
-    etag,
-    eventName: "ObjectCreated:Put",
-  });
+  const { record } = await new ValidateFile(services).execute({ key, size: info.size, etag });
   const validateSeconds = (performance.now() - started) / 1000;
   if (record.status !== "VALID" && record.status !== "PARTIALLY_VALID")
     throw new Error(`${key} was ${record.status}: ${JSON.stringify(record.errors.slice(0, 3))}`);
 
   const message = ExtractFileMessageSchema.parse(JSON.parse(extraction[0]!.body));
   started = performance.now();
-  const result = await new ExtractOrders(services).execute(message);
+  const result = await new ExtractOrders(extractOrdersDeps(services)).execute(message);
   const extractSeconds = (performance.now() - started) / 1000;
   if (result.outcome !== "EXTRACTED") throw new Error(`extraction ended ${result.outcome}`);
   return {

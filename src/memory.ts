@@ -4,11 +4,11 @@
  * conditional writes), and the whole pipeline wired in one process.
  */
 export * from "./adapters/memory/index.js";
+export * from "./domain/files/order-file-reader.js";
 export * from "./entrypoints/app/consumers.js";
 export * from "./entrypoints/app/order-api.js";
 export * from "./entrypoints/app/services.js";
 export * from "./entrypoints/app/sqs-batch.js";
-export * from "./entrypoints/files/file-consumers.js";
-export * from "./entrypoints/files/in-memory-file-flows.js";
-export * from "./entrypoints/files/order-file-reader.js";
+export * from "./entrypoints/consumers/file-consumers.js";
+export * from "./entrypoints/in-memory-file-flows.js";
 export * from "./entrypoints/in-memory-orderflow.js";

@@ -1,4 +1,6 @@
 export * from "./cancel-order.js";
+export * from "./extract-orders.js";
+export * from "./file-flow.js";
 export * from "./get-order.js";
 export * from "./modify-order.js";
 export * from "./place-order.js";
@@ -7,4 +9,5 @@ export * from "./record-payment.js";
 export * from "./request-change.js";
 export * from "./simple-transitions.js";
 export * from "./unit-of-work.js";
+export * from "./validate-file.js";
 export * from "./validate-order.js";

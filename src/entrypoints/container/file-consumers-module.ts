@@ -1,4 +1,5 @@
 import { ContainerModule } from "inversify";
+import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";
 import { type CommandQueue, FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
@@ -6,8 +7,7 @@ import { FILE_HISTORY, type FileHistory } from "../../ports/file-history.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
 import { type Token, token } from "../../ports/token.js";
-import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
-import type { FileFlowOptions } from "../files/file-services.js";
+import { createFileConsumers, type FileConsumers } from "../consumers/file-consumers.js";
 import type { ConsumerFlows } from "./consumer-flows.js";
 
 /** The queue consumers of the two batch-file flows. */

@@ -4,8 +4,9 @@
  * `ORDERFLOW_INBOX`, `LOG_LEVEL` (debug|info|warn|error), `LOG_FORMAT`
  * (pretty|json; default pretty on a terminal, json when piped), `NO_COLOR`.
  */
-import { createInboxFiles } from "../files/local-inbox.js";
+
 import { ConsoleLogger, type ConsoleLogLevel } from "./console-logger.js";
+import { createInboxFiles } from "./local-inbox.js";
 import { type LocalRunner, startLocalRunner } from "./local-runner.js";
 
 const LEVELS = ["debug", "info", "warn", "error"];

@@ -5,10 +5,13 @@ import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js
 import { InMemoryObjectStore } from "../../../src/adapters/memory/in-memory-object-store.js";
 import { InMemoryQueue } from "../../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../../src/adapters/memory/in-memory-topic.js";
-import { ExtractOrders } from "../../../src/entrypoints/files/extract-orders.js";
-import type { ExtractFileMessage } from "../../../src/entrypoints/files/file-messages.js";
-import type { FileFlowServices } from "../../../src/entrypoints/files/file-services.js";
-import { ValidateFile } from "../../../src/entrypoints/files/validate-file.js";
+import { ExtractOrders } from "../../../src/domain/use-cases/extract-orders.js";
+import type { ExtractFileMessage } from "../../../src/domain/use-cases/file-flow.js";
+import { ValidateFile } from "../../../src/domain/use-cases/validate-file.js";
+import {
+  extractOrdersDeps,
+  type FileFlowServices,
+} from "../../../src/entrypoints/consumers/file-consumers.js";
 import type { CommandQueue, QueueMessage } from "../../../src/ports/command-queue.js";
 import type { FileRecord } from "../../../src/ports/file-history.js";
 
@@ -76,7 +79,7 @@ async function validatedFile(orders: number, format: "json" | "jsonl") {
     etag: etag.replace(/"/g, ""),
     eventName: "ObjectCreated:Put",
   };
-  const validated = await new ValidateFile(services).execute(file);
+  const { record: validated } = await new ValidateFile(services).execute(file);
   const message: ExtractFileMessage = {
     type: "ExtractFile",
     fileKey: key,
@@ -93,7 +96,7 @@ describe("extraction crash and resume", () => {
     it(`${format}: a crash right after a checkpoint, then a retry, sends no order twice`, async () => {
       const { services, history, intake, message, valid, key } = await validatedFile(1000, format);
       history.crashAfterCheckpoint = 3;
-      const extract = new ExtractOrders(services, { checkpointEvery: 100 });
+      const extract = new ExtractOrders(extractOrdersDeps(services), { checkpointEvery: 100 });
 
       await expect(extract.execute(message)).rejects.toThrow("Lambda timed out");
       const afterCrash = await history.get(key, message.fileVersion);
@@ -125,7 +128,10 @@ describe("extraction crash and resume", () => {
   it("a failed send between checkpoints: the retry resumes at the checkpoint and the FIFO queue drops the repeats", async () => {
     const { services, intake, message, valid, history, key } = await validatedFile(1000, "jsonl");
     intake.failOnCall = 45;
-    const extract = new ExtractOrders(services, { checkpointEvery: 100, sendConcurrency: 1 });
+    const extract = new ExtractOrders(extractOrdersDeps(services), {
+      checkpointEvery: 100,
+      sendConcurrency: 1,
+    });
     await expect(extract.execute(message)).rejects.toThrow("connection reset");
     await extract.execute(message);
 
@@ -143,13 +149,13 @@ describe("extraction crash and resume", () => {
 
   it("sends in batches of 10: SendMessageBatch calls = ceil(valid / 10)", async () => {
     const { services, intake, message, valid } = await validatedFile(1234, "json");
-    await new ExtractOrders(services).execute(message);
+    await new ExtractOrders(extractOrdersDeps(services)).execute(message);
     expect(intake.calls).toBe(Math.ceil(valid / 10));
   });
 
   it("two extractions of the same file at once: orders are sent once each, the file ends extracted", async () => {
     const { services, intake, message, valid, history, key } = await validatedFile(2000, "jsonl");
-    const extract = new ExtractOrders(services, { checkpointEvery: 50 });
+    const extract = new ExtractOrders(extractOrdersDeps(services), { checkpointEvery: 50 });
     const outcomes = (await Promise.all([extract.execute(message), extract.execute(message)]))
       .map((r) => r.outcome)
       .sort();
@@ -164,7 +170,7 @@ describe("extraction crash and resume", () => {
   it("refuses a file whose content changed since validation, with an alert", async () => {
     const { services, intake, message, key } = await validatedFile(10, "jsonl");
     await services.objects.put(key, JSON.stringify(order(99)));
-    const result = await new ExtractOrders(services).execute(message);
+    const result = await new ExtractOrders(extractOrdersDeps(services)).execute(message);
     expect(result.outcome).toBe("FAILED");
     expect(intake.attempts).toEqual([]);
     expect((services.alerts as InMemoryTopic).published.map((p) => JSON.parse(p.message).kind)).toEqual([

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3ObjectStore } from "../../../src/adapters/aws/s3-object-store.js";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { runIngestCommand } from "../../../src/entrypoints/cli/ingest-command.js";
-import { addFileFlows } from "../../../src/entrypoints/files/in-memory-file-flows.js";
+import { addFileFlows } from "../../../src/entrypoints/in-memory-file-flows.js";
 import { createInMemoryOrderflow } from "../../../src/memory.js";
 import { type S3Emulator, startS3 } from "../../support/s3rver.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
-import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
-import { addFileFlows, FILE_INTAKE_QUEUE_NAME } from "../../../src/entrypoints/files/in-memory-file-flows.js";
-import { s3PutEvent } from "../../../src/entrypoints/files/s3-events.js";
+import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
+import { s3PutEvent } from "../../../src/entrypoints/consumers/s3-events.js";
+import { addFileFlows, FILE_INTAKE_QUEUE_NAME } from "../../../src/entrypoints/in-memory-file-flows.js";
 import { createInMemoryOrderflow } from "../../../src/memory.js";
 import type { FileRecord } from "../../../src/ports/file-history.js";
 

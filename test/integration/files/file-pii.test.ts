@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
-import { addFileFlows } from "../../../src/entrypoints/files/in-memory-file-flows.js";
-import { OrderFileReader } from "../../../src/entrypoints/files/order-file-reader.js";
+import { OrderFileReader } from "../../../src/domain/files/order-file-reader.js";
+import { addFileFlows } from "../../../src/entrypoints/in-memory-file-flows.js";
 import { createInMemoryOrderflow } from "../../../src/memory.js";
 
 const PRODUCTS = [{ sku: "SKU-1", unitPrice: 1250, currency: "BRL", stock: 1_000 }];

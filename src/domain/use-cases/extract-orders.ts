@@ -1,24 +1,51 @@
-import { OrderflowError } from "../../domain/errors.js";
-import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
-import { ConcurrencyError } from "../../ports/errors.js";
-import type { FileRecord } from "../../ports/file-history.js";
-import type { Logger } from "../../ports/logger.js";
-import { placeOrderMessage } from "../app/messages.js";
-import { closeContent } from "./close-content.js";
-import { type ExtractFileMessage, extractFileMessage, FileIds } from "./file-messages.js";
+import { OrderflowError } from "../errors.js";
+import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader } from "../files/order-file-reader.js";
+import type { FileRecord } from "../ports.js";
+import { type PlaceOrderInput, PlaceOrderSchema, parseWith } from "../schemas.js";
 import {
+  closeContent,
+  type ExtractFileMessage,
   type FileFlowOptions,
-  type FileFlowServices,
+  type FileFlowPorts,
+  type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
+  relocateFile,
+  requestExtraction,
   resolveFileFlowOptions,
-} from "./file-services.js";
-import { checkOrder, type OrderCheck } from "./order-check.js";
-import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader, type ParsedEntry } from "./order-file-reader.js";
-import { relocateFile } from "./relocate-file.js";
-import { unquote } from "./s3-events.js";
+  unquote,
+} from "./file-flow.js";
+import { isConcurrencyConflict } from "./unit-of-work.js";
 
-/** SendMessageBatch takes at most 10 entries: orders are sent in groups of exactly that many. */
+/** A valid order of a file, with its position in the file. */
+export interface FileOrder {
+  /** 0-based position of the order in the file: with the file version, what identifies it. */
+  readonly index: number;
+  readonly order: PlaceOrderInput;
+}
+
+/** The file version the orders come from. */
+export interface OrderFileVersion {
+  readonly fileKey: string;
+  readonly fileVersion: string;
+}
+
+/**
+ * Sends valid orders of a file on into the order pipeline: the one step of
+ * extraction that places orders. Called with at most {@link ORDERS_PER_SEND}
+ * orders at a time, several calls in flight at once. It must be idempotent
+ * per (file version, index): after a crash, orders since the last checkpoint
+ * are placed again.
+ * @throws whatever failed; extraction stops, and its retry resumes from the last checkpoint.
+ */
+export type PlaceFileOrders = (orders: readonly FileOrder[], file: OrderFileVersion) => Promise<void>;
+
+/** What extract-orders calls: the file ports, and how valid orders are placed. */
+export interface ExtractOrdersDeps extends FileFlowPorts {
+  readonly placeOrders: PlaceFileOrders;
+}
+
+/** Orders are placed in groups of this many (SendMessageBatch takes at most 10 entries). */
 export const ORDERS_PER_SEND = 10;
 
 export interface ExtractionContext {
@@ -43,6 +70,12 @@ export interface ExtractionResult {
   readonly record?: FileRecord | undefined;
   /** Orders sent by this invocation. */
   readonly sent: number;
+  /** Where this invocation started reading (index 0: the start of the file); absent when it read nothing. */
+  readonly startCheckpoint?: NonNullable<FileRecord["checkpoint"]> | undefined;
+  /** `FAILED`: why. */
+  readonly reason?: string | undefined;
+  /** `EXTRACTED` (or `SKIPPED`, already extracted): the file's move to `processed/`, or why it stayed. */
+  readonly relocation?: Relocation | undefined;
 }
 
 /** The file is still being validated (its extraction message overtook the record): retry later. */
@@ -53,14 +86,13 @@ export class FileNotReadyError extends OrderflowError {
 
 /**
  * The extract-orders step: streams a validated file again (from its
- * checkpoint) and sends each valid order to the intake FIFO queue as a
- * PlaceOrder command, in SendMessageBatch-sized groups of 10.
+ * checkpoint), checks each order with {@link PlaceOrderSchema} and hands the
+ * valid ones to {@link PlaceFileOrders}, in groups of 10 (today: PlaceOrder
+ * commands on the intake FIFO queue, one SendMessageBatch per group).
  *
- * - Ids are derived from (file key, version, index) ({@link FileIds}): an
- *   order without `orderId` gets one, every command gets a deduplication id,
- *   so whatever is sent twice (a retry after a crash, a duplicate message) is
- *   dropped by the FIFO queue, and after its 5-minute window still places the
- *   same order, which the intake treats as a no-op.
+ * - An order is identified by (file key, version, index), so whatever is
+ *   placed twice (a retry after a crash, a duplicate message) places the same
+ *   order again, which the pipeline treats as a no-op.
  * - Progress (byte offset just past an order, next index, orders sent) is saved
  *   in the history record every `checkpointEvery` orders, always at a point
  *   where every earlier send has completed. When the invocation runs low on
@@ -73,20 +105,14 @@ export class ExtractOrders {
   private readonly options: ResolvedFileFlowOptions;
 
   constructor(
-    private readonly services: FileFlowServices,
+    private readonly deps: ExtractOrdersDeps,
     options: FileFlowOptions = {},
   ) {
     this.options = resolveFileFlowOptions(options);
   }
 
   async execute(message: ExtractFileMessage, context: ExtractionContext = {}): Promise<ExtractionResult> {
-    const { history, objects, clock } = this.services;
-    const log = this.services.logger.child({
-      flow: "extract-orders",
-      fileKey: message.fileKey,
-      fileVersion: message.fileVersion,
-      continuation: message.continuation,
-    });
+    const { history, objects, clock } = this.deps;
     let record = await history.get(message.fileKey, message.fileVersion);
     if (!record)
       throw new FileNotReadyError(`no history record for ${message.fileKey} ${message.fileVersion}`);
@@ -94,11 +120,9 @@ export class ExtractOrders {
       case "VALIDATING":
         throw new FileNotReadyError(`${message.fileKey} ${message.fileVersion} is still being validated`);
       case "REJECTED":
-        log.warn("file was rejected: nothing to extract");
         return { outcome: "SKIPPED", record, sent: 0 };
       case "EXTRACTED":
-        log.info("file already extracted: message ignored");
-        return { outcome: "SKIPPED", record: await this.finish(record, message, log), sent: 0 };
+        return { outcome: "SKIPPED", sent: 0, ...(await this.finish(record, message)) };
       case "VALID":
       case "PARTIALLY_VALID": {
         const started: FileRecord = {
@@ -111,7 +135,7 @@ export class ExtractOrders {
           await history.update(started);
           record = started;
         } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
+          if (!isConcurrencyConflict(error)) throw error;
           return this.execute(message, context);
         }
         break;
@@ -129,15 +153,11 @@ export class ExtractOrders {
       return this.fail(
         record,
         message,
-        log,
         content ? "the file changed since it was validated" : "the file is gone",
       );
     }
-    log.info(checkpoint.index > 0 ? "extraction resumes from checkpoint" : "extraction starts", {
-      checkpoint,
-    });
 
-    const ids = new FileIds(message.fileKey, message.fileVersion);
+    const file: OrderFileVersion = { fileKey: message.fileKey, fileVersion: message.fileVersion };
     const reader = new OrderFileReader({
       format: record.format,
       fileName: message.fileKey,
@@ -147,10 +167,13 @@ export class ExtractOrders {
           ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
           : undefined,
     });
-    const window = new SendWindow(this.services.intakeQueue, this.options.sendConcurrency);
+    const window = new SendWindow(
+      (orders) => this.deps.placeOrders(orders, file),
+      this.options.sendConcurrency,
+    );
     const remaining = context.remainingTimeMs;
     const { checkpointEvery, reserveMs, onProgress, progressEveryBytes } = this.options;
-    let pending: QueueMessage[] = [];
+    let pending: FileOrder[] = [];
     let sent = checkpoint.sent;
     let sentHere = 0;
     let sinceCheckpoint = 0;
@@ -167,7 +190,7 @@ export class ExtractOrders {
       try {
         await history.update(next);
       } catch (error) {
-        if (error instanceof ConcurrencyError) return false;
+        if (isConcurrencyConflict(error)) return false;
         throw error;
       }
       record = next;
@@ -179,9 +202,9 @@ export class ExtractOrders {
       for (const entry of entries) {
         sinceCheckpoint++;
         if (entry.error === undefined) {
-          const check = checkOrder(entry.value);
+          const check = parseWith(PlaceOrderSchema, entry.value);
           if (check.ok) {
-            pending.push(this.command(entry, check, ids));
+            pending.push({ index: entry.index, order: check.value });
             if (pending.length === ORDERS_PER_SEND) {
               await window.push(pending);
               sent += pending.length;
@@ -204,8 +227,8 @@ export class ExtractOrders {
             pending = [];
           }
           const position = { byteOffset: entry.end, index: entry.index + 1 };
-          if (!(await save(position))) return this.superseded(log, sentHere);
-          if (timeLow) return this.continueLater(record, message, log, sentHere);
+          if (!(await save(position))) return superseded(sentHere, checkpoint);
+          if (timeLow) return this.continueLater(record, message, sentHere, checkpoint);
         }
       }
       if (onProgress && reader.bytesRead >= nextProgress) {
@@ -235,7 +258,7 @@ export class ExtractOrders {
     try {
       await history.update(done);
     } catch (error) {
-      if (error instanceof ConcurrencyError) return this.superseded(log, sentHere);
+      if (isConcurrencyConflict(error)) return superseded(sentHere, checkpoint);
       throw error;
     }
     onProgress?.({
@@ -245,49 +268,17 @@ export class ExtractOrders {
       totalBytes: content.size,
       orders: sent,
     });
-    log.info(`file extracted: ${sent} orders sent to the intake queue`, {
-      sent,
-      sentNow: sentHere,
-      counts: done.counts,
-    });
-    return { outcome: "EXTRACTED", record: await this.finish(done, message, log), sent: sentHere };
-  }
-
-  /** The PlaceOrder command of one valid order, with its derived ids. */
-  private command(entry: ParsedEntry, check: Extract<OrderCheck, { ok: true }>, ids: FileIds): QueueMessage {
-    const orderId = check.order.orderId ?? ids.orderId(entry.index);
-    const commandId = ids.commandId(entry.index);
-    const correlationId = ids.correlationId;
-    let body: string;
-    if (check.canonical) {
-      // The order is already exactly what the schema outputs: forward its JSON
-      // text as it is (with the derived id spliced in) instead of re-serialising.
-      const brace = entry.text.indexOf("{");
-      const order =
-        check.order.orderId === undefined
-          ? `${entry.text.slice(0, brace + 1)}"orderId":"${orderId}",${entry.text.slice(brace + 1)}`
-          : entry.text;
-      body = `{"type":"PlaceOrder","commandId":"${commandId}","correlationId":"${correlationId}","order":${order}}`;
-    } else {
-      body = placeOrderMessage({
-        type: "PlaceOrder",
-        commandId,
-        correlationId,
-        order: { ...check.order, orderId },
-      });
-    }
     return {
-      id: commandId,
-      body,
-      groupId: orderId,
-      deduplicationId: commandId,
-      attributes: { type: "PlaceOrder", correlationId },
+      outcome: "EXTRACTED",
+      sent: sentHere,
+      startCheckpoint: checkpoint,
+      ...(await this.finish(done, message)),
     };
   }
 
-  private async finish(record: FileRecord, message: ExtractFileMessage, log: Logger): Promise<FileRecord> {
+  private finish(record: FileRecord, message: ExtractFileMessage) {
     return relocateFile(
-      { ...this.services, logger: log },
+      this.deps,
       record,
       message.etag,
       relocatedKey(message.fileKey, this.options.prefixes, "processed"),
@@ -297,35 +288,22 @@ export class ExtractOrders {
   private async continueLater(
     record: FileRecord,
     message: ExtractFileMessage,
-    log: Logger,
     sent: number,
+    startCheckpoint: ExtractionResult["startCheckpoint"],
   ): Promise<ExtractionResult> {
-    await this.services.extractionQueue.send([
-      {
-        id: "continue",
-        body: extractFileMessage({ ...message, continuation: message.continuation + 1 }),
-        attributes: { type: "ExtractFile" },
-      },
-    ]);
-    log.info("extraction paused: time is running out; continues from its checkpoint", {
-      checkpoint: record.checkpoint,
+    await requestExtraction(this.deps.extractionQueue, {
+      ...message,
+      continuation: message.continuation + 1,
     });
-    return { outcome: "CONTINUED", record, sent };
-  }
-
-  private superseded(log: Logger, sent: number): ExtractionResult {
-    log.warn("another invocation is extracting this file: this one stops");
-    return { outcome: "SUPERSEDED", sent };
+    return { outcome: "CONTINUED", record, sent, startCheckpoint };
   }
 
   private async fail(
     record: FileRecord,
     message: ExtractFileMessage,
-    log: Logger,
     reason: string,
   ): Promise<ExtractionResult> {
-    log.error(`extraction impossible: ${reason}`);
-    await this.services.alerts.publish([
+    await this.deps.alerts.publish([
       {
         kind: "FILE_EXTRACTION_FAILED",
         severity: "ERROR",
@@ -339,28 +317,32 @@ export class ExtractOrders {
         attributes: { status: record.status, fileKey: message.fileKey.slice(0, 1024) },
       },
     ]);
-    return { outcome: "FAILED", record, sent: 0 };
+    return { outcome: "FAILED", record, sent: 0, reason };
   }
 }
 
+function superseded(sent: number, startCheckpoint: ExtractionResult["startCheckpoint"]): ExtractionResult {
+  return { outcome: "SUPERSEDED", sent, startCheckpoint };
+}
+
 /**
- * Keeps up to `limit` sends in flight (one SendMessageBatch each), so a file
- * is not sent at the pace of one round trip per 10 orders. `drain` waits for
- * all and rethrows the first failure.
+ * Keeps up to `limit` groups of orders being placed at once (one
+ * SendMessageBatch each, today), so a file is not sent at the pace of one
+ * round trip per 10 orders. `drain` waits for all and rethrows the first failure.
  */
 class SendWindow {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
 
   constructor(
-    private readonly queue: CommandQueue,
+    private readonly place: (orders: readonly FileOrder[]) => Promise<void>,
     private readonly limit: number,
   ) {}
 
-  async push(messages: readonly QueueMessage[]): Promise<void> {
+  async push(orders: readonly FileOrder[]): Promise<void> {
     while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure.error;
-    const sending: Promise<void> = this.queue.send(messages).then(
+    const sending: Promise<void> = this.place(orders).then(
       () => {
         this.inFlight.delete(sending);
       },

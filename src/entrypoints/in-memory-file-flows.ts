@@ -1,12 +1,12 @@
-import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
-import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
-import type { FileHistory } from "../../ports/file-history.js";
-import type { ObjectInfo, ObjectStore } from "../../ports/object-store.js";
-import type { InMemoryOrderflow, PipelineQueue } from "../in-memory-orderflow.js";
-import type { ExtractionContext } from "./extract-orders.js";
-import { createFileConsumers, type FileConsumers } from "./file-consumers.js";
-import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "./file-services.js";
-import { s3PutEvent } from "./s3-events.js";
+import { InMemoryFileHistory } from "../adapters/memory/in-memory-file-history.js";
+import { InMemoryObjectStore } from "../adapters/memory/in-memory-object-store.js";
+import type { ExtractionContext } from "../domain/use-cases/extract-orders.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../domain/use-cases/file-flow.js";
+import type { FileHistory } from "../ports/file-history.js";
+import type { ObjectInfo, ObjectStore } from "../ports/object-store.js";
+import { createFileConsumers, type FileConsumers } from "./consumers/file-consumers.js";
+import { s3PutEvent } from "./consumers/s3-events.js";
+import type { InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
 
 export interface AddFileFlowsOptions extends FileFlowOptions {
   /**

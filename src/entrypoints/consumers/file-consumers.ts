@@ -1,14 +1,37 @@
 import { describeError, type Issue } from "../../domain/errors.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
 import { parseWith } from "../../domain/schemas.js";
+import {
+  type ExtractionContext,
+  type ExtractionResult,
+  ExtractOrders,
+  type ExtractOrdersDeps,
+} from "../../domain/use-cases/extract-orders.js";
+import {
+  ExtractFileMessageSchema,
+  type FileFlowOptions,
+  type FileFlowPorts,
+  type Relocation,
+  resolveFileFlowOptions,
+} from "../../domain/use-cases/file-flow.js";
+import {
+  ValidateFile,
+  type ValidateFileResult,
+  validationSummary,
+} from "../../domain/use-cases/validate-file.js";
+import type { CommandQueue } from "../../ports/command-queue.js";
 import type { Logger } from "../../ports/logger.js";
 import { malformedMessageAlert, type QueueConsumer } from "../app/consumers.js";
 import { type BatchResult, processSqsBatch, type SqsRecordLike } from "../app/sqs-batch.js";
-import { type ExtractionContext, ExtractOrders } from "./extract-orders.js";
-import { ExtractFileMessageSchema } from "./file-messages.js";
-import { type FileFlowOptions, type FileFlowServices, resolveFileFlowOptions } from "./file-services.js";
+import { placeOrdersOnIntakeQueue } from "./place-file-orders.js";
 import { parseS3EventMessage } from "./s3-events.js";
-import { ValidateFile } from "./validate-file.js";
+
+/** Every port the batch-file consumers use. */
+export interface FileFlowServices extends FileFlowPorts {
+  /** The intake FIFO queue of the order pipeline (PlaceOrder commands). */
+  readonly intakeQueue: CommandQueue;
+  readonly logger: Logger;
+}
 
 /** The extract-orders consumer also takes the invocation's remaining time. */
 export type ExtractionConsumer = (
@@ -23,6 +46,11 @@ export interface FileConsumers {
   readonly extractOrders: ExtractionConsumer;
 }
 
+/** What extract-orders needs, over these services: valid orders go to the intake queue as PlaceOrder commands. */
+export function extractOrdersDeps(services: FileFlowServices): ExtractOrdersDeps {
+  return { ...services, placeOrders: placeOrdersOnIntakeQueue(services.intakeQueue) };
+}
+
 /**
  * The message-level logic of the batch-file flows, shared by the Lambda
  * handlers, the in-memory pipeline and the CLI. A body neither flow can use
@@ -35,7 +63,7 @@ export function createFileConsumers(
   options: FileFlowOptions = {},
 ): FileConsumers {
   const validate = new ValidateFile(services, options);
-  const extract = new ExtractOrders(services, options);
+  const extract = new ExtractOrders(extractOrdersDeps(services), options);
   const { incoming } = resolveFileFlowOptions(options).prefixes;
 
   const onFailure = (flow: string) => (record: SqsRecordLike, error: unknown) =>
@@ -71,7 +99,8 @@ export function createFileConsumers(
               });
               continue;
             }
-            await validate.execute(file);
+            const fileVersion = file.versionId ?? file.etag;
+            logValidation(log.child({ fileKey: file.key, fileVersion }), await validate.execute(file));
           }
         },
         { fifo: false, onFailure: onFailure("validate-file") },
@@ -96,9 +125,78 @@ export function createFileConsumers(
           }
           const message = parseWith(ExtractFileMessageSchema, body);
           if (!message.ok) return malformed("extract-orders", record, message.issues, log);
-          await extract.execute(message.value, context);
+          const { fileKey, fileVersion, continuation } = message.value;
+          logExtraction(
+            log.child({ fileKey, fileVersion, continuation }),
+            await extract.execute(message.value, context),
+          );
         },
         { fifo: false, onFailure: onFailure("extract-orders") },
       ),
   };
+}
+
+function logValidation(log: Logger, { record, validation, relocation }: ValidateFileResult): void {
+  if (!validation) {
+    log.info("file version already validated: repeated notification, only its follow-up is completed", {
+      status: record.status,
+    });
+  } else {
+    log.info(`file ${validation.status.toLowerCase().replace("_", " ")}: ${validationSummary(validation)}`, {
+      status: validation.status,
+      format: validation.format,
+      counts: validation.counts,
+      bytes: validation.bytes,
+      durationMs: Math.round(validation.durationMs),
+      ...(validation.reason ? { reason: validation.reason } : {}),
+      ...(validation.errors.length > 0 ? { firstErrors: validation.errors.slice(0, 5) } : {}),
+    });
+  }
+  logRelocation(log, relocation);
+}
+
+function logExtraction(log: Logger, result: ExtractionResult): void {
+  const { outcome, record, startCheckpoint } = result;
+  if (startCheckpoint) {
+    log.info(startCheckpoint.index > 0 ? "extraction resumes from checkpoint" : "extraction starts", {
+      checkpoint: startCheckpoint,
+    });
+  }
+  switch (outcome) {
+    case "SKIPPED":
+      if (record?.status === "REJECTED") log.warn("file was rejected: nothing to extract");
+      else log.info("file already extracted: message ignored");
+      break;
+    case "FAILED":
+      log.error(`extraction impossible: ${result.reason}`);
+      break;
+    case "SUPERSEDED":
+      log.warn("another invocation is extracting this file: this one stops");
+      break;
+    case "CONTINUED":
+      log.info("extraction paused: time is running out; continues from its checkpoint", {
+        checkpoint: record?.checkpoint,
+      });
+      break;
+    case "EXTRACTED": {
+      const sent = record?.checkpoint?.sent ?? result.sent;
+      log.info(`file extracted: ${sent} orders sent to the intake queue`, {
+        sent,
+        sentNow: result.sent,
+        counts: record?.counts,
+      });
+      break;
+    }
+  }
+  logRelocation(log, result.relocation);
+}
+
+function logRelocation(log: Logger, relocation: Relocation | undefined): void {
+  if (relocation?.outcome === "replaced by a newer upload")
+    log.warn("file was replaced by a newer upload: left in place", {
+      from: relocation.from,
+      to: relocation.to,
+    });
+  else if (relocation?.outcome === "gone")
+    log.warn("file to move is gone", { from: relocation.from, to: relocation.to });
 }

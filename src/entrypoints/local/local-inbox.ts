@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
+import { type AddFileFlowsOptions, addFileFlows, type FileFlows } from "../in-memory-file-flows.js";
 import type { InMemoryOrderflow } from "../in-memory-orderflow.js";
-import { type AddFileFlowsOptions, addFileFlows, type FileFlows } from "./in-memory-file-flows.js";
 
 /** What the inbox hook needs of the local runner. */
 export interface InboxRunner {
