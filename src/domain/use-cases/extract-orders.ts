@@ -180,6 +180,15 @@ export class ExtractOrders {
     let sinceClock = 0;
     let nextProgress = reader.bytesRead + progressEveryBytes;
 
+    /** Hands the pending orders to `placeOrders` (through the window: it may still be in flight). */
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await window.push(pending);
+      sent += pending.length;
+      sentHere += pending.length;
+      pending = [];
+    };
+
     const save = async (position: { byteOffset: number; index: number }): Promise<boolean> => {
       await window.drain();
       const next: FileRecord = {
@@ -206,10 +215,7 @@ export class ExtractOrders {
           if (check.ok) {
             pending.push({ index: entry.index, order: check.value });
             if (pending.length === ORDERS_PER_SEND) {
-              await window.push(pending);
-              sent += pending.length;
-              sentHere += pending.length;
-              pending = [];
+              await flush();
             }
           }
         }
@@ -220,12 +226,7 @@ export class ExtractOrders {
           timeLow = remaining() < reserveMs;
         }
         if (timeLow || (pending.length === 0 && sinceCheckpoint >= checkpointEvery)) {
-          if (pending.length > 0) {
-            await window.push(pending);
-            sent += pending.length;
-            sentHere += pending.length;
-            pending = [];
-          }
+          await flush();
           const position = { byteOffset: entry.end, index: entry.index + 1 };
           if (!(await save(position))) return superseded(sentHere, checkpoint);
           if (timeLow) return this.continueLater(record, message, sentHere, checkpoint);
@@ -242,11 +243,7 @@ export class ExtractOrders {
         });
       }
     }
-    if (pending.length > 0) {
-      await window.push(pending);
-      sent += pending.length;
-      sentHere += pending.length;
-    }
+    await flush();
     await window.drain();
     const done: FileRecord = {
       ...record,
