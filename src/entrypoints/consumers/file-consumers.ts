@@ -99,8 +99,7 @@ export function createFileConsumers(
               });
               continue;
             }
-            const fileVersion = file.versionId ?? file.etag;
-            logValidation(log.child({ fileKey: file.key, fileVersion }), await validate.execute(file));
+            logValidation(log, await validate.execute(file));
           }
         },
         { fifo: false, onFailure: onFailure("validate-file") },
@@ -136,7 +135,8 @@ export function createFileConsumers(
   };
 }
 
-function logValidation(log: Logger, { record, validation, relocation }: ValidateFileResult): void {
+function logValidation(parent: Logger, { record, validation, relocation }: ValidateFileResult): void {
+  const log = parent.child({ fileKey: record.fileKey, fileVersion: record.fileVersion });
   if (!validation) {
     log.info("file version already validated: repeated notification, only its follow-up is completed", {
       status: record.status,
