@@ -1,8 +1,9 @@
 import { OrderflowError } from "../errors.js";
 import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader } from "../files/order-file-reader.js";
 import type { FileRecord } from "../ports.js";
-import { type PlaceOrderInput, PlaceOrderSchema, parseWith } from "../schemas.js";
+import type { PlaceOrderInput } from "../schemas.js";
 import {
+  checkFileOrder,
   closeContent,
   type ExtractFileMessage,
   type FileFlowOptions,
@@ -86,7 +87,7 @@ export class FileNotReadyError extends OrderflowError {
 
 /**
  * The extract-orders step: streams a validated file again (from its
- * checkpoint), checks each order with {@link PlaceOrderSchema} and hands the
+ * checkpoint), checks each order with `PlaceOrderSchema` and hands the
  * valid ones to {@link PlaceFileOrders}, in groups of 10 (today: PlaceOrder
  * commands on the intake FIFO queue, one SendMessageBatch per group).
  *
@@ -211,7 +212,7 @@ export class ExtractOrders {
       for (const entry of entries) {
         sinceCheckpoint++;
         if (entry.error === undefined) {
-          const check = parseWith(PlaceOrderSchema, entry.value);
+          const check = checkFileOrder(entry.value);
           if (check.ok) {
             pending.push({ index: entry.index, order: check.value });
             if (pending.length === ORDERS_PER_SEND) {

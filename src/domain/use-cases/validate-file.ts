@@ -6,8 +6,8 @@ import {
   OrderFileReader,
 } from "../files/order-file-reader.js";
 import type { Alert, FileError, FileRecord, FileStatus, ObjectContent } from "../ports.js";
-import { PlaceOrderSchema, parseWith } from "../schemas.js";
 import {
+  checkFileOrder,
   closeContent,
   type FileFlowOptions,
   type FileFlowPorts,
@@ -56,7 +56,7 @@ export interface ValidateFileResult {
 }
 
 /**
- * The validate-file step: one file version from an S3 notification is read as
+ * The validate-file step: the file version a notification names is read as
  * a stream, every order is checked, and the outcome is recorded once per file
  * version in the file history (`VALID`, `PARTIALLY_VALID` or `REJECTED`, with
  * counts and the first errors by order index and field path).
@@ -74,7 +74,7 @@ export interface ValidateFileResult {
  * A crash before the record is final makes the retry validate again, so its
  * alert may go out twice: alerts are at least once.
  *
- * Every order is checked with {@link PlaceOrderSchema}, the schema the API
+ * Every order is checked with `PlaceOrderSchema`, the schema the API
  * checks a PlaceOrder request with.
  */
 export class ValidateFile {
@@ -164,7 +164,7 @@ export class ValidateFile {
             errors.push({ index: entry.index, path: "", message: atLine(entry.error, entry.line) });
           continue;
         }
-        const check = parseWith(PlaceOrderSchema, entry.value);
+        const check = checkFileOrder(entry.value);
         if (check.ok) {
           valid++;
           continue;
