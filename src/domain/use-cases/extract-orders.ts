@@ -23,6 +23,12 @@ export interface FileOrder {
   /** 0-based position of the order in the file: with the file version, what identifies it. */
   readonly index: number;
   readonly order: PlaceOrderInput;
+  /**
+   * The order's JSON text as in the file, when `order` is exactly its value
+   * (valid and already canonical): it can be forwarded without serialising
+   * `order` again.
+   */
+  readonly text?: string | undefined;
 }
 
 /** The file version the orders come from. */
@@ -214,7 +220,9 @@ export class ExtractOrders {
         if (entry.error === undefined) {
           const check = checkFileOrder(entry.value);
           if (check.ok) {
-            pending.push({ index: entry.index, order: check.value });
+            // The quick test hands back the very value it accepted: then the text says the same.
+            const text = check.value === entry.value ? entry.text : undefined;
+            pending.push({ index: entry.index, order: check.value, text });
             if (pending.length === ORDERS_PER_SEND) {
               await flush();
             }

@@ -29,13 +29,27 @@ export function placeOrdersOnIntakeQueue(intakeQueue: CommandQueue): PlaceFileOr
 }
 
 /** The PlaceOrder command of one valid order of a file, with its derived ids. */
-function placeOrderCommand({ index, order }: FileOrder, ids: FileIds): QueueMessage {
+function placeOrderCommand({ index, order, text }: FileOrder, ids: FileIds): QueueMessage {
   const orderId = order.orderId ?? ids.orderId(index);
   const commandId = ids.commandId(index);
   const correlationId = ids.correlationId;
+  let body: string;
+  if (text !== undefined) {
+    // The file's text is already the canonical order: forward it as it is
+    // (with the derived id spliced in) instead of serialising it again. The
+    // ids are [A-Za-z0-9_-]: nothing in them needs escaping.
+    const brace = text.indexOf("{");
+    const json =
+      order.orderId === undefined
+        ? `${text.slice(0, brace + 1)}"orderId":"${orderId}",${text.slice(brace + 1)}`
+        : text;
+    body = `{"type":"PlaceOrder","commandId":"${commandId}","correlationId":"${correlationId}","order":${json}}`;
+  } else {
+    body = placeOrderMessage({ type: "PlaceOrder", commandId, correlationId, order: { ...order, orderId } });
+  }
   return {
     id: commandId,
-    body: placeOrderMessage({ type: "PlaceOrder", commandId, correlationId, order: { ...order, orderId } }),
+    body,
     groupId: orderId,
     deduplicationId: commandId,
     attributes: { type: "PlaceOrder", correlationId },

@@ -23,7 +23,7 @@ class ExtractionQueue implements CommandQueue {
 
 const order = (i: number) => ({
   ...(i % 2 === 0 ? { orderId: `o-${i}` } : {}),
-  customerId: ` c-${i} `,
+  customerId: i % 5 === 0 ? ` c-${i} ` : `c-${i}`,
   currency: "BRL",
   items: [{ sku: "SKU-1", quantity: 1 + (i % 3), unitPrice: 1250 }],
   shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" },
@@ -75,5 +75,8 @@ describe("ExtractOrders hands valid orders to its PlaceFileOrders dependency", (
     // The schema's output: trimmed text, an orderId only where the file gave one.
     expect(orders[0]).toEqual({ index: 0, order: { ...order(0), customerId: "c-0" } });
     expect(orders[1]?.order.orderId).toBeUndefined();
+    // An order already canonical comes with its text, to be forwarded as it is.
+    expect(orders[0]?.text).toBeUndefined();
+    expect(orders[1]?.text).toBe(lines[1]);
   });
 });
