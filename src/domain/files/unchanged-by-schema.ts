@@ -67,7 +67,12 @@ function compile(schema: Schema): Test | undefined {
       break;
     case "array": {
       const element = def.element && compile(def.element);
-      if (element) test = (v) => Array.isArray(v) && v.every(element);
+      if (element)
+        test = (v) => {
+          if (!Array.isArray(v)) return false;
+          for (const item of v) if (!element(item)) return false;
+          return true;
+        };
       break;
     }
     default:
@@ -75,7 +80,12 @@ function compile(schema: Schema): Test | undefined {
   }
   if (!test) return undefined;
   const typed = test;
-  return checks.length === 0 ? typed : (v) => typed(v) && checks.every((check) => check(v));
+  if (checks.length === 0) return typed;
+  return (v) => {
+    if (!typed(v)) return false;
+    for (const check of checks) if (!check(v)) return false;
+    return true;
+  };
 }
 
 function compileObject(def: Def): Test | undefined {
