@@ -1,20 +1,19 @@
 /**
  * One batch file through validate-file then extract-orders, on the given
- * object store, with in-memory history and alerts and a counting intake
- * queue: what the file benchmarks time (shared by the in-process bench and the
+ * object store, with in-memory history, orders and alerts and a counting
+ * intake queue: what the file benchmarks time (shared by the in-process bench and the
  * bounded-memory child process).
  */
 
 import { InMemoryFileHistory } from "../src/adapters/memory/in-memory-file-history.js";
-import { NullLogger } from "../src/adapters/memory/in-memory-logger.js";
 import { InMemoryOrderRepository } from "../src/adapters/memory/in-memory-order-repository.js";
 import { InMemoryTopic } from "../src/adapters/memory/in-memory-topic.js";
 import { SystemClock } from "../src/adapters/system/system-clock.js";
+import { ExtractOrders } from "../src/domain/use-cases/extract-orders.js";
+import { ExtractFileMessageSchema, type FileFlowPorts } from "../src/domain/use-cases/file-flow.js";
 import { PlaceOrder } from "../src/domain/use-cases/place-order.js";
-import { ExtractOrders } from "../src/entrypoints/files/extract-orders.js";
-import { ExtractFileMessageSchema } from "../src/entrypoints/files/file-messages.js";
-import type { FileFlowServices } from "../src/entrypoints/files/file-services.js";
-import { ValidateFile } from "../src/entrypoints/files/validate-file.js";
+import { ValidateFile } from "../src/domain/use-cases/validate-file.js";
+import { placeFileOrders } from "../src/entrypoints/consumers/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../src/ports/command-queue.js";
 import type { ObjectStore } from "../src/ports/object-store.js";
 
@@ -53,35 +52,30 @@ export async function runFileJob(objects: ObjectStore, key: string): Promise<Fil
   const intake = new CountingQueue();
   const extraction: QueueMessage[] = [];
   const clock = new SystemClock();
-  const services: FileFlowServices = {
+  const ports: FileFlowPorts = {
     objects,
     history: new InMemoryFileHistory(),
     alerts: new InMemoryTopic({ name: "alerts", clock }),
-    // Extraction places each order as the API does: recorded, then its validation asked for on the intake queue.
-    placeOrder: new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
     extractionQueue: { name: "extraction", send: async (messages) => void extraction.push(...messages) },
     clock,
-    logger: new NullLogger(),
   };
+  // Extraction places each order as the API does: recorded, then its validation asked for on the intake queue.
+  const placeOrder = new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock });
   const info = await objects.head(key);
   if (!info) throw new Error(`${key} is not in the bucket`);
   const etag = info.etag.replace(/"/g, "");
 
   let started = performance.now();
-  const record = await new ValidateFile(services).execute({
-    bucket: "bench",
-    key,
-    size: info.size,
-    etag,
-    eventName: "ObjectCreated:Put",
-  });
+  const { record } = await new ValidateFile(ports).execute({ key, size: info.size, etag });
   const validateSeconds = (performance.now() - started) / 1000;
   if (record.status !== "VALID" && record.status !== "PARTIALLY_VALID")
     throw new Error(`${key} was ${record.status}: ${JSON.stringify(record.errors.slice(0, 3))}`);
 
   const message = ExtractFileMessageSchema.parse(JSON.parse(extraction[0]!.body));
   started = performance.now();
-  const result = await new ExtractOrders(services).execute(message);
+  const result = await new ExtractOrders({ ...ports, placeOrders: placeFileOrders(placeOrder) }).execute(
+    message,
+  );
   const extractSeconds = (performance.now() - started) / 1000;
   if (result.outcome !== "EXTRACTED") throw new Error(`extraction ended ${result.outcome}`);
   return {

@@ -40,6 +40,17 @@ export {
   type RequestEvent,
   type RequestEventData,
 } from "./domain/events.js";
+export { OrderFileError, type OrderFileErrorCode } from "./domain/files/order-file-errors.js";
+export { formatFromName, type OrderFileFormat } from "./domain/files/order-file-format.js";
+export {
+  DEFAULT_ORDER_FILE_LIMITS,
+  type OrderFileEntry,
+  type OrderFileLimits,
+  OrderFileReader,
+  type OrderFileReaderOptions,
+  type ParsedEntry,
+  type UnreadableEntry,
+} from "./domain/files/order-file-reader.js";
 export {
   isTerminal,
   nextStatus,
@@ -97,6 +108,27 @@ export {
   type CancelOrderCommand,
   type CancelOrderOutcome,
 } from "./domain/use-cases/cancel-order.js";
+export {
+  type ExtractionContext,
+  type ExtractionOutcome,
+  type ExtractionResult,
+  ExtractOrders,
+  type ExtractOrdersDeps,
+  FileNotReadyError,
+  type FileOrder,
+  type FileOrderIdTaken,
+  type OrderFileVersion,
+  type PlaceFileOrders,
+} from "./domain/use-cases/extract-orders.js";
+export {
+  DEFAULT_FILE_PREFIXES,
+  type ExtractFileMessage,
+  ExtractFileMessageSchema,
+  type FileFlowOptions,
+  type FileFlowPorts,
+  type FilePrefixes,
+  type FileProgress,
+} from "./domain/use-cases/file-flow.js";
 export { GetOrder, type OrderView, toOrderView } from "./domain/use-cases/get-order.js";
 export {
   ModifyOrder,
@@ -122,6 +154,13 @@ export { type RequestChangeDeps, RequestOrderChange } from "./domain/use-cases/r
 export { ConfirmOrder, FulfilOrder, type TransitionResult } from "./domain/use-cases/simple-transitions.js";
 // ─── Use cases ──────────────────────────────────────────────────────────────
 export type { CommandMeta, UnitOfWorkDeps } from "./domain/use-cases/unit-of-work.js";
+// ─── Batch files: the use cases and the streaming reader ────────────────────
+export {
+  type FileNotification,
+  type FileValidation,
+  ValidateFile,
+  type ValidateFileResult,
+} from "./domain/use-cases/validate-file.js";
 export {
   ValidateOrder,
   type ValidateOrderCommand,

@@ -41,11 +41,7 @@ export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
 export type { ConsumerFlows } from "./entrypoints/container/consumer-flows.js";
 // ─── Composition: the container, the adapter families, the flows ────────────
 export { createContainer, resolve, resolveAsync } from "./entrypoints/container/create-container.js";
-export {
-  FILE_CONSUMERS,
-  FILE_FLOWS,
-  fileConsumersModule,
-} from "./entrypoints/container/file-consumers-module.js";
+export { FILE_FLOWS, fileFlowsModule } from "./entrypoints/container/file-flows-module.js";
 export {
   createMemoryAdapters,
   type MemoryAdapterOptions,
@@ -55,6 +51,9 @@ export {
 export { ORDER_FLOWS, orderFlowsModule } from "./entrypoints/container/order-flows-module.js";
 export {
   CANCEL_ORDER,
+  EXTRACT_ORDERS,
+  FILE_CONSUMERS,
+  FILE_FLOW_OPTIONS,
   GET_ORDER,
   MODIFY_ORDER,
   ORDER_API,
@@ -62,6 +61,7 @@ export {
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,
+  VALIDATE_FILE,
   VALIDATE_ORDER,
 } from "./entrypoints/container/tokens.js";
 export { type UseCasesOptions, useCasesModule } from "./entrypoints/container/use-cases-module.js";

@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
+import type { FileProgress } from "../../domain/use-cases/file-flow.js";
 import type { FileRecord } from "../../ports/file-history.js";
 import type { ObjectStore } from "../../ports/object-store.js";
-import type { FileProgress } from "../files/file-services.js";
 import { addFileFlows } from "../in-memory/in-memory-file-flows.js";
 import { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 

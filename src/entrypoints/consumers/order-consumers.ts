@@ -1,24 +1,13 @@
 import { ValidateOrderMessageSchema } from "../../domain/commands.js";
-import { describeError } from "../../domain/errors.js";
 import { CancelOrderSchema, ModifyOrderSchema, parseWith } from "../../domain/schemas.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
-import type { AlertPublisher } from "../../ports/alert-publisher.js";
-import type { Logger } from "../../ports/logger.js";
 import { type Parsed, parseJson, reportMalformedMessage } from "./malformed-message.js";
 import { type BusEvent, BusEventSchema } from "./messages.js";
-import { type BatchResult, processSqsBatch, type SqsRecordLike } from "./sqs-batch.js";
-
-/** A queue consumer: what a Lambda SQS handler (or the in-memory pipeline) calls with a batch. */
-export type QueueConsumer = (records: readonly SqsRecordLike[]) => Promise<BatchResult>;
-
-/** What every consumer needs besides its use case: where it logs, and where a message it cannot use is reported. */
-export interface ConsumerDeps {
-  readonly logger: Logger;
-  readonly alerts: AlertPublisher;
-}
+import { type ConsumerDeps, type QueueConsumer, queueConsumer } from "./queue-consumer.js";
+import type { SqsRecordLike } from "./sqs-batch.js";
 
 const parseValidateOrder = ValidateOrderMessageSchema.safeParse.bind(ValidateOrderMessageSchema);
 const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
@@ -34,7 +23,7 @@ const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
 
 /** Intake FIFO queue: validates the order a `ValidateOrder` command names. */
 export function validateOrderConsumer(validate: ValidateOrder, deps: ConsumerDeps): QueueConsumer {
-  return consumer("validate-order", deps, async (record, log) => {
+  return queueConsumer("validate-order", deps, async (record, log) => {
     const message = parseJson(record.body, parseValidateOrder);
     if (!message.ok) return reportMalformedMessage("validate-order", record, message.issues, deps);
     const { orderId, commandId, correlationId, causationId } = message.value;
@@ -51,7 +40,7 @@ export function validateOrderConsumer(validate: ValidateOrder, deps: ConsumerDep
 
 /** Processing queue (OrderValidated from the bus): payment and confirmation. */
 export function processOrderConsumer(process: ProcessOrder, deps: ConsumerDeps): QueueConsumer {
-  return consumer("process-order", deps, async (record, log) => {
+  return queueConsumer("process-order", deps, async (record, log) => {
     const event = parseBusEvent(record, "OrderValidated");
     if (!event.ok) return reportMalformedMessage("process-order", record, event.issues, deps);
     const { detail } = event.value;
@@ -64,7 +53,7 @@ export function processOrderConsumer(process: ProcessOrder, deps: ConsumerDeps):
 
 /** Cancel queue (CancellationRequested from the bus). */
 export function cancelOrderConsumer(cancel: CancelOrder, deps: ConsumerDeps): QueueConsumer {
-  return consumer("cancel-order", deps, async (record, log) => {
+  return queueConsumer("cancel-order", deps, async (record, log) => {
     const event = parseBusEvent(record, "CancellationRequested");
     if (!event.ok) return reportMalformedMessage("cancel-order", record, event.issues, deps);
     const { detail } = event.value;
@@ -79,7 +68,7 @@ export function cancelOrderConsumer(cancel: CancelOrder, deps: ConsumerDeps): Qu
 
 /** Modify queue (ModificationRequested from the bus). */
 export function modifyOrderConsumer(modify: ModifyOrder, deps: ConsumerDeps): QueueConsumer {
-  return consumer("modify-order", deps, async (record, log) => {
+  return queueConsumer("modify-order", deps, async (record, log) => {
     const event = parseBusEvent(record, "ModificationRequested");
     if (!event.ok) return reportMalformedMessage("modify-order", record, event.issues, deps);
     const { detail } = event.value;
@@ -98,27 +87,6 @@ export function modifyOrderConsumer(modify: ModifyOrder, deps: ConsumerDeps): Qu
         ...(result.outcome === "REFUSED" ? { reasons: result.order?.lastRejectedRequest?.reasons } : {}),
       });
   });
-}
-
-/** A flow's consumer: partial batch failures over `handle`, each record with its own log context. */
-function consumer(
-  flow: string,
-  deps: ConsumerDeps,
-  handle: (record: SqsRecordLike, log: Logger) => Promise<void>,
-): QueueConsumer {
-  const handleRecord = (record: SqsRecordLike) =>
-    handle(record, deps.logger.child({ flow, messageId: record.messageId }));
-  const options = {
-    onFailure(record: SqsRecordLike, error: unknown) {
-      deps.logger.error("record failed; it will be retried", {
-        flow,
-        messageId: record.messageId,
-        receiveCount: record.attributes?.ApproximateReceiveCount,
-        error: describeError(error),
-      });
-    },
-  };
-  return (records) => processSqsBatch(records, handleRecord, options);
 }
 
 function metaOf(detail: BusEvent["detail"]) {

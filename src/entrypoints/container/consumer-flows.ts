@@ -1,7 +1,7 @@
 import type { ContainerModule } from "inversify";
+import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import type { Token } from "../../ports/token.js";
-import type { ExtractionConsumer } from "../files/file-consumers.js";
-import type { FileFlowOptions } from "../files/file-services.js";
+import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { HandlerName } from "../handlers.js";
 
 /**

@@ -1,13 +1,16 @@
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
+import type { ExtractionContext } from "../../domain/use-cases/extract-orders.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import type { FileHistory } from "../../ports/file-history.js";
 import type { ObjectInfo, ObjectStore } from "../../ports/object-store.js";
+import type { ExtractionConsumer } from "../consumers/file-consumers.js";
+import type { QueueConsumer } from "../consumers/queue-consumer.js";
+import { s3PutEvent } from "../consumers/s3-events.js";
+import { adaptersModule } from "../container/adapters-module.js";
 import { resolve } from "../container/create-container.js";
-import { PLACE_ORDER } from "../container/tokens.js";
-import type { ExtractionContext } from "../files/extract-orders.js";
-import { createFileConsumers, type FileConsumers } from "../files/file-consumers.js";
-import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../files/file-services.js";
-import { s3PutEvent } from "../files/s3-events.js";
+import { fileFlowsModule } from "../container/file-flows-module.js";
+import { FILE_CONSUMERS } from "../container/tokens.js";
 import type { InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
 
 export interface AddFileFlowsOptions extends FileFlowOptions {
@@ -33,7 +36,7 @@ export interface FileFlows {
   readonly intake: PipelineQueue;
   /** The file-extraction queue (standard), drained by extract-orders. */
   readonly extraction: PipelineQueue;
-  readonly consumers: FileConsumers;
+  readonly consumers: { readonly validateFile: QueueConsumer; readonly extractOrders: ExtractionConsumer };
   /**
    * Stores a file under `incoming/` and notifies the file-intake queue
    * (exactly once, whichever store is used). Call the pipeline's `drain()` to
@@ -52,8 +55,10 @@ export const FILE_EXTRACTION_QUEUE_NAME = "orderflow-file-extraction";
  * Adds the batch-file flows of the architecture to an in-memory pipeline:
  * bucket (`incoming/` puts → S3-shaped notifications on a standard file-intake
  * queue), validate-file, the file history, the file-extraction queue and
- * extract-orders, whose PlaceOrder commands join the pipeline's intake FIFO
- * queue. Alerts go to the pipeline's alert topic. `flow.drain()` then runs it all.
+ * extract-orders, which places each valid order with the pipeline's
+ * PlaceOrder. Its ports and consumers join the pipeline's container, as the
+ * file handlers compose theirs. Alerts go to the pipeline's alert topic.
+ * `flow.drain()` then runs it all.
  */
 export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptions = {}): FileFlows {
   const objects = options.objects ?? new InMemoryObjectStore({ clock: flow.clock });
@@ -62,33 +67,19 @@ export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptio
   const incoming = options.prefixes?.incoming ?? DEFAULT_FILE_PREFIXES.incoming;
   let sequence = 0;
 
-  let consumers: FileConsumers | undefined;
-  const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, (records) => consumers!.validateFile(records), {
-    fifo: false,
-  });
   const context: ExtractionContext = options.remainingTimeMs
     ? { remainingTimeMs: options.remainingTimeMs }
     : {};
-  const extraction = flow.addFlow(
-    FILE_EXTRACTION_QUEUE_NAME,
-    (records) => consumers!.extractOrders(records, context),
-    {
-      fifo: false,
-    },
+  const consumers = {
+    validateFile: (records) => resolve(flow.container, FILE_CONSUMERS.validateFile)(records),
+    extractOrders: (records) => resolve(flow.container, FILE_CONSUMERS.extractOrders)(records, context),
+  } satisfies FileFlows["consumers"];
+  const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, consumers.validateFile, { fifo: false });
+  const extraction = flow.addFlow(FILE_EXTRACTION_QUEUE_NAME, consumers.extractOrders, { fifo: false });
+  flow.container.load(
+    adaptersModule({ objectStore: objects, fileHistory: history, fileExtractionQueue: extraction.queue }),
+    fileFlowsModule(options),
   );
-  consumers = createFileConsumers(
-    {
-      objects,
-      history,
-      alerts: flow.alerts,
-      placeOrder: resolve(flow.container, PLACE_ORDER),
-      extractionQueue: extraction.queue,
-      clock: flow.clock,
-      logger: flow.logger,
-    },
-    options,
-  );
-
   const notify = (info: Pick<ObjectInfo, "key" | "size" | "etag" | "versionId">) => {
     sequence++;
     return intake.queue.send([

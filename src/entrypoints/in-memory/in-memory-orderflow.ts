@@ -22,7 +22,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "../../ports/routing.js";
-import type { QueueConsumer } from "../consumers/order-consumers.js";
+import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";

@@ -1,14 +1,14 @@
 import type { Container, ContainerModule } from "inversify";
 import { DemoPaymentGateway } from "../../adapters/demo/demo-payment-gateway.js";
+import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
+import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
 import type { ConsumerFlows } from "../container/consumer-flows.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
 import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
-import type { ExtractionConsumer } from "../files/file-consumers.js";
-import type { FileFlowOptions } from "../files/file-services.js";
 import { HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
 import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";

@@ -2,7 +2,7 @@ import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { s3Service } from "../container/aws/s3-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
-import { FILE_FLOWS } from "../container/file-consumers-module.js";
+import { FILE_FLOWS } from "../container/file-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The validate-file handler: consumes the file-intake queue (S3 notifications of `incoming/`): validates, records, alerts. */

@@ -4,7 +4,6 @@
  * `ORDERFLOW_INBOX`, `LOG_LEVEL` (debug|info|warn|error), `LOG_FORMAT`
  * (pretty|json; default pretty on a terminal, json when piped), `NO_COLOR`.
  */
-
 import { ConsoleLogger, type ConsoleLogLevel } from "./console-logger.js";
 import { createInboxFiles } from "./local-inbox.js";
 import { type LocalRunner, startLocalRunner } from "./local-runner.js";

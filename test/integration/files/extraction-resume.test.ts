@@ -6,11 +6,11 @@ import { InMemoryObjectStore } from "../../../src/adapters/memory/in-memory-obje
 import { InMemoryOrderRepository } from "../../../src/adapters/memory/in-memory-order-repository.js";
 import { InMemoryQueue } from "../../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../../src/adapters/memory/in-memory-topic.js";
+import { ExtractOrders, type ExtractOrdersDeps } from "../../../src/domain/use-cases/extract-orders.js";
+import type { ExtractFileMessage } from "../../../src/domain/use-cases/file-flow.js";
 import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
-import { ExtractOrders } from "../../../src/entrypoints/files/extract-orders.js";
-import type { ExtractFileMessage } from "../../../src/entrypoints/files/file-messages.js";
-import type { FileFlowServices } from "../../../src/entrypoints/files/file-services.js";
-import { ValidateFile } from "../../../src/entrypoints/files/validate-file.js";
+import { ValidateFile } from "../../../src/domain/use-cases/validate-file.js";
+import { placeFileOrders } from "../../../src/entrypoints/consumers/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../../../src/ports/command-queue.js";
 import type { FileRecord } from "../../../src/ports/file-history.js";
 
@@ -55,11 +55,13 @@ async function validatedFile(orders: number, format: "json" | "jsonl") {
   const history = new CrashingHistory();
   const objects = new InMemoryObjectStore({ clock });
   const intake = new RecordingQueue(new InMemoryQueue({ name: "intake.fifo", clock }));
-  const services: FileFlowServices = {
+  const services: ExtractOrdersDeps & { readonly logger: InMemoryLogger } = {
     objects,
     history,
     alerts: new InMemoryTopic({ name: "alerts", clock }),
-    placeOrder: new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
+    placeOrders: placeFileOrders(
+      new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
+    ),
     extractionQueue: new InMemoryQueue({ name: "extraction", clock }),
     clock,
     logger: new InMemoryLogger(),
@@ -78,7 +80,7 @@ async function validatedFile(orders: number, format: "json" | "jsonl") {
     etag: etag.replace(/"/g, ""),
     eventName: "ObjectCreated:Put",
   };
-  const validated = await new ValidateFile(services).execute(file);
+  const { record: validated } = await new ValidateFile(services).execute(file);
   const message: ExtractFileMessage = {
     type: "ExtractFile",
     fileKey: key,
@@ -127,7 +129,10 @@ describe("extraction crash and resume", () => {
   it("a failed send between checkpoints: the retry resumes at the checkpoint and the FIFO queue drops the repeats", async () => {
     const { services, intake, message, valid, history, key } = await validatedFile(1000, "jsonl");
     intake.failOnCall = 45;
-    const extract = new ExtractOrders(services, { checkpointEvery: 100, sendConcurrency: 1 });
+    const extract = new ExtractOrders(services, {
+      checkpointEvery: 100,
+      sendConcurrency: 1,
+    });
     await expect(extract.execute(message)).rejects.toThrow("connection reset");
     await extract.execute(message);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
-import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
-import { s3PutEvent } from "../../../src/entrypoints/files/s3-events.js";
+import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
+import { s3PutEvent } from "../../../src/entrypoints/consumers/s3-events.js";
 import {
   addFileFlows,
   FILE_INTAKE_QUEUE_NAME,
@@ -106,6 +106,27 @@ describe("batch files through the in-memory pipeline", () => {
     ]);
     expect((await flow.api.getOrder("mine-0")).status).toBe("CONFIRMED");
     expect(flow.events("OrderPlaced").map((e) => e.orderId)).toHaveLength(3);
+  });
+
+  it("an order whose id another order holds is not placed: an alert names it, the others go on", async () => {
+    const { flow, files, alerts } = setup();
+    await flow.api.placeOrder({ ...order(0), orderId: "taken-1" });
+    await files.upload(
+      "clash.jsonl",
+      jsonl([order(1, { orderId: "taken-1" }), order(2, { orderId: "free-2" })]),
+    );
+    await flow.drain();
+
+    expect((await flow.api.getOrder("taken-1")).customerId).toBe("c-0");
+    expect((await flow.api.getOrder("free-2")).status).toBe("CONFIRMED");
+    expect(alerts()).toEqual([
+      expect.objectContaining({
+        kind: "FILE_ORDER_ID_TAKEN",
+        message: expect.stringContaining('"orders":[{"index":0,"orderId":"taken-1"}]'),
+      }),
+    ]);
+    // Each valid order is placed once.
+    expect(flow.events("OrderPlaced").filter((event) => event.orderId === "free-2")).toHaveLength(1);
   });
 
   it("an unparseable file is rejected whole: alert, rejected/, no orders", async () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
-import { OrderFileReader } from "../../../src/entrypoints/files/order-file-reader.js";
+import { OrderFileReader } from "../../../src/domain/files/order-file-reader.js";
 import { addFileFlows } from "../../../src/entrypoints/in-memory/in-memory-file-flows.js";
 import { createInMemoryOrderflow } from "../../../src/memory.js";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { runIngestCommand } from "../../../src/entrypoints/cli/ingest-command.js";
-import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
+import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
 import { createInboxFiles } from "../../../src/entrypoints/local/local-inbox.js";
 import { startLocalRunner } from "../../../src/entrypoints/local/local-runner.js";
 

@@ -6,15 +6,16 @@ import { InMemoryObjectStore } from "../../../src/adapters/memory/in-memory-obje
 import { InMemoryOrderRepository } from "../../../src/adapters/memory/in-memory-order-repository.js";
 import { InMemoryQueue } from "../../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../../src/adapters/memory/in-memory-topic.js";
-import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
-import { ExtractOrders } from "../../../src/entrypoints/files/extract-orders.js";
+import { ExtractOrders, type ExtractOrdersDeps } from "../../../src/domain/use-cases/extract-orders.js";
 import {
   type ExtractFileMessage,
   ExtractFileMessageSchema,
-} from "../../../src/entrypoints/files/file-messages.js";
-import type { FileFlowOptions, FileFlowServices } from "../../../src/entrypoints/files/file-services.js";
-import type { FileNotification } from "../../../src/entrypoints/files/s3-events.js";
-import { ValidateFile } from "../../../src/entrypoints/files/validate-file.js";
+  type FileFlowOptions,
+} from "../../../src/domain/use-cases/file-flow.js";
+import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
+import type { FileNotification } from "../../../src/domain/use-cases/validate-file.js";
+import { ValidateFile } from "../../../src/domain/use-cases/validate-file.js";
+import { placeFileOrders } from "../../../src/entrypoints/consumers/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../../../src/ports/command-queue.js";
 import type { FileHistory, FileStatus } from "../../../src/ports/file-history.js";
 import type { GetOptions, ObjectContent } from "../../../src/ports/object-store.js";
@@ -96,11 +97,13 @@ function setup(options: FileFlowOptions = {}) {
   const objects = new TrackingObjectStore({ clock });
   const extractionQueue = new ExtractionQueue(history);
   const intake = new InMemoryQueue({ name: "intake.fifo", clock });
-  const services: FileFlowServices = {
+  const services: ExtractOrdersDeps & { readonly logger: InMemoryLogger } = {
     objects,
     history,
     alerts: new InMemoryTopic({ name: "alerts", clock }),
-    placeOrder: new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
+    placeOrders: placeFileOrders(
+      new PlaceOrder({ orders: new InMemoryOrderRepository(), intakeQueue: intake, clock }),
+    ),
     extractionQueue,
     clock,
     logger: new InMemoryLogger(),
@@ -108,13 +111,7 @@ function setup(options: FileFlowOptions = {}) {
   const upload = async (name: string, body: string): Promise<FileNotification> => {
     const key = `incoming/${name}`;
     const { etag } = await objects.put(key, body);
-    return {
-      bucket: "b",
-      key,
-      size: Buffer.byteLength(body),
-      etag: etag.replace(/"/g, ""),
-      eventName: "ObjectCreated:Put",
-    };
+    return { key, size: Buffer.byteLength(body), etag: etag.replace(/"/g, "") };
   };
   return {
     services,
@@ -133,7 +130,7 @@ describe("bodies of files that are not read to the end are closed", () => {
     const { objects, upload, validate } = setup();
     const file = await upload("a.jsonl", jsonl(3));
 
-    const record = await validate.execute({ ...file, etag: "0123456789abcdef0123456789abcdef" });
+    const { record } = await validate.execute({ ...file, etag: "0123456789abcdef0123456789abcdef" });
 
     expect(record.errors[0]?.message).toMatch(/^FILE_SUPERSEDED/);
     expect(objects.states()).toEqual(["closed"]);
@@ -143,7 +140,7 @@ describe("bodies of files that are not read to the end are closed", () => {
     const { objects, upload, validate } = setup({ limits: { maxFileBytes: 10 } });
     const file = await upload("a.jsonl", jsonl(3));
 
-    const record = await validate.execute(file);
+    const { record } = await validate.execute(file);
 
     expect(record.errors[0]?.message).toMatch(/^FILE_TOO_LARGE/);
     expect(objects.states()).toEqual(["closed"]);
@@ -206,7 +203,7 @@ describe("validate-file hands the file to extraction once its record is final", 
   it("a repeated notification of a rejected file sends nothing", async () => {
     const { upload, validate, extractionQueue } = setup();
     const file = await upload("bad.jsonl", '{"customerId": 1}\n');
-    expect((await validate.execute(file)).status).toBe("REJECTED");
+    expect((await validate.execute(file)).record.status).toBe("REJECTED");
     await validate.execute(file);
 
     expect(extractionQueue.sent).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HANDLER_ENVIRONMENT, loadConfig } from "../../../src/entrypoints/config.js";
+import { s3PutEvent } from "../../../src/entrypoints/consumers/s3-events.js";
 import { createMemoryAdapters, memoryModule } from "../../../src/entrypoints/container/memory-module.js";
-import { s3PutEvent } from "../../../src/entrypoints/files/s3-events.js";
 import { createExtractOrdersHandler } from "../../../src/entrypoints/lambda/extract-orders.js";
 import { createValidateFileHandler } from "../../../src/entrypoints/lambda/validate-file.js";
 

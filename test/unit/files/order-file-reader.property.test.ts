@@ -4,7 +4,7 @@ import {
   type OrderFileEntry,
   type OrderFileFormat,
   OrderFileReader,
-} from "../../../src/entrypoints/files/order-file-reader.js";
+} from "../../../src/domain/files/order-file-reader.js";
 
 /** Feeds `bytes` in chunks whose sizes cycle through `sizes`. */
 function read(

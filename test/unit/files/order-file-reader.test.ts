@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { OrderFileError } from "../../../src/entrypoints/files/order-file-errors.js";
+import { OrderFileError } from "../../../src/domain/files/order-file-errors.js";
 import {
   type OrderFileEntry,
   OrderFileReader,
   type OrderFileReaderOptions,
-} from "../../../src/entrypoints/files/order-file-reader.js";
+} from "../../../src/domain/files/order-file-reader.js";
 
 function readAll(input: string | Buffer, options: OrderFileReaderOptions = {}, chunk = 7) {
   const bytes = typeof input === "string" ? Buffer.from(input) : input;

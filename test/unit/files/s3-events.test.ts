@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FileIds } from "../../../src/entrypoints/files/file-messages.js";
+import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
 import {
   decodeS3Key,
   encodeS3Key,
   parseS3EventMessage,
   s3PutEvent,
-} from "../../../src/entrypoints/files/s3-events.js";
+} from "../../../src/entrypoints/consumers/s3-events.js";
 
 /** An S3 event notification as S3 delivers it to SQS (from the AWS documentation's example). */
 const REAL_EVENT = {

@@ -1,29 +1,36 @@
-import type { Alert } from "../../ports/alert-publisher.js";
-import { ConcurrencyError } from "../../ports/errors.js";
-import type { FileError, FileRecord, FileStatus } from "../../ports/file-history.js";
-import type { Logger } from "../../ports/logger.js";
-import type { ObjectContent } from "../../ports/object-store.js";
-import { closeContent } from "./close-content.js";
-import { extractFileMessage } from "./file-messages.js";
-import {
-  type FileFlowOptions,
-  type FileFlowServices,
-  fileNameOf,
-  type ResolvedFileFlowOptions,
-  relocatedKey,
-  resolveFileFlowOptions,
-} from "./file-services.js";
-import { checkOrder } from "./order-check.js";
-import { OrderFileError } from "./order-file-errors.js";
+import { OrderFileError } from "../files/order-file-errors.js";
 import {
   DEFAULT_ORDER_FILE_LIMITS,
   type OrderFileEntry,
   type OrderFileFormat,
   OrderFileReader,
-} from "./order-file-reader.js";
-import { relocateFile } from "./relocate-file.js";
-import type { FileNotification } from "./s3-events.js";
-import { unquote } from "./s3-events.js";
+} from "../files/order-file-reader.js";
+import type { Alert, FileError, FileRecord, FileStatus, ObjectContent } from "../ports.js";
+import {
+  checkFileOrder,
+  closeContent,
+  type FileFlowOptions,
+  type FileFlowPorts,
+  fileNameOf,
+  type Relocation,
+  type ResolvedFileFlowOptions,
+  relocatedKey,
+  relocateFile,
+  requestExtraction,
+  resolveFileFlowOptions,
+  unquote,
+} from "./file-flow.js";
+import { isConcurrencyConflict } from "./unit-of-work.js";
+
+/** A new file version, as its notification names it. */
+export interface FileNotification {
+  readonly key: string;
+  readonly size: number;
+  /** Without quotes. */
+  readonly etag: string;
+  /** Present on versioned buckets. */
+  readonly versionId?: string | undefined;
+}
 
 /** What reading and checking a file found. */
 export interface FileValidation {
@@ -38,8 +45,18 @@ export interface FileValidation {
   readonly durationMs: number;
 }
 
+/** What {@link ValidateFile} did with one notification. */
+export interface ValidateFileResult {
+  /** The file version's record, as stored afterwards. */
+  readonly record: FileRecord;
+  /** What this call found; absent when the version was validated before (a repeated notification). */
+  readonly validation?: FileValidation | undefined;
+  /** A rejected file's move to `rejected/` (or why it stayed). */
+  readonly relocation?: Relocation | undefined;
+}
+
 /**
- * The validate-file step: one file version from an S3 notification is read as
+ * The validate-file step: the file version a notification names is read as
  * a stream, every order is checked, and the outcome is recorded once per file
  * version in the file history (`VALID`, `PARTIALLY_VALID` or `REJECTED`, with
  * counts and the first errors by order index and field path).
@@ -56,21 +73,23 @@ export interface FileValidation {
  * again; extraction ignores a message for a file it has started or finished).
  * A crash before the record is final makes the retry validate again, so its
  * alert may go out twice: alerts are at least once.
+ *
+ * Every order is checked with `PlaceOrderSchema`, the schema the API
+ * checks a PlaceOrder request with.
  */
 export class ValidateFile {
   private readonly options: ResolvedFileFlowOptions;
 
   constructor(
-    private readonly services: Omit<FileFlowServices, "placeOrder">,
+    private readonly ports: FileFlowPorts,
     options: FileFlowOptions = {},
   ) {
     this.options = resolveFileFlowOptions(options);
   }
 
-  async execute(file: FileNotification): Promise<FileRecord> {
-    const { history, clock } = this.services;
+  async execute(file: FileNotification): Promise<ValidateFileResult> {
+    const { history, clock } = this.ports;
     const fileVersion = file.versionId ?? file.etag;
-    const log = this.services.logger.child({ flow: "validate-file", fileKey: file.key, fileVersion });
 
     let record = await history.get(file.key, fileVersion);
     if (!record) {
@@ -88,14 +107,9 @@ export class ValidateFile {
       record = await history.get(file.key, fileVersion);
       if (!record) throw new Error(`file record ${file.key} ${fileVersion} vanished after its creation`);
     }
-    if (record.status !== "VALIDATING") {
-      log.info("file version already validated: repeated notification, only its follow-up is completed", {
-        status: record.status,
-      });
-      return this.settle(record, file, log);
-    }
+    if (record.status !== "VALIDATING") return this.settle(record, file);
 
-    const content = await this.services.objects.get(file.key);
+    const content = await this.ports.objects.get(file.key);
     const superseded = content !== undefined && isSuperseded(content, file);
     if (content && superseded) await closeContent(content);
     const validation = !content
@@ -108,7 +122,7 @@ export class ValidateFile {
           )
         : await this.validate(content, file.key);
     if (validation.status !== "VALID" && !superseded)
-      await this.services.alerts.publish([this.alertFor(file, fileVersion, validation)]);
+      await this.ports.alerts.publish([this.alertFor(file, fileVersion, validation)]);
     const final: FileRecord = {
       ...record,
       status: validation.status,
@@ -124,22 +138,13 @@ export class ValidateFile {
     try {
       await history.update(final);
     } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
+      if (!isConcurrencyConflict(error)) throw error;
       // A concurrent delivery of the same notification finished first: its outcome stands.
       const winner = await history.get(file.key, fileVersion);
       if (!winner || winner.status === "VALIDATING") throw error;
-      return this.settle(winner, file, log);
+      return this.settle(winner, file);
     }
-    log.info(`file ${validation.status.toLowerCase().replace("_", " ")}: ${summary(validation)}`, {
-      status: validation.status,
-      format: validation.format,
-      counts: validation.counts,
-      bytes: validation.bytes,
-      durationMs: Math.round(validation.durationMs),
-      ...(validation.reason ? { reason: validation.reason } : {}),
-      ...(validation.errors.length > 0 ? { firstErrors: validation.errors.slice(0, 5) } : {}),
-    });
-    return this.settle(final, file, log);
+    return { ...(await this.settle(final, file)), validation };
   }
 
   /** Reads the whole object and checks every order. Throws only what a retry may fix (I/O). */
@@ -159,7 +164,7 @@ export class ValidateFile {
             errors.push({ index: entry.index, path: "", message: atLine(entry.error, entry.line) });
           continue;
         }
-        const check = checkOrder(entry.value);
+        const check = checkFileOrder(entry.value);
         if (check.ok) {
           valid++;
           continue;
@@ -238,26 +243,20 @@ export class ValidateFile {
    * repeated notification, so that a crash between the record write and the
    * send cannot strand the file (extraction ignores a second message).
    */
-  private async settle(record: FileRecord, file: FileNotification, log: Logger): Promise<FileRecord> {
+  private async settle(record: FileRecord, file: FileNotification): Promise<ValidateFileResult> {
     if (record.status === "VALID" || record.status === "PARTIALLY_VALID") {
-      await this.services.extractionQueue.send([
-        {
-          id: "extract",
-          body: extractFileMessage({
-            type: "ExtractFile",
-            fileKey: record.fileKey,
-            fileVersion: record.fileVersion,
-            etag: file.etag,
-            continuation: 0,
-          }),
-          attributes: { type: "ExtractFile" },
-        },
-      ]);
-      return record;
+      await requestExtraction(this.ports.extractionQueue, {
+        type: "ExtractFile",
+        fileKey: record.fileKey,
+        fileVersion: record.fileVersion,
+        etag: file.etag,
+        continuation: 0,
+      });
+      return { record };
     }
-    if (record.status !== "REJECTED") return record;
+    if (record.status !== "REJECTED") return { record };
     return relocateFile(
-      { ...this.services, logger: log },
+      this.ports,
       record,
       file.etag,
       relocatedKey(file.key, this.options.prefixes, "rejected"),
@@ -313,7 +312,8 @@ function isSuperseded(content: ObjectContent, file: FileNotification): boolean {
   return file.etag !== "" && unquote(content.etag) !== file.etag;
 }
 
-function summary(validation: FileValidation): string {
+/** One line on a validation: `25 orders, 24 valid, 1 invalid`, and the file's reason if it was rejected whole. */
+export function validationSummary(validation: FileValidation): string {
   const { total, valid, invalid } = validation.counts;
   const reason = validation.reason ? ` (${validation.reason.message})` : "";
   return `${total} orders, ${valid} valid, ${invalid} invalid${reason}`;

@@ -1,6 +1,8 @@
 import * as z from "zod/mini";
 import type { Issue } from "../../domain/errors.js";
 import { describeInvalidJson } from "../../domain/files/json-syntax.js";
+import { unquote } from "../../domain/use-cases/file-flow.js";
+import type { FileNotification } from "../../domain/use-cases/validate-file.js";
 import { ENGLISH_MESSAGES } from "../../domain/zod-locale.js";
 
 /**
@@ -10,23 +12,16 @@ import { ENGLISH_MESSAGES } from "../../domain/zod-locale.js";
  * notification when the bucket notifies a topic the queue subscribes to.
  */
 
-/** One object that was created, as a notification names it. */
-export interface FileNotification {
+/** One object that was created, as an S3 notification names it (`key` URL-decoded). */
+export interface S3FileNotification extends FileNotification {
   readonly bucket: string;
-  /** The object key, URL-decoded. */
-  readonly key: string;
-  readonly size: number;
-  /** Without quotes. */
-  readonly etag: string;
-  /** Present on versioned buckets. */
-  readonly versionId?: string | undefined;
   readonly sequencer?: string | undefined;
   readonly eventName: string;
   readonly eventTime?: string | undefined;
 }
 
 export type S3EventMessage =
-  | { readonly kind: "files"; readonly files: readonly FileNotification[] }
+  | { readonly kind: "files"; readonly files: readonly S3FileNotification[] }
   | { readonly kind: "test"; readonly bucket?: string | undefined }
   | { readonly kind: "malformed"; readonly issues: readonly Issue[] };
 
@@ -66,7 +61,7 @@ export function parseS3EventMessage(body: string): S3EventMessage {
 
   const event = S3EventSchema.safeParse(value, ENGLISH_MESSAGES);
   if (!event.success) return malformed("Records", "not an S3 event notification: no Records array");
-  const files: FileNotification[] = [];
+  const files: S3FileNotification[] = [];
   const issues: Issue[] = [];
   event.data.Records.forEach((raw, index) => {
     const record = S3RecordSchema.safeParse(raw, ENGLISH_MESSAGES);
@@ -112,10 +107,6 @@ export function encodeS3Key(key: string): string {
     .split("/")
     .map((segment) => encodeURIComponent(segment).replace(/%20/g, "+"))
     .join("/");
-}
-
-export function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, "");
 }
 
 export interface S3EventInput {

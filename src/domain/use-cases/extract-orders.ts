@@ -1,23 +1,63 @@
-import { OrderflowError } from "../../domain/errors.js";
-import type { PlaceOrderCommand } from "../../domain/use-cases/place-order.js";
-import { ConcurrencyError } from "../../ports/errors.js";
-import type { FileRecord } from "../../ports/file-history.js";
-import type { Logger } from "../../ports/logger.js";
-import { closeContent } from "./close-content.js";
-import { type ExtractFileMessage, extractFileMessage, FileIds } from "./file-messages.js";
+import { OrderflowError } from "../errors.js";
+import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader } from "../files/order-file-reader.js";
+import type { FileRecord } from "../ports.js";
+import type { PlaceOrderInput } from "../schemas.js";
 import {
+  checkFileOrder,
+  closeContent,
+  type ExtractFileMessage,
   type FileFlowOptions,
-  type FileFlowServices,
+  type FileFlowPorts,
+  type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
+  relocateFile,
+  requestExtraction,
   resolveFileFlowOptions,
-} from "./file-services.js";
-import { checkOrder, type OrderCheck } from "./order-check.js";
-import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader, type ParsedEntry } from "./order-file-reader.js";
-import { relocateFile } from "./relocate-file.js";
-import { unquote } from "./s3-events.js";
+  unquote,
+} from "./file-flow.js";
+import { isConcurrencyConflict } from "./unit-of-work.js";
 
-/** SendMessageBatch takes at most 10 entries: orders are sent in groups of exactly that many. */
+/** A valid order of a file, with its position in the file. */
+export interface FileOrder {
+  /** 0-based position of the order in the file: with the file version, what identifies it. */
+  readonly index: number;
+  readonly order: PlaceOrderInput;
+}
+
+/** An order of a file that was not placed: another order holds its id. */
+export interface FileOrderIdTaken {
+  readonly index: number;
+  readonly orderId: string;
+}
+
+/** The file version the orders come from. */
+export interface OrderFileVersion {
+  readonly fileKey: string;
+  readonly fileVersion: string;
+}
+
+/**
+ * Places valid orders of a file (with the PlaceOrder use case, under ids
+ * derived from the file version and each order's index): the one step of
+ * extraction that places orders. Called with at most {@link ORDERS_PER_SEND}
+ * orders at a time, several calls in flight at once. It must be idempotent
+ * per (file version, index): after a crash, orders since the last checkpoint
+ * are placed again.
+ * @returns the orders not placed because another order holds their id.
+ * @throws whatever failed; extraction stops, and its retry resumes from the last checkpoint.
+ */
+export type PlaceFileOrders = (
+  orders: readonly FileOrder[],
+  file: OrderFileVersion,
+) => Promise<readonly FileOrderIdTaken[]>;
+
+/** What extract-orders calls: the file ports, and how valid orders are placed. */
+export interface ExtractOrdersDeps extends FileFlowPorts {
+  readonly placeOrders: PlaceFileOrders;
+}
+
+/** Orders are placed in groups of this many (SendMessageBatch takes at most 10 entries). */
 export const ORDERS_PER_SEND = 10;
 
 export interface ExtractionContext {
@@ -42,6 +82,14 @@ export interface ExtractionResult {
   readonly record?: FileRecord | undefined;
   /** Orders sent by this invocation. */
   readonly sent: number;
+  /** Orders of this invocation not placed because other orders hold their ids (an alert names them). */
+  readonly idsTaken?: readonly FileOrderIdTaken[] | undefined;
+  /** Where this invocation started reading (index 0: the start of the file); absent when it read nothing. */
+  readonly startCheckpoint?: NonNullable<FileRecord["checkpoint"]> | undefined;
+  /** `FAILED`: why. */
+  readonly reason?: string | undefined;
+  /** `EXTRACTED` (or `SKIPPED`, already extracted): the file's move to `processed/`, or why it stayed. */
+  readonly relocation?: Relocation | undefined;
 }
 
 /** The file is still being validated (its extraction message overtook the record): retry later. */
@@ -52,14 +100,14 @@ export class FileNotReadyError extends OrderflowError {
 
 /**
  * The extract-orders step: streams a validated file again (from its
- * checkpoint) and sends each valid order to the intake FIFO queue as a
- * PlaceOrder command, in SendMessageBatch-sized groups of 10.
+ * checkpoint), checks each order with `PlaceOrderSchema` and places the valid
+ * ones ({@link PlaceFileOrders}), in groups of 10: each is recorded, and its
+ * validation asked for on the intake FIFO queue, one SendMessageBatch a group.
+ * An order whose id another order holds is not placed: an alert names it.
  *
- * - Ids are derived from (file key, version, index) ({@link FileIds}): an
- *   order without `orderId` gets one, every command gets a deduplication id,
- *   so whatever is sent twice (a retry after a crash, a duplicate message) is
- *   dropped by the FIFO queue, and after its 5-minute window still places the
- *   same order, which the intake treats as a no-op.
+ * - An order is identified by (file key, version, index), so whatever is
+ *   placed twice (a retry after a crash, a duplicate message) places the same
+ *   order again, which the pipeline treats as a no-op.
  * - Progress (byte offset just past an order, next index, orders sent) is saved
  *   in the history record every `checkpointEvery` orders, always at a point
  *   where every earlier send has completed. When the invocation runs low on
@@ -72,20 +120,14 @@ export class ExtractOrders {
   private readonly options: ResolvedFileFlowOptions;
 
   constructor(
-    private readonly services: FileFlowServices,
+    private readonly deps: ExtractOrdersDeps,
     options: FileFlowOptions = {},
   ) {
     this.options = resolveFileFlowOptions(options);
   }
 
   async execute(message: ExtractFileMessage, context: ExtractionContext = {}): Promise<ExtractionResult> {
-    const { history, objects, clock } = this.services;
-    const log = this.services.logger.child({
-      flow: "extract-orders",
-      fileKey: message.fileKey,
-      fileVersion: message.fileVersion,
-      continuation: message.continuation,
-    });
+    const { history, objects, clock } = this.deps;
     let record = await history.get(message.fileKey, message.fileVersion);
     if (!record)
       throw new FileNotReadyError(`no history record for ${message.fileKey} ${message.fileVersion}`);
@@ -93,11 +135,9 @@ export class ExtractOrders {
       case "VALIDATING":
         throw new FileNotReadyError(`${message.fileKey} ${message.fileVersion} is still being validated`);
       case "REJECTED":
-        log.warn("file was rejected: nothing to extract");
         return { outcome: "SKIPPED", record, sent: 0 };
       case "EXTRACTED":
-        log.info("file already extracted: message ignored");
-        return { outcome: "SKIPPED", record: await this.finish(record, message, log), sent: 0 };
+        return { outcome: "SKIPPED", sent: 0, ...(await this.finish(record, message)) };
       case "VALID":
       case "PARTIALLY_VALID": {
         const started: FileRecord = {
@@ -110,7 +150,7 @@ export class ExtractOrders {
           await history.update(started);
           record = started;
         } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
+          if (!isConcurrencyConflict(error)) throw error;
           return this.execute(message, context);
         }
         break;
@@ -128,15 +168,11 @@ export class ExtractOrders {
       return this.fail(
         record,
         message,
-        log,
         content ? "the file changed since it was validated" : "the file is gone",
       );
     }
-    log.info(checkpoint.index > 0 ? "extraction resumes from checkpoint" : "extraction starts", {
-      checkpoint,
-    });
 
-    const ids = new FileIds(message.fileKey, message.fileVersion);
+    const file: OrderFileVersion = { fileKey: message.fileKey, fileVersion: message.fileVersion };
     const reader = new OrderFileReader({
       format: record.format,
       fileName: message.fileKey,
@@ -146,15 +182,27 @@ export class ExtractOrders {
           ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
           : undefined,
     });
-    const window = new SendWindow((commands) => this.place(commands, log), this.options.sendConcurrency);
+    const idsTaken: FileOrderIdTaken[] = [];
+    const window = new SendWindow(async (orders) => {
+      idsTaken.push(...(await this.deps.placeOrders(orders, file)));
+    }, this.options.sendConcurrency);
     const remaining = context.remainingTimeMs;
     const { checkpointEvery, reserveMs, onProgress, progressEveryBytes } = this.options;
-    let pending: PlaceOrderCommand[] = [];
+    let pending: FileOrder[] = [];
     let sent = checkpoint.sent;
     let sentHere = 0;
     let sinceCheckpoint = 0;
     let sinceClock = 0;
     let nextProgress = reader.bytesRead + progressEveryBytes;
+
+    /** Hands the pending orders to `placeOrders` (through the window: it may still be in flight). */
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await window.push(pending);
+      sent += pending.length;
+      sentHere += pending.length;
+      pending = [];
+    };
 
     const save = async (position: { byteOffset: number; index: number }): Promise<boolean> => {
       await window.drain();
@@ -166,7 +214,7 @@ export class ExtractOrders {
       try {
         await history.update(next);
       } catch (error) {
-        if (error instanceof ConcurrencyError) return false;
+        if (isConcurrencyConflict(error)) return false;
         throw error;
       }
       record = next;
@@ -178,14 +226,11 @@ export class ExtractOrders {
       for (const entry of entries) {
         sinceCheckpoint++;
         if (entry.error === undefined) {
-          const check = checkOrder(entry.value);
+          const check = checkFileOrder(entry.value);
           if (check.ok) {
-            pending.push(this.command(entry, check, ids));
+            pending.push({ index: entry.index, order: check.value });
             if (pending.length === ORDERS_PER_SEND) {
-              await window.push(pending);
-              sent += pending.length;
-              sentHere += pending.length;
-              pending = [];
+              await flush();
             }
           }
         }
@@ -196,15 +241,13 @@ export class ExtractOrders {
           timeLow = remaining() < reserveMs;
         }
         if (timeLow || (pending.length === 0 && sinceCheckpoint >= checkpointEvery)) {
-          if (pending.length > 0) {
-            await window.push(pending);
-            sent += pending.length;
-            sentHere += pending.length;
-            pending = [];
-          }
+          await flush();
           const position = { byteOffset: entry.end, index: entry.index + 1 };
-          if (!(await save(position))) return this.superseded(log, sentHere);
-          if (timeLow) return this.continueLater(record, message, log, sentHere);
+          if (!(await save(position))) return superseded(sentHere, checkpoint);
+          if (timeLow) {
+            if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken);
+            return this.continueLater(record, message, sentHere, checkpoint);
+          }
         }
       }
       if (onProgress && reader.bytesRead >= nextProgress) {
@@ -218,11 +261,7 @@ export class ExtractOrders {
         });
       }
     }
-    if (pending.length > 0) {
-      await window.push(pending);
-      sent += pending.length;
-      sentHere += pending.length;
-    }
+    await flush();
     await window.drain();
     const done: FileRecord = {
       ...record,
@@ -234,7 +273,7 @@ export class ExtractOrders {
     try {
       await history.update(done);
     } catch (error) {
-      if (error instanceof ConcurrencyError) return this.superseded(log, sentHere);
+      if (isConcurrencyConflict(error)) return superseded(sentHere, checkpoint);
       throw error;
     }
     onProgress?.({
@@ -244,52 +283,19 @@ export class ExtractOrders {
       totalBytes: content.size,
       orders: sent,
     });
-    log.info(`file extracted: ${sent} orders sent to the intake queue`, {
-      sent,
-      sentNow: sentHere,
-      counts: done.counts,
-    });
-    return { outcome: "EXTRACTED", record: await this.finish(done, message, log), sent: sentHere };
-  }
-
-  /** The PlaceOrder command of one valid order, with its derived ids. */
-  private command(
-    entry: ParsedEntry,
-    check: Extract<OrderCheck, { ok: true }>,
-    ids: FileIds,
-  ): PlaceOrderCommand {
-    const orderId = check.order.orderId ?? ids.orderId(entry.index);
+    if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken);
     return {
-      commandId: ids.commandId(entry.index),
-      correlationId: ids.correlationId,
-      order: { ...check.order, orderId },
+      outcome: "EXTRACTED",
+      sent: sentHere,
+      idsTaken,
+      startCheckpoint: checkpoint,
+      ...(await this.finish(done, message)),
     };
   }
 
-  /**
-   * Places a group of orders. An order whose id another order already holds
-   * is not placed: a warning and an alert name it (the file is not retried
-   * for it, since a retry would meet the same order).
-   */
-  private async place(commands: readonly PlaceOrderCommand[], log: Logger): Promise<void> {
-    const results = await this.services.placeOrder.executeAll(commands);
-    const taken = commands.filter((_, index) => results[index]!.outcome === "ID_TAKEN");
-    if (taken.length === 0) return;
-    const orderIds = taken.map((command) => command.order.orderId);
-    log.warn("orders not placed: their ids are taken by other orders", { orderIds });
-    await this.services.alerts.publish([
-      {
-        kind: "ORDER_ID_TAKEN",
-        severity: "WARNING",
-        subject: "orderflow extract-orders: orders not placed, ids taken",
-        message: JSON.stringify({ commandIds: taken.map((command) => command.commandId), orderIds }),
-      },
-    ]);
-  }
-
-  private async finish(record: FileRecord, message: ExtractFileMessage, log: Logger): Promise<FileRecord> {
+  private finish(record: FileRecord, message: ExtractFileMessage) {
     return relocateFile(
-      { ...this.services, logger: log },
+      this.deps,
       record,
       message.etag,
       relocatedKey(message.fileKey, this.options.prefixes, "processed"),
@@ -299,35 +305,43 @@ export class ExtractOrders {
   private async continueLater(
     record: FileRecord,
     message: ExtractFileMessage,
-    log: Logger,
     sent: number,
+    startCheckpoint: ExtractionResult["startCheckpoint"],
   ): Promise<ExtractionResult> {
-    await this.services.extractionQueue.send([
-      {
-        id: "continue",
-        body: extractFileMessage({ ...message, continuation: message.continuation + 1 }),
-        attributes: { type: "ExtractFile" },
-      },
-    ]);
-    log.info("extraction paused: time is running out; continues from its checkpoint", {
-      checkpoint: record.checkpoint,
+    await requestExtraction(this.deps.extractionQueue, {
+      ...message,
+      continuation: message.continuation + 1,
     });
-    return { outcome: "CONTINUED", record, sent };
+    return { outcome: "CONTINUED", record, sent, startCheckpoint };
   }
 
-  private superseded(log: Logger, sent: number): ExtractionResult {
-    log.warn("another invocation is extracting this file: this one stops");
-    return { outcome: "SUPERSEDED", sent };
+  /** The orders of the file that other orders' ids kept out (the first 100 named; the alert stays small). */
+  private async reportIdsTaken(
+    message: ExtractFileMessage,
+    taken: readonly FileOrderIdTaken[],
+  ): Promise<void> {
+    await this.deps.alerts.publish([
+      {
+        kind: "FILE_ORDER_ID_TAKEN",
+        severity: "WARNING",
+        subject: "orderflow: orders of a file not placed, their ids are taken",
+        message: JSON.stringify({
+          fileKey: message.fileKey,
+          fileVersion: message.fileVersion,
+          count: taken.length,
+          orders: taken.slice(0, 100),
+        }),
+        attributes: { fileKey: message.fileKey.slice(0, 1024) },
+      },
+    ]);
   }
 
   private async fail(
     record: FileRecord,
     message: ExtractFileMessage,
-    log: Logger,
     reason: string,
   ): Promise<ExtractionResult> {
-    log.error(`extraction impossible: ${reason}`);
-    await this.services.alerts.publish([
+    await this.deps.alerts.publish([
       {
         kind: "FILE_EXTRACTION_FAILED",
         severity: "ERROR",
@@ -341,28 +355,32 @@ export class ExtractOrders {
         attributes: { status: record.status, fileKey: message.fileKey.slice(0, 1024) },
       },
     ]);
-    return { outcome: "FAILED", record, sent: 0 };
+    return { outcome: "FAILED", record, sent: 0, reason };
   }
 }
 
+function superseded(sent: number, startCheckpoint: ExtractionResult["startCheckpoint"]): ExtractionResult {
+  return { outcome: "SUPERSEDED", sent, startCheckpoint };
+}
+
 /**
- * Keeps up to `limit` placements of 10 orders in flight (one SendMessageBatch
- * each for their validation), so a file is not placed at the pace of one round
- * trip per order. `drain` waits for all and rethrows the first failure.
+ * Keeps up to `limit` groups of orders being placed at once (one
+ * SendMessageBatch each, today), so a file is not sent at the pace of one
+ * round trip per 10 orders. `drain` waits for all and rethrows the first failure.
  */
 class SendWindow {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
 
   constructor(
-    private readonly place: (commands: readonly PlaceOrderCommand[]) => Promise<void>,
+    private readonly place: (orders: readonly FileOrder[]) => Promise<void>,
     private readonly limit: number,
   ) {}
 
-  async push(commands: readonly PlaceOrderCommand[]): Promise<void> {
+  async push(orders: readonly FileOrder[]): Promise<void> {
     while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure.error;
-    const sending: Promise<void> = this.place(commands).then(
+    const sending: Promise<void> = this.place(orders).then(
       () => {
         this.inFlight.delete(sending);
       },

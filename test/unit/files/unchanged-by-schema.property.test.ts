@@ -1,7 +1,11 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
+import { unchangedBySchema } from "../../../src/domain/files/unchanged-by-schema.js";
 import { PlaceOrderSchema } from "../../../src/domain/schemas.js";
-import { checkOrder, isCanonicalPlaceOrder } from "../../../src/entrypoints/files/order-check.js";
+import { checkFileOrder } from "../../../src/domain/use-cases/file-flow.js";
+
+const isCanonicalPlaceOrder = unchangedBySchema(PlaceOrderSchema);
 
 /** Text that is sometimes fine, sometimes untrimmed, empty, too long or with control characters. */
 const text = fc.oneof(
@@ -91,7 +95,7 @@ const wellFormed = fc.record(
   { requiredKeys: ["customerId", "currency", "items", "shippingAddress"], noNullPrototype: true },
 );
 
-describe("the fast path of order validation", () => {
+describe("the quick test compiled from PlaceOrderSchema", () => {
   it("accepts only what the schema accepts and leaves unchanged", () => {
     fc.assert(
       fc.property(fc.oneof(order, wellFormed), (value) => {
@@ -100,9 +104,9 @@ describe("the fast path of order validation", () => {
           expect(schema.success).toBe(true);
           expect(schema.data).toStrictEqual(value);
         }
-        const check = checkOrder(value);
+        const check = checkFileOrder(value);
         expect(check.ok).toBe(schema.success);
-        if (check.ok) expect(check.order).toStrictEqual(schema.data);
+        if (check.ok) expect(check.value).toStrictEqual(schema.data);
       }),
       { numRuns: 3000 },
     );
@@ -117,7 +121,7 @@ describe("the fast path of order validation", () => {
   });
 
   it("reports the schema's issues, with field paths, for invalid orders", () => {
-    const check = checkOrder({
+    const check = checkFileOrder({
       customerId: " ",
       currency: "BRL",
       items: [{ sku: "SKU-1", quantity: 0, unitPrice: 1 }],
@@ -130,12 +134,21 @@ describe("the fast path of order validation", () => {
   });
 
   it("returns the schema's output (trimmed text) for valid orders off the fast path", () => {
-    const check = checkOrder({
+    const check = checkFileOrder({
       customerId: "  c-1  ",
       currency: "BRL",
       items: [{ sku: "SKU-1", quantity: 1, unitPrice: 1 }],
       shippingAddress: { line1: "Rua A", city: "X", postalCode: "1", country: "BR" },
     });
-    expect(check).toMatchObject({ ok: true, canonical: false, order: { customerId: "c-1" } });
+    expect(check).toMatchObject({ ok: true, value: { customerId: "c-1" } });
+  });
+
+  it("says false for a schema part or check it does not know (the schema decides)", () => {
+    const withUnknown = z.strictObject({ a: z.string(), b: z.union([z.string(), z.number()]) });
+    expect(unchangedBySchema(withUnknown)({ a: "x", b: "y" })).toBe(false);
+    const loose = z.object({ a: z.string() });
+    expect(unchangedBySchema(loose)({ a: "x" })).toBe(false);
+    const email = z.strictObject({ a: z.string().check(z.email()) });
+    expect(unchangedBySchema(email)({ a: "x@example.com" })).toBe(false);
   });
 });

@@ -1,26 +1,4 @@
 import { createHash } from "node:crypto";
-import * as z from "zod/mini";
-
-/**
- * Body of a message on the file-extraction queue: which file version to
- * extract. The progress itself lives in the file-history record (its
- * checkpoint), so a continuation message is the same message again.
- */
-export const ExtractFileMessageSchema = z.object({
-  type: z.literal("ExtractFile"),
-  fileKey: z.string().check(z.minLength(1), z.maxLength(1024)),
-  fileVersion: z.string().check(z.minLength(1), z.maxLength(1024)),
-  /** The ETag validated: extraction refuses an object whose content changed since. */
-  etag: z.string().check(z.maxLength(1024)),
-  /** 0 for the first message, then 1, 2, … for each continuation (for logs). */
-  continuation: z._default(z.number().check(z.int(), z.minimum(0)), 0),
-});
-
-export type ExtractFileMessage = z.infer<typeof ExtractFileMessageSchema>;
-
-export function extractFileMessage(message: ExtractFileMessage): string {
-  return JSON.stringify(message);
-}
 
 /**
  * Identifiers derived from a file version, so that the same file always gives

@@ -1,6 +1,24 @@
-import { Buffer } from "node:buffer";
-import { describeInvalidJson, jsonSyntaxErrorByte } from "../../domain/files/json-syntax.js";
+import { describeInvalidJson, jsonSyntaxErrorByte } from "./json-syntax.js";
 import { OrderFileError } from "./order-file-errors.js";
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  CR,
+  decodeKey,
+  detectFormat,
+  formatFromName,
+  isWhitespace,
+  LF,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  type OrderFileFormat,
+  QUOTE,
+  SPACE,
+  TAB,
+} from "./order-file-format.js";
 import { Utf8Checker } from "./utf8-checker.js";
 
 /**
@@ -23,9 +41,13 @@ import { Utf8Checker } from "./utf8-checker.js";
  * Every entry carries the byte offset just past it, so a reader created with
  * `resume` at that offset continues with the next order (how extraction
  * continues from a checkpoint).
+ *
+ * Pure: it works on `Uint8Array` chunks from any source (an S3 body, a file
+ * stream, a test) and decodes each order's bytes with one `TextDecoder`.
  */
 
-export type OrderFileFormat = "json" | "jsonl";
+export type { OrderFileFormat } from "./order-file-format.js";
+export { formatFromName } from "./order-file-format.js";
 
 export interface OrderFileLimits {
   /** Largest file accepted, in bytes. */
@@ -83,28 +105,6 @@ export interface OrderFileReaderOptions {
   readonly resume?: { readonly byteOffset: number; readonly index: number } | undefined;
 }
 
-/** The format an extension names, if any. */
-export function formatFromName(fileName: string | undefined): OrderFileFormat | undefined {
-  const name = (fileName ?? "").toLowerCase();
-  if (/\.(jsonl|ndjson|jsonlines)$/.test(name)) return "jsonl";
-  if (name.endsWith(".json")) return "json";
-  return undefined;
-}
-
-// Bytes the scanner looks at.
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const SPACE = 32;
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
 // States of the JSON document scanner (outside an element).
 const ROOT = 0;
 const KEY_FIRST = 1;
@@ -128,7 +128,22 @@ const SCALAR = 2;
 /** Head bytes looked at, at most, to tell JSON from JSON Lines by content. */
 const DETECTION_LIMIT = 64 * 1024;
 
-const isWhitespace = (b: number) => b === SPACE || b === LF || b === CR || b === TAB;
+const EMPTY = new Uint8Array(0);
+// Keeps a byte-order mark inside an order as a character, which JSON.parse refuses (as it should).
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The UTF-8 text of `bytes[from, to)` (already checked to be valid UTF-8). */
+const decode = (bytes: Uint8Array, from: number, to: number) => utf8.decode(bytes.subarray(from, to));
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 /**
  * Feed it the file's chunks with {@link OrderFileReader.write} and finish with
@@ -145,7 +160,7 @@ export class OrderFileReader {
   private nextIndex: number;
   private out: OrderFileEntry[] = [];
   /** Bytes held back until the encoding and format are known (start of file only). */
-  private head: Buffer | undefined;
+  private head: Uint8Array | undefined;
   private headChecked: boolean;
   private ended = false;
 
@@ -163,7 +178,7 @@ export class OrderFileReader {
 
   // The element (or JSON Lines line) being read, when it spans chunks.
   private elementStart = 0;
-  private parts: Buffer[] = [];
+  private parts: Uint8Array[] = [];
   private partBytes = 0;
   private oversize = false;
   private kind = CONTAINER;
@@ -217,9 +232,9 @@ export class OrderFileReader {
   write(chunk: Uint8Array): OrderFileEntry[] {
     if (this.ended) throw new Error("write after end");
     if (chunk.byteLength === 0) return [];
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let buf = chunk;
     if (!this.headChecked) {
-      this.head = this.head ? Buffer.concat([this.head, buf]) : Buffer.from(buf);
+      this.head = this.head ? concat([this.head, buf], this.head.length + buf.length) : new Uint8Array(buf);
       if (!this.decideHead(false)) return this.take();
       buf = this.head;
       this.head = undefined;
@@ -254,7 +269,7 @@ export class OrderFileReader {
    * @returns false while more bytes are needed.
    */
   private decideHead(final: boolean): boolean {
-    const head = this.head ?? Buffer.alloc(0);
+    const head = this.head ?? EMPTY;
     if (head.length < 4 && !final) return false;
     if (head[0] === 0xfe && head[1] === 0xff) throw encodingError("UTF-16 (big-endian byte-order mark)");
     if (head[0] === 0xff && head[1] === 0xfe)
@@ -277,7 +292,7 @@ export class OrderFileReader {
     return true;
   }
 
-  private consume(buf: Buffer): void {
+  private consume(buf: Uint8Array): void {
     const base = this.offset;
     if (base + buf.length > this.limits.maxFileBytes) {
       throw new OrderFileError(
@@ -294,7 +309,7 @@ export class OrderFileReader {
 
   // ---- JSON Lines -------------------------------------------------------------------------
 
-  private consumeLines(buf: Buffer, base: number): void {
+  private consumeLines(buf: Uint8Array, base: number): void {
     const n = buf.length;
     let i = 0;
     if (this.partBytes === 0 && !this.oversize) this.elementStart = base;
@@ -311,14 +326,14 @@ export class OrderFileReader {
   }
 
   private endLines(): void {
-    if (this.partBytes > 0 || this.oversize) this.finishLine(Buffer.alloc(0), 0, 0, this.offset);
+    if (this.partBytes > 0 || this.oversize) this.finishLine(EMPTY, 0, 0, this.offset);
   }
 
   /** Completes the line made of the held parts plus `buf[from, to)`; `end` is the offset past its line break. */
-  private finishLine(buf: Buffer, from: number, to: number, end: number): void {
+  private finishLine(buf: Uint8Array, from: number, to: number, end: number): void {
     if (this.countLines) this.line++;
     const start = this.elementStart;
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     let lo = from;
     let hi = to;
     if (this.oversize || this.partBytes + (to - from) > this.limits.maxOrderBytes) {
@@ -328,7 +343,7 @@ export class OrderFileReader {
     }
     if (this.partBytes > 0) {
       this.parts.push(buf.subarray(from, to));
-      bytes = Buffer.concat(this.parts, this.partBytes + (to - from));
+      bytes = concat(this.parts, this.partBytes + (to - from));
       lo = 0;
       hi = bytes.length;
       this.resetElement();
@@ -340,7 +355,7 @@ export class OrderFileReader {
     let first = lo;
     while (first < hi && (bytes[first] === SPACE || bytes[first] === TAB || bytes[first] === CR)) first++;
     if (first === hi) return;
-    const text = bytes.toString("utf8", lo, hi);
+    const text = decode(bytes, lo, hi);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -353,7 +368,7 @@ export class OrderFileReader {
   }
 
   /** Keeps `buf[from, to)` of an element that continues in the next chunk (unless it is already too big). */
-  private hold(buf: Buffer, from: number, to: number): void {
+  private hold(buf: Uint8Array, from: number, to: number): void {
     if (to <= from || this.oversize) return;
     if (this.partBytes + (to - from) > this.limits.maxOrderBytes) {
       // Too big to be an order: stop holding its bytes, report it when it ends.
@@ -363,7 +378,7 @@ export class OrderFileReader {
       return;
     }
     // A copy: the producer of the chunk may reuse its buffer.
-    this.parts.push(Buffer.from(buf.subarray(from, to)));
+    this.parts.push(new Uint8Array(buf.subarray(from, to)));
     this.partBytes += to - from;
   }
 
@@ -398,7 +413,7 @@ export class OrderFileReader {
 
   // ---- JSON document ----------------------------------------------------------------------
 
-  private consumeDocument(buf: Buffer, base: number): void {
+  private consumeDocument(buf: Uint8Array, base: number): void {
     const n = buf.length;
     let i = 0;
     while (i < n) {
@@ -512,7 +527,7 @@ export class OrderFileReader {
   }
 
   /** Reads a top-level key (short: anything longer than `"orders"` is simply not it). */
-  private scanKey(buf: Buffer, i: number, base: number): number {
+  private scanKey(buf: Uint8Array, i: number, base: number): number {
     const n = buf.length;
     while (i < n) {
       const b = buf[i]!;
@@ -553,7 +568,7 @@ export class OrderFileReader {
    * nesting are tracked so that brackets inside strings do not count.
    * @returns the index of the first byte not consumed.
    */
-  private scanElement(buf: Buffer, i: number, base: number): number {
+  private scanElement(buf: Uint8Array, i: number, base: number): number {
     const n = buf.length;
     const from = i;
     const kind = this.kind;
@@ -621,7 +636,7 @@ export class OrderFileReader {
     return endAt;
   }
 
-  private finishElement(buf: Buffer, from: number, to: number, base: number): void {
+  private finishElement(buf: Uint8Array, from: number, to: number, base: number): void {
     const start = this.elementStart;
     const end = base + to;
     if (this.skipping) {
@@ -638,10 +653,10 @@ export class OrderFileReader {
     let text: string;
     if (this.partBytes > 0) {
       this.parts.push(buf.subarray(from, to));
-      text = Buffer.concat(this.parts, this.partBytes + (to - from)).toString("utf8");
+      text = utf8.decode(concat(this.parts, this.partBytes + (to - from)));
       this.resetElement();
     } else {
-      text = buf.toString("utf8", from, to);
+      text = decode(buf, from, to);
     }
     let value: unknown;
     try {
@@ -658,40 +673,6 @@ export class OrderFileReader {
       );
     }
     this.emit({ index: this.claimIndex(start), start, end, text, value });
-  }
-}
-
-/**
- * JSON document or JSON Lines, from the first bytes: `[` starts a document; `{`
- * starts one when its first key is `orders`, and is a JSON Lines file otherwise.
- * @returns undefined while the head is too short to tell.
- */
-function detectFormat(head: Buffer, from: number): OrderFileFormat | undefined {
-  let i = from;
-  while (i < head.length && isWhitespace(head[i]!)) i++;
-  if (i >= head.length) return undefined;
-  if (head[i] === OPEN_BRACKET) return "json";
-  if (head[i] !== OPEN_BRACE) return "jsonl";
-  i++;
-  while (i < head.length && isWhitespace(head[i]!)) i++;
-  if (i >= head.length) return undefined;
-  if (head[i] !== QUOTE) return "jsonl";
-  const keyStart = i + 1;
-  for (let j = keyStart; j < head.length; j++) {
-    if (head[j] === BACKSLASH) j++;
-    else if (head[j] === QUOTE)
-      return decodeKey([...head.subarray(keyStart, j)], 0) === "orders" ? "json" : "jsonl";
-  }
-  return undefined;
-}
-
-function decodeKey(bytes: readonly number[], at: number): string {
-  const quoted = `"${Buffer.from(bytes).toString("utf8")}"`;
-  try {
-    return JSON.parse(quoted) as string;
-  } catch {
-    // Position only: JSON.parse's message would quote the file's content.
-    throw new OrderFileError("FILE_NOT_PARSEABLE", `invalid key: not a valid JSON string (byte ${at})`, at);
   }
 }
 

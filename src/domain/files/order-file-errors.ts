@@ -1,4 +1,4 @@
-import { OrderflowError } from "../../domain/errors.js";
+import { OrderflowError } from "../errors.js";
 
 /** Why a whole order file is refused (stable codes: alerts and the file history carry them). */
 export type OrderFileErrorCode =
