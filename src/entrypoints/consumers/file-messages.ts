@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 
 /**
  * Identifiers derived from a file version, so that the same file always gives
- * the same ids: orders without an `orderId` get `f<tag>-<index>`, and every
- * PlaceOrder command of the file gets `file-<tag>-<index>` as command and FIFO
- * deduplication id. `tag` is 22 base64url characters of SHA-256(key, version),
+ * the same ids: orders without an `orderId` get `f<tag>-<index>`, and the
+ * placement of each order of the file gets `file-<tag>-<index>` as command id
+ * (the FIFO deduplication id of its ValidateOrder). `tag` is 22 base64url characters of SHA-256(key, version),
  * so ids stay short whatever the key's length and match `[A-Za-z0-9_-]`.
  */
 export class FileIds {
