@@ -13,7 +13,7 @@ import { ExtractOrders } from "../src/domain/use-cases/extract-orders.js";
 import { ExtractFileMessageSchema, type FileFlowPorts } from "../src/domain/use-cases/file-flow.js";
 import { PlaceOrder } from "../src/domain/use-cases/place-order.js";
 import { ValidateFile } from "../src/domain/use-cases/validate-file.js";
-import { placeFileOrders } from "../src/entrypoints/consumers/place-file-orders.js";
+import { placeFileOrders } from "../src/entrypoints/container/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../src/ports/command-queue.js";
 import type { ObjectStore } from "../src/ports/object-store.js";
 

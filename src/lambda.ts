@@ -51,13 +51,12 @@ export {
 export { ORDER_FLOWS, orderFlowsModule } from "./entrypoints/container/order-flows-module.js";
 export {
   CANCEL_ORDER,
+  consumerToken,
   EXTRACT_ORDERS,
-  FILE_CONSUMERS,
   FILE_FLOW_OPTIONS,
   GET_ORDER,
   MODIFY_ORDER,
   ORDER_API,
-  ORDER_CONSUMERS,
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,

@@ -3,10 +3,10 @@ import type { QueueMessage } from "./ports.js";
 import { OrderIdSchema } from "./schemas.js";
 
 /**
- * The command on the intake FIFO queue: validate the order recorded under
- * `orderId`. Placing an order sends it (`PlaceOrder`); the validate-order
- * consumer parses it with this schema. It names the order and carries nothing
- * of it: the order is read from the repository, where placing it recorded it.
+ * The command on the intake FIFO queue: validate the order placed under
+ * `orderId`. The PlaceOrder use case sends it; the validate-order consumer
+ * parses it with this schema. It names the order and carries nothing of it:
+ * the order is read from the repository, where placing it records it.
  */
 export const ValidateOrderMessageSchema = z.object({
   type: z.literal("ValidateOrder"),

@@ -80,10 +80,10 @@ export type ExtractionOutcome =
 export interface ExtractionResult {
   readonly outcome: ExtractionOutcome;
   readonly record?: FileRecord | undefined;
-  /** Orders sent by this invocation. */
+  /** Orders placed by this invocation. */
   readonly sent: number;
   /** Orders of this invocation not placed because other orders hold their ids (an alert names them). */
-  readonly idsTaken?: readonly FileOrderIdTaken[] | undefined;
+  readonly idsTaken?: number | undefined;
   /** Where this invocation started reading (index 0: the start of the file); absent when it read nothing. */
   readonly startCheckpoint?: NonNullable<FileRecord["checkpoint"]> | undefined;
   /** `FAILED`: why. */
@@ -101,14 +101,14 @@ export class FileNotReadyError extends OrderflowError {
 /**
  * The extract-orders step: streams a validated file again (from its
  * checkpoint), checks each order with `PlaceOrderSchema` and places the valid
- * ones ({@link PlaceFileOrders}), in groups of 10: each is recorded, and its
- * validation asked for on the intake FIFO queue, one SendMessageBatch a group.
+ * ones ({@link PlaceFileOrders}), in groups of 10: their validation is asked
+ * for on the intake FIFO queue (one SendMessageBatch a group), then each is recorded.
  * An order whose id another order holds is not placed: an alert names it.
  *
  * - An order is identified by (file key, version, index), so whatever is
  *   placed twice (a retry after a crash, a duplicate message) places the same
  *   order again, which the pipeline treats as a no-op.
- * - Progress (byte offset just past an order, next index, orders sent) is saved
+ * - Progress (byte offset just past an order, next index, orders placed) is saved
  *   in the history record every `checkpointEvery` orders, always at a point
  *   where every earlier send has completed. When the invocation runs low on
  *   time it saves progress and re-enqueues its message; a retry after a crash
@@ -182,15 +182,26 @@ export class ExtractOrders {
           ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
           : undefined,
     });
+    // Ids found taken since the last report: reported before any progress past them is saved.
     const idsTaken: FileOrderIdTaken[] = [];
+    let idsTakenHere = 0;
     const window = new SendWindow(async (orders) => {
-      idsTaken.push(...(await this.deps.placeOrders(orders, file)));
+      const taken = await this.deps.placeOrders(orders, file);
+      sent += orders.length - taken.length;
+      sentHere += orders.length - taken.length;
+      idsTakenHere += taken.length;
+      idsTaken.push(...taken);
     }, this.options.sendConcurrency);
     const remaining = context.remainingTimeMs;
     const { checkpointEvery, reserveMs, onProgress, progressEveryBytes } = this.options;
     let pending: FileOrder[] = [];
     let sent = checkpoint.sent;
     let sentHere = 0;
+    /** Waits for every placement in flight, then reports the ids they found taken. */
+    const settle = async () => {
+      await window.drain();
+      if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken.splice(0));
+    };
     let sinceCheckpoint = 0;
     let sinceClock = 0;
     let nextProgress = reader.bytesRead + progressEveryBytes;
@@ -199,13 +210,11 @@ export class ExtractOrders {
     const flush = async () => {
       if (pending.length === 0) return;
       await window.push(pending);
-      sent += pending.length;
-      sentHere += pending.length;
       pending = [];
     };
 
     const save = async (position: { byteOffset: number; index: number }): Promise<boolean> => {
-      await window.drain();
+      await settle();
       const next: FileRecord = {
         ...record!,
         checkpoint: { ...position, sent },
@@ -244,10 +253,7 @@ export class ExtractOrders {
           await flush();
           const position = { byteOffset: entry.end, index: entry.index + 1 };
           if (!(await save(position))) return superseded(sentHere, checkpoint);
-          if (timeLow) {
-            if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken);
-            return this.continueLater(record, message, sentHere, checkpoint);
-          }
+          if (timeLow) return this.continueLater(record, message, sentHere, checkpoint);
         }
       }
       if (onProgress && reader.bytesRead >= nextProgress) {
@@ -262,7 +268,7 @@ export class ExtractOrders {
       }
     }
     await flush();
-    await window.drain();
+    await settle();
     const done: FileRecord = {
       ...record,
       status: "EXTRACTED",
@@ -283,11 +289,10 @@ export class ExtractOrders {
       totalBytes: content.size,
       orders: sent,
     });
-    if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken);
     return {
       outcome: "EXTRACTED",
       sent: sentHere,
-      idsTaken,
+      idsTaken: idsTakenHere,
       startCheckpoint: checkpoint,
       ...(await this.finish(done, message)),
     };

@@ -1,6 +1,5 @@
 import { validateOrderQueueMessage } from "../commands.js";
 import { OrderAlreadyExistsError } from "../errors.js";
-import { OrderStatus } from "../lifecycle.js";
 import { isSamePlacement, type NewOrder, Order, type OrderSnapshot } from "../order.js";
 import type { Clock, CommandQueue, OrderRepository } from "../ports.js";
 import { type CommandMeta, contextFor, isConcurrencyConflict } from "./unit-of-work.js";
@@ -30,16 +29,18 @@ export interface PlaceOrderResult {
 }
 
 /**
- * Places orders, from the API or from a batch file, in two steps that are each
- * idempotent: records the order as `RECEIVED` (with `OrderPlaced` in its
- * outbox), then asks the intake queue for its validation (`ValidateOrder`,
- * naming it), which publishes `OrderPlaced` with its own outcome.
+ * Places orders, from the API or from a batch file: asks the intake queue for
+ * each order's validation (`ValidateOrder`, naming it), then records the order
+ * as `RECEIVED` (with `OrderPlaced` in its outbox); validation publishes
+ * `OrderPlaced` with its own outcome.
  *
- * Placing the same order again answers the stored order and, while it is still
- * `RECEIVED`, asks for its validation again: a retry after a failed send
- * completes the placement (a send that did go through is dropped by the FIFO
- * queue's deduplication, or skipped by validation, which only takes a
- * `RECEIVED` order).
+ * The request goes first so that no recorded order can miss its validation:
+ * if recording fails, the caller gets the error (a 5xx: not placed) and the
+ * command finds no order; validation fails it until it does (a retry of the
+ * placement records it) or the queue dead-letters it. Placing the same order
+ * again answers the stored order (its command is the same, so the FIFO queue
+ * drops the repeated request within five minutes, and validation skips an
+ * order no longer `RECEIVED`).
  */
 export class PlaceOrder {
   constructor(private readonly deps: PlaceOrderDeps) {}
@@ -52,16 +53,15 @@ export class PlaceOrder {
   }
 
   /**
-   * Records the orders (concurrently: each write is conditional on its own
-   * order), then sends the validation of every one still `RECEIVED` in one
-   * call (the queue adapter batches it). One result per command, in order; an
-   * id taken by another order is an outcome, not an error.
+   * Sends the validation requests of all the orders in one call (the queue
+   * adapter batches it), then records the orders (concurrently: each write is
+   * conditional on its own order). One result per command, in order; an id
+   * taken by another order is an outcome, not an error (its request finds the
+   * other order, which validation takes or skips as it would its own).
    */
   async executeAll(commands: readonly PlaceOrderCommand[]): Promise<PlaceOrderResult[]> {
-    const results = await Promise.all(commands.map((command) => this.record(command)));
-    const validations = commands
-      .filter((_, index) => awaitsValidation(results[index]!))
-      .map((command) =>
+    await this.deps.intakeQueue.send(
+      commands.map((command) =>
         validateOrderQueueMessage({
           type: "ValidateOrder",
           orderId: command.order.orderId,
@@ -69,16 +69,16 @@ export class PlaceOrder {
           correlationId: command.correlationId,
           ...(command.causationId ? { causationId: command.causationId } : {}),
         }),
-      );
-    if (validations.length > 0) await this.deps.intakeQueue.send(validations);
-    return results;
+      ),
+    );
+    return Promise.all(commands.map((command) => this.record(command)));
   }
 
   private async record(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
     const order = Order.place(command.order, contextFor(command, this.deps.clock));
     try {
       await this.deps.orders.save(order, 0);
-      // Its OrderPlaced stays in the outbox: validation, which the send below always reaches, publishes it.
+      // Its OrderPlaced stays in the outbox: validation, already requested, publishes it.
       order.pullEvents();
       return { outcome: "PLACED", order: order.snapshot() };
     } catch (error) {
@@ -92,8 +92,4 @@ export class PlaceOrder {
       };
     }
   }
-}
-
-function awaitsValidation(result: PlaceOrderResult): boolean {
-  return result.outcome !== "ID_TAKEN" && result.order.status === OrderStatus.RECEIVED;
 }

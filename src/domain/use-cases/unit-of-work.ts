@@ -25,7 +25,7 @@ export function contextFor(meta: CommandMeta, clock: Clock, suffix?: string): Co
 }
 
 /** How many times a change is re-applied on a fresh copy after losing a version race. */
-export const MAX_CONFLICT_ATTEMPTS = 5;
+const MAX_CONFLICT_ATTEMPTS = 5;
 
 export function isConcurrencyConflict(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "CONCURRENCY_CONFLICT";
@@ -55,7 +55,7 @@ export async function publishOutbox(deps: UnitOfWorkDeps, orderId: string, event
   await deps.orders.markPublished(orderId, ids);
 }
 
-export type ChangeResult<T> =
+type ChangeResult<T> =
   | { readonly found: false }
   | {
       readonly found: true;
@@ -67,13 +67,13 @@ export type ChangeResult<T> =
     };
 
 /** When the events of a change are published. */
-export interface PublishOptions {
+interface PublishOptions {
   /**
    * `"now"` (the default): once saved. `"with-next-change"`: they stay in the
    * outbox and the caller's next change of the same order (`asLoaded(order,
    * pending)`) publishes them with its own, in one call and one outbox update.
-   * Only for a step that another change always follows: the same use case's
-   * next step, the queue consumer of a command already sent, or a retry.
+   * Only for a step that another step of the same use case always follows
+   * (payment: started, then settled), or a retry.
    */
   readonly publish?: "now" | "with-next-change" | undefined;
 }
@@ -83,7 +83,7 @@ export interface PublishOptions {
  * to the next step so that it need not read the order again. A stale copy is
  * safe: the save is conditional on its version, and a lost race re-reads.
  */
-export interface LoadedOrder {
+interface LoadedOrder {
   readonly stored: StoredOrder | undefined;
 }
 

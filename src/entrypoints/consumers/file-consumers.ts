@@ -1,5 +1,3 @@
-import { describeInvalidJson } from "../../domain/files/json-syntax.js";
-import { parseWith } from "../../domain/schemas.js";
 import type {
   ExtractionContext,
   ExtractionResult,
@@ -17,7 +15,7 @@ import {
   validationSummary,
 } from "../../domain/use-cases/validate-file.js";
 import type { Logger } from "../../ports/logger.js";
-import { reportMalformedMessage } from "./malformed-message.js";
+import { parseJson, reportMalformedMessage } from "./malformed-message.js";
 import { type ConsumerDeps, type QueueConsumer, queueConsumer } from "./queue-consumer.js";
 import { parseS3EventMessage } from "./s3-events.js";
 import type { BatchResult, SqsRecordLike } from "./sqs-batch.js";
@@ -30,6 +28,8 @@ import type { BatchResult, SqsRecordLike } from "./sqs-batch.js";
  * and an alert; anything else that fails fails the record, for the queue to
  * retry (and dead-letter in the end).
  */
+
+const parseExtractFileMessage = ExtractFileMessageSchema.safeParse.bind(ExtractFileMessageSchema);
 
 /** The extract-orders consumer also takes the invocation's remaining time. */
 export type ExtractionConsumer = (
@@ -76,15 +76,7 @@ export function extractOrdersConsumer(extract: ExtractOrders, deps: ConsumerDeps
     "extract-orders",
     deps,
     async (record, log, context = {}) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        // Position only: JSON.parse's message would quote the body.
-        const issue = { path: "", message: `body is not JSON: ${describeInvalidJson(record.body, "body")}` };
-        return reportMalformedMessage("extract-orders", record, [issue], deps);
-      }
-      const message = parseWith(ExtractFileMessageSchema, body);
+      const message = parseJson(record.body, parseExtractFileMessage);
       if (!message.ok) return reportMalformedMessage("extract-orders", record, message.issues, deps);
       const { fileKey, fileVersion, continuation } = message.value;
       logExtraction(
@@ -141,10 +133,11 @@ function logExtraction(log: Logger, result: ExtractionResult): void {
       break;
     case "EXTRACTED": {
       const sent = record?.checkpoint?.sent ?? result.sent;
-      log.info(`file extracted: ${sent} orders sent to the intake queue`, {
+      log.info(`file extracted: ${sent} orders placed`, {
         sent,
         sentNow: result.sent,
         counts: record?.counts,
+        ...(result.idsTaken ? { idsTaken: result.idsTaken } : {}),
       });
       break;
     }

@@ -1,4 +1,5 @@
 import { ValidateOrderMessageSchema } from "../../domain/commands.js";
+import { OrderNotFoundError } from "../../domain/errors.js";
 import { CancelOrderSchema, ModifyOrderSchema, parseWith } from "../../domain/schemas.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
@@ -21,17 +22,16 @@ const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
  * retries) fails the record, for the queue to retry and dead-letter.
  */
 
-/** Intake FIFO queue: validates the order a `ValidateOrder` command names. */
+/** Intake FIFO queue: validates the order a `ValidateOrder` command names (retried while it is not recorded). */
 export function validateOrderConsumer(validate: ValidateOrder, deps: ConsumerDeps): QueueConsumer {
   return queueConsumer("validate-order", deps, async (record, log) => {
     const message = parseJson(record.body, parseValidateOrder);
     if (!message.ok) return reportMalformedMessage("validate-order", record, message.issues, deps);
     const { orderId, commandId, correlationId, causationId } = message.value;
     const result = await validate.execute({ orderId, commandId, correlationId, causationId });
-    if (result.outcome === "NOT_FOUND") {
-      const issue = { path: "orderId", code: "ORDER_NOT_FOUND", message: `no order ${orderId} was placed` };
-      return reportMalformedMessage("validate-order", record, [issue], deps, orderId);
-    }
+    // Placing requests validation before it records the order: the order may not be there yet (or, if
+    // recording failed, never). The record fails, so the queue retries it, then dead-letters it.
+    if (result.outcome === "NOT_FOUND") throw new OrderNotFoundError(orderId);
     const orderLog = log.child({ orderId, correlationId });
     if (result.outcome === "REJECTED") orderLog.info("order rejected", { reasons: result.order?.reasons });
     else orderLog.info(`order validation: ${result.outcome.toLowerCase()}`, { status: result.order?.status });

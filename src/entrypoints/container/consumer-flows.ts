@@ -1,17 +1,22 @@
 import type { ContainerModule } from "inversify";
+import type { BusinessLimits } from "../../domain/business-rules.js";
 import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
-import type { Token } from "../../ports/token.js";
-import type { ExtractionConsumer } from "../consumers/file-consumers.js";
-import type { HandlerName } from "../handlers.js";
 
 /**
  * A family of flows as a handler's composition root loads it: the modules that
- * bind its use cases and consumers, and the token of each consumer, by its
- * name in the handler declaration. A handler's file names its family, so its
+ * bind its use cases and its consumers (each under `consumerToken(name)`, its
+ * name in the handler declaration). A handler's file names its family, so its
  * bundle holds only that family's code; it resolves only its own consumer, so
  * only that consumer's use case and ports are made.
  */
 export interface ConsumerFlows {
-  modules(handler: HandlerName, options: { readonly files?: FileFlowOptions | undefined }): ContainerModule[];
-  readonly consumers: Readonly<Record<string, Token<ExtractionConsumer>>>;
+  modules(options: FlowOptions): ContainerModule[];
+}
+
+/** What a handler may set for its flows' use cases. */
+export interface FlowOptions {
+  /** Business limits of validation and modification (default `DEFAULT_BUSINESS_LIMITS`). */
+  readonly limits?: BusinessLimits | undefined;
+  /** Limits, checkpoint interval, time reserve… of the batch-file flows (validate-file, extract-orders). */
+  readonly files?: FileFlowOptions | undefined;
 }

@@ -22,10 +22,10 @@ import { OrderApi } from "../http/order-api.js";
 import type { ConsumerFlows } from "./consumer-flows.js";
 import {
   CANCEL_ORDER,
+  consumerToken,
   GET_ORDER,
   MODIFY_ORDER,
   ORDER_API,
-  ORDER_CONSUMERS,
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,
@@ -55,22 +55,22 @@ export function orderFlowsModule(): ContainerModule {
       [PLACE_ORDER, GET_ORDER, REQUEST_ORDER_CHANGE, PRODUCT_CATALOG, IDEMPOTENCY_STORE, CLOCK, ID_GENERATOR],
     );
 
-    bind(ORDER_CONSUMERS.validateOrder).toResolvedValue(
+    bind(consumerToken("validateOrder")).toResolvedValue(
       (validate: ValidateOrder, logger: Logger, alerts: AlertPublisher) =>
         validateOrderConsumer(validate, { logger, alerts }),
       [VALIDATE_ORDER, ...CONSUMER_DEPS],
     );
-    bind(ORDER_CONSUMERS.processOrder).toResolvedValue(
+    bind(consumerToken("processOrder")).toResolvedValue(
       (process: ProcessOrder, logger: Logger, alerts: AlertPublisher) =>
         processOrderConsumer(process, { logger, alerts }),
       [PROCESS_ORDER, ...CONSUMER_DEPS],
     );
-    bind(ORDER_CONSUMERS.cancelOrder).toResolvedValue(
+    bind(consumerToken("cancelOrder")).toResolvedValue(
       (cancel: CancelOrder, logger: Logger, alerts: AlertPublisher) =>
         cancelOrderConsumer(cancel, { logger, alerts }),
       [CANCEL_ORDER, ...CONSUMER_DEPS],
     );
-    bind(ORDER_CONSUMERS.modifyOrder).toResolvedValue(
+    bind(consumerToken("modifyOrder")).toResolvedValue(
       (modify: ModifyOrder, logger: Logger, alerts: AlertPublisher) =>
         modifyOrderConsumer(modify, { logger, alerts }),
       [MODIFY_ORDER, ...CONSUMER_DEPS],
@@ -80,6 +80,5 @@ export function orderFlowsModule(): ContainerModule {
 
 /** The order flows (the API and the four order consumers), as a handler's composition root loads them. */
 export const ORDER_FLOWS: ConsumerFlows = {
-  modules: () => [useCasesModule(), orderFlowsModule()],
-  consumers: ORDER_CONSUMERS,
+  modules: (options) => [useCasesModule({ limits: options.limits }), orderFlowsModule()],
 };

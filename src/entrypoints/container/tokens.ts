@@ -8,9 +8,9 @@ import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
-import { token } from "../../ports/token.js";
+import { type Token, token } from "../../ports/token.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
-import type { QueueConsumer } from "../consumers/queue-consumer.js";
+import type { ConsumerName } from "../handlers.js";
 import type { OrderApi } from "../http/order-api.js";
 
 /** The use cases of the order flows, each bound once and injected where used. */
@@ -29,16 +29,10 @@ export const FILE_FLOW_OPTIONS = token<FileFlowOptions>("FileFlowOptions");
 /** The operations of the public HTTP API. */
 export const ORDER_API = token<OrderApi>("OrderApi");
 
-/** The queue consumers of the order flows, by their names in the handler declaration. */
-export const ORDER_CONSUMERS = {
-  validateOrder: token<QueueConsumer>("consumer.validateOrder"),
-  processOrder: token<QueueConsumer>("consumer.processOrder"),
-  cancelOrder: token<QueueConsumer>("consumer.cancelOrder"),
-  modifyOrder: token<QueueConsumer>("consumer.modifyOrder"),
-} as const;
-
-/** The queue consumers of the batch-file flows, by their names in the handler declaration. */
-export const FILE_CONSUMERS = {
-  validateFile: token<QueueConsumer>("consumer.validateFile"),
-  extractOrders: token<ExtractionConsumer>("consumer.extractOrders"),
-} as const;
+/**
+ * The token of a queue consumer, derived from its name in the handler
+ * declaration: its flows' module binds it, the handler it runs in resolves it.
+ */
+export function consumerToken(name: ConsumerName): Token<ExtractionConsumer> {
+  return token<ExtractionConsumer>(`consumer.${name}`);
+}

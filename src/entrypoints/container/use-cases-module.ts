@@ -19,7 +19,7 @@ import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
 import { ORDER_REPOSITORY, type OrderRepository } from "../../ports/order-repository.js";
 import { PAYMENT_GATEWAY, type PaymentGateway } from "../../ports/payment-gateway.js";
 import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
-import { placeFileOrders } from "../consumers/place-file-orders.js";
+import { placeFileOrders } from "./place-file-orders.js";
 import {
   CANCEL_ORDER,
   EXTRACT_ORDERS,

@@ -10,7 +10,7 @@ import { s3PutEvent } from "../consumers/s3-events.js";
 import { adaptersModule } from "../container/adapters-module.js";
 import { resolve } from "../container/create-container.js";
 import { fileFlowsModule } from "../container/file-flows-module.js";
-import { FILE_CONSUMERS } from "../container/tokens.js";
+import { consumerToken } from "../container/tokens.js";
 import type { InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
 
 export interface AddFileFlowsOptions extends FileFlowOptions {
@@ -71,8 +71,8 @@ export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptio
     ? { remainingTimeMs: options.remainingTimeMs }
     : {};
   const consumers = {
-    validateFile: (records) => resolve(flow.container, FILE_CONSUMERS.validateFile)(records),
-    extractOrders: (records) => resolve(flow.container, FILE_CONSUMERS.extractOrders)(records, context),
+    validateFile: (records) => resolve(flow.container, consumerToken("validateFile"))(records),
+    extractOrders: (records) => resolve(flow.container, consumerToken("extractOrders"))(records, context),
   } satisfies FileFlows["consumers"];
   const intake = flow.addFlow(FILE_INTAKE_QUEUE_NAME, consumers.validateFile, { fifo: false });
   const extraction = flow.addFlow(FILE_EXTRACTION_QUEUE_NAME, consumers.extractOrders, { fifo: false });

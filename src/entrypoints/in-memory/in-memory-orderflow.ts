@@ -28,9 +28,9 @@ import { adaptersModule, type PortAdapters } from "../container/adapters-module.
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
-import { ORDER_API, ORDER_CONSUMERS } from "../container/tokens.js";
+import { consumerToken, ORDER_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
-import { HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
+import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
 import type { OrderApi } from "../http/order-api.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
@@ -192,14 +192,14 @@ export type FlowName = "intake" | EventRouteName;
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
 
 /** The consumer of the handler a flow's queue triggers. */
-function consumerOfFlow(flow: FlowName): keyof typeof ORDER_CONSUMERS {
+function consumerOfFlow(flow: FlowName): ConsumerName {
   const handler = HANDLER_NAMES.find((name) => {
     const trigger: HandlerTrigger = HANDLERS[name].trigger;
     return trigger.kind === "queue" && trigger.queue === flow;
   });
   const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
   if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
-  return consumer as keyof typeof ORDER_CONSUMERS;
+  return consumer as ConsumerName;
 }
 
 export interface DrainOptions {
@@ -319,7 +319,7 @@ export class InMemoryOrderflow<
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
-        const consumer = resolve(this.container, ORDER_CONSUMERS[consumerOfFlow(flow)]);
+        const consumer = resolve(this.container, consumerToken(consumerOfFlow(flow)));
         return [flow, flow === "intake" ? this.attach(intake, consumer) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
@@ -331,11 +331,6 @@ export class InMemoryOrderflow<
    */
   addFlow(name: string, consumer: QueueConsumer, options: { fifo?: boolean } = {}): PipelineQueue {
     return this.attach(this.createQueue(name, options.fifo ?? name.endsWith(".fifo")), consumer);
-  }
-
-  /** Adds an injected queue drained by `consumer` (see {@link InMemoryOrderflowOptions.queues}). */
-  addExternalFlow(queue: ExternalQueue, consumer: QueueConsumer): ExternalPipelineQueue {
-    return this.attach(queue, consumer);
   }
 
   /**

@@ -1,14 +1,14 @@
 import type { Container, ContainerModule } from "inversify";
 import { DemoPaymentGateway } from "../../adapters/demo/demo-payment-gateway.js";
-import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
-import type { ConsumerFlows } from "../container/consumer-flows.js";
+import type { ConsumerFlows, FlowOptions } from "../container/consumer-flows.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
 import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
+import { consumerToken } from "../container/tokens.js";
 import { HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
 import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";
@@ -17,7 +17,7 @@ import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
 export type { LambdaContext };
 
 /** How a handler builds its composition root; every field is optional, and read on the first invocation. */
-export interface HandlerOptions {
+export interface HandlerOptions extends FlowOptions {
   /** The environment to read; default `process.env`. */
   readonly env?: Environment | undefined;
   /**
@@ -28,8 +28,6 @@ export interface HandlerOptions {
   readonly adapters?: ((config: OrderflowConfig) => readonly ContainerModule[]) | undefined;
   /** Loaded last, to `rebind` anything (e.g. a real PaymentGateway in place of the demo one). */
   readonly modules?: readonly ContainerModule[] | undefined;
-  /** Limits, checkpoint interval, time reserve… of the batch-file flows (validate-file, extract-orders). */
-  readonly files?: FileFlowOptions | undefined;
 }
 
 /**
@@ -68,7 +66,7 @@ export function composeHandler(
 ): Container {
   const config = loadConfig(handler, options.env ?? process.env);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
-  return createContainer([...adapters, ...flows.modules(handler, options), ...(options.modules ?? [])]);
+  return createContainer([...adapters, ...flows.modules(options), ...(options.modules ?? [])]);
 }
 
 /**
@@ -112,11 +110,8 @@ export function createSqsHandler(
 ): SqsHandler {
   const root = once(async (): Promise<{ consume: ExtractionConsumer; logger: Logger }> => {
     const container = composeHandler(handler, awsServices, flows, options);
-    const consumer = flows.consumers[HANDLERS[handler].consumer];
-    if (!consumer)
-      throw new TypeError(`${handler}: its flows have no consumer ${HANDLERS[handler].consumer}`);
     const [consume, logger] = await Promise.all([
-      resolveAsync(container, consumer),
+      resolveAsync(container, consumerToken(HANDLERS[handler].consumer)),
       resolveAsync(container, LOGGER),
     ]);
     return { consume, logger };

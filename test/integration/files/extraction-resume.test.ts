@@ -10,7 +10,7 @@ import { ExtractOrders, type ExtractOrdersDeps } from "../../../src/domain/use-c
 import type { ExtractFileMessage } from "../../../src/domain/use-cases/file-flow.js";
 import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
 import { ValidateFile } from "../../../src/domain/use-cases/validate-file.js";
-import { placeFileOrders } from "../../../src/entrypoints/consumers/place-file-orders.js";
+import { placeFileOrders } from "../../../src/entrypoints/container/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../../../src/ports/command-queue.js";
 import type { FileRecord } from "../../../src/ports/file-history.js";
 

@@ -114,7 +114,8 @@ describe("what the file flows report never quotes an order", () => {
           issues: [
             {
               path: "",
-              message: `body is not JSON: invalid JSON at byte ${extractionBody.indexOf(SECRET)} of the body`,
+              code: "INVALID_JSON",
+              message: `invalid JSON at byte ${extractionBody.indexOf(SECRET)} of the message body`,
             },
           ],
         }),

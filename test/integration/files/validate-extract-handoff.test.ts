@@ -15,7 +15,7 @@ import {
 import { PlaceOrder } from "../../../src/domain/use-cases/place-order.js";
 import type { FileNotification } from "../../../src/domain/use-cases/validate-file.js";
 import { ValidateFile } from "../../../src/domain/use-cases/validate-file.js";
-import { placeFileOrders } from "../../../src/entrypoints/consumers/place-file-orders.js";
+import { placeFileOrders } from "../../../src/entrypoints/container/place-file-orders.js";
 import type { CommandQueue, QueueMessage } from "../../../src/ports/command-queue.js";
 import type { FileHistory, FileStatus } from "../../../src/ports/file-history.js";
 import type { GetOptions, ObjectContent } from "../../../src/ports/object-store.js";

@@ -12,7 +12,7 @@ import { eventBridgeService } from "../../../src/entrypoints/container/aws/event
 import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
 import { ORDER_FLOWS } from "../../../src/entrypoints/container/order-flows-module.js";
-import { ORDER_CONSUMERS, PLACE_ORDER, PROCESS_ORDER } from "../../../src/entrypoints/container/tokens.js";
+import { consumerToken, PLACE_ORDER, PROCESS_ORDER } from "../../../src/entrypoints/container/tokens.js";
 import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
 import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
@@ -199,7 +199,7 @@ describe("AWS composition roots", () => {
       ORDER_FLOWS,
       { env: envOf("cancel-order") },
     );
-    await expect(resolveAsync(container, ORDER_CONSUMERS.cancelOrder)).resolves.toBeTypeOf("function");
+    await expect(resolveAsync(container, consumerToken("cancelOrder"))).resolves.toBeTypeOf("function");
     await expect(resolveAsync(container, PROCESS_ORDER)).rejects.toThrow(/PAYMENT_MODE/);
     await expect(resolveAsync(container, PLACE_ORDER)).rejects.toThrow(/IntakeQueue/);
   });

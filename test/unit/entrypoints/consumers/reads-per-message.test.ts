@@ -92,24 +92,46 @@ describe("the intake queue's command", () => {
     expect(flow.events().map((event) => event.type)).toEqual(["OrderPlaced", "OrderValidated"]);
   });
 
-  it("is reported, not retried, when malformed or naming no order", async () => {
+  it("is reported, not retried, when malformed", async () => {
     const flow = createInMemoryOrderflow();
-    const records = [
-      { messageId: "m-1", body: "{ not JSON" },
-      {
-        messageId: "m-2",
-        body: JSON.stringify({
-          type: "ValidateOrder",
-          orderId: "nobody",
-          commandId: "c",
-          correlationId: "x",
-        }),
-      },
-    ];
-    const result = await flow.flows.intake.consumer(records);
+    const result = await flow.flows.intake.consumer([{ messageId: "m-1", body: "{ not JSON" }]);
     expect(result.batchItemFailures).toEqual([]);
     expect(
       flow.alerts.published.map((alert) => JSON.parse(JSON.parse(alert.message).message).issues[0].code),
-    ).toEqual(["INVALID_JSON", "ORDER_NOT_FOUND"]);
+    ).toEqual(["INVALID_JSON"]);
+  });
+
+  it("naming an order not recorded yet, fails its record until the order is there", async () => {
+    const flow = createInMemoryOrderflow();
+    const command = {
+      type: "ValidateOrder",
+      orderId: "o-late",
+      commandId: "place-o-late",
+      correlationId: "x",
+    };
+    const record = { messageId: "m-2", body: JSON.stringify(command) };
+    expect(await flow.flows.intake.consumer([record])).toEqual({
+      batchItemFailures: [{ itemIdentifier: "m-2" }],
+    });
+    expect(flow.alerts.published).toHaveLength(0);
+
+    await flow.api.placeOrder({ ...body, orderId: "o-late" });
+    expect(await flow.flows.intake.consumer([record])).toEqual({ batchItemFailures: [] });
+    expect((await flow.api.getOrder("o-late")).status).toBe("VALIDATED");
+  });
+
+  it("is sent before the order is recorded: an order that could not be recorded is not placed, and nothing waits for it", async () => {
+    const flow = createInMemoryOrderflow();
+    const save = flow.orders.save.bind(flow.orders);
+    flow.orders.save = async () => {
+      throw new Error("table unavailable");
+    };
+    await expect(flow.api.placeOrder({ ...body, orderId: "o-lost" })).rejects.toThrow("table unavailable");
+    flow.orders.save = save;
+    // The request is on the queue; the retry of the placement records the order, and the queue's retries find it.
+    await flow.api.placeOrder({ ...body, orderId: "o-lost" });
+    const report = await flow.drain();
+    expect(report.deadLettered).toMatchObject({ "orderflow-intake-dlq.fifo": 0 });
+    expect((await flow.api.getOrder("o-lost")).status).toBe("CONFIRMED");
   });
 });

@@ -64,17 +64,18 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
   });
 
   it("handles a documented FIFO event on in-memory adapters, logging JSON with the request and order ids", () => {
-    // A fresh process holds no orders: the command names one never placed, which is reported, not retried.
+    // A fresh process holds no orders: the command names one not recorded, so its record fails, to be retried.
     const run = invokeBundle(fixture("intake-fifo-event"), { ORDERFLOW_ADAPTERS: "memory" });
 
     expect(run.status, run.stderr).toBe(0);
-    expect(run.result).toEqual({ batchItemFailures: [] });
-    expect(run.logs.find((line) => line.message === "malformed message rejected")).toMatchObject({
-      level: "warn",
+    expect(run.result).toEqual({
+      batchItemFailures: [{ itemIdentifier: "11d6ee51-4cc7-4302-9e22-7cd8afdaadf5" }],
+    });
+    expect(run.logs.find((line) => line.message === "record failed; it will be retried")).toMatchObject({
+      level: "error",
       requestId: "req-bundle",
       flow: "validate-order",
-      orderId: "o-fixture-1",
-      issues: [expect.objectContaining({ code: "ORDER_NOT_FOUND" })],
+      error: expect.objectContaining({ code: "ORDER_NOT_FOUND" }),
     });
   });
 

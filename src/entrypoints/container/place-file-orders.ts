@@ -4,12 +4,13 @@ import type {
   PlaceFileOrders,
 } from "../../domain/use-cases/extract-orders.js";
 import type { PlaceOrder, PlaceOrderCommand } from "../../domain/use-cases/place-order.js";
-import { FileIds } from "./file-messages.js";
+import { FileIds } from "../consumers/file-messages.js";
 
 /**
  * How extraction places a file's valid orders: with the PlaceOrder use case,
- * as the API places one (each order recorded, its validation asked for on the
- * intake queue, ten in one send).
+ * as the API places one (the validation of ten orders asked for on the intake
+ * queue in one send, then each order recorded). Wiring, not a consumer: it is
+ * the {@link PlaceFileOrders} the container gives ExtractOrders.
  *
  * Ids are derived from (file key, version, index) ({@link FileIds}): an order
  * without `orderId` gets one, every command a deterministic id, so whatever is
