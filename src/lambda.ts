@@ -53,7 +53,6 @@ export {
   CANCEL_ORDER,
   consumerToken,
   EXTRACT_ORDERS,
-  FILE_FLOW_OPTIONS,
   GET_ORDER,
   MODIFY_ORDER,
   ORDER_API,

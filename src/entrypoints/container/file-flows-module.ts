@@ -1,22 +1,60 @@
 import { ContainerModule } from "inversify";
-import type { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
+import { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
 import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
-import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
+import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
+import { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
+import { CLOCK, type Clock } from "../../ports/clock.js";
+import { type CommandQueue, FILE_EXTRACTION_QUEUE } from "../../ports/command-queue.js";
+import { FILE_HISTORY, type FileHistory } from "../../ports/file-history.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
+import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
 import { extractOrdersConsumer, validateFileConsumer } from "../consumers/file-consumers.js";
 import type { ConsumerFlows } from "./consumer-flows.js";
-import { consumerToken, EXTRACT_ORDERS, FILE_FLOW_OPTIONS, VALIDATE_FILE } from "./tokens.js";
+import { placeFileOrders } from "./place-file-orders.js";
+import { consumerToken, EXTRACT_ORDERS, PLACE_ORDER, VALIDATE_FILE } from "./tokens.js";
 import { useCasesModule } from "./use-cases-module.js";
 
-/** Binds the options of the batch-file use cases, and each batch-file consumer over its use case. */
+/** What both batch-file use cases use: the bucket, the file history, alerts, the extraction queue, the clock. */
+const FILE_PORTS = [OBJECT_STORE, FILE_HISTORY, ALERT_PUBLISHER, FILE_EXTRACTION_QUEUE, CLOCK] as const;
+
+/**
+ * Binds the batch-file use cases (each once, with these options; extraction
+ * places orders with the order flows' PlaceOrder) and each file consumer over
+ * its use case.
+ */
 export function fileFlowsModule(options: FileFlowOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(FILE_FLOW_OPTIONS).toConstantValue(options);
+    bind(VALIDATE_FILE).toResolvedValue(
+      (
+        objects: ObjectStore,
+        history: FileHistory,
+        alerts: AlertPublisher,
+        extractionQueue: CommandQueue,
+        clock: Clock,
+      ) => new ValidateFile({ objects, history, alerts, extractionQueue, clock }, options),
+      [...FILE_PORTS],
+    );
+    bind(EXTRACT_ORDERS).toResolvedValue(
+      (
+        objects: ObjectStore,
+        history: FileHistory,
+        alerts: AlertPublisher,
+        extractionQueue: CommandQueue,
+        clock: Clock,
+        placeOrder: PlaceOrder,
+      ) =>
+        new ExtractOrders(
+          { objects, history, alerts, extractionQueue, clock, placeOrders: placeFileOrders(placeOrder) },
+          options,
+        ),
+      [...FILE_PORTS, PLACE_ORDER],
+    );
+
     bind(consumerToken("validateFile")).toResolvedValue(
-      (validate: ValidateFile, logger: Logger, alerts: AlertPublisher, files: FileFlowOptions) =>
-        validateFileConsumer(validate, { logger, alerts }, files),
-      [VALIDATE_FILE, LOGGER, ALERT_PUBLISHER, FILE_FLOW_OPTIONS],
+      (validate: ValidateFile, logger: Logger, alerts: AlertPublisher) =>
+        validateFileConsumer(validate, { logger, alerts }, options),
+      [VALIDATE_FILE, LOGGER, ALERT_PUBLISHER],
     );
     bind(consumerToken("extractOrders")).toResolvedValue(
       (extract: ExtractOrders, logger: Logger, alerts: AlertPublisher) =>

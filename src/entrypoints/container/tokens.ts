@@ -1,6 +1,5 @@
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
-import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import type { GetOrder } from "../../domain/use-cases/get-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
@@ -23,8 +22,6 @@ export const CANCEL_ORDER = token<CancelOrder>("CancelOrder");
 export const MODIFY_ORDER = token<ModifyOrder>("ModifyOrder");
 export const VALIDATE_FILE = token<ValidateFile>("ValidateFile");
 export const EXTRACT_ORDERS = token<ExtractOrders>("ExtractOrders");
-/** The options of the batch-file use cases (limits, checkpoints, time reserve, prefixes), bound by the file flows. */
-export const FILE_FLOW_OPTIONS = token<FileFlowOptions>("FileFlowOptions");
 
 /** The operations of the public HTTP API. */
 export const ORDER_API = token<OrderApi>("OrderApi");

@@ -1,35 +1,25 @@
 import { ContainerModule } from "inversify";
 import type { BusinessLimits } from "../../domain/business-rules.js";
 import { CancelOrder } from "../../domain/use-cases/cancel-order.js";
-import { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
-import type { FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import { GetOrder } from "../../domain/use-cases/get-order.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
-import { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
-import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";
-import { type CommandQueue, FILE_EXTRACTION_QUEUE, INTAKE_QUEUE } from "../../ports/command-queue.js";
+import { type CommandQueue, INTAKE_QUEUE } from "../../ports/command-queue.js";
 import { EVENT_BUS, type EventBus } from "../../ports/event-bus.js";
-import { FILE_HISTORY, type FileHistory } from "../../ports/file-history.js";
-import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
 import { ORDER_REPOSITORY, type OrderRepository } from "../../ports/order-repository.js";
 import { PAYMENT_GATEWAY, type PaymentGateway } from "../../ports/payment-gateway.js";
 import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
-import { placeFileOrders } from "./place-file-orders.js";
 import {
   CANCEL_ORDER,
-  EXTRACT_ORDERS,
-  FILE_FLOW_OPTIONS,
   GET_ORDER,
   MODIFY_ORDER,
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,
-  VALIDATE_FILE,
   VALIDATE_ORDER,
 } from "./tokens.js";
 
@@ -39,12 +29,11 @@ export interface UseCasesOptions {
 
 /** What every change of an order uses: the repository, the bus its events go to, the clock. */
 const UNIT_OF_WORK = [ORDER_REPOSITORY, EVENT_BUS, CLOCK] as const;
-/** What both batch-file use cases use: the bucket, the file history, alerts, the extraction queue, the clock. */
-const FILE_PORTS = [OBJECT_STORE, FILE_HISTORY, ALERT_PUBLISHER, FILE_EXTRACTION_QUEUE, CLOCK] as const;
 
 /**
- * Binds every use case once, over the port tokens (the batch-file ones also
- * over {@link FILE_FLOW_OPTIONS}, which the file flows' module binds). The use cases carry no
+ * Binds every use case of the order flows once, over the port tokens (the
+ * batch-file use cases, which only the file flows call, are bound by their
+ * module: an order handler's bundle then holds no file code). The use cases carry no
  * decorators: they are bound with factories. Nothing is made before it is
  * resolved, so a handler makes only the use case its consumer calls and the
  * adapters of that use case's ports.
@@ -84,34 +73,6 @@ export function useCasesModule(options: UseCasesOptions = {}): ContainerModule {
       (orders: OrderRepository, bus: EventBus, clock: Clock, catalog: ProductCatalog) =>
         new ModifyOrder({ orders, bus, clock, catalog, limits }),
       [...UNIT_OF_WORK, PRODUCT_CATALOG],
-    );
-
-    bind(VALIDATE_FILE).toResolvedValue(
-      (
-        objects: ObjectStore,
-        history: FileHistory,
-        alerts: AlertPublisher,
-        extractionQueue: CommandQueue,
-        clock: Clock,
-        files: FileFlowOptions,
-      ) => new ValidateFile({ objects, history, alerts, extractionQueue, clock }, files),
-      [...FILE_PORTS, FILE_FLOW_OPTIONS],
-    );
-    bind(EXTRACT_ORDERS).toResolvedValue(
-      (
-        objects: ObjectStore,
-        history: FileHistory,
-        alerts: AlertPublisher,
-        extractionQueue: CommandQueue,
-        clock: Clock,
-        files: FileFlowOptions,
-        placeOrder: PlaceOrder,
-      ) =>
-        new ExtractOrders(
-          { objects, history, alerts, extractionQueue, clock, placeOrders: placeFileOrders(placeOrder) },
-          files,
-        ),
-      [...FILE_PORTS, FILE_FLOW_OPTIONS, PLACE_ORDER],
     );
   });
 }
