@@ -38,7 +38,7 @@ export { eventBridgeService } from "./entrypoints/container/aws/eventbridge-serv
 export { s3Service } from "./entrypoints/container/aws/s3-service.js";
 export { snsService } from "./entrypoints/container/aws/sns-service.js";
 export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
-export type { ConsumerFlows } from "./entrypoints/container/consumer-flows.js";
+export type { ConsumerFlows, FlowOptions } from "./entrypoints/container/consumer-flows.js";
 // ─── Composition: the container, the adapter families, the flows ────────────
 export { createContainer, resolve, resolveAsync } from "./entrypoints/container/create-container.js";
 export { FILE_FLOWS, fileFlowsModule } from "./entrypoints/container/file-flows-module.js";
