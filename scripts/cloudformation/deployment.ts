@@ -31,7 +31,7 @@ export interface QueueSpec {
 /** Queue name → spec. Names of bus-fed queues are the rule names of `EVENT_ROUTES`. */
 export const QUEUES = {
   intake: {
-    description: "PlaceOrder commands (FIFO, one group per order) for validate-order",
+    description: "ValidateOrder commands (FIFO, one group per order) for validate-order",
     fifo: true,
     fedBy: "port",
     maxReceiveCount: 5,
@@ -118,7 +118,7 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
     timeoutSeconds: 10,
   },
   "validate-order": {
-    description: "Validates PlaceOrder commands from the intake FIFO queue",
+    description: "Validates the orders that ValidateOrder commands from the intake FIFO queue name",
     memoryMb: 512,
     timeoutSeconds: 30,
     mapping: { batchSize: 10, maximumConcurrency: 10 },
@@ -148,7 +148,7 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
     mapping: { batchSize: 1, maximumConcurrency: 5 },
   },
   "extract-orders": {
-    description: "Sends the valid orders of a validated file to the intake queue",
+    description: "Places the valid orders of a validated file",
     memoryMb: 1024,
     timeoutSeconds: 300,
     mapping: { batchSize: 1, maximumConcurrency: 2 },

@@ -11,6 +11,9 @@ import { type ConsumerDeps, type QueueConsumer, queueConsumer } from "./queue-co
 import type { SqsRecordLike } from "./sqs-batch.js";
 
 const parseValidateOrder = ValidateOrderMessageSchema.safeParse.bind(ValidateOrderMessageSchema);
+
+/** How long validate-order waits, and looks again, for an order whose request arrived before it was recorded. */
+const NOT_YET_RECORDED_WAITS_MS = [50, 250];
 const parseBusEnvelope = BusEventSchema.safeParse.bind(BusEventSchema);
 
 /**
@@ -28,9 +31,17 @@ export function validateOrderConsumer(validate: ValidateOrder, deps: ConsumerDep
     const message = parseJson(record.body, parseValidateOrder);
     if (!message.ok) return reportMalformedMessage("validate-order", record, message.issues, deps);
     const { orderId, commandId, correlationId, causationId } = message.value;
-    const result = await validate.execute({ orderId, commandId, correlationId, causationId });
-    // Placing requests validation before it records the order: the order may not be there yet (or, if
-    // recording failed, never). The record fails, so the queue retries it, then dead-letters it.
+    const command = { orderId, commandId, correlationId, causationId };
+    let result = await validate.execute(command);
+    // Placing requests validation before it records the order, so the request can arrive a few
+    // milliseconds early: it looks again before failing the record (a retry would wait for the
+    // queue's visibility timeout, holding the order's group). An order never recorded (its placement
+    // failed) fails the record: the queue retries it, then dead-letters it.
+    for (const waitMs of NOT_YET_RECORDED_WAITS_MS) {
+      if (result.outcome !== "NOT_FOUND") break;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      result = await validate.execute(command);
+    }
     if (result.outcome === "NOT_FOUND") throw new OrderNotFoundError(orderId);
     const orderLog = log.child({ orderId, correlationId });
     if (result.outcome === "REJECTED") orderLog.info("order rejected", { reasons: result.order?.reasons });

@@ -120,6 +120,23 @@ describe("the intake queue's command", () => {
     expect((await flow.api.getOrder("o-late")).status).toBe("VALIDATED");
   });
 
+  it("arriving a few milliseconds before its order is recorded, looks again instead of failing", async () => {
+    const flow = createInMemoryOrderflow();
+    const command = {
+      type: "ValidateOrder",
+      orderId: "o-soon",
+      commandId: "place-o-soon",
+      correlationId: "x",
+    };
+    const placing = new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+      flow.api.placeOrder({ ...body, orderId: "o-soon" }),
+    );
+    const result = await flow.flows.intake.consumer([{ messageId: "m-3", body: JSON.stringify(command) }]);
+    await placing;
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect((await flow.api.getOrder("o-soon")).status).toBe("VALIDATED");
+  });
+
   it("is sent before the order is recorded: an order that could not be recorded is not placed, and nothing waits for it", async () => {
     const flow = createInMemoryOrderflow();
     const save = flow.orders.save.bind(flow.orders);
