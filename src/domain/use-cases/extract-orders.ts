@@ -58,7 +58,7 @@ export interface ExtractOrdersDeps extends FileFlowPorts {
 }
 
 /** Orders are placed in groups of this many (SendMessageBatch takes at most 10 entries). */
-export const ORDERS_PER_SEND = 10;
+const ORDERS_PER_SEND = 10;
 
 export interface ExtractionContext {
   /** Milliseconds left in this invocation (Lambda's `context.getRemainingTimeInMillis`); unlimited when absent. */

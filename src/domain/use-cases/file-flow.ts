@@ -126,14 +126,10 @@ export async function requestExtraction(queue: CommandQueue, message: ExtractFil
   await queue.send([
     {
       id: message.continuation === 0 ? "extract" : "continue",
-      body: extractFileMessage(message),
+      body: JSON.stringify(message),
       attributes: { type: "ExtractFile" },
     },
   ]);
-}
-
-export function extractFileMessage(message: ExtractFileMessage): string {
-  return JSON.stringify(message);
 }
 
 /** An ETag without its quotes (S3 quotes them in some answers and not in others). */

@@ -64,7 +64,7 @@ export async function reportMalformedMessage(
  * attacker-controlled text that may hold a customer's address; its size and
  * digest are enough to find the message.
  */
-export function malformedMessageAlert(
+function malformedMessageAlert(
   flow: string,
   record: SqsRecordLike,
   issues: readonly Issue[],
