@@ -29,15 +29,31 @@ export class ConcurrencyError extends PortError {
   }
 }
 
-/** Some entries of a batch (messages, events, alerts) could not be delivered even after retries. */
+/** An entry of a batch that was not delivered, and why. */
+export interface DeliveryFailure {
+  readonly id: string;
+  /** The last error reported for the entry. */
+  readonly reason: string;
+  /**
+   * False when the service refused the entry itself (too large, characters it
+   * does not carry): sending it again cannot succeed. Default true.
+   */
+  readonly retryable?: boolean;
+}
+
+/**
+ * Some entries of a batch (messages, events, alerts) could not be delivered even
+ * after retries. Retryable only when every failed entry is: an entry refused for
+ * what it holds is a permanent error (a 500, never a 503 that a client retries).
+ */
 export class DeliveryError extends PortError {
   readonly code = "DELIVERY_FAILED";
-  override readonly retryable = true;
+  override readonly retryable: boolean;
 
   constructor(
     readonly destination: string,
-    /** Ids of the entries that were not delivered, with the last error reported for each. */
-    readonly failures: readonly { readonly id: string; readonly reason: string }[],
+    /** The entries that were not delivered. */
+    readonly failures: readonly DeliveryFailure[],
     options: { cause?: unknown } = {},
   ) {
     super(
@@ -49,6 +65,7 @@ export class DeliveryError extends PortError {
         (failures.length > 5 ? ", …" : ""),
       { ...options, details: { destination, failures } },
     );
+    this.retryable = failures.every((f) => f.retryable !== false);
   }
 }
 

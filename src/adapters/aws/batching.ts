@@ -1,3 +1,4 @@
+import type { DeliveryFailure } from "../../ports/errors.js";
 import { isThrottlingError } from "./aws-errors.js";
 import { type RetryOptions, retryWithBackoff } from "./retry.js";
 
@@ -218,8 +219,9 @@ export async function sendBatchWithRetry<T>(
   } catch (err) {
     if (err instanceof EntriesPending) return { failures: [...permanent, ...lastRetryable] };
     const reason = describeError(err);
+    const retryable = options.isCallRetryable(err);
     return {
-      failures: [...permanent, ...pending.map((entry) => ({ entry, reason, retryable: true }))],
+      failures: [...permanent, ...pending.map((entry) => ({ entry, reason, retryable }))],
       callError: err,
     };
   }
@@ -227,7 +229,7 @@ export async function sendBatchWithRetry<T>(
 
 /** The entries of a `send` that were not delivered, by the caller's id, and the call error that stopped it. */
 export interface DeliveryOutcome {
-  readonly failures: readonly { readonly id: string; readonly reason: string }[];
+  readonly failures: readonly DeliveryFailure[];
   /** The whole-call error (after its retries) that ended the delivery early, if any. */
   readonly callError?: unknown;
 }
@@ -255,7 +257,7 @@ export async function deliverBatches<T extends { readonly id: string }>(
   send: (entries: readonly T[]) => Promise<readonly EntryFailure<T>[]>,
   options: DeliveryOptions<T>,
 ): Promise<DeliveryOutcome> {
-  const failures: { id: string; reason: string }[] = [];
+  const failures: DeliveryFailure[] = [];
   const { groupOf } = options;
   const failedGroups = new Set<string>();
   for (const [index, packed] of batches.entries()) {
@@ -273,7 +275,9 @@ export async function deliverBatches<T extends { readonly id: string }>(
       if (batch.length === 0) continue;
     }
     const outcome = await sendBatchWithRetry(batch, send, options);
-    failures.push(...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason })));
+    failures.push(
+      ...outcome.failures.map((f) => ({ id: f.entry.id, reason: f.reason, retryable: f.retryable })),
+    );
     if (groupOf !== undefined) for (const f of outcome.failures) failedGroups.add(groupOf(f.entry));
     if (outcome.callError !== undefined) {
       const reason = `not sent: an earlier batch failed (${describeError(outcome.callError)})`;

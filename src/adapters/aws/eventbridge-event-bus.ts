@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { OrderflowEvent } from "../../domain/events.js";
-import { DeliveryError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { EVENT_SOURCE } from "../../ports/routing.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
@@ -93,7 +93,7 @@ export class EventBridgeEventBus implements EventBus {
 
   async publish(events: readonly OrderflowEvent[]): Promise<void> {
     const destination = `EventBridge bus ${this.eventBusName}`;
-    const failures: { id: string; reason: string }[] = [];
+    const failures: DeliveryFailure[] = [];
     const accepted: Pending[] = [];
     for (const event of events) {
       const entry = this.toEntry(event);
@@ -102,6 +102,7 @@ export class EventBridgeEventBus implements EventBus {
         failures.push({
           id: event.id,
           reason: `EntryTooLarge: ${size} bytes exceed the PutEvents limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES} bytes`,
+          retryable: false,
         });
       } else {
         accepted.push({ id: event.id, entry, size });

@@ -6,7 +6,7 @@ import {
   SNSClient,
 } from "@aws-sdk/client-sns";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
-import { DeliveryError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   deliverBatches,
@@ -148,7 +148,7 @@ export class SnsAlertPublisher implements AlertPublisher {
 
   async publish(alerts: readonly Alert[]): Promise<void> {
     const destination = `SNS topic ${this.topicArn}`;
-    const failures: { id: string; reason: string }[] = [];
+    const failures: DeliveryFailure[] = [];
     const accepted: Pending[] = [];
     alerts.forEach((alert, index) => {
       const id = `${index}:${alert.kind}`;
@@ -164,6 +164,7 @@ export class SnsAlertPublisher implements AlertPublisher {
         failures.push({
           id,
           reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes`,
+          retryable: false,
         });
       } else {
         accepted.push({ id, entry, size });

@@ -5,7 +5,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
-import { DeliveryError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import {
   deliverBatches,
@@ -117,13 +117,13 @@ export class SqsCommandQueue implements CommandQueue {
   }
 
   async send(messages: readonly QueueMessage[]): Promise<void> {
-    const failures: { id: string; reason: string }[] = [];
+    const failures: DeliveryFailure[] = [];
     const accepted: Pending[] = [];
     messages.forEach((message, index) => {
       const id = message.id ?? String(index);
       const size = sqsMessageSize(message);
       const refusal = this.refusalOf(message, size);
-      if (refusal !== undefined) failures.push({ id, reason: refusal });
+      if (refusal !== undefined) failures.push({ id, reason: refusal, retryable: false });
       else
         accepted.push({
           id,

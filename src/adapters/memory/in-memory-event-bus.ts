@@ -1,6 +1,6 @@
 import type { OrderflowEvent } from "../../domain/events.js";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
-import { DeliveryError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import { EVENT_SOURCE } from "../../ports/routing.js";
 import { compileEventPattern, type EventPattern, validateEventPattern } from "./event-pattern.js";
@@ -121,7 +121,7 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async publish(events: readonly OrderflowEvent[]): Promise<void> {
-    let failures: { id: string; reason: string }[] | undefined;
+    let failures: DeliveryFailure[] | undefined;
     for (const event of events) {
       const envelope = this.#envelope(event);
       // Each pattern is evaluated once per event; most events match no rule.
@@ -143,7 +143,11 @@ export class InMemoryEventBus implements EventBus {
       }
       if (size > EVENTBRIDGE_MAX_ENTRY_BYTES) {
         failures ??= [];
-        failures.push({ id: event.id, reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB` });
+        failures.push({
+          id: event.id,
+          reason: `entry is ${size} bytes; PutEvents accepts at most 256 KB`,
+          retryable: false,
+        });
         continue;
       }
       if (this.#injections.length > 0 && this.#injectedFailure(event)) {

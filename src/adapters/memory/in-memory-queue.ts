@@ -1,7 +1,7 @@
 import { createHash, randomFillSync } from "node:crypto";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
 import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
-import { DeliveryError, PortError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure, PortError } from "../../ports/errors.js";
 import { randomUuid } from "./ids.js";
 import { sendRefusal } from "./sqs-message-rules.js";
 import { type ReceivedMessage, type SqsRecord, sqsRecordOf } from "./sqs-record.js";
@@ -209,7 +209,7 @@ export class InMemoryQueue implements CommandQueue {
 
   /** @throws DeliveryError naming every message that SQS would refuse; the others are stored. */
   async send(messages: readonly QueueMessage[]): Promise<void> {
-    let failures: { id: string; reason: string }[] | undefined;
+    let failures: DeliveryFailure[] | undefined;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index]!;
       const reason = sendRefusal(message, this.fifo, this.#contentBasedDeduplication);
@@ -217,7 +217,7 @@ export class InMemoryQueue implements CommandQueue {
         this.#accept(message);
       } else {
         failures ??= [];
-        failures.push({ id: message.id ?? String(index), reason });
+        failures.push({ id: message.id ?? String(index), reason, retryable: false });
       }
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
 import type { Clock } from "../../ports/clock.js";
-import { DeliveryError } from "../../ports/errors.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import { InMemoryQueue } from "./in-memory-queue.js";
 import {
   type FilterPolicy,
@@ -133,7 +133,7 @@ export class InMemoryTopic implements AlertPublisher {
    * @throws DeliveryError naming (by index) the alerts SNS would refuse; the others are published.
    */
   async publish(alerts: readonly Alert[]): Promise<void> {
-    const failures: { id: string; reason: string }[] = [];
+    const failures: DeliveryFailure[] = [];
     for (const [index, alert] of alerts.entries()) {
       const message: TopicMessage = {
         subject: alert.subject,
@@ -147,7 +147,7 @@ export class InMemoryTopic implements AlertPublisher {
         attributes: { ...alert.attributes, kind: alert.kind, severity: alert.severity },
       };
       const reason = refusal(message);
-      if (reason) failures.push({ id: String(index), reason });
+      if (reason) failures.push({ id: String(index), reason, retryable: false });
       else await this.#fanOut(message);
     }
     if (failures.length > 0) throw new DeliveryError(this.name, failures);
@@ -159,7 +159,7 @@ export class InMemoryTopic implements AlertPublisher {
    */
   async publishMessage(message: TopicMessage): Promise<string> {
     const reason = refusal(message);
-    if (reason) throw new DeliveryError(this.name, [{ id: "message", reason }]);
+    if (reason) throw new DeliveryError(this.name, [{ id: "message", reason, retryable: false }]);
     return this.#fanOut(message);
   }
 

@@ -221,7 +221,9 @@ describe("EventBridgeEventBus", () => {
       }).publish(events),
     );
 
-    expect(error.failures).toEqual([{ id: events[2]!.id, reason: "InternalFailure: try later" }]);
+    expect(error.failures).toEqual([
+      { id: events[2]!.id, reason: "InternalFailure: try later", retryable: true },
+    ]);
     expect(eb.sentEntries().map((batch) => batch.length)).toEqual([4, 1, 1]);
   });
 
@@ -235,7 +237,10 @@ describe("EventBridgeEventBus", () => {
       new EventBridgeEventBus({ client: eb.client, eventBusName: BUS, retry: noWait }).publish(events),
     );
 
-    expect(error.failures).toEqual([{ id: events[0]!.id, reason: "MalformedDetail: Detail is malformed." }]);
+    expect(error.failures).toEqual([
+      { id: events[0]!.id, reason: "MalformedDetail: Detail is malformed.", retryable: false },
+    ]);
+    expect(error.retryable).toBe(false);
     expect(eb.sentEntries()).toHaveLength(1);
   });
 

@@ -232,7 +232,7 @@ describe("SnsAlertPublisher", () => {
       }).publish(alerts(3)),
     );
 
-    expect(error.failures).toEqual([{ id: "2:FILE_REJECTED", reason: "Throttled: failed" }]);
+    expect(error.failures).toEqual([{ id: "2:FILE_REJECTED", reason: "Throttled: failed", retryable: true }]);
     expect(sns.batches().map((b) => b.length)).toEqual([3, 1, 1]);
   });
 
@@ -305,8 +305,9 @@ describe("SnsAlertPublisher", () => {
     );
 
     expect(error.failures).toEqual([
-      { id: "0:FILE_REJECTED", reason: "AuthorizationErrorException: not allowed" },
+      { id: "0:FILE_REJECTED", reason: "AuthorizationErrorException: not allowed", retryable: false },
     ]);
+    expect(error.retryable).toBe(false);
     expect(error.cause).toBe(denied);
     expect(sns.single()).toHaveLength(1);
   });

@@ -138,7 +138,9 @@ describe("SqsCommandQueue packing", () => {
       ]),
     );
 
-    expect(error.failures).toEqual([{ id: "huge", reason: expect.stringContaining("MessageTooLong") }]);
+    expect(error.failures).toEqual([
+      { id: "huge", reason: expect.stringContaining("MessageTooLong"), retryable: false },
+    ]);
     expect(
       sqs
         .sentEntries()
@@ -228,7 +230,7 @@ describe("SqsCommandQueue FIFO order under failures", () => {
     const error = await deliveryErrorOf(queue.send(fifoMessages(["A1", "B1", "A2", "B2", "A3"])));
 
     expect(error.failures).toEqual([
-      { id: "A1", reason: "InternalError: boom" },
+      { id: "A1", reason: "InternalError: boom", retryable: true },
       { id: "A2", reason: "not sent: an earlier message of group A was not delivered" },
       { id: "A3", reason: "not sent: an earlier message of group A was not delivered" },
     ]);
@@ -357,7 +359,10 @@ describe("SqsCommandQueue retries", () => {
 
     const error = await deliveryErrorOf(queue.send(messages(3)));
 
-    expect(error.failures).toEqual([{ id: "m1", reason: "InvalidParameterValue: bad attribute" }]);
+    expect(error.failures).toEqual([
+      { id: "m1", reason: "InvalidParameterValue: bad attribute", retryable: false },
+    ]);
+    expect(error.retryable).toBe(false);
     expect(error.destination).toBe("commands");
     expect(sqs.sentEntries()).toHaveLength(1);
   });
@@ -378,8 +383,8 @@ describe("SqsCommandQueue retries", () => {
 
     expect(error.code).toBe("DELIVERY_FAILED");
     expect(error.failures).toEqual([
-      { id: "m3", reason: "InternalError: boom" },
-      { id: "m12", reason: "InternalError: boom" },
+      { id: "m3", reason: "InternalError: boom", retryable: true },
+      { id: "m12", reason: "InternalError: boom", retryable: true },
     ]);
     // Batch 1 (10 entries) then 3 retries of m3; batch 2 (5 entries) then 3 retries of m12.
     expect(sqs.sentEntries().map((batch) => batch.length)).toEqual([10, 1, 1, 1, 5, 1, 1, 1]);
@@ -439,6 +444,6 @@ describe("SqsCommandQueue retries", () => {
     const ids = sqs.sentEntries()[0]!.map((e) => e.Id!);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-    expect(error.failures).toEqual([{ id: "order:1/cmd#1", reason: "InternalError" }]);
+    expect(error.failures).toEqual([{ id: "order:1/cmd#1", reason: "InternalError", retryable: true }]);
   });
 });

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sendRefusal } from "../../../src/adapters/memory/sqs-message-rules.js";
 import { checkBusinessRules } from "../../../src/domain/business-rules.js";
 import { MoneyRangeError } from "../../../src/domain/errors.js";
 import { isTerminal, lifecycleMermaid } from "../../../src/domain/lifecycle.js";
@@ -9,7 +11,15 @@ import {
   money,
   sumMinorUnits,
 } from "../../../src/domain/money.js";
-import { ModifyOrderSchema, PlaceOrderSchema, parseOrThrow, parseWith } from "../../../src/domain/schemas.js";
+import {
+  CancelOrderSchema,
+  isDeliverable,
+  ModifyOrderSchema,
+  PlaceOrderSchema,
+  parseOrThrow,
+  parseWith,
+  UNDELIVERABLE_MESSAGE,
+} from "../../../src/domain/schemas.js";
 import { catalogMap, newOrder } from "../../support/domain-fixtures.js";
 
 describe("structural validation", () => {
@@ -66,6 +76,74 @@ describe("structural validation", () => {
       "shippingAddress.line1",
       "shippingAddress.city",
     ]);
+  });
+});
+
+describe("deliverable text", () => {
+  // SQS and SNS accept #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF; UTF-8 has no unpaired surrogates.
+  it.each([
+    ["U+FFFE", "x\uFFFE"],
+    ["U+FFFF", "x\uFFFF"],
+    ["a lone high surrogate", "x\uD800"],
+    ["a lone high surrogate at the end", "abc\uDBFF"],
+    ["a lone low surrogate", "\uDC00x"],
+    ["surrogates in the wrong order", "\uDC00\uD800"],
+  ])("refuses %s in every text field, naming its path", (_, bad) => {
+    const order = newOrder({
+      customerId: `c-${bad}`,
+      shippingAddress: {
+        ...newOrder().shippingAddress,
+        line1: bad,
+        line2: bad,
+        city: bad,
+        region: bad,
+        postalCode: bad,
+      },
+    });
+    const result = parseWith(PlaceOrderSchema, order);
+    expect(result.ok ? [] : result.issues.map((i) => [i.path, i.message])).toEqual(
+      [
+        "customerId",
+        "shippingAddress.line1",
+        "shippingAddress.line2",
+        "shippingAddress.city",
+        "shippingAddress.region",
+        "shippingAddress.postalCode",
+      ].map((path) => [path, UNDELIVERABLE_MESSAGE]),
+    );
+    expect(parseWith(CancelOrderSchema, { reason: bad }).ok).toBe(false);
+  });
+
+  it("accepts every character the transports carry: pairs, private use, U+FFFD, noncharacters SQS allows", () => {
+    for (const good of [
+      "😀",
+      "\uD83D\uDE00 ok",
+      "\uE000\uFFFD",
+      "\uFDD0",
+      "\u{10FFFF}",
+      "\u{1FFFE}",
+      "ção",
+    ]) {
+      expect(isDeliverable(good)).toBe(true);
+      expect(parseWith(CancelOrderSchema, { reason: good }).ok).toBe(true);
+    }
+  });
+
+  it("agrees with what the in-memory queue (SQS's rule) accepts, for any string without control characters", () => {
+    // UTF-16 code units, mostly from the ranges that matter, so pairs and lone halves both occur.
+    const unit = fc.oneof(
+      fc.integer({ min: 0x20, max: 0xffff }),
+      fc.integer({ min: 0xd7fe, max: 0xe001 }),
+      fc.integer({ min: 0xfffc, max: 0xffff }),
+    );
+    const text = fc.array(unit, { maxLength: 8 }).map((units) => `x${String.fromCharCode(...units)}`);
+    fc.assert(
+      fc.property(text, (body) => {
+        const refused = sendRefusal({ id: "1", body }, false, false) !== undefined;
+        expect(isDeliverable(body)).toBe(!refused);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import { handleHttpRequest } from "../../../../src/entrypoints/http/http-core.js
 import type { HttpRequest, HttpResponse } from "../../../../src/entrypoints/http/http-types.js";
 import type { OrderApi } from "../../../../src/entrypoints/http/order-api.js";
 import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
-import { ServiceUnavailableError } from "../../../../src/ports/errors.js";
+import { DeliveryError, ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 
@@ -338,6 +338,38 @@ describe("catalog, health and routing", () => {
   });
 });
 
+describe("text no transport carries", () => {
+  // U+FFFE, U+FFFF and unpaired surrogates pass JSON.parse but SQS refuses them: refused here, with the path.
+  const BAD = ["x\uFFFF", "x\uFFFE", "x\uD800", "\uDC00x"];
+
+  it.each(BAD)("POST /orders answers 400 naming the field, for %j", async (bad) => {
+    const { send } = setup();
+    const address = { line1: bad, city: "São Paulo", postalCode: "01000-000", country: "BR" };
+    const response = await send({
+      method: "POST",
+      path: "/orders",
+      json: placeOrderBody({ shippingAddress: address }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response).issues?.map((i) => i.path)).toEqual(["shippingAddress.line1"]);
+  });
+
+  it.each(BAD)("cancel and modify answer 400 and leave the order as it was, for %j", async (bad) => {
+    const { send, flow } = setup();
+    const placed = bodyOf(await send({ method: "POST", path: "/orders", json: placeOrderBody() }));
+    await flow.drain();
+    const path = `/orders/${placed.orderId}`;
+    const cancel = await send({ method: "POST", path: `${path}/cancel`, json: { reason: bad } });
+    const address = { line1: bad, city: "São Paulo", postalCode: "01000-000", country: "BR" };
+    const modify = await send({ method: "PATCH", path, json: { shippingAddress: address } });
+    expect([cancel.statusCode, modify.statusCode]).toEqual([400, 400]);
+    expect(errorOf(cancel).issues?.map((i) => i.path)).toEqual(["reason"]);
+    expect(errorOf(modify).issues?.map((i) => i.path)).toEqual(["shippingAddress.line1"]);
+    await flow.drain();
+    expect(bodyOf(await send({ path })).status).toBe("CONFIRMED");
+  });
+});
+
 describe("correlation ids and failures", () => {
   it("echoes a client's X-Correlation-Id and passes it to the messages the request causes", async () => {
     const { send, flow } = setup();
@@ -381,6 +413,19 @@ describe("correlation ids and failures", () => {
     expect(logger.at("error").map((e) => e.fields.error)).toEqual([
       expect.objectContaining({ message: "secret table name xyz" }),
     ]);
+  });
+
+  it("answers 500, not 503, when a dependency refused what it was sent for good (a retry cannot help)", async () => {
+    const logger = new InMemoryLogger();
+    const refused = new DeliveryError("orders.fifo", [
+      { id: "m-1", reason: "the body holds characters SQS does not allow", retryable: false },
+    ]);
+    const throttled = new DeliveryError("orders.fifo", [{ id: "m-1", reason: "ThrottlingException" }]);
+    const failing = (error: Error) =>
+      ({ getOrder: async () => Promise.reject(error) }) as unknown as OrderApi;
+    const request = { method: "GET", path: "/orders/o-1", headers: {}, body: undefined };
+    expect((await handleHttpRequest(failing(refused), request, { logger })).statusCode).toBe(500);
+    expect((await handleHttpRequest(failing(throttled), request, { logger })).statusCode).toBe(503);
   });
 
   it("logs one line per request with its status and correlation id", async () => {
