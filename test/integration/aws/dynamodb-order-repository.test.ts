@@ -3,14 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbOrderRepository } from "../../../src/adapters/aws/dynamodb-order-repository.js";
 import { dynamoDbItemSize } from "../../../src/adapters/aws/dynamodb-support.js";
 import { createTables, ORDER_INDEXES } from "../../../src/adapters/aws/dynamodb-tables.js";
-import { checkBusinessRules } from "../../../src/domain/business-rules.js";
-import type { Issue } from "../../../src/domain/errors.js";
 import { Order } from "../../../src/domain/order.js";
-import type { PlaceOrderInput } from "../../../src/domain/schemas.js";
 import { aCommandContext, anOrder, uniqueId } from "../../../src/ports/contracts/order-mother.js";
 import { ConcurrencyError } from "../../../src/ports/errors.js";
 import type { DynaliteHandle } from "../../support/dynalite.js";
 import { startDynalite } from "../../support/dynalite.js";
+import {
+  everyIssueOf,
+  largestOrder,
+  paddedId,
+  widestContext,
+  widestLines,
+} from "../../support/largest-order.js";
 
 const TABLE = "orders";
 let dynalite: DynaliteHandle;
@@ -210,39 +214,18 @@ describe("DynamoDbOrderRepository on dynalite: lists on keys-only indexes", () =
 
 describe("DynamoDbOrderRepository on dynalite: item size", () => {
   it("a worst-case order with every event still in its outbox stays below 400 KB", async () => {
-    const text = (n: number) => "€".repeat(n); // 3 UTF-8 bytes per character, 1 UTF-16 unit for the schema's limit
-    const long = (prefix: string, n: number) => `${prefix}-${"x".repeat(n - prefix.length - 1)}`;
-    const ctx = () =>
-      aCommandContext({ commandId: long(uniqueId("cmd"), 128), correlationId: long("corr", 128) });
-    const sku = "S".repeat(64);
-    const lines = (s: string) =>
-      Array.from({ length: 100 }, () => ({ sku: s, quantity: 10_000, unitPrice: 1_000_000_000 }));
-    const input: PlaceOrderInput & { orderId: string } = {
-      orderId: long("order", 64),
-      customerId: text(64),
-      currency: "BRL",
-      items: lines(sku),
-      shippingAddress: {
-        line1: text(200),
-        line2: text(200),
-        city: text(200),
-        region: text(200),
-        postalCode: text(20),
-        country: "BR",
-      },
-    };
-    // Every line breaks every rule it can: duplicate SKU, quantity, price and stock.
-    const catalog = new Map([[sku, { sku, unitPrice: 1, currency: "BRL", stock: 0 }]]);
-    const issues: Issue[] = checkBusinessRules(input, catalog);
+    const input = largestOrder();
+    const issues = everyIssueOf(input);
     expect(issues.length).toBeGreaterThanOrEqual(400);
+    const ctx = widestContext;
 
     const placed = Order.place(input, ctx());
     await repository.save(placed, 0);
     // A full window of remembered command ids, then the largest commands, none of them published.
-    const ids = Array.from({ length: 64 }, () => long(uniqueId("cmd"), 128));
+    const ids = Array.from({ length: 64 }, () => paddedId(uniqueId("cmd"), 128));
     const order = Order.fromSnapshot({ ...placed.snapshot(), processedCommandIds: ids });
-    expect(order.modify({ items: lines("T".repeat(64)) }, [], ctx())).toBe("MODIFIED");
-    expect(order.modify({ items: lines("U".repeat(64)) }, issues, ctx())).toBe("REFUSED");
+    expect(order.modify({ items: widestLines("T".repeat(64)) }, [], ctx())).toBe("MODIFIED");
+    expect(order.modify({ items: widestLines("U".repeat(64)) }, issues, ctx())).toBe("REFUSED");
     order.validate(issues, ctx());
     await repository.save(order, 1);
 
