@@ -90,6 +90,7 @@ export {
   AddressSchema,
   type CancelOrderInput,
   CancelOrderSchema,
+  isDeliverable,
   type ModifyOrderInput,
   ModifyOrderSchema,
   ORDER_ID_PATTERN,
@@ -183,6 +184,7 @@ export {
 export {
   ConcurrencyError,
   DeliveryError,
+  type DeliveryFailure,
   IdempotencyConflictError,
   IdempotencyInProgressError,
   ObjectNotFoundError,
