@@ -19,7 +19,6 @@ export {
   type BusRule,
   type BusTarget,
   EVENTBRIDGE_MAX_ENTRY_BYTES,
-  type FailedBusDelivery,
   InMemoryEventBus,
   type InMemoryEventBusOptions,
 } from "./adapters/memory/in-memory-event-bus.js";
@@ -51,7 +50,6 @@ export {
   type StoredMessageView,
 } from "./adapters/memory/in-memory-queue.js";
 export {
-  type FailedTopicDelivery,
   InMemoryTopic,
   type InMemoryTopicOptions,
   type PublishedTopicMessage,

@@ -24,7 +24,7 @@ import {
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
-import { EVENT_ROUTES, EVENT_SOURCE } from "../../src/ports/routing.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
 import {
   API_ROUTES,
@@ -75,13 +75,13 @@ export const ids = {
   queue: (queue: string) => `${pascal(queue)}Queue`,
   deadLetterQueue: (queue: string) => `${pascal(queue)}DeadLetterQueue`,
   queuePolicy: (queue: string) => `${pascal(queue)}QueuePolicy`,
+  deadLetterQueuePolicy: (queue: string) => `${pascal(queue)}DeadLetterQueuePolicy`,
   deadLetterAlarm: (queue: string) => `${pascal(queue)}DeadLetterAlarm`,
   oldestMessageAlarm: (queue: string) => `${pascal(queue)}OldestMessageAlarm`,
   rule: (route: string) => `${pascal(route)}Rule`,
   table: (table: TableLogicalName) => `${pascal(table)}Table`,
   route: (routeKey: string) =>
     `${pascal(routeKey.replace(/[{}]/g, "").replace(/\//g, " ").toLowerCase())}Route`,
-  busDeliveryDeadLetterQueue: "BusDeliveryDeadLetterQueue",
   eventBus: "EventBus",
   filesBucket: "FilesBucket",
   alertTopic: "AlertTopic",
@@ -348,6 +348,79 @@ function queueResources(name: QueueName, resources: Record<string, CfnResource>)
   );
 }
 
+/**
+ * A route's bus rule into the queue of the same name, the queue's policy that
+ * admits only that rule, and the rule's own dead-letter queue (named after the
+ * rule, see {@link routeRuleName}) with its policy and its alarm: what the bus
+ * cannot deliver after its retries lands there, never nowhere.
+ */
+function busRuleResources(route: EventRouteName, resources: Record<string, CfnResource>): void {
+  if (!(route in QUEUES)) throw new Error(`bus route ${route} has no queue of the same name`);
+  const queue = route as QueueName;
+  const rule = routeRuleName(route);
+  const sendsFromRule = (sid: string, queueId: string) => ({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: getAtt(queueId, "Arn"),
+        Condition: { ArnEquals: { "aws:SourceArn": getAtt(ids.rule(route), "Arn") } },
+      },
+    ],
+  });
+  resources[ids.rule(route)] = {
+    Type: "AWS::Events::Rule",
+    Properties: {
+      Name: sub(`\${AWS::StackName}-${route}`),
+      Description: `orderflow ${route}: into the ${route} queue`,
+      EventBusName: ref(ids.eventBus),
+      EventPattern: { source: [EVENT_SOURCE], "detail-type": [...EVENT_ROUTES[route]] },
+      State: "ENABLED",
+      Targets: [
+        {
+          Id: `${route}-queue`,
+          Arn: getAtt(ids.queue(queue), "Arn"),
+          DeadLetterConfig: { Arn: getAtt(ids.deadLetterQueue(rule), "Arn") },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+        },
+      ],
+    },
+  };
+  resources[ids.queuePolicy(queue)] = {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [ref(ids.queue(queue))],
+      PolicyDocument: sendsFromRule("BusRuleSends", ids.queue(queue)),
+    },
+  };
+  // EventBridge dead-letter queues are standard queues, whatever the target.
+  resources[ids.deadLetterQueue(rule)] = {
+    Type: "AWS::SQS::Queue",
+    Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
+  };
+  resources[ids.deadLetterQueuePolicy(rule)] = {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [ref(ids.deadLetterQueue(rule))],
+      PolicyDocument: sendsFromRule("BusRuleDeadLetters", ids.deadLetterQueue(rule)),
+    },
+  };
+  resources[ids.deadLetterAlarm(rule)] = alarm(
+    `${rule}: events the bus could not deliver to the ${route} queue (the error is in each message's attributes; fix, then orderflow redrive)`,
+    {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.deadLetterQueue(rule), "QueueName") }],
+      Statistic: "Maximum",
+      Period: 60,
+    },
+    1,
+  );
+}
+
 function functionResources(handler: string, resources: Record<string, CfnResource>): void {
   const spec = specOf(handler);
   resources[ids.logGroup(handler)] = {
@@ -524,84 +597,7 @@ export function buildTemplate(): CfnTemplate {
       RetentionDays: ref("EventArchiveRetentionDays"),
     },
   };
-  resources[ids.busDeliveryDeadLetterQueue] = {
-    Type: "AWS::SQS::Queue",
-    Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
-  };
-  resources[ids.deadLetterAlarm("bus-delivery")] = alarm(
-    "bus: events the bus could not deliver to a queue (see the dead-letter queue's message attributes for the error)",
-    {
-      Namespace: "AWS/SQS",
-      MetricName: "ApproximateNumberOfMessagesVisible",
-      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.busDeliveryDeadLetterQueue, "QueueName") }],
-      Statistic: "Maximum",
-      Period: 60,
-    },
-    1,
-  );
-  const routeNames = Object.keys(EVENT_ROUTES) as (keyof typeof EVENT_ROUTES)[];
-  for (const route of routeNames) {
-    if (!(route in QUEUES)) throw new Error(`bus route ${route} has no queue of the same name`);
-    const queue = route as QueueName;
-    resources[ids.rule(route)] = {
-      Type: "AWS::Events::Rule",
-      Properties: {
-        Name: sub(`\${AWS::StackName}-${route}`),
-        Description: `orderflow ${route}: into the ${route} queue`,
-        EventBusName: ref(ids.eventBus),
-        EventPattern: { source: [EVENT_SOURCE], "detail-type": [...EVENT_ROUTES[route]] },
-        State: "ENABLED",
-        Targets: [
-          {
-            Id: `${route}-queue`,
-            Arn: getAtt(ids.queue(queue), "Arn"),
-            DeadLetterConfig: { Arn: getAtt(ids.busDeliveryDeadLetterQueue, "Arn") },
-            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
-          },
-        ],
-      },
-    };
-    resources[ids.queuePolicy(queue)] = {
-      Type: "AWS::SQS::QueuePolicy",
-      Properties: {
-        Queues: [ref(ids.queue(queue))],
-        PolicyDocument: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "BusRuleSends",
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sqs:SendMessage",
-              Resource: getAtt(ids.queue(queue), "Arn"),
-              Condition: { ArnEquals: { "aws:SourceArn": getAtt(ids.rule(route), "Arn") } },
-            },
-          ],
-        },
-      },
-    };
-  }
-  resources.BusDeliveryDeadLetterQueuePolicy = {
-    Type: "AWS::SQS::QueuePolicy",
-    Properties: {
-      Queues: [ref(ids.busDeliveryDeadLetterQueue)],
-      PolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "BusRulesDeadLetter",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: getAtt(ids.busDeliveryDeadLetterQueue, "Arn"),
-            Condition: {
-              ArnEquals: { "aws:SourceArn": routeNames.map((route) => getAtt(ids.rule(route), "Arn")) },
-            },
-          },
-        ],
-      },
-    },
-  };
+  for (const route of Object.keys(EVENT_ROUTES) as EventRouteName[]) busRuleResources(route, resources);
 
   // The files bucket. Its name is computed, not read from the bucket, so the
   // queue policy can name it without a cycle (bucket → notification → policy → bucket).
@@ -1000,6 +996,15 @@ export function buildTemplate(): CfnTemplate {
           },
         ]),
       ),
+      ...Object.fromEntries(
+        (Object.keys(EVENT_ROUTES) as EventRouteName[]).map((route) => [
+          `${pascal(routeRuleName(route))}DeadLetterQueueArn`,
+          {
+            Description: `Dead-letter queue of the ${route} bus rule (what it could not deliver to the ${route} queue)`,
+            Value: getAtt(ids.deadLetterQueue(routeRuleName(route)), "Arn"),
+          },
+        ]),
+      ),
     },
   };
 }
@@ -1008,6 +1013,7 @@ export function buildTemplate(): CfnTemplate {
 function dashboardBody(): Value {
   const region = "${AWS::Region}";
   const queueNames = Object.keys(QUEUES) as QueueName[];
+  const ruleNames = (Object.keys(EVENT_ROUTES) as EventRouteName[]).map(routeRuleName);
   const handlers = [...DEPLOYED_HANDLERS];
   const widget = (
     title: string,
@@ -1162,13 +1168,13 @@ function dashboardBody(): Value {
           `\${${ids.deadLetterQueue(queue)}.QueueName}`,
           { stat: "Maximum", label: `${queue} DLQ` },
         ]),
-        [
+        ...ruleNames.map((rule) => [
           "AWS/SQS",
           "ApproximateNumberOfMessagesVisible",
           "QueueName",
-          `\${${ids.busDeliveryDeadLetterQueue}.QueueName}`,
-          { stat: "Maximum", label: "bus delivery DLQ" },
-        ],
+          `\${${ids.deadLetterQueue(rule)}.QueueName}`,
+          { stat: "Maximum", label: `${rule} DLQ` },
+        ]),
       ],
       8,
       16,
@@ -1227,7 +1233,7 @@ function dashboardBody(): Value {
         title: "Dead-letter alarms",
         alarms: [
           ...queueNames.map((queue) => `\${${ids.deadLetterAlarm(queue)}.Arn}`),
-          `\${${ids.deadLetterAlarm("bus-delivery")}.Arn}`,
+          ...ruleNames.map((rule) => `\${${ids.deadLetterAlarm(rule)}.Arn}`),
         ],
       },
     },

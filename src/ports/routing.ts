@@ -19,3 +19,13 @@ export const EVENT_ROUTES = {
 } as const satisfies Record<string, readonly OrderflowEvent["type"][]>;
 
 export type EventRouteName = keyof typeof EVENT_ROUTES;
+
+/**
+ * The name of a route's bus rule as its dead-letter queue is named after it:
+ * the queue where the bus puts an event it could not deliver to the route's
+ * queue, one per route (`orderflow-cancel-rule-dlq` in memory,
+ * `CancelRuleDeadLetterQueue` in the template).
+ */
+export function routeRuleName(route: EventRouteName): `${EventRouteName}-rule` {
+  return `${route}-rule`;
+}

@@ -21,7 +21,7 @@ import type { BusEnvelope } from "../../src/adapters/memory/in-memory-event-bus.
 import { ORDER_EVENT_TYPES } from "../../src/domain/events.js";
 import { RUNTIME_VARIABLES } from "../../src/entrypoints/config.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
-import { EVENT_ROUTES, EVENT_SOURCE } from "../../src/ports/routing.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
 import { loadCommittedTemplate, prop, resourcesOfType, targetOf } from "./committed-template.js";
 
 const template = loadCommittedTemplate();
@@ -199,7 +199,11 @@ describe("queues and triggers", () => {
         return redrive ? [targetOf(redrive.deadLetterTargetArn)] : [];
       }),
     );
-    deadLetter.add(ids.busDeliveryDeadLetterQueue);
+    for (const [, rule] of resourcesOfType(template, "AWS::Events::Rule")) {
+      for (const target of prop<{ DeadLetterConfig?: { Arn: unknown } }[]>(rule, "Targets")) {
+        deadLetter.add(targetOf(target.DeadLetterConfig?.Arn)!);
+      }
+    }
     for (const [id, queue] of queues) {
       if (deadLetter.has(id)) continue;
       const redrive = prop<{ deadLetterTargetArn: unknown; maxReceiveCount: number }>(queue, "RedrivePolicy");
@@ -207,6 +211,36 @@ describe("queues and triggers", () => {
       expect(dlq?.Type, id).toBe("AWS::SQS::Queue");
       expect(prop(dlq, "FifoQueue") ?? false, id).toBe(prop(queue, "FifoQueue") ?? false);
       expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("every dead-letter queue, a queue's or a bus rule's, has an alarm on its first visible message", () => {
+    const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm");
+    const dlqs = [
+      ...queues.flatMap(([, queue]) => {
+        const redrive = prop<{ deadLetterTargetArn: unknown } | undefined>(queue, "RedrivePolicy");
+        return redrive ? [targetOf(redrive.deadLetterTargetArn)!] : [];
+      }),
+      ...resourcesOfType(template, "AWS::Events::Rule").flatMap(([, rule]) =>
+        prop<{ DeadLetterConfig: { Arn: unknown } }[]>(rule, "Targets").map(
+          (target) => targetOf(target.DeadLetterConfig.Arn)!,
+        ),
+      ),
+    ];
+    expect(dlqs.length).toBe(Object.keys(QUEUES).length + Object.keys(EVENT_ROUTES).length);
+    for (const dlq of dlqs) {
+      const watching = alarms.filter(([, alarm]) => {
+        const [dimension] = prop<{ Value: unknown }[]>(alarm, "Dimensions") ?? [];
+        return (
+          prop(alarm, "MetricName") === "ApproximateNumberOfMessagesVisible" &&
+          targetOf(dimension?.Value) === dlq
+        );
+      });
+      expect(watching, dlq).toHaveLength(1);
+      const [[, alarm]] = watching as [[string, never]];
+      expect(prop(alarm, "Threshold"), dlq).toBe(1);
+      expect(prop(alarm, "ComparisonOperator"), dlq).toBe("GreaterThanOrEqualToThreshold");
+      expect(prop<unknown[]>(alarm, "AlarmActions"), dlq).toEqual([{ Ref: ids.alertTopic }]);
     }
   });
 
@@ -317,6 +351,40 @@ describe("bus rules", () => {
     const pattern = prop<EventPattern>(archive, "EventPattern");
     for (const type of eventTypes) expect(matchesEventPattern(pattern, envelope(type))).toBe(true);
     expect(matchesEventPattern(pattern, envelope("OrderValidated", "someone-else"))).toBe(false);
+  });
+
+  it("every rule target retries and then dead-letters into its own standard queue, which admits only that rule", () => {
+    for (const route of Object.keys(EVENT_ROUTES)) {
+      const targets = prop<{ DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[]>(
+        resource(ids.rule(route)),
+        "Targets",
+      );
+      for (const target of targets) {
+        expect(target.RetryPolicy, route).toEqual({
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        });
+        const dlq = targetOf(target.DeadLetterConfig?.Arn)!;
+        expect(dlq, route).toBe(ids.deadLetterQueue(routeRuleName(route as EventRouteName)));
+        expect(resource(dlq)?.Type).toBe("AWS::SQS::Queue");
+        expect(prop(resource(dlq), "FifoQueue") ?? false, dlq).toBe(false);
+        const [[, policy]] = resourcesOfType(template, "AWS::SQS::QueuePolicy").filter(([, candidate]) =>
+          prop<unknown[]>(candidate, "Queues").some((queue) => targetOf(queue) === dlq),
+        ) as [[string, never]];
+        const [statement] = prop<{ Statement: Record<string, unknown>[] }>(
+          policy,
+          "PolicyDocument",
+        ).Statement;
+        expect(statement).toMatchObject({
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+        });
+        expect(targetOf(statement?.Resource)).toBe(dlq);
+        const condition = statement?.Condition as { ArnEquals: Record<string, unknown> } | undefined;
+        expect(targetOf(condition?.ArnEquals["aws:SourceArn"])).toBe(ids.rule(route));
+      }
+    }
   });
 
   it("each queue fed by a rule admits only that rule", () => {

@@ -170,6 +170,35 @@ describe("orderflow CLI against the local runner", () => {
     expect((await cli("health")).code).toBe(0);
   });
 
+  it("lists the dead-letter queue of the bus rule that could not deliver a cancel, and redrives the cancel to its queue", async () => {
+    await writeFile(join(dir, "undelivered.json"), JSON.stringify(order({ orderId: "cli-undelivered" })));
+    expect((await cli("place", join(dir, "undelivered.json"))).code).toBe(0);
+    await until(
+      () => orderStatus("cli-undelivered"),
+      (s) => s === "CONFIRMED",
+    );
+    runner.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("cli-undelivered"));
+    expect((await cli("cancel", "cli-undelivered", "--reason", "never arrived")).code).toBe(0);
+
+    const listed = JSON.parse((await cli("dlq", "list", "--json")).stdout) as {
+      deadLetterQueues: { name: string; messages: number; source?: string }[];
+    };
+    expect(listed.deadLetterQueues).toContainEqual(
+      expect.objectContaining({ name: "orderflow-cancel-rule-dlq", messages: 1, source: "orderflow-cancel" }),
+    );
+    const peek = await cli("dlq", "peek", "orderflow-cancel-rule-dlq");
+    expect(peek.stdout).toContain("→ orderflow-cancel");
+    expect(peek.stdout).toContain('"orderId":"cli-undelivered"');
+
+    expect((await cli("redrive", "orderflow-cancel-rule-dlq")).code).toBe(0);
+    expect(
+      await until(
+        () => orderStatus("cli-undelivered"),
+        (s) => s === "CANCELLED",
+      ),
+    ).toBe("CANCELLED");
+  });
+
   it("refuses unknown commands, options and queues with a usage error", async () => {
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("order", "x", "--colour")).code).toBe(2);

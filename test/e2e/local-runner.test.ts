@@ -124,6 +124,27 @@ describe("the local runner over real HTTP", () => {
     expect(cancelled.cancellation.reason).toBe("ordered by mistake");
   });
 
+  it("logs at warn a cancel the bus could not deliver, which waits in the cancel rule's dead-letter queue", async () => {
+    await call("POST", "/orders", { json: order({ orderId: "e2e-undelivered" }) });
+    await eventually("e2e-undelivered", (o) => o.status === "CONFIRMED");
+    runner.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("e2e-undelivered"));
+    const cancel = await call("POST", "/orders/e2e-undelivered/cancel", { json: { reason: "lost?" } });
+    expect(cancel.status).toBe(202);
+    await runner.settle();
+    expect(logger.at("warn")).toContainEqual(
+      expect.objectContaining({
+        message: "message dead-lettered; inspect it with `orderflow dlq peek`",
+        fields: expect.objectContaining({ queue: "orderflow-cancel-rule-dlq", added: 1 }),
+      }),
+    );
+    const dlqs = await call("GET", "/_local/dlqs");
+    expect(dlqs.body.deadLetterQueues).toContainEqual(
+      expect.objectContaining({ name: "orderflow-cancel-rule-dlq", messages: 1, source: "orderflow-cancel" }),
+    );
+    await call("POST", "/_local/dlqs/orderflow-cancel-rule-dlq/redrive");
+    await eventually("e2e-undelivered", (o) => o.status === "CANCELLED");
+  });
+
   it("refuses a modification once payment has started, leaving the order as it was", async () => {
     await call("POST", "/orders", { json: order({ orderId: "e2e-modify" }) });
     const confirmed = await eventually("e2e-modify", (o) => o.status === "CONFIRMED");

@@ -6,6 +6,12 @@ import { EVENT_SOURCE } from "../../ports/routing.js";
 import { compileEventPattern, type EventPattern, validateEventPattern } from "./event-pattern.js";
 import { randomUuid } from "./ids.js";
 import { InMemoryQueue } from "./in-memory-queue.js";
+import {
+  checkRetryAttempts,
+  DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+  deliverWithRetries,
+  errorMessageOf,
+} from "./target-delivery.js";
 
 /** Largest PutEvents entry (time, source, detail-type, detail and resources, in UTF-8 bytes). */
 export const EVENTBRIDGE_MAX_ENTRY_BYTES = 262_144;
@@ -29,13 +35,16 @@ export interface BusRule {
   readonly name: string;
   readonly pattern: EventPattern;
   readonly target: BusTarget;
-}
-
-/** A delivery to a rule's target that failed after the event was accepted (EventBridge would retry, then use the target's DLQ). */
-export interface FailedBusDelivery {
-  readonly rule: string;
-  readonly envelope: BusEnvelope<OrderflowEvent>;
-  readonly error: unknown;
+  /**
+   * Where an event goes that could not be delivered to the target (the
+   * target's `DeadLetterConfig`): a standard queue, as EventBridge requires.
+   * Required here, so that a failed delivery always leaves a message to see and redrive.
+   */
+  readonly deadLetterQueue: InMemoryQueue;
+  /** Retries of a failed delivery, made at once (the target's `RetryPolicy.MaximumRetryAttempts`); default 2. */
+  readonly maximumRetryAttempts?: number;
+  /** The target's ARN, as dead letters name it; default: a queue's ARN, or `<rule ARN>/target` for a function. */
+  readonly targetArn?: string;
 }
 
 export interface InMemoryEventBusOptions {
@@ -51,10 +60,13 @@ const SOURCE_JSON = JSON.stringify(EVENT_SOURCE);
 /** orderflow events name no resources: every envelope shares one frozen empty list. */
 const NO_RESOURCES: readonly string[] = Object.freeze([]);
 
-/** A rule with its pattern compiled once, when it is added. */
+/** A rule with its pattern compiled and its names made once, when it is added. */
 interface CompiledRule {
   readonly rule: BusRule;
   readonly matches: (envelope: BusEnvelope<OrderflowEvent>) => boolean;
+  readonly ruleArn: string;
+  readonly targetArn: string;
+  readonly maximumRetryAttempts: number;
 }
 
 interface FailureInjection {
@@ -72,9 +84,16 @@ interface FailureInjection {
  *
  * Like PutEvents, failures are per entry: an entry over 256 KB (or one that an
  * injected failure hits) is not published, the others are, and the call then
- * throws a DeliveryError naming the failed event ids. A target that fails does
- * not fail the publish (EventBridge accepted the event); it is recorded in
- * {@link InMemoryEventBus.failedDeliveries}.
+ * throws a DeliveryError naming the failed event ids.
+ *
+ * A target that fails does not fail the publish (EventBridge accepted the
+ * event): the delivery is retried at once (see {@link BusRule.maximumRetryAttempts};
+ * not when the error says a retry cannot help), then the event goes to the
+ * rule's dead-letter queue as EventBridge sends it: the envelope JSON as body,
+ * with the attributes `RULE_ARN`, `TARGET_ARN`, `ERROR_CODE`, `ERROR_MESSAGE`,
+ * `RETRY_ATTEMPTS` and, when the retries ran out, `EXHAUSTED_RETRY_CONDITION`.
+ * Only when the dead-letter queue refuses it too (EventBridge would lose it)
+ * does the publish fail for that entry, so the sender's retry carries it.
  */
 export class InMemoryEventBus implements EventBus {
   readonly name: string;
@@ -82,7 +101,6 @@ export class InMemoryEventBus implements EventBus {
   readonly accountId: string;
   /** Every envelope published so far, in order. */
   readonly published: BusEnvelope<OrderflowEvent>[] = [];
-  readonly failedDeliveries: FailedBusDelivery[] = [];
 
   readonly #clock: Clock;
   readonly #regionJson: string;
@@ -105,15 +123,34 @@ export class InMemoryEventBus implements EventBus {
 
   /**
    * Adds a rule. @throws InvalidFilterPatternError when EventBridge would refuse the pattern,
-   * RangeError when a rule of that name exists.
+   * RangeError when a rule of that name exists, or its dead-letter queue is FIFO, or its retries out of 0..185.
    */
   addRule(rule: BusRule): void {
     validateEventPattern(rule.pattern);
     if (this.#rules.some((existing) => existing.name === rule.name)) {
       throw new RangeError(`rule ${rule.name} already exists on bus ${this.name}`);
     }
+    if (rule.deadLetterQueue.fifo) {
+      throw new RangeError(`rule ${rule.name}: EventBridge dead-letter queues are standard queues`);
+    }
+    const maximumRetryAttempts = rule.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS;
+    checkRetryAttempts(maximumRetryAttempts, `rule ${rule.name}`);
+    // The default bus's rules are named `rule/<name>`, a custom bus's `rule/<bus>/<name>`.
+    const path = this.name === "default" ? rule.name : `${this.name}/${rule.name}`;
+    const ruleArn = `arn:aws:events:${this.region}:${this.accountId}:rule/${path}`;
+    const targetArn =
+      rule.targetArn ??
+      (rule.target instanceof InMemoryQueue
+        ? `arn:aws:sqs:${this.region}:${this.accountId}:${rule.target.name}`
+        : `${ruleArn}/target`);
     this.#rules.push(rule);
-    this.#compiled.push({ rule, matches: compileEventPattern(rule.pattern) });
+    this.#compiled.push({
+      rule,
+      matches: compileEventPattern(rule.pattern),
+      ruleArn,
+      targetArn,
+      maximumRetryAttempts,
+    });
   }
 
   get rules(): readonly BusRule[] {
@@ -125,12 +162,12 @@ export class InMemoryEventBus implements EventBus {
     for (const event of events) {
       const envelope = this.#envelope(event);
       // Each pattern is evaluated once per event; most events match no rule.
-      let matched: BusRule[] | undefined;
+      let matched: CompiledRule[] | undefined;
       let toQueue = false;
       for (const compiled of this.#compiled) {
         if (!compiled.matches(envelope)) continue;
         matched ??= [];
-        matched.push(compiled.rule);
+        matched.push(compiled);
         toQueue ||= compiled.rule.target instanceof InMemoryQueue;
       }
       // Serialised once, when a queue target will carry it: for the size check and, unchanged, for the body.
@@ -157,7 +194,12 @@ export class InMemoryEventBus implements EventBus {
       }
       this.published.push(envelope);
       if (matched === undefined) continue;
-      for (const rule of matched) await this.#deliver(rule, envelope, detailJson ?? "");
+      for (const rule of matched) {
+        const lost = await this.#deliver(rule, envelope, detailJson);
+        if (lost === undefined) continue;
+        failures ??= [];
+        failures.push(lost);
+      }
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);
   }
@@ -227,26 +269,54 @@ export class InMemoryEventBus implements EventBus {
     );
   }
 
-  async #deliver(rule: BusRule, envelope: BusEnvelope<OrderflowEvent>, detailJson: string): Promise<void> {
+  /** Delivers to one rule's target, else to its dead-letter queue; returns the failure only when both refused. */
+  async #deliver(
+    compiled: CompiledRule,
+    envelope: BusEnvelope<OrderflowEvent>,
+    detailJson: string | undefined,
+  ): Promise<DeliveryFailure | undefined> {
+    const { rule } = compiled;
+    const target = rule.target;
+    let body: string | undefined;
+    const outcome = await deliverWithRetries(() => {
+      if (!(target instanceof InMemoryQueue)) return target(envelope);
+      body ??= this.#serialize(envelope, detailJson ?? JSON.stringify(envelope.detail));
+      return target.send([
+        target.fifo
+          ? {
+              id: envelope.detail.id,
+              body,
+              groupId: envelope.detail.orderId,
+              deduplicationId: envelope.detail.id,
+            }
+          : { id: envelope.detail.id, body },
+      ]);
+    }, compiled.maximumRetryAttempts);
+    if (outcome.delivered) return undefined;
+    const attributes: Record<string, string> = {
+      RULE_ARN: compiled.ruleArn,
+      TARGET_ARN: compiled.targetArn,
+      // Codes from EventBridge's list: a refusal for what the event holds, or the target's own failure.
+      ERROR_CODE: outcome.exhausted ? "ERROR_FROM_TARGET" : "INVALID_PARAMETER",
+      ERROR_MESSAGE: errorMessageOf(outcome.error),
+      RETRY_ATTEMPTS: String(outcome.retryAttempts),
+      ...(outcome.exhausted ? { EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts" } : {}),
+    };
+    body ??= this.#serialize(envelope, detailJson ?? JSON.stringify(envelope.detail));
     try {
-      if (rule.target instanceof InMemoryQueue) {
-        const queue = rule.target;
-        const body = this.#serialize(envelope, detailJson);
-        await queue.send([
-          queue.fifo
-            ? {
-                id: envelope.detail.id,
-                body,
-                groupId: envelope.detail.orderId,
-                deduplicationId: envelope.detail.id,
-              }
-            : { id: envelope.detail.id, body },
-        ]);
-      } else {
-        await rule.target(envelope);
-      }
+      await rule.deadLetterQueue.sendDeadLetters(
+        [{ id: envelope.detail.id, body, attributes }],
+        target instanceof InMemoryQueue ? target : undefined,
+      );
+      return undefined;
     } catch (error) {
-      this.failedDeliveries.push({ rule: rule.name, envelope, error });
+      return {
+        id: envelope.detail.id,
+        reason:
+          `rule ${rule.name} could not deliver it (${errorMessageOf(outcome.error)}) ` +
+          `and its dead-letter queue ${rule.deadLetterQueue.name} refused it (${errorMessageOf(error)})`,
+        retryable: (error as { retryable?: unknown }).retryable !== false,
+      };
     }
   }
 }

@@ -168,6 +168,7 @@ export class InMemoryQueue implements CommandQueue {
   readonly #deduplication = new Map<string, number>();
   #nextKey = 1;
   #sequence = 0;
+  readonly #injections: { remaining: number; readonly predicate: (message: QueueMessage) => boolean }[] = [];
 
   constructor(options: InMemoryQueueOptions) {
     this.name = options.name;
@@ -207,17 +208,44 @@ export class InMemoryQueue implements CommandQueue {
     }
   }
 
-  /** @throws DeliveryError naming every message that SQS would refuse; the others are stored. */
-  async send(messages: readonly QueueMessage[]): Promise<void> {
+  /** @throws DeliveryError naming every message that SQS would refuse (or that an injected failure hits); the others are stored. */
+  send(messages: readonly QueueMessage[]): Promise<void> {
+    return this.#send(messages, undefined);
+  }
+
+  /**
+   * Stores messages that another service could not deliver to `source`: this
+   * queue is the dead-letter queue of an EventBridge rule's target or of an SNS
+   * subscription. Checked like {@link send}; each message remembers `source`,
+   * so a redrive to source delivers it where it was going (SQS itself records
+   * no source for these; the target's ARN is in the message's attributes).
+   */
+  sendDeadLetters(messages: readonly QueueMessage[], source: InMemoryQueue | undefined): Promise<void> {
+    return this.#send(messages, source);
+  }
+
+  /**
+   * Makes the next `count` sent messages that match `predicate` (default: any)
+   * fail as SQS's own errors do (InternalError: worth a retry), to test what a
+   * sender does when the queue fails.
+   */
+  failNext(count: number, predicate: (message: QueueMessage) => boolean = () => true): void {
+    this.#injections.push({ remaining: count, predicate });
+  }
+
+  async #send(messages: readonly QueueMessage[], deadLetterSource: InMemoryQueue | undefined): Promise<void> {
     let failures: DeliveryFailure[] | undefined;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index]!;
       const reason = sendRefusal(message, this.fifo, this.#contentBasedDeduplication);
-      if (reason === undefined) {
-        this.#accept(message);
-      } else {
+      if (reason !== undefined) {
         failures ??= [];
         failures.push({ id: message.id ?? String(index), reason, retryable: false });
+      } else if (this.#injections.length > 0 && this.#injectedFailure(message)) {
+        failures ??= [];
+        failures.push({ id: message.id ?? String(index), reason: "InternalError (injected)" });
+      } else {
+        this.#accept(message, deadLetterSource);
       }
     }
     if (failures !== undefined) throw new DeliveryError(this.name, failures);
@@ -419,7 +447,17 @@ export class InMemoryQueue implements CommandQueue {
     return count;
   }
 
-  #accept(message: QueueMessage): void {
+  #injectedFailure(message: QueueMessage): boolean {
+    const injection = this.#injections.find(
+      (candidate) => candidate.remaining > 0 && candidate.predicate(message),
+    );
+    if (!injection) return false;
+    injection.remaining--;
+    if (injection.remaining === 0) this.#injections.splice(this.#injections.indexOf(injection), 1);
+    return true;
+  }
+
+  #accept(message: QueueMessage, deadLetterSource: InMemoryQueue | undefined): void {
     const now = this.#now();
     const delay = message.delaySeconds ?? 0;
     const transfer: Transfer = {
@@ -429,6 +467,7 @@ export class InMemoryQueue implements CommandQueue {
       groupId: this.fifo ? message.groupId : undefined,
       deduplicationId: undefined,
       sentAt: new Date(now),
+      deadLetterSource,
     };
     if (!this.fifo) {
       this.#store(transfer, delay, now);

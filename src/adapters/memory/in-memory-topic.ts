@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
 import type { Clock } from "../../ports/clock.js";
+import type { QueueMessage } from "../../ports/command-queue.js";
 import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import { InMemoryQueue } from "./in-memory-queue.js";
 import {
@@ -10,6 +11,13 @@ import {
   type SnsAttributeValue,
   validateFilterPolicy,
 } from "./sns-filter-policy.js";
+import {
+  checkRetryAttempts,
+  DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+  type DeliveryOutcome,
+  deliverWithRetries,
+  errorMessageOf,
+} from "./target-delivery.js";
 
 /** Largest SNS message: body plus message attributes, in bytes. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -46,6 +54,14 @@ export interface TopicSubscription {
   readonly filterPolicyScope?: FilterPolicyScope | undefined;
   /** Queue targets: deliver the bare message with its attributes instead of the notification JSON. */
   readonly rawMessageDelivery?: boolean | undefined;
+  /**
+   * Where a message goes that could not be delivered (the subscription's
+   * `RedrivePolicy`): a standard queue, as for a standard topic. Required here,
+   * so that a failed delivery always leaves a message to see and redrive.
+   */
+  readonly deadLetterQueue: InMemoryQueue;
+  /** Retries of a failed delivery, made at once; default 2. */
+  readonly maximumRetryAttempts?: number | undefined;
 }
 
 export interface TopicMessage {
@@ -66,12 +82,6 @@ export interface PublishedTopicMessage {
   readonly deliveredTo: readonly string[];
 }
 
-export interface FailedTopicDelivery {
-  readonly subscription: string;
-  readonly messageId: string;
-  readonly error: unknown;
-}
-
 export interface InMemoryTopicOptions {
   readonly name: string;
   readonly clock: Clock;
@@ -86,13 +96,17 @@ export interface InMemoryTopicOptions {
  * subscription whose filter policy matches. A queue subscriber receives the
  * notification JSON, or with raw delivery the bare message with its attributes
  * as SQS message attributes. A subscriber that fails does not fail the publish
- * (SNS accepted the message): it is recorded in {@link InMemoryTopic.failedDeliveries}.
+ * (SNS accepted the message): the delivery is retried at once (see
+ * {@link TopicSubscription.maximumRetryAttempts}; not when the error says a
+ * retry cannot help), then what the subscriber would have received (the
+ * notification JSON, or the raw message with its attributes) goes to the
+ * subscription's dead-letter queue, as SNS's redrive policy does. Only when
+ * that queue refuses it too (SNS would lose it) does the publish fail.
  */
 export class InMemoryTopic implements AlertPublisher {
   readonly name: string;
   readonly topicArn: string;
   readonly published: PublishedTopicMessage[] = [];
-  readonly failedDeliveries: FailedTopicDelivery[] = [];
 
   readonly #clock: Clock;
   readonly #subscriptions: TopicSubscription[] = [];
@@ -105,16 +119,23 @@ export class InMemoryTopic implements AlertPublisher {
 
   /**
    * Subscribes a queue or a function. @throws InvalidFilterPatternError when SNS would refuse the
-   * filter policy; RangeError when the name is taken.
+   * filter policy; RangeError when the name is taken, a queue (or the dead-letter queue) is FIFO,
+   * or the retries are out of 0..185.
    * @returns the subscription ARN.
    */
   subscribe(subscription: TopicSubscription): string {
     if (subscription.filterPolicy !== undefined) {
       validateFilterPolicy(subscription.filterPolicy, subscription.filterPolicyScope ?? "MessageAttributes");
     }
-    if (subscription.target instanceof InMemoryQueue && subscription.target.fifo) {
-      throw new RangeError(`a standard topic cannot deliver to the FIFO queue ${subscription.target.name}`);
+    for (const queue of [subscription.target, subscription.deadLetterQueue]) {
+      if (queue instanceof InMemoryQueue && queue.fifo) {
+        throw new RangeError(`a standard topic cannot deliver to the FIFO queue ${queue.name}`);
+      }
     }
+    checkRetryAttempts(
+      subscription.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+      `subscription ${subscription.name}`,
+    );
     if (this.#subscriptions.some((existing) => existing.name === subscription.name)) {
       throw new RangeError(`subscription ${subscription.name} already exists on topic ${this.name}`);
     }
@@ -128,7 +149,7 @@ export class InMemoryTopic implements AlertPublisher {
   }
 
   /**
-   * Publishes alerts: Subject = the alert's subject, Message = JSON of the alert,
+   * Publishes alerts (a delivery that failed and whose dead-letter queue refused it too counts as failed): Subject = the alert's subject, Message = JSON of the alert,
    * attributes `kind`, `severity` and the alert's own attributes.
    * @throws DeliveryError naming (by index) the alerts SNS would refuse; the others are published.
    */
@@ -147,8 +168,12 @@ export class InMemoryTopic implements AlertPublisher {
         attributes: { ...alert.attributes, kind: alert.kind, severity: alert.severity },
       };
       const reason = refusal(message);
-      if (reason) failures.push({ id: String(index), reason, retryable: false });
-      else await this.#fanOut(message);
+      if (reason) {
+        failures.push({ id: String(index), reason, retryable: false });
+        continue;
+      }
+      const lost = (await this.#fanOut(message)).lost;
+      if (lost) failures.push({ ...lost, id: String(index) });
     }
     if (failures.length > 0) throw new DeliveryError(this.name, failures);
   }
@@ -160,10 +185,12 @@ export class InMemoryTopic implements AlertPublisher {
   async publishMessage(message: TopicMessage): Promise<string> {
     const reason = refusal(message);
     if (reason) throw new DeliveryError(this.name, [{ id: "message", reason, retryable: false }]);
-    return this.#fanOut(message);
+    const { messageId, lost } = await this.#fanOut(message);
+    if (lost) throw new DeliveryError(this.name, [lost]);
+    return messageId;
   }
 
-  async #fanOut(message: TopicMessage): Promise<string> {
+  async #fanOut(message: TopicMessage): Promise<{ messageId: string; lost?: DeliveryFailure }> {
     const messageId = randomUUID();
     const timestamp = this.#clock.now().toISOString();
     const attributes = { ...message.attributes };
@@ -183,6 +210,7 @@ export class InMemoryTopic implements AlertPublisher {
         : {}),
     };
     const deliveredTo: string[] = [];
+    let lost: DeliveryFailure | undefined;
     for (const subscription of this.#subscriptions) {
       if (
         subscription.filterPolicy !== undefined &&
@@ -195,11 +223,13 @@ export class InMemoryTopic implements AlertPublisher {
         continue;
       }
       deliveredTo.push(subscription.name);
-      try {
-        await deliver(subscription, notification, message.message, attributes);
-      } catch (error) {
-        this.failedDeliveries.push({ subscription: subscription.name, messageId, error });
-      }
+      const payload = payloadFor(subscription, notification, message.message, attributes);
+      const target = subscription.target;
+      const outcome = await deliverWithRetries(
+        () => (target instanceof InMemoryQueue ? target.send([payload]) : target(notification)),
+        subscription.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+      );
+      if (!outcome.delivered) lost ??= await deadLetter(subscription, payload, outcome);
     }
     this.published.push({
       messageId,
@@ -209,26 +239,48 @@ export class InMemoryTopic implements AlertPublisher {
       timestamp,
       deliveredTo,
     });
-    return messageId;
+    return lost ? { messageId, lost } : { messageId };
   }
 }
 
-async function deliver(
+/** What a subscriber gets: as an SQS message, the notification JSON, or with raw delivery the bare message and its attributes. */
+function payloadFor(
   subscription: TopicSubscription,
   notification: SnsNotification,
   message: string,
   attributes: Readonly<Record<string, SnsAttributeValue>>,
-): Promise<void> {
-  const target = subscription.target;
-  if (!(target instanceof InMemoryQueue)) return target(notification);
+): QueueMessage {
+  if (!subscription.rawMessageDelivery) {
+    return { id: notification.MessageId, body: JSON.stringify(notification) };
+  }
   const sqsAttributes = Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [name, toNotificationAttribute(value).Value]),
   );
-  await target.send([
-    subscription.rawMessageDelivery
-      ? { id: notification.MessageId, body: message, attributes: sqsAttributes }
-      : { id: notification.MessageId, body: JSON.stringify(notification) },
-  ]);
+  return { id: notification.MessageId, body: message, attributes: sqsAttributes };
+}
+
+/** Sends a payload the subscriber did not take to the subscription's dead-letter queue; returns the failure when that refuses it too. */
+async function deadLetter(
+  subscription: TopicSubscription,
+  payload: QueueMessage,
+  outcome: Extract<DeliveryOutcome, { delivered: false }>,
+): Promise<DeliveryFailure | undefined> {
+  const target = subscription.target;
+  try {
+    await subscription.deadLetterQueue.sendDeadLetters(
+      [payload],
+      target instanceof InMemoryQueue ? target : undefined,
+    );
+    return undefined;
+  } catch (error) {
+    return {
+      id: payload.id ?? "message",
+      reason:
+        `subscription ${subscription.name} could not take it (${errorMessageOf(outcome.error)}) ` +
+        `and its dead-letter queue ${subscription.deadLetterQueue.name} refused it (${errorMessageOf(error)})`,
+      retryable: (error as { retryable?: unknown }).retryable !== false,
+    };
+  }
 }
 
 function toNotificationAttributes(

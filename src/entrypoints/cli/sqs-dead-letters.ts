@@ -28,7 +28,9 @@ export interface SqsRedriveOptions {
   readonly deadLetterQueueUrl: string;
   /**
    * URL of the queue to move messages to. Default: each message's source queue
-   * (`DeadLetterQueueSourceArn`), else the dead-letter queue's only source queue.
+   * (`DeadLetterQueueSourceArn`); for an event a bus rule could not deliver,
+   * the rule's target queue (its `TARGET_ARN` attribute); else the dead-letter
+   * queue's only source queue.
    */
   readonly targetQueueUrl?: string | undefined;
   /** Receive and show the messages, move nothing, and make them visible again. */
@@ -300,8 +302,11 @@ class DestinationResolver {
 
   async of(message: Message): Promise<string | undefined> {
     if (this.target) return this.target;
-    const arn = (message.Attributes as Record<string, string | undefined> | undefined)
-      ?.DeadLetterQueueSourceArn;
+    // A queue's redrive policy records the source; EventBridge names the target it could not deliver to.
+    const target = message.MessageAttributes?.TARGET_ARN?.StringValue;
+    const arn =
+      (message.Attributes as Record<string, string | undefined> | undefined)?.DeadLetterQueueSourceArn ??
+      (target?.startsWith("arn:aws:sqs:") ? target : undefined);
     if (arn) {
       let url = this.urls.get(arn);
       if (!url) {

@@ -21,7 +21,7 @@ import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "../../ports/routing.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
@@ -246,6 +246,12 @@ export class InMemoryOrderflow<
   readonly container: Container;
   readonly api: OrderApi;
   readonly flows: PipelineFlows<TQueues>;
+  /**
+   * The dead-letter queue of each route's bus rule (`orderflow-<route>-rule-dlq`):
+   * where the bus puts an event it could not deliver to the route's queue, after
+   * its retries. A redrive sends the event on to that queue.
+   */
+  readonly ruleDeadLetterQueues: Readonly<Record<EventRouteName, InMemoryQueue>>;
 
   private readonly pipelines: DrainedQueue[] = [];
   private readonly batchSize: number;
@@ -304,15 +310,21 @@ export class InMemoryOrderflow<
     this.api = resolve(this.container, ORDER_API);
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
+    const ruleDeadLetterQueues: Partial<Record<EventRouteName, InMemoryQueue>> = {};
     const routed = (route: EventRouteName, consumer: QueueConsumer) => {
       const injected = external[route];
       const queues = injected ?? this.createQueue(`orderflow-${route}`, false);
       const target = injected
         ? commandQueueTarget(injected.queue, duplicates)
         : (queues.queue as InMemoryQueue);
-      // The route as an EventBridge pattern, as the template's bus rules express it.
+      // The route as an EventBridge pattern, as the template's bus rules express it, with its dead-letter queue.
       const pattern = { source: [EVENT_SOURCE], "detail-type": EVENT_ROUTES[route] };
-      this.bus.addRule({ name: route, pattern, target });
+      const deadLetterQueue = new InMemoryQueue({
+        name: deadLetterQueueName(`orderflow-${routeRuleName(route)}`, false),
+        clock: this.clock,
+      });
+      ruleDeadLetterQueues[route] = deadLetterQueue;
+      this.bus.addRule({ name: route, pattern, target, deadLetterQueue });
       return this.attach(queues, consumer);
     };
     // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).
@@ -323,6 +335,7 @@ export class InMemoryOrderflow<
         return [flow, flow === "intake" ? this.attach(intake, consumer) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
+    this.ruleDeadLetterQueues = ruleDeadLetterQueues as Record<EventRouteName, InMemoryQueue>;
   }
 
   /**
@@ -392,20 +405,23 @@ export class InMemoryOrderflow<
     return type === undefined ? events : events.filter((event) => event.type === type);
   }
 
-  /** The dead-letter queues of every in-memory flow, by queue name. */
+  /** Every in-memory dead-letter queue, by queue name: each flow's queue's, then each bus rule's. */
   deadLetterQueues(): Record<string, InMemoryQueue> {
-    return Object.fromEntries(
-      this.pipelines
-        .filter(
-          (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
-        )
-        .map((p) => [p.deadLetterQueue.name, p.deadLetterQueue]),
-    );
+    const queues = this.pipelines
+      .filter(
+        (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
+      )
+      .map((p) => p.deadLetterQueue)
+      .concat(Object.values(this.ruleDeadLetterQueues));
+    return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
   }
 
   private createQueue(name: string, fifo: boolean): Omit<PipelineQueue, "consumer"> {
-    const dlqName = fifo ? `${name.replace(/\.fifo$/, "")}-dlq.fifo` : `${name}-dlq`;
-    const deadLetterQueue = new InMemoryQueue({ name: dlqName, fifo, clock: this.clock });
+    const deadLetterQueue = new InMemoryQueue({
+      name: deadLetterQueueName(name, fifo),
+      fifo,
+      clock: this.clock,
+    });
     const queue = new InMemoryQueue({
       name,
       fifo,
@@ -447,8 +463,14 @@ export class InMemoryOrderflow<
   private async report(batches: number, records: number, failures: number): Promise<DrainReport> {
     const deadLettered: Record<string, number> = {};
     for (const p of this.pipelines) deadLettered[p.deadLetterDriver.name] = await p.deadLetterDriver.size();
+    for (const queue of Object.values(this.ruleDeadLetterQueues)) deadLettered[queue.name] = queue.size;
     return { batches, records, failures, deadLettered };
   }
+}
+
+/** `<queue>-dlq`, before the `.fifo` suffix a FIFO queue's name must end with. */
+function deadLetterQueueName(queue: string, fifo: boolean): string {
+  return fifo ? `${queue.replace(/\.fifo$/, "")}-dlq.fifo` : `${queue}-dlq`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { InMemoryQueue, StoredMessageView } from "../../adapters/memory/in-memory-queue.js";
 import { parseOrThrow } from "../../domain/schemas.js";
+import type { EventRouteName } from "../../ports/routing.js";
 import { normalizeHeaders, readJsonBody, splitPath } from "../http/http-core.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "../http/http-errors.js";
 import type { HttpRequest, HttpResponse } from "../http/http-types.js";
@@ -139,15 +140,21 @@ function queueSummaries(flow: InMemoryOrderflow) {
 }
 
 function deadLetterSummaries(flow: InMemoryOrderflow) {
-  return Object.values(flow.deadLetterQueues()).map((dlq) => ({
-    name: dlq.name,
-    fifo: dlq.fifo,
-    messages: dlq.size,
-    // Flows added later (batch files) are not in `flows`; their messages still name their source.
-    source:
-      pipelines(flow).find((p) => p.deadLetterQueue === dlq)?.queue.name ??
-      dlq.peek().find((message) => message.deadLetteredFrom)?.deadLetteredFrom,
-  }));
+  const routes = Object.keys(flow.ruleDeadLetterQueues) as EventRouteName[];
+  return Object.values(flow.deadLetterQueues()).map((dlq) => {
+    const route = routes.find((candidate) => flow.ruleDeadLetterQueues[candidate] === dlq);
+    return {
+      name: dlq.name,
+      fifo: dlq.fifo,
+      messages: dlq.size,
+      // A bus rule's dead-letter queue goes back to the rule's target, the route's queue. Flows
+      // added later (batch files) are not in `flows`; their messages still name their source.
+      source:
+        pipelines(flow).find((p) => p.deadLetterQueue === dlq)?.queue.name ??
+        (route === undefined ? undefined : flow.flows[route].queue.name) ??
+        dlq.peek().find((message) => message.deadLetteredFrom)?.deadLetteredFrom,
+    };
+  });
 }
 
 function deadLetterQueue(flow: InMemoryOrderflow, name: string): InMemoryQueue {

@@ -167,6 +167,47 @@ describe("redriving an SQS dead-letter queue", () => {
     expect(await depth(sqs.client, standardDlq)).toBe(1);
   });
 
+  it("moves an event a bus rule could not deliver to the rule's target queue (its TARGET_ARN)", async () => {
+    const ruleDlq = await sqs.createQueue("rule-cancel-rule-dlq");
+    const target = await sqs.createQueue("rule-cancel");
+    const { Attributes } = await sqs.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: target, AttributeNames: ["QueueArn"] }),
+    );
+    const envelope = JSON.stringify({ "detail-type": "CancellationRequested", detail: { orderId: "o-1" } });
+    // What EventBridge puts in a target's dead-letter queue: the event, and attributes naming rule, target and error.
+    const attributes = {
+      RULE_ARN: "arn:aws:events:us-east-1:000000000000:rule/orders/cancel",
+      TARGET_ARN: Attributes!.QueueArn!,
+      ERROR_CODE: "ERROR_FROM_TARGET",
+      ERROR_MESSAGE: "InternalError",
+    };
+    await sqs.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: ruleDlq,
+        Entries: [
+          {
+            Id: "0",
+            MessageBody: envelope,
+            MessageAttributes: Object.fromEntries(
+              Object.entries(attributes).map(([name, value]) => [
+                name,
+                { DataType: "String", StringValue: value },
+              ]),
+            ),
+          },
+        ],
+      }),
+    );
+    const report = await redriveSqsDeadLetters({
+      client: sqs.client,
+      deadLetterQueueUrl: ruleDlq,
+      waitTimeSeconds: 0,
+    });
+    expect(report).toMatchObject({ moved: 1, failures: [] });
+    expect((await receiveAll(sqs.client, target)).map((m) => m.Body)).toEqual([envelope]);
+    expect(await depth(sqs.client, ruleDlq)).toBe(0);
+  });
+
   it("lists dead-letter queues by prefix with their depth", async () => {
     await deadLettered("listed", 2);
     const queues = await listSqsDeadLetterQueues(sqs.client, "listed");

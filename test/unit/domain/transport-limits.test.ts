@@ -60,8 +60,10 @@ describe("the largest input the schemas accept fits every transport", () => {
     const fifo = new InMemoryQueue({ name: "every-event.fifo", clock });
     const standard = new InMemoryQueue({ name: "every-event", clock });
     const bus = new InMemoryEventBus({ clock });
-    bus.addRule({ name: "fifo", pattern: { source: [EVENT_SOURCE] }, target: fifo });
-    bus.addRule({ name: "standard", pattern: { source: [EVENT_SOURCE] }, target: standard });
+    const deadLetterQueue = new InMemoryQueue({ name: "every-event-dlq", clock });
+    const pattern = { source: [EVENT_SOURCE] };
+    bus.addRule({ name: "fifo", pattern, target: fifo, deadLetterQueue });
+    bus.addRule({ name: "standard", pattern, target: standard, deadLetterQueue });
 
     await bus.publish(events);
 
@@ -70,6 +72,6 @@ describe("the largest input the schemas accept fits every transport", () => {
       expect.arrayContaining(["OrderRejected", "OrderModified", "ModificationRejected", "OrderCancelled"]),
     );
     expect(bus.published).toHaveLength(events.length);
-    expect([fifo.size, standard.size]).toEqual([events.length, events.length]);
+    expect([fifo.size, standard.size, deadLetterQueue.size]).toEqual([events.length, events.length, 0]);
   });
 });

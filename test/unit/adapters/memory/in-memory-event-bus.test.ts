@@ -47,9 +47,21 @@ function setup() {
   });
   const processing = new InMemoryQueue({ name: "processing.fifo", clock });
   const cancel = new InMemoryQueue({ name: "cancel", clock });
-  bus.addRule({ name: "processing", pattern: routePattern(EVENT_ROUTES.processing), target: processing });
-  bus.addRule({ name: "cancel", pattern: routePattern(EVENT_ROUTES.cancel), target: cancel });
-  return { clock, bus, processing, cancel };
+  const processingRuleDlq = new InMemoryQueue({ name: "processing-rule-dlq", clock });
+  const cancelRuleDlq = new InMemoryQueue({ name: "cancel-rule-dlq", clock });
+  bus.addRule({
+    name: "processing",
+    pattern: routePattern(EVENT_ROUTES.processing),
+    target: processing,
+    deadLetterQueue: processingRuleDlq,
+  });
+  bus.addRule({
+    name: "cancel",
+    pattern: routePattern(EVENT_ROUTES.cancel),
+    target: cancel,
+    deadLetterQueue: cancelRuleDlq,
+  });
+  return { clock, bus, processing, cancel, cancelRuleDlq, processingRuleDlq };
 }
 
 describe("InMemoryEventBus", () => {
@@ -128,10 +140,11 @@ describe("InMemoryEventBus", () => {
   });
 
   it("delivers to function targets and to every matching rule", async () => {
-    const { bus } = setup();
+    const { bus, clock } = setup();
     const seen: string[] = [];
     bus.addRule({
       name: "audit",
+      deadLetterQueue: new InMemoryQueue({ name: "audit-dlq", clock }),
       pattern: { source: ["orderflow"], detail: { orderId: [{ prefix: "vip-" }] } },
       target: (envelope) => {
         seen.push(`${envelope["detail-type"]}:${envelope.detail.orderId}`);
@@ -174,29 +187,95 @@ describe("InMemoryEventBus", () => {
     expect(bus.events("OrderValidated").map((event) => event.orderId)).toEqual(["o-3", "o-2"]);
   });
 
-  it("records a failing target without failing the publish", async () => {
-    const { bus } = setup();
+  it("retries a failing queue target at once, then dead-letters the envelope with EventBridge's attributes", async () => {
+    const { bus, cancel, cancelRuleDlq, processing } = setup();
+    cancel.failNext(3);
+    await bus.publish([cancellationRequested("o-1"), validated("o-2")]);
+    expect(cancel.size).toBe(0);
+    expect(processing.size).toBe(1);
+    const [dead] = cancelRuleDlq.peek();
+    expect(JSON.parse(dead!.body)).toEqual(bus.published[0]);
+    expect(dead!.attributes).toEqual({
+      RULE_ARN: "arn:aws:events:sa-east-1:111122223333:rule/orderflow/cancel",
+      TARGET_ARN: "arn:aws:sqs:sa-east-1:111122223333:cancel",
+      ERROR_CODE: "ERROR_FROM_TARGET",
+      ERROR_MESSAGE: expect.stringContaining("InternalError (injected)"),
+      RETRY_ATTEMPTS: "2",
+      EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts",
+    });
+    // A redrive delivers it where the rule was sending it.
+    expect(dead!.deadLetteredFrom).toBe("cancel");
+    expect(await cancelRuleDlq.redrive()).toBe(1);
+    expect(cancel.peek().map((m) => JSON.parse(m.body).detail.id)).toEqual(["cmd-cancel-o-1"]);
+  });
+
+  it("delivers on a retry when the target recovers", async () => {
+    const { bus, cancel, cancelRuleDlq } = setup();
+    cancel.failNext(2);
+    await bus.publish([cancellationRequested("o-1")]);
+    expect(cancel.size).toBe(1);
+    expect(cancelRuleDlq.size).toBe(0);
+  });
+
+  it("dead-letters at once, without retries, what the target refuses for what it holds", async () => {
+    const { clock, bus, cancel } = setup();
+    const dlq = new InMemoryQueue({ name: "strict-dlq", clock });
+    let attempts = 0;
     bus.addRule({
-      name: "broken",
-      pattern: { "detail-type": ["OrderValidated"] },
+      name: "strict",
+      pattern: routePattern(EVENT_ROUTES.cancel),
+      deadLetterQueue: dlq,
       target: () => {
-        throw new Error("target down");
+        attempts++;
+        throw new DeliveryError("strict", [
+          { id: "x", reason: "characters SQS does not allow", retryable: false },
+        ]);
       },
     });
-    await bus.publish([validated("o-1")]);
-    expect(bus.failedDeliveries).toMatchObject([
-      { rule: "broken", envelope: { detail: { orderId: "o-1" } } },
-    ]);
+    await bus.publish([cancellationRequested("o-1")]);
+    expect(attempts).toBe(1);
+    expect(cancel.size).toBe(1);
+    const [dead] = dlq.peek();
+    expect(dead!.attributes).toMatchObject({
+      RULE_ARN: "arn:aws:events:sa-east-1:111122223333:rule/orderflow/strict",
+      TARGET_ARN: "arn:aws:events:sa-east-1:111122223333:rule/orderflow/strict/target",
+      ERROR_CODE: "INVALID_PARAMETER",
+      RETRY_ATTEMPTS: "0",
+    });
+    expect(dead!.attributes).not.toHaveProperty("EXHAUSTED_RETRY_CONDITION");
+    // A function target has no queue to go back to: a redrive needs a destination.
+    expect(dead!.deadLetteredFrom).toBeUndefined();
+  });
+
+  it("fails the entry, loudly, only when the dead-letter queue refuses the event too", async () => {
+    const { bus, cancel, cancelRuleDlq } = setup();
+    cancel.failNext(3);
+    cancelRuleDlq.failNext(1);
+    const publishing = bus.publish([cancellationRequested("o-1"), cancellationRequested("o-2")]);
+    await expect(publishing).rejects.toMatchObject({
+      failures: [
+        { id: "cmd-cancel-o-1", retryable: true, reason: expect.stringContaining("cancel-rule-dlq") },
+      ],
+    });
+    expect(cancel.peek().map((m) => JSON.parse(m.body).detail.orderId)).toEqual(["o-2"]);
   });
 
   it("refuses rules EventBridge would refuse", () => {
-    const { bus, cancel } = setup();
-    expect(() => bus.addRule({ name: "bad", pattern: { source: [] }, target: cancel })).toThrow(
-      InvalidFilterPatternError,
+    const { clock, bus, cancel, cancelRuleDlq: deadLetterQueue } = setup();
+    const pattern = routePattern(EVENT_ROUTES.cancel);
+    expect(() =>
+      bus.addRule({ name: "bad", pattern: { source: [] }, target: cancel, deadLetterQueue }),
+    ).toThrow(InvalidFilterPatternError);
+    expect(() => bus.addRule({ name: "cancel", pattern, target: cancel, deadLetterQueue })).toThrow(
+      RangeError,
+    );
+    const fifo = new InMemoryQueue({ name: "dlq.fifo", clock });
+    expect(() => bus.addRule({ name: "fifo-dlq", pattern, target: cancel, deadLetterQueue: fifo })).toThrow(
+      /standard queues/,
     );
     expect(() =>
-      bus.addRule({ name: "cancel", pattern: routePattern(EVENT_ROUTES.cancel), target: cancel }),
-    ).toThrow(RangeError);
+      bus.addRule({ name: "retries", pattern, target: cancel, deadLetterQueue, maximumRetryAttempts: 186 }),
+    ).toThrow(/0\.\.185/);
   });
 });
 

@@ -153,6 +153,19 @@ describe("InMemoryQueue (FIFO)", () => {
     expect(queue.peek().map((message) => message.body)).toEqual(["y"]);
   });
 
+  it("fails injected sends as SQS's own errors (retryable), only for the messages they match", async () => {
+    const queue = fifoQueue();
+    queue.failNext(1, (message) => message.groupId === "b");
+    const sending = queue.send([fifoMessage("a", "a1"), fifoMessage("b", "b1"), fifoMessage("b", "b2")]);
+    await expect(sending).rejects.toMatchObject({ retryable: true, failures: [{ id: "1" }] });
+    await sending.catch((error: DeliveryError) => {
+      expect(error.failures[0]!.reason).toContain("InternalError");
+    });
+    expect(queue.peek().map((message) => message.body)).toEqual(["a1", "b2"]);
+    await queue.send([fifoMessage("b", "b1")]);
+    expect(queue.size).toBe(3);
+  });
+
   it("a delayed head holds back its group", async () => {
     const clock = new TestClock();
     const queue = fifoQueue(clock);

@@ -20,6 +20,11 @@ const stuckOrder: Alert = {
   message: "…",
 };
 
+/** A subscription's dead-letter queue. */
+function dlq(clock: TestClock): InMemoryQueue {
+  return new InMemoryQueue({ name: "subscription-dlq", clock });
+}
+
 function setup() {
   const clock = new TestClock(new Date("2026-05-04T12:34:56.789Z"));
   const topic = new InMemoryTopic({ name: "alerts", clock, region: "sa-east-1", accountId: "111122223333" });
@@ -30,7 +35,7 @@ describe("InMemoryTopic", () => {
   it("delivers an alert to a queue as the SNS notification JSON", async () => {
     const { clock, topic } = setup();
     const queue = new InMemoryQueue({ name: "ops", clock });
-    topic.subscribe({ name: "ops", target: queue });
+    topic.subscribe({ name: "ops", deadLetterQueue: dlq(clock), target: queue });
     await topic.publish([fileRejected]);
 
     const [message] = queue.receive();
@@ -64,7 +69,7 @@ describe("InMemoryTopic", () => {
   it("delivers the bare message with its attributes to a raw subscriber", async () => {
     const { clock, topic } = setup();
     const queue = new InMemoryQueue({ name: "raw", clock });
-    topic.subscribe({ name: "raw", target: queue, rawMessageDelivery: true });
+    topic.subscribe({ name: "raw", deadLetterQueue: dlq(clock), target: queue, rawMessageDelivery: true });
     await topic.publishMessage({ message: "hello", attributes: { kind: "PING", priority: 3 } });
     expect(queue.receive()).toMatchObject([{ body: "hello", attributes: { kind: "PING", priority: "3" } }]);
   });
@@ -74,14 +79,21 @@ describe("InMemoryTopic", () => {
     const errors = new InMemoryQueue({ name: "errors", clock });
     const files = new InMemoryQueue({ name: "files", clock });
     const everything: SnsNotification[] = [];
-    topic.subscribe({ name: "errors", target: errors, filterPolicy: { severity: ["ERROR"] } });
+    topic.subscribe({
+      name: "errors",
+      deadLetterQueue: dlq(clock),
+      target: errors,
+      filterPolicy: { severity: ["ERROR"] },
+    });
     topic.subscribe({
       name: "files",
+      deadLetterQueue: dlq(clock),
       target: files,
       filterPolicy: { kind: [{ prefix: "FILE_" }] },
     });
     topic.subscribe({
       name: "body-filter",
+      deadLetterQueue: dlq(clock),
       target: (notification) => {
         everything.push(notification);
       },
@@ -106,7 +118,7 @@ describe("InMemoryTopic", () => {
   it("refuses alerts SNS would refuse and publishes the others", async () => {
     const { clock, topic } = setup();
     const queue = new InMemoryQueue({ name: "ops", clock });
-    topic.subscribe({ name: "ops", target: queue });
+    topic.subscribe({ name: "ops", deadLetterQueue: dlq(clock), target: queue });
     const tooLong = { ...stuckOrder, subject: "x".repeat(101) };
     const withNewline = { ...stuckOrder, subject: "two\nlines" };
     const publishing = topic.publish([tooLong, fileRejected, withNewline]);
@@ -123,22 +135,61 @@ describe("InMemoryTopic", () => {
   it("refuses invalid filter policies and FIFO queues on a standard topic", () => {
     const { clock, topic } = setup();
     const queue = new InMemoryQueue({ name: "ops", clock });
-    expect(() => topic.subscribe({ name: "bad", target: queue, filterPolicy: { kind: [] } })).toThrow(
-      InvalidFilterPatternError,
-    );
+    expect(() =>
+      topic.subscribe({
+        name: "bad",
+        deadLetterQueue: dlq(clock),
+        target: queue,
+        filterPolicy: { kind: [] },
+      }),
+    ).toThrow(InvalidFilterPatternError);
     const fifo = new InMemoryQueue({ name: "ops.fifo", clock });
-    expect(() => topic.subscribe({ name: "fifo", target: fifo })).toThrow(RangeError);
+    expect(() => topic.subscribe({ name: "fifo", deadLetterQueue: dlq(clock), target: fifo })).toThrow(
+      RangeError,
+    );
   });
 
-  it("records a failing subscriber without failing the publish", async () => {
-    const { topic } = setup();
+  it("retries a failing subscriber, then sends what it would have received to the subscription's dead-letter queue", async () => {
+    const { clock, topic } = setup();
+    const queue = new InMemoryQueue({ name: "ops", clock });
+    const deadLetterQueue = dlq(clock);
+    topic.subscribe({ name: "ops", target: queue, deadLetterQueue, rawMessageDelivery: true });
+    queue.failNext(3);
+    await topic.publish([fileRejected]);
+    expect(queue.size).toBe(0);
+    const [dead] = deadLetterQueue.peek();
+    expect(JSON.parse(dead!.body)).toMatchObject({ kind: "FILE_REJECTED" });
+    expect(dead!.attributes).toEqual({
+      fileKey: "incoming/orders.jsonl",
+      kind: "FILE_REJECTED",
+      severity: "ERROR",
+    });
+    expect(await deadLetterQueue.redrive()).toBe(1);
+    expect(queue.size).toBe(1);
+  });
+
+  it("fails the publish only when the dead-letter queue refuses the message too", async () => {
+    const { clock, topic } = setup();
+    const deadLetterQueue = dlq(clock);
+    let attempts = 0;
     topic.subscribe({
       name: "broken",
+      deadLetterQueue,
+      maximumRetryAttempts: 1,
       target: () => {
+        attempts++;
         throw new Error("endpoint down");
       },
     });
-    const messageId = await topic.publishMessage({ message: "hi", subject: "Hi" });
-    expect(topic.failedDeliveries).toMatchObject([{ subscription: "broken", messageId }]);
+    await topic.publishMessage({ message: "hi", subject: "Hi" });
+    expect(attempts).toBe(2);
+    expect(JSON.parse(deadLetterQueue.peek()[0]!.body)).toMatchObject({
+      Type: "Notification",
+      Message: "hi",
+    });
+    deadLetterQueue.failNext(1);
+    await expect(topic.publishMessage({ message: "again" })).rejects.toMatchObject({
+      failures: [{ reason: expect.stringContaining("endpoint down") }],
+    });
   });
 });
