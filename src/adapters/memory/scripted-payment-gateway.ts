@@ -52,7 +52,12 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   private paymentCount = 0;
   private refundCount = 0;
   /** Set while charges are held: the callers waiting for their answer, and who waits for them to arrive. */
-  private holding?: { readonly waiting: (() => void)[]; readonly watchers: (() => void)[] } | undefined;
+  private holding?:
+    | {
+        readonly waiting: { request: ChargeRequest; answer: () => void }[];
+        readonly watchers: (() => void)[];
+      }
+    | undefined;
 
   constructor(options: ScriptedPaymentGatewayOptions = {}) {
     this.defaultOutcome = options.defaultOutcome ?? "SUCCEED";
@@ -91,14 +96,14 @@ export class ScriptedPaymentGateway implements PaymentGateway {
     return this;
   }
 
-  /** How many charges are waiting for their answer. */
-  get held(): number {
-    return this.holding?.waiting.length ?? 0;
+  /** The charges waiting for their answer, in arrival order. */
+  get held(): readonly ChargeRequest[] {
+    return this.holding?.waiting.map((charge) => charge.request) ?? [];
   }
 
   /** Resolves once at least `count` charges are waiting for their answer (see {@link hold}). */
   async whenHeld(count = 1): Promise<void> {
-    while (this.held < count) {
+    while (this.held.length < count) {
       if (!this.holding) throw new Error("charges are not held: call hold() first");
       await new Promise<void>((resolve) => this.holding!.watchers.push(resolve));
     }
@@ -108,7 +113,7 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   release(): void {
     const holding = this.holding;
     this.holding = undefined;
-    for (const answer of holding?.waiting ?? []) answer();
+    for (const charge of holding?.waiting ?? []) charge.answer();
     for (const watcher of holding?.watchers ?? []) watcher();
   }
 
@@ -116,8 +121,8 @@ export class ScriptedPaymentGateway implements PaymentGateway {
     const answer = this.decide(request);
     const holding = this.holding;
     if (holding) {
-      await new Promise<void>((resolve) => {
-        holding.waiting.push(resolve);
+      await new Promise<void>((answer) => {
+        holding.waiting.push({ request: { ...request }, answer });
         for (const watcher of holding.watchers.splice(0)) watcher();
       });
     }

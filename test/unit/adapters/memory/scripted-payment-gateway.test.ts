@@ -19,13 +19,13 @@ describe("ScriptedPaymentGateway.hold", () => {
     });
     await payments.whenHeld(1);
 
-    expect(payments.held).toBe(1);
+    expect(payments.held).toEqual([request("o-1")]);
     expect(payments.succeededCharges).toHaveLength(1);
     expect(answered).toBe(false);
 
     payments.release();
     expect(await charging).toEqual({ status: "SUCCEEDED", paymentId: "pay-000001" });
-    expect(payments.held).toBe(0);
+    expect(payments.held).toEqual([]);
   });
 
   it("holds a retry with the same key too, and answers both alike without charging twice", async () => {
