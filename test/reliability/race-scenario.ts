@@ -9,6 +9,7 @@ import { CANCEL_ORDER, MODIFY_ORDER } from "../../src/entrypoints/container/toke
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
 import type { InMemoryOrderflow } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import type { Clock } from "../../src/ports/clock.js";
+import { ServiceUnavailableError } from "../../src/ports/errors.js";
 import type { OrderRepository } from "../../src/ports/order-repository.js";
 import type { ProductCatalog } from "../../src/ports/product-catalog.js";
 import { checkCallAnswers, checkOrderHistory, type RequestOutcome, type SentRequest } from "./race-model.js";
@@ -58,10 +59,17 @@ export interface RequestPlan {
   readonly variant: number;
 }
 
+export type PaymentPlan = "succeed" | "decline" | "outage";
+export const paymentPlanArb = fc.constantFrom<PaymentPlan>("succeed", "decline", "outage");
+
 export interface RacePlan {
   readonly hold: HoldState;
-  /** The gateway declines the charge (moot when held at PAID or CONFIRMED: those were paid). */
-  readonly decline: boolean;
+  /**
+   * What the gateway answers the charge: money taken, a decline, or an outage
+   * first (the charge fails, the queue retries it) and then money taken. Held
+   * at PAID or CONFIRMED, the order was paid whatever this says.
+   */
+  readonly payment: PaymentPlan;
   readonly requests: readonly RequestPlan[];
 }
 
@@ -75,7 +83,7 @@ export const requestPlanArb: fc.Arbitrary<RequestPlan> = fc.record({
 
 export const racePlanArb: fc.Arbitrary<RacePlan> = fc.record({
   hold: fc.constantFrom(...HOLD_STATES),
-  decline: fc.boolean(),
+  payment: paymentPlanArb,
   requests: fc.array(requestPlanArb, { minLength: 1, maxLength: 4 }),
 });
 
@@ -116,19 +124,26 @@ export async function holdAt(
   flow: RaceFlow,
   plans: ReadonlyMap<string, RacePlan>,
   hold: HoldState,
+  /** Consumers of each queue the release drains, at once (duplicate deliveries then race each other). */
+  consumers = 1,
 ): Promise<() => Promise<unknown>> {
   const orderIds = [...plans.keys()];
   for (const [orderId, plan] of plans) {
-    if (plan.decline && (hold === "RECEIVED" || hold === "VALIDATED" || hold === "PAYMENT_PENDING"))
-      flow.payments.script(orderId, { decline: "insufficient funds" });
+    if (hold === "PAID" || hold === "CONFIRMED") continue;
+    if (plan.payment === "decline") flow.payments.script(orderId, { decline: "insufficient funds" });
+    if (plan.payment === "outage")
+      flow.payments.script(orderId, { fail: new ServiceUnavailableError("payments") });
   }
   const units = { orders: flow.orders, bus: flow.adapters.bus, clock: flow.clock };
   switch (hold) {
     case "RECEIVED":
-      return () => flow.drain({ only: ["intake", "processing"] });
+      return async () => {
+        await flow.drain({ only: ["intake"] });
+        await inParallel(consumers, () => flow.drain({ only: ["processing"] }));
+      };
     case "VALIDATED":
       await flow.drain({ only: ["intake"] });
-      return () => flow.drain({ only: ["processing"] });
+      return () => inParallel(consumers, () => flow.drain({ only: ["processing"] }));
     case "PAYMENT_PENDING":
     case "PAID": {
       await flow.drain({ only: ["intake"] });
@@ -172,6 +187,10 @@ export async function holdAt(
         );
     }
   }
+}
+
+function inParallel(count: number, run: () => Promise<unknown>): Promise<unknown> {
+  return Promise.all(Array.from({ length: count }, run));
 }
 
 /**
@@ -303,13 +322,14 @@ export class RaceTally {
   readonly outcomes: Record<RequestOutcome, number> = { applied: 0, refused: 0, "no-op": 0 };
   readonly finalStatuses = new Map<string, number>();
 
-  add(
-    hold: HoldState,
-    sent: readonly Sent[],
-    outcomes: ReadonlyMap<string, RequestOutcome>,
-    finals: readonly (string | undefined)[],
-  ) {
+  chargesTaken = 0;
+  refundsOwed = 0;
+
+  add(hold: HoldState, sent: readonly Sent[], verdict: RaceVerdict) {
+    const { outcomes, finals } = verdict;
     this.orders += finals.length;
+    this.chargesTaken += verdict.chargesTaken;
+    this.refundsOwed += verdict.refundsOwed;
     this.perState.set(hold, (this.perState.get(hold) ?? 0) + finals.length);
     for (const one of sent) {
       this.requests[one.plan.kind] += one.requests.length;
@@ -326,6 +346,7 @@ export class RaceTally {
     return [
       `${title}: ${this.interleavings} interleavings, ${this.orders} orders (held at ${states})`,
       `  requests: ${this.requests.cancel} cancel, ${this.requests.modify} modify (${this.requests.copies} copies sent)`,
+      `  money: ${this.chargesTaken} charges took money (at most one per order), ${this.refundsOwed} refunds owed (each exactly where money was taken from an order that ended cancelled)`,
       `  outcomes: ${this.outcomes.applied} applied, ${this.outcomes.refused} refused with their reason, ${this.outcomes["no-op"]} nothing to do; final: ${finals}`,
     ].join("\n");
   }
@@ -339,17 +360,20 @@ export async function verifyOrders(
   flow: RaceFlow,
   orderIds: readonly string[],
   sent: readonly Sent[],
-): Promise<{ violations: string[]; outcomes: Map<string, RequestOutcome>; finals: (string | undefined)[] }> {
+): Promise<RaceVerdict> {
   const events = flow.events();
   const violations: string[] = [];
   const outcomes = new Map<string, RequestOutcome>();
   const finals: (string | undefined)[] = [];
+  let refundsOwed = 0;
   for (const orderId of orderIds) {
     const mine = sent.filter((one) => one.orderId === orderId);
+    const stored = await flow.orders.get(orderId);
+    if (stored?.order.snapshot().refundOwed) refundsOwed++;
     const verdict = checkOrderHistory({
       orderId,
       events,
-      stored: await flow.orders.get(orderId),
+      stored,
       requests: mine.flatMap((one) => one.requests),
       charges: flow.payments.charges,
     });
@@ -363,5 +387,17 @@ export async function verifyOrders(
         );
     }
   }
-  return { violations, outcomes, finals };
+  const ordered = new Set(orderIds);
+  const charges = flow.payments.succeededCharges.filter((charge) => ordered.has(charge.request.orderId));
+  return { violations, outcomes, finals, chargesTaken: charges.length, refundsOwed };
+}
+
+export interface RaceVerdict {
+  readonly violations: string[];
+  readonly outcomes: ReadonlyMap<string, RequestOutcome>;
+  readonly finals: readonly (string | undefined)[];
+  /** Charges that took money from these orders. */
+  readonly chargesTaken: number;
+  /** Orders that ended owing a refund. */
+  readonly refundsOwed: number;
 }
