@@ -123,7 +123,8 @@ export function checkOrderHistory(input: {
   /** Modifications refused as superseded by none of the requests whose outcome has an event: by one that changed nothing? */
   const superseded: { where: string; requestedAt: string | undefined; unchangedBefore: number }[] = [];
   /** What the order held at each point a modification was allowed: a modification asking for it changes nothing. */
-  const modifiable = new Set<string>();
+  const modifiable = new Map<string, Content>();
+  const mayModify = (held: Content) => modifiable.set(canonical(held), held);
 
   const step = (event: OrderEvent) => {
     const where = `v${event.orderVersion} ${event.type}`;
@@ -134,7 +135,7 @@ export function checkOrderHistory(input: {
         total: event.data.total,
         shippingAddress: event.data.shippingAddress,
       };
-      modifiable.add(canonical(content));
+      mayModify(content);
       return;
     }
     const outcome = OUTCOME_OF_EVENT[event.type];
@@ -192,7 +193,7 @@ export function checkOrderHistory(input: {
         if (canonical(event.data.old) !== canonical(content))
           fail(`${where}: lost update (old is not the order)`);
         content = event.data.new;
-        modifiable.add(canonical(content));
+        mayModify(content);
         latestConsidered = consider(event, "applied");
         break;
       }
@@ -231,10 +232,10 @@ export function checkOrderHistory(input: {
     if (status === OrderStatus.CANCELLED && awaitingPayment && final.paymentFailure) awaitingPayment = false;
     else if (nextStatus(status, "modify") !== undefined && content) {
       unchangedModifications++;
-      modifiable.add(canonical(content));
+      mayModify(content);
     } else fail(`v${version}: a change with no event (in ${status})`);
   }
-  if (nextStatus(status, "modify") !== undefined && content) modifiable.add(canonical(content));
+  if (nextStatus(status, "modify") !== undefined && content) mayModify(content);
 
   // Requests without an outcome event: they must have found nothing to do.
   for (const request of input.requests) {
@@ -242,7 +243,7 @@ export function checkOrderHistory(input: {
     const nothingToDo =
       request.kind === "cancel"
         ? status === OrderStatus.CANCELLED
-        : content !== undefined && modifiable.has(canonical(modified(content, request.changes)));
+        : [...modifiable].some(([held, was]) => canonical(modified(was, request.changes)) === held);
     if (nothingToDo) outcomes.set(request.id, "no-op");
     else fail(`${request.kind} request ${request.id} got no outcome (order ${status})`);
   }

@@ -315,7 +315,8 @@ function http(flow: RaceFlow, method: string, path: string, body: unknown) {
 
 /** Counts of what a campaign tried and what came of it, for its closing line (and the README). */
 export class RaceTally {
-  interleavings = 0;
+  /** Property runs: in memory each is one interleaving the scheduler chose; on emulators, one real race. */
+  runs = 0;
   orders = 0;
   readonly requests = { cancel: 0, modify: 0, copies: 0 };
   readonly perState = new Map<HoldState, number>();
@@ -344,7 +345,7 @@ export class RaceTally {
     const states = HOLD_STATES.map((state) => `${state} ${this.perState.get(state) ?? 0}`).join(", ");
     const finals = [...this.finalStatuses].map(([status, n]) => `${status} ${n}`).join(", ");
     return [
-      `${title}: ${this.interleavings} interleavings, ${this.orders} orders (held at ${states})`,
+      `${title}: ${this.runs} runs, ${this.orders} orders (held at ${states})`,
       `  requests: ${this.requests.cancel} cancel, ${this.requests.modify} modify (${this.requests.copies} copies sent)`,
       `  money: ${this.chargesTaken} charges took money (at most one per order), ${this.refundsOwed} refunds owed (each exactly where money was taken from an order that ended cancelled)`,
       `  outcomes: ${this.outcomes.applied} applied, ${this.outcomes.refused} refused with their reason, ${this.outcomes["no-op"]} nothing to do; final: ${finals}`,

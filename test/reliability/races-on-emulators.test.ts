@@ -52,7 +52,7 @@ beforeAll(async () => {
   conflicts = countConditionalCheckFailures(pipeline.dynamoDb);
 });
 afterAll(async () => {
-  if (tally.interleavings > 0)
+  if (tally.runs > 0)
     console.info(
       `${tally.summary("races on dynalite + local-aws-sqs")}\n  conditional writes lost: ${conflicts.count}`,
     );
@@ -115,7 +115,7 @@ describe("races at every intermediate state (DynamoDB and SQS emulators, concurr
             expect(verdict.violations, `${JSON.stringify(plans)}, ${consumers} consumers per queue`).toEqual(
               [],
             );
-            tally.interleavings++;
+            tally.runs++;
             tally.add(hold, sent, verdict);
           }),
           { seed: SEED + HOLD_STATES.indexOf(hold), numRuns: RUNS_PER_STATE },
