@@ -333,7 +333,7 @@ export class Order {
     if (changed.length === 0) {
       // Nothing to change, and nothing to publish; but the request is remembered, so that its
       // redelivery is a duplicate rather than a second answer (refused, once the order moved on).
-      this.apply(ctx, ordering, []);
+      this.transition("modify", ctx, ordering, []);
       return "UNCHANGED";
     }
 
