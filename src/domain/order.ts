@@ -329,10 +329,15 @@ export class Order {
     const changed: ("items" | "shippingAddress")[] = [];
     if (!sameJson(items, before.items)) changed.push("items");
     if (!sameJson(shippingAddress, before.shippingAddress)) changed.push("shippingAddress");
-    if (changed.length === 0) return "UNCHANGED";
+    const ordering = considered === undefined ? {} : { lastModificationRequestedAt: considered };
+    if (changed.length === 0) {
+      // Nothing to change, and nothing to publish; but the request is remembered, so that its
+      // redelivery is a duplicate rather than a second answer (refused, once the order moved on).
+      this.transition("modify", ctx, ordering, []);
+      return "UNCHANGED";
+    }
 
     const after = { items, total: sumMinorUnits(items.map((line) => line.lineTotal)), shippingAddress };
-    const ordering = considered === undefined ? {} : { lastModificationRequestedAt: considered };
     // From now on the order's fields no longer say what was placed: keep its fingerprint.
     const placement = { placementFingerprint: placementFingerprintOf(this.state) };
     this.transition("modify", ctx, { ...after, ...ordering, ...placement }, [

@@ -36,6 +36,7 @@ export const DEFAULT_DECLINE_REASON = "card declined";
  * API with idempotency keys: a key already answered gets the same answer again
  * without consuming a scripted outcome or charging twice; a thrown failure is
  * not remembered, so the retry with the same key takes the next outcome.
+ * {@link ScriptedPaymentGateway.hold} keeps charges in flight until released.
  *
  * @example
  * const payments = new ScriptedPaymentGateway();
@@ -50,6 +51,13 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   private readonly refundLog: RecordedRefund[] = [];
   private paymentCount = 0;
   private refundCount = 0;
+  /** Set while charges are held: the callers waiting for their answer, and who waits for them to arrive. */
+  private holding?:
+    | {
+        readonly waiting: { request: ChargeRequest; answer: () => void }[];
+        readonly watchers: (() => void)[];
+      }
+    | undefined;
 
   constructor(options: ScriptedPaymentGatewayOptions = {}) {
     this.defaultOutcome = options.defaultOutcome ?? "SUCCEED";
@@ -76,12 +84,59 @@ export class ScriptedPaymentGateway implements PaymentGateway {
     return this.chargeLog.filter((charge) => charge.result.status === "SUCCEEDED");
   }
 
+  /**
+   * Holds the answers of charges from now until {@link release}: a charge is
+   * decided and recorded when it arrives, as a provider takes the money at
+   * once, but its caller waits for the answer. A charge in flight, held for
+   * as long as a test needs to act on the order meanwhile; a retry with the
+   * same key is held too, and answered the same.
+   */
+  hold(): this {
+    this.holding ??= { waiting: [], watchers: [] };
+    return this;
+  }
+
+  /** The charges waiting for their answer, in arrival order. */
+  get held(): readonly ChargeRequest[] {
+    return this.holding?.waiting.map((charge) => charge.request) ?? [];
+  }
+
+  /** Resolves once at least `count` charges are waiting for their answer (see {@link hold}). */
+  async whenHeld(count = 1): Promise<void> {
+    while (this.held.length < count) {
+      if (!this.holding) throw new Error("charges are not held: call hold() first");
+      await new Promise<void>((resolve) => this.holding!.watchers.push(resolve));
+    }
+  }
+
+  /** Answers every held charge and stops holding. */
+  release(): void {
+    const holding = this.holding;
+    this.holding = undefined;
+    for (const charge of holding?.waiting ?? []) charge.answer();
+    for (const watcher of holding?.watchers ?? []) watcher();
+  }
+
   async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const answer = this.decide(request);
+    const holding = this.holding;
+    if (holding) {
+      await new Promise<void>((answer) => {
+        holding.waiting.push({ request: { ...request }, answer });
+        for (const watcher of holding.watchers.splice(0)) watcher();
+      });
+    }
+    if (answer instanceof Error) throw answer;
+    return { ...answer };
+  }
+
+  /** The answer to a charge, taking the money now (or the error to throw). */
+  private decide(request: ChargeRequest): ChargeResult | Error {
     const answered = this.chargesByKey.get(request.idempotencyKey);
-    if (answered) return { ...answered };
+    if (answered) return answered;
 
     const outcome = this.scripts.get(request.orderId)?.shift() ?? this.defaultOutcome;
-    if (typeof outcome === "object" && "fail" in outcome) throw outcome.fail;
+    if (typeof outcome === "object" && "fail" in outcome) return outcome.fail;
 
     const result: ChargeResult =
       outcome === "SUCCEED"
@@ -89,7 +144,7 @@ export class ScriptedPaymentGateway implements PaymentGateway {
         : { status: "DECLINED", reason: outcome === "DECLINE" ? DEFAULT_DECLINE_REASON : outcome.decline };
     this.chargesByKey.set(request.idempotencyKey, result);
     this.chargeLog.push({ request: { ...request }, result });
-    return { ...result };
+    return result;
   }
 
   async refund(request: RefundRequest): Promise<{ readonly refundId: string }> {

@@ -141,11 +141,16 @@ describe("Order", () => {
     expect(order.pullEvents().filter((e) => e.type === "ModificationRejected")).toHaveLength(2);
   });
 
-  it("answers UNCHANGED to a modification that changes nothing", () => {
+  it("answers UNCHANGED to a modification that changes nothing, publishing nothing but remembering the request", () => {
     const order = Order.place(newOrder(), ctx());
-    const version = order.version;
-    expect(order.modify({ items: newOrder().items }, [], ctx())).toBe("UNCHANGED");
-    expect(order.version).toBe(version);
+    order.pullEvents();
+    const before = order.snapshot();
+    const unchanged = ctx();
+    expect(order.modify({ items: newOrder().items }, [], unchanged)).toBe("UNCHANGED");
+    expect(order.pullEvents()).toEqual([]);
+    expect(order.snapshot()).toMatchObject({ items: before.items, version: before.version + 1 });
+    // Its redelivery, once the order was cancelled, is recognised: not answered a second time (refused).
+    expect(order.hasProcessed(unchanged.commandId)).toBe(true);
   });
 
   it("remembers the commands it applied, and round-trips through its snapshot", () => {
