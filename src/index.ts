@@ -116,7 +116,7 @@ export {
   type ExtractOrdersDeps,
   FileNotReadyError,
   type FileOrder,
-  type FileOrderIdTaken,
+  type FileOrderNotPlaced,
   type OrderFileVersion,
   type PlaceFileOrders,
 } from "./domain/use-cases/extract-orders.js";
