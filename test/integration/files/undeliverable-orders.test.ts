@@ -117,3 +117,70 @@ describe("an order the intake queue refuses for good, in a batch file", () => {
     expect(deadLettered()).toBe(0);
   });
 });
+
+describe("validation counts text no transport carries as invalid, as the API refuses it", () => {
+  // Each order as a line of JSON text, with its hostile text spelled as the file spells it.
+  const line = (customerId: string, address: Record<string, string> = {}) =>
+    `{"customerId":"${customerId}","currency":"BRL","items":[{"sku":"SKU-1","quantity":1,"unitPrice":1250}],` +
+    `"shippingAddress":{"line1":"${address.line1 ?? "Rua A, 1"}","city":"${address.city ?? "Recife"}",` +
+    `"postalCode":"50000-000","country":"BR"${address.line2 ? `,"line2":"${address.line2}"` : ""}}}`;
+  const lines = [
+    line("good-0"),
+    line("escaped-\\uffff"),
+    line("raw-\uffff"),
+    line("c-3", { line1: "lone \\ud800 escape" }),
+    line("c-4", { city: "raw \ufffe" }),
+    line("good-5"),
+    line("c-6", { line2: "\\udc00 trailing half" }),
+    line("pair-\\ud83d\\ude00"),
+    line("raw pair \u{1f600}"),
+  ];
+  const invalid = [
+    { index: 1, path: "customerId" },
+    { index: 2, path: "customerId" },
+    { index: 3, path: "shippingAddress.line1" },
+    { index: 4, path: "shippingAddress.city" },
+    { index: 6, path: "shippingAddress.line2" },
+  ];
+
+  it.each([
+    ["JSON Lines", "hostile.jsonl", lines.join("\n")],
+    ["a JSON document", "hostile.json", `{"orders":[\n${lines.join(",\n")}\n]}`],
+  ])("in %s: 9 orders, 4 valid and placed, 5 invalid by index and path", async (_format, name, body) => {
+    const { flow, files, logger, deadLettered } = setup();
+    await files.upload(name, body);
+    await flow.drain();
+
+    const [record] = (await files.history.list()).items;
+    expect(record).toMatchObject({ status: "EXTRACTED", counts: { total: 9, valid: 4, invalid: 5 } });
+    expect(record?.errors.map(({ index, path }) => ({ index, path }))).toEqual(invalid);
+    expect(record?.errors[0]?.message).toContain("U+FFFF");
+    expect(logger.entries.map((e) => e.message)).toContain(
+      "file partially valid: 9 orders, 4 valid, 5 invalid",
+    );
+    expect(flow.events("OrderPlaced")).toHaveLength(4);
+    expect(deadLettered()).toBe(0);
+  });
+
+  it.each([
+    ["a surrogate encoded in UTF-8", [0xed, 0xa0, 0x80]],
+    ["a byte that starts nothing", [0xff]],
+  ])("bytes that are not UTF-8 (%s) reject the file whole, at their offset", async (_what, bytes) => {
+    for (const [name, before, after] of [
+      ["bad.jsonl", `${line("good-0")}\n{"customerId":"`, `"}\n`],
+      ["bad.json", `[${line("good-0")},{"customerId":"`, `"}]`],
+    ] as const) {
+      const { flow, files, deadLettered } = setup();
+      const body = Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+      await files.upload(name, body);
+      await flow.drain();
+
+      const [record] = (await files.history.list()).items;
+      expect(record, name).toMatchObject({ status: "REJECTED", location: `rejected/${name}` });
+      expect(record?.errors[0]?.message, name).toMatch(/^FILE_ENCODING: .*byte/);
+      expect(record?.errors[0]?.message, name).toContain(String(Buffer.byteLength(before)));
+      expect(flow.events("OrderPlaced"), name).toEqual([]);
+      expect(deadLettered()).toBe(0);
+    }
+  });
+});
