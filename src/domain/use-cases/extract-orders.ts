@@ -5,9 +5,11 @@ import type { PlaceOrderInput } from "../schemas.js";
 import {
   checkFileOrder,
   closeContent,
+  deliverableJson,
   type ExtractFileMessage,
   type FileFlowOptions,
   type FileFlowPorts,
+  keyAttribute,
   type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
@@ -362,13 +364,13 @@ export class ExtractOrders {
         kind: "FILE_ORDER_ID_TAKEN",
         severity: "WARNING",
         subject: "orderflow: orders of a file not placed, their ids are taken",
-        message: JSON.stringify({
+        message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
           count: taken.length,
           orders: taken.slice(0, 100).map(({ index, orderId }) => ({ index, orderId })),
         }),
-        attributes: { fileKey: message.fileKey.slice(0, 1024) },
+        attributes: { fileKey: keyAttribute(message.fileKey) },
       },
     ]);
   }
@@ -388,7 +390,7 @@ export class ExtractOrders {
         kind: "FILE_PARTIALLY_VALID",
         severity: "WARNING",
         subject: "orderflow: file partially valid: orders the intake queue refused",
-        message: JSON.stringify({
+        message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
           status: "PARTIALLY_VALID",
@@ -397,7 +399,7 @@ export class ExtractOrders {
         }),
         attributes: {
           status: "PARTIALLY_VALID",
-          fileKey: message.fileKey.slice(0, 1024),
+          fileKey: keyAttribute(message.fileKey),
           invalidCount: String(record.counts.invalid),
         },
       },
@@ -414,13 +416,13 @@ export class ExtractOrders {
         kind: "FILE_EXTRACTION_FAILED",
         severity: "ERROR",
         subject: "orderflow: file extraction failed",
-        message: JSON.stringify({
+        message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
           reason,
           checkpoint: record.checkpoint,
         }),
-        attributes: { status: record.status, fileKey: message.fileKey.slice(0, 1024) },
+        attributes: { status: record.status, fileKey: keyAttribute(message.fileKey) },
       },
     ]);
     return { outcome: "FAILED", record, sent: 0, reason };
