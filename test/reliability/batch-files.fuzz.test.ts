@@ -36,6 +36,7 @@ const tried = {
   byEncoding: {} as Record<string, number>,
   byLayout: {} as Record<string, number>,
   byBreakage: {} as Record<string, number>,
+  limitsReached: {} as Record<string, number>,
 };
 const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -83,6 +84,7 @@ async function runFiles(plans: readonly Plan[]): Promise<void> {
     bump(tried.byEncoding, spec.encoding);
     bump(tried.byLayout, spec.layout);
     bump(tried.byBreakage, spec.breakage);
+    for (const limit of spec.limitsReached) bump(tried.limitsReached, limit);
     expect(record, file).toBeDefined();
     const { total, valid, invalid } = record!.counts;
     expect(valid + invalid, file).toBe(total);
@@ -148,4 +150,48 @@ describe("hostile batch files through the in-memory pipeline", () => {
     },
     timeoutFor(120_000),
   );
+});
+
+/** What the pipeline records for one file. */
+async function recordOf(name: string, bytes: Uint8Array | string): Promise<FileRecord> {
+  const flow = createInMemoryOrderflow({ products: PRODUCTS });
+  const files = addFileFlows(flow, { limits: CAMPAIGN_LIMITS });
+  await files.upload(name, bytes);
+  await flow.drain();
+  for (const [queue, dlq] of Object.entries(flow.deadLetterQueues())) expect(dlq.size, queue).toBe(0);
+  const [record] = (await files.history.list()).items;
+  return record!;
+}
+
+const ORDER_LINE =
+  '{"customerId":"c-1","currency":"BRL","items":[{"sku":"SKU-1","quantity":1,"unitPrice":1250}],' +
+  '"shippingAddress":{"line1":"Rua A, 1","city":"Recife","postalCode":"50000-000","country":"BR"}}';
+
+// Shrunk counterexamples of the campaign, each the rule it taught the campaign's oracle.
+describe("batch-file campaign regressions", () => {
+  it("a UTF-16 file over the size limit is rejected for its size: the size is checked before any byte is read", async () => {
+    const text = `${ORDER_LINE}\n`.repeat(
+      Math.ceil(CAMPAIGN_LIMITS.maxFileBytes / 2 / (ORDER_LINE.length + 1)),
+    );
+    const record = await recordOf(
+      "big.jsonl",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+    );
+    expect(record.status).toBe("REJECTED");
+    expect(record.errors[0]?.message).toMatch(/^FILE_TOO_LARGE: /);
+  });
+
+  it("a NUL byte among the first four rejects a file as not UTF-8; further on, it only spoils its line", async () => {
+    const early = await recordOf("early.jsonl", `nul\u0000l\n${ORDER_LINE}\n`);
+    expect(early.status).toBe("REJECTED");
+    expect(early.errors[0]?.message).toMatch(/^FILE_ENCODING: /);
+    const later = await recordOf("later.jsonl", `{"a":1,"b":"\u0000"}\n${ORDER_LINE}\n`);
+    expect(later).toMatchObject({ status: "EXTRACTED", counts: { total: 2, valid: 1, invalid: 1 } });
+  });
+
+  it("a control character that trimming removes (a trailing tab) leaves the text valid", async () => {
+    const line = ORDER_LINE.replace('"city":"Recife"', '"city":"Recife\\u0009 "');
+    const record = await recordOf("trimmed.jsonl", `${line}\n`);
+    expect(record).toMatchObject({ status: "EXTRACTED", counts: { total: 1, valid: 1, invalid: 0 } });
+  });
 });

@@ -46,6 +46,8 @@ export interface FileSpec {
   readonly breakage: Breakage;
   readonly entries: readonly EntrySpec[];
   readonly bytes: Uint8Array;
+  /** The limits the file sits at or goes over (`order-at-limit`, `file-over-limit`, …). */
+  readonly limitsReached: readonly string[];
   /** Undefined for a parseable file; else the reason codes its rejection may give. */
   readonly rejectedWith?: readonly string[] | undefined;
 }
@@ -552,7 +554,13 @@ export function buildFile(plan: Plan, idOf: (index: number) => string): FileSpec
               : (encoding !== "utf8" && encoding !== "utf8-bom" && bytes.length > 0) || nulAtStart(bytes)
                 ? ["FILE_ENCODING"]
                 : undefined;
-  return { name, layout, encoding, breakage, entries, bytes, rejectedWith };
+  const limitsReached = [
+    ...(layout === "jsonl" && plan.longLine !== "none" ? [`order-${plan.longLine}-limit`] : []),
+    ...(bytes.length === limits.maxFileBytes ? ["file-at-limit"] : []),
+    ...(bytes.length > limits.maxFileBytes ? ["file-over-limit"] : []),
+    ...(entries.length > limits.maxOrders ? ["orders-over-limit"] : []),
+  ];
+  return { name, layout, encoding, breakage, entries, bytes, rejectedWith, limitsReached };
 }
 
 /** A NUL byte among the first four (after a UTF-8 byte-order mark): the mark of UTF-16 or UTF-32 without one. */
