@@ -107,6 +107,11 @@ describe("S3 event notifications", () => {
   });
 });
 
+/** Any Unicode scalar value: what UTF-8, and so an S3 key, can hold. */
+const anyCharacter = fc
+  .integer({ min: 0, max: 0x10ffff - 0x800 })
+  .map((code) => String.fromCodePoint(code >= 0xd800 ? code + 0x800 : code));
+
 describe("keys in S3 event notifications", () => {
   it.each([
     ["incoming/red flower.jpg", "incoming/red+flower.jpg"],
@@ -122,14 +127,15 @@ describe("keys in S3 event notifications", () => {
 
   it("every key S3 can hold comes back whole from a notification", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", minLength: 1, maxLength: 80 }), (name) => {
+      fc.property(fc.array(anyCharacter, { minLength: 1, maxLength: 80 }), (characters) => {
+        const name = characters.join("");
         const key = `incoming/${name}`;
         const event = parseS3EventMessage(
           s3PutEvent({ bucket: "b", key, size: 1, etag: "e", sequencer: "1", eventTime: new Date(0) }),
         );
-        expect(event).toMatchObject({ kind: "files", files: [{ key }] });
+        expect(event.kind === "files" ? event.files[0]?.key : event.kind).toBe(key);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
