@@ -89,6 +89,9 @@ describe("an order the intake queue refuses for good, in a batch file", () => {
       errors: [expect.objectContaining({ index: 42 })],
     });
     expect(logger.entries.map((e) => e.message)).toContain("file extracted: 99 orders placed");
+    expect(logger.entries.map((e) => e.message)).toContain(
+      "orders refused for good by the intake queue, recorded as invalid: 1",
+    );
     expect(logger.entries.filter((e) => e.level === "error")).toEqual([]);
   });
 
