@@ -551,9 +551,11 @@ export function buildFile(plan: Plan, idOf: (index: number) => string): FileSpec
             ? ["FILE_NOT_PARSEABLE"]
             : breakage === "truncated"
               ? ["FILE_NOT_PARSEABLE", "FILE_ENCODING"]
-              : (encoding !== "utf8" && encoding !== "utf8-bom" && bytes.length > 0) || nulAtStart(bytes)
-                ? ["FILE_ENCODING"]
-                : undefined;
+              : truncatedCharacterAfterDocument(plan, layout, encoding, text)
+                ? ["FILE_ENCODING", "FILE_NOT_PARSEABLE"]
+                : (encoding !== "utf8" && encoding !== "utf8-bom" && bytes.length > 0) || nulAtStart(bytes)
+                  ? ["FILE_ENCODING"]
+                  : undefined;
   const limitsReached = [
     ...(layout === "jsonl" && plan.longLine !== "none" ? [`order-${plan.longLine}-limit`] : []),
     ...(bytes.length === limits.maxFileBytes ? ["file-at-limit"] : []),
@@ -561,6 +563,26 @@ export function buildFile(plan: Plan, idOf: (index: number) => string): FileSpec
     ...(entries.length > limits.maxOrders ? ["orders-over-limit"] : []),
   ];
   return { name, layout, encoding, breakage, entries, bytes, rejectedWith, limitsReached };
+}
+
+/**
+ * The start of a character cut short, right after a document's last byte: the
+ * document reader meets it before the end of the file shows that it is cut
+ * short, and says that nothing may follow the document (true, too).
+ */
+function truncatedCharacterAfterDocument(
+  plan: Plan,
+  layout: Layout,
+  encoding: Encoding,
+  text: string,
+): boolean {
+  const length = bytesOf(text);
+  return (
+    encoding === "invalid-utf8" &&
+    layout !== "jsonl" &&
+    plan.badBytes[0]! >= 0xc2 &&
+    Math.floor(plan.injectAt * length) === length
+  );
 }
 
 /** A NUL byte among the first four (after a UTF-8 byte-order mark): the mark of UTF-16 or UTF-32 without one. */
