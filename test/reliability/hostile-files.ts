@@ -539,23 +539,7 @@ export function buildFile(plan: Plan, idOf: (index: number) => string): FileSpec
   const bytes = encode(text, encoding, plan);
   const name = withinKeyLimit(plan.name, extension);
 
-  // The size is checked before anything else is read.
-  const rejectedWith =
-    bytes.length > limits.maxFileBytes
-      ? ["FILE_TOO_LARGE"]
-      : breakage === "too-large"
-        ? ["FILE_TOO_LARGE"]
-        : breakage === "too-many-orders"
-          ? ["FILE_TOO_MANY_ORDERS"]
-          : breakage === "jsonl-named-json"
-            ? ["FILE_NOT_PARSEABLE"]
-            : breakage === "truncated"
-              ? ["FILE_NOT_PARSEABLE", "FILE_ENCODING"]
-              : truncatedCharacterAfterDocument(plan, layout, encoding, text)
-                ? ["FILE_ENCODING", "FILE_NOT_PARSEABLE"]
-                : (encoding !== "utf8" && encoding !== "utf8-bom" && bytes.length > 0) || nulAtStart(bytes)
-                  ? ["FILE_ENCODING"]
-                  : undefined;
+  const rejectedWith = rejectionOf(plan, { layout, encoding, breakage, text, bytes });
   const limitsReached = [
     ...(layout === "jsonl" && plan.longLine !== "none" ? [`order-${plan.longLine}-limit`] : []),
     ...(bytes.length === limits.maxFileBytes ? ["file-at-limit"] : []),
@@ -563,6 +547,30 @@ export function buildFile(plan: Plan, idOf: (index: number) => string): FileSpec
     ...(entries.length > limits.maxOrders ? ["orders-over-limit"] : []),
   ];
   return { name, layout, encoding, breakage, entries, bytes, rejectedWith, limitsReached };
+}
+
+/** The reason codes a file's rejection may give, in the order the checks run; undefined when it is parseable. */
+function rejectionOf(
+  plan: Plan,
+  file: { layout: Layout; encoding: Encoding; breakage: Breakage; text: string; bytes: Uint8Array },
+): readonly string[] | undefined {
+  const { layout, encoding, breakage, text, bytes } = file;
+  // The size is checked before any byte is read, then the first bytes, then each chunk's UTF-8 before it is parsed.
+  if (bytes.length > CAMPAIGN_LIMITS.maxFileBytes) return ["FILE_TOO_LARGE"];
+  if (nulAtStart(bytes)) return ["FILE_ENCODING"];
+  if (truncatedCharacterAfterDocument(plan, layout, encoding, text))
+    return ["FILE_ENCODING", "FILE_NOT_PARSEABLE"];
+  if (encoding !== "utf8" && encoding !== "utf8-bom" && bytes.length > 0) return ["FILE_ENCODING"];
+  switch (breakage) {
+    case "too-many-orders":
+      return ["FILE_TOO_MANY_ORDERS"];
+    case "jsonl-named-json":
+      return ["FILE_NOT_PARSEABLE"];
+    case "truncated":
+      return ["FILE_NOT_PARSEABLE", "FILE_ENCODING"];
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -580,9 +588,16 @@ function truncatedCharacterAfterDocument(
   return (
     encoding === "invalid-utf8" &&
     layout !== "jsonl" &&
-    plan.badBytes[0]! >= 0xc2 &&
+    isCutShort(plan.badBytes) &&
     Math.floor(plan.injectAt * length) === length
   );
+}
+
+/** A lead byte followed by fewer continuation bytes than it announces. */
+function isCutShort(bytes: readonly number[]): boolean {
+  const lead = bytes[0]!;
+  if (lead < 0xc2 || lead > 0xf4) return false;
+  return (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2) > bytes.length;
 }
 
 /** A NUL byte among the first four (after a UTF-8 byte-order mark): the mark of UTF-16 or UTF-32 without one. */
