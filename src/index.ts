@@ -117,7 +117,7 @@ export {
   type ExtractOrdersDeps,
   FileNotReadyError,
   type FileOrder,
-  type FileOrderIdTaken,
+  type FileOrderNotPlaced,
   type OrderFileVersion,
   type PlaceFileOrders,
 } from "./domain/use-cases/extract-orders.js";

@@ -225,3 +225,22 @@ describe("in-memory adapters beyond the ports", () => {
     expect(silent.child({})).toBe(silent);
   });
 });
+
+describe("InMemoryObjectStore refuses the keys S3 refuses", () => {
+  it.each([
+    ["an empty key", ""],
+    ["an unpaired surrogate (no UTF-8 for it)", "incoming/lone\ud800.jsonl"],
+    ["a key over 1,024 bytes of UTF-8", `incoming/${"é".repeat(508)}`],
+  ])("%s", async (_what, key) => {
+    const store = new InMemoryObjectStore();
+    await expect(store.put(key, "x")).rejects.toMatchObject({ code: "INVALID_OBJECT_KEY" });
+    expect(store.keys()).toEqual([]);
+  });
+
+  it("takes any other key, up to 1,024 bytes", async () => {
+    const store = new InMemoryObjectStore();
+    for (const key of [`incoming/${"é".repeat(507)}`, "incoming/\ufffe\uffff\u0001 +%.jsonl"])
+      await store.put(key, "x");
+    expect(store.keys()).toHaveLength(2);
+  });
+});

@@ -6,6 +6,7 @@ import { DynamoDbProductCatalog } from "../../src/adapters/aws/dynamodb-product-
 import { createTables } from "../../src/adapters/aws/dynamodb-tables.js";
 import { SqsCommandQueue } from "../../src/adapters/aws/sqs-command-queue.js";
 import type { Product } from "../../src/domain/business-rules.js";
+import type { CommandQueue } from "../../src/domain/ports.js";
 import {
   type ExternalQueue,
   type FlowName,
@@ -27,6 +28,8 @@ export interface AwsPipelineOptions {
   readonly products: readonly Product[];
   /** Receives before SQS dead-letters a message (default 5). */
   readonly maxReceiveCount?: number;
+  /** Puts something in front of the intake queue's producer side (e.g. a queue that refuses some messages). */
+  readonly intake?: ((queue: CommandQueue) => CommandQueue) | undefined;
   /** The options of the pipeline other than its adapters (clock, ids, logger, duplicates, …). */
   readonly flow?: Omit<
     InMemoryOrderflowOptions,
@@ -82,8 +85,9 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
         deadLetterDriver: new SqsQueueDriver({ client: sqs.client, queueUrl: dlqUrl }),
       };
     };
+    const intake = await external("orderflow-intake.fifo");
     const queues: Record<FlowName, ExternalQueue> = {
-      intake: await external("orderflow-intake.fifo"),
+      intake: options.intake ? { ...intake, queue: options.intake(intake.queue) } : intake,
       processing: await external("orderflow-processing"),
       cancel: await external("orderflow-cancel"),
       modify: await external("orderflow-modify"),

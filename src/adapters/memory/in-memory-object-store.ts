@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../../ports/clock.js";
-import { ObjectNotFoundError } from "../../ports/errors.js";
+import { ObjectNotFoundError, PortError } from "../../ports/errors.js";
 import type {
   GetOptions,
   ObjectContent,
@@ -13,6 +13,24 @@ import { paginate } from "./paging.js";
 
 /** Size of the chunks a body is streamed in, so consumers meet the same chunked reads as with S3. */
 export const OBJECT_CHUNK_BYTES = 64 * 1024;
+
+/** S3's limit on a key: 1,024 bytes of UTF-8. */
+export const MAX_OBJECT_KEY_BYTES = 1024;
+
+/** A key S3 would refuse: empty, longer than {@link MAX_OBJECT_KEY_BYTES}, or not text UTF-8 can encode. */
+export class InvalidObjectKeyError extends PortError {
+  readonly code = "INVALID_OBJECT_KEY";
+
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`S3 refuses the key: ${reason}`, { details: { reason } });
+  }
+}
+
+// An unpaired surrogate, which no UTF-8 encoder writes (the SDK would send U+FFFD instead).
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 interface StoredObject {
   readonly bytes: Uint8Array;
@@ -33,7 +51,8 @@ export interface InMemoryObjectStoreOptions {
 /**
  * Objects held as bytes in a Map, with S3's observable behaviour: quoted MD5
  * ETags, lower-cased user metadata keys, metadata kept on copy, bodies streamed in
- * {@link OBJECT_CHUNK_BYTES} chunks, keys listed in ascending order.
+ * {@link OBJECT_CHUNK_BYTES} chunks, keys listed in ascending order, keys S3
+ * would refuse refused ({@link InvalidObjectKeyError}).
  */
 export class InMemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, StoredObject>();
@@ -114,6 +133,7 @@ export class InMemoryObjectStore implements ObjectStore {
     contentType: string | undefined,
     metadata: Readonly<Record<string, string>>,
   ): ObjectInfo {
+    checkKey(key);
     const info: ObjectInfo = {
       key,
       size: bytes.byteLength,
@@ -160,4 +180,13 @@ async function* chunks(bytes: Uint8Array, from: number): AsyncGenerator<Uint8Arr
   for (let offset = from; offset < bytes.byteLength; offset += OBJECT_CHUNK_BYTES) {
     yield bytes.slice(offset, Math.min(offset + OBJECT_CHUNK_BYTES, bytes.byteLength));
   }
+}
+
+function checkKey(key: string): void {
+  if (key.length === 0) throw new InvalidObjectKeyError(key, "a key must not be empty");
+  if (UNPAIRED_SURROGATE.test(key))
+    throw new InvalidObjectKeyError(key, "a key must be UTF-8, and holds an unpaired surrogate");
+  const bytes = Buffer.byteLength(key, "utf8");
+  if (bytes > MAX_OBJECT_KEY_BYTES)
+    throw new InvalidObjectKeyError(key, `a key is at most ${MAX_OBJECT_KEY_BYTES} bytes, got ${bytes}`);
 }

@@ -2,7 +2,7 @@ import { OrderflowError } from "../errors.js";
 
 /** Why a whole order file is refused (stable codes: alerts and the file history carry them). */
 export type OrderFileErrorCode =
-  /** Not UTF-8: a UTF-16/UTF-32 byte-order mark, NUL bytes, or an invalid UTF-8 sequence. */
+  /** Not UTF-8: a UTF-16/UTF-32 byte-order mark, a NUL byte among the first four, or an invalid UTF-8 sequence. */
   | "FILE_ENCODING"
   /** A JSON document that is not valid JSON, or not `{ "orders": [...] }` / `[...]`. */
   | "FILE_NOT_PARSEABLE"

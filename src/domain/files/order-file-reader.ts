@@ -36,7 +36,9 @@ import { Utf8Checker } from "./utf8-checker.js";
  *   than `maxOrderBytes` is skipped and reported as one invalid order.
  *
  * The file must be UTF-8 (a UTF-8 byte-order mark is skipped); UTF-16/32
- * byte-order marks, NUL bytes and invalid UTF-8 reject the file.
+ * byte-order marks, a NUL byte among the first four (UTF-16/32 without a
+ * byte-order mark) and invalid UTF-8 reject the file. A NUL byte further on
+ * is no JSON, so it makes its order (JSON Lines) or the document unreadable.
  *
  * Every entry carries the byte offset just past it, so a reader created with
  * `resume` at that offset continues with the next order (how extraction

@@ -69,7 +69,9 @@ function incompleteTail(buf: Uint8Array, from: number): number {
   for (let k = 1; k <= 3 && n - k >= from; k++) {
     const b = buf[n - k]!;
     if ((b & 0xc0) === 0x80) continue;
-    if (b < 0xc0) return 0;
+    // Not a lead byte (ASCII, or one that starts no character at all): nothing to wait for,
+    // and an invalid byte must be reported now, before a reader parses it as something else.
+    if (b < 0xc2 || b > 0xf4) return 0;
     return sequenceLength(b) > k ? k : 0;
   }
   return 0;

@@ -1,13 +1,15 @@
 import { OrderflowError } from "../errors.js";
 import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader } from "../files/order-file-reader.js";
-import type { FileRecord } from "../ports.js";
+import type { FileError, FileRecord } from "../ports.js";
 import type { PlaceOrderInput } from "../schemas.js";
 import {
   checkFileOrder,
   closeContent,
+  deliverableJson,
   type ExtractFileMessage,
   type FileFlowOptions,
   type FileFlowPorts,
+  keyAttribute,
   type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
@@ -25,10 +27,17 @@ export interface FileOrder {
   readonly order: PlaceOrderInput;
 }
 
-/** An order of a file that was not placed: another order holds its id. */
-export interface FileOrderIdTaken {
+/** An order of a file that was not placed, and why. */
+export interface FileOrderNotPlaced {
   readonly index: number;
   readonly orderId: string;
+  /**
+   * `ID_TAKEN`: another order holds its id. `UNDELIVERABLE`: the intake queue
+   * refused its validation request for good (sending it again cannot succeed).
+   */
+  readonly outcome: "ID_TAKEN" | "UNDELIVERABLE";
+  /** `UNDELIVERABLE`: what the queue said. */
+  readonly reason?: string | undefined;
 }
 
 /** The file version the orders come from. */
@@ -44,13 +53,13 @@ export interface OrderFileVersion {
  * orders at a time, several calls in flight at once. It must be idempotent
  * per (file version, index): after a crash, orders since the last checkpoint
  * are placed again.
- * @returns the orders not placed because another order holds their id.
- * @throws whatever failed; extraction stops, and its retry resumes from the last checkpoint.
+ * @returns the orders not placed: their id is taken, or the queue refused them for good.
+ * @throws whatever failed otherwise; extraction stops, and its retry resumes from the last checkpoint.
  */
 export type PlaceFileOrders = (
   orders: readonly FileOrder[],
   file: OrderFileVersion,
-) => Promise<readonly FileOrderIdTaken[]>;
+) => Promise<readonly FileOrderNotPlaced[]>;
 
 /** What extract-orders calls: the file ports, and how valid orders are placed. */
 export interface ExtractOrdersDeps extends FileFlowPorts {
@@ -84,6 +93,8 @@ export interface ExtractionResult {
   readonly sent: number;
   /** Orders of this invocation not placed because other orders hold their ids (an alert names them). */
   readonly idsTaken?: number | undefined;
+  /** Orders of this invocation the intake queue refused for good: recorded as invalid (an alert names them). */
+  readonly undeliverable?: number | undefined;
   /** Where this invocation started reading (index 0: the start of the file); absent when it read nothing. */
   readonly startCheckpoint?: NonNullable<FileRecord["checkpoint"]> | undefined;
   /** `FAILED`: why. */
@@ -104,6 +115,10 @@ export class FileNotReadyError extends OrderflowError {
  * ones ({@link PlaceFileOrders}), in groups of 10: their validation is asked
  * for on the intake FIFO queue (one SendMessageBatch a group), then each is recorded.
  * An order whose id another order holds is not placed: an alert names it.
+ * An order the intake queue refuses for good (what it holds cannot be
+ * carried) is recorded as invalid in the file's history, by index and reason,
+ * and an alert names it; the others go on, so one such order never costs the
+ * file its good ones. Any other failure stops extraction for a retry.
  *
  * - An order is identified by (file key, version, index), so whatever is
  *   placed twice (a retry after a crash, a duplicate message) places the same
@@ -182,25 +197,43 @@ export class ExtractOrders {
           ? { byteOffset: checkpoint.byteOffset, index: checkpoint.index }
           : undefined,
     });
-    // Ids found taken since the last report: reported before any progress past them is saved.
-    const idsTaken: FileOrderIdTaken[] = [];
+    // Orders not placed since the last report: reported (and the refused ones recorded)
+    // before any progress past them is saved.
+    const idsTaken: FileOrderNotPlaced[] = [];
+    const undeliverable: FileOrderNotPlaced[] = [];
     let idsTakenHere = 0;
+    let undeliverableHere = 0;
     const window = new SendWindow(async (orders) => {
-      const taken = await this.deps.placeOrders(orders, file);
-      sent += orders.length - taken.length;
-      sentHere += orders.length - taken.length;
-      idsTakenHere += taken.length;
-      idsTaken.push(...taken);
+      const notPlaced = await this.deps.placeOrders(orders, file);
+      sent += orders.length - notPlaced.length;
+      sentHere += orders.length - notPlaced.length;
+      for (const order of notPlaced) {
+        if (order.outcome === "ID_TAKEN") {
+          idsTakenHere++;
+          idsTaken.push(order);
+        } else {
+          undeliverableHere++;
+          undeliverable.push(order);
+        }
+      }
     }, this.options.sendConcurrency);
     const remaining = context.remainingTimeMs;
     const { checkpointEvery, reserveMs, onProgress, progressEveryBytes } = this.options;
     let pending: FileOrder[] = [];
     let sent = checkpoint.sent;
     let sentHere = 0;
-    /** Waits for every placement in flight, then reports the ids they found taken. */
-    const settle = async () => {
+    /**
+     * Waits for every placement in flight, reports the ids they found taken, and
+     * gives `current` the orders refused since: counted invalid, named in its errors.
+     */
+    const settle = async (current: FileRecord): Promise<FileRecord> => {
       await window.drain();
       if (idsTaken.length > 0) await this.reportIdsTaken(message, idsTaken.splice(0));
+      if (undeliverable.length === 0) return current;
+      const refused = undeliverable.splice(0);
+      const updated = withInvalidOrders(current, refused, this.options.maxErrors);
+      await this.reportUndeliverable(message, updated, refused);
+      return updated;
     };
     let sinceCheckpoint = 0;
     let sinceClock = 0;
@@ -214,9 +247,9 @@ export class ExtractOrders {
     };
 
     const save = async (position: { byteOffset: number; index: number }): Promise<boolean> => {
-      await settle();
+      const settled = await settle(record!);
       const next: FileRecord = {
-        ...record!,
+        ...settled,
         checkpoint: { ...position, sent },
         revision: record!.revision + 1,
       };
@@ -268,9 +301,9 @@ export class ExtractOrders {
       }
     }
     await flush();
-    await settle();
+    const settled = await settle(record);
     const done: FileRecord = {
-      ...record,
+      ...settled,
       status: "EXTRACTED",
       checkpoint: { byteOffset: reader.bytesRead, index: reader.orderCount, sent },
       finishedAt: clock.now().toISOString(),
@@ -293,6 +326,7 @@ export class ExtractOrders {
       outcome: "EXTRACTED",
       sent: sentHere,
       idsTaken: idsTakenHere,
+      undeliverable: undeliverableHere,
       startCheckpoint: checkpoint,
       ...(await this.finish(done, message)),
     };
@@ -323,20 +357,51 @@ export class ExtractOrders {
   /** The orders of the file that other orders' ids kept out (the first 100 named; the alert stays small). */
   private async reportIdsTaken(
     message: ExtractFileMessage,
-    taken: readonly FileOrderIdTaken[],
+    taken: readonly FileOrderNotPlaced[],
   ): Promise<void> {
     await this.deps.alerts.publish([
       {
         kind: "FILE_ORDER_ID_TAKEN",
         severity: "WARNING",
         subject: "orderflow: orders of a file not placed, their ids are taken",
-        message: JSON.stringify({
+        message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
           count: taken.length,
-          orders: taken.slice(0, 100),
+          orders: taken.slice(0, 100).map(({ index, orderId }) => ({ index, orderId })),
         }),
-        attributes: { fileKey: message.fileKey.slice(0, 1024) },
+        attributes: { fileKey: keyAttribute(message.fileKey) },
+      },
+    ]);
+  }
+
+  /**
+   * Orders found undeliverable during extraction make the file partially
+   * valid: the alert is the one validation sends for such a file, with the
+   * counts as they now stand and the refused orders (the first 100) named.
+   */
+  private async reportUndeliverable(
+    message: ExtractFileMessage,
+    record: FileRecord,
+    refused: readonly FileOrderNotPlaced[],
+  ): Promise<void> {
+    await this.deps.alerts.publish([
+      {
+        kind: "FILE_PARTIALLY_VALID",
+        severity: "WARNING",
+        subject: "orderflow: file partially valid: orders the intake queue refused",
+        message: deliverableJson({
+          fileKey: message.fileKey,
+          fileVersion: message.fileVersion,
+          status: "PARTIALLY_VALID",
+          counts: record.counts,
+          errors: refused.slice(0, 100).map(undeliverableError),
+        }),
+        attributes: {
+          status: "PARTIALLY_VALID",
+          fileKey: keyAttribute(message.fileKey),
+          invalidCount: String(record.counts.invalid),
+        },
       },
     ]);
   }
@@ -351,17 +416,45 @@ export class ExtractOrders {
         kind: "FILE_EXTRACTION_FAILED",
         severity: "ERROR",
         subject: "orderflow: file extraction failed",
-        message: JSON.stringify({
+        message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
           reason,
           checkpoint: record.checkpoint,
         }),
-        attributes: { status: record.status, fileKey: message.fileKey.slice(0, 1024) },
+        attributes: { status: record.status, fileKey: keyAttribute(message.fileKey) },
       },
     ]);
     return { outcome: "FAILED", record, sent: 0, reason };
   }
+}
+
+/**
+ * `record` with `refused` (valid orders the queue would not take) counted
+ * invalid and named among its errors, which stay in index order and bounded.
+ */
+function withInvalidOrders(
+  record: FileRecord,
+  refused: readonly FileOrderNotPlaced[],
+  maxErrors: number,
+): FileRecord {
+  const { total, valid, invalid } = record.counts;
+  const errors = [...record.errors, ...refused.map(undeliverableError)]
+    .sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+    .slice(0, maxErrors);
+  return {
+    ...record,
+    counts: { total, valid: valid - refused.length, invalid: invalid + refused.length },
+    errors,
+  };
+}
+
+function undeliverableError(order: FileOrderNotPlaced): FileError {
+  return {
+    index: order.index,
+    path: "",
+    message: `the intake queue refused order ${order.orderId} for good: ${order.reason ?? "no reason given"}`,
+  };
 }
 
 function superseded(sent: number, startCheckpoint: ExtractionResult["startCheckpoint"]): ExtractionResult {

@@ -19,14 +19,24 @@ export interface PlaceOrderCommand extends CommandMeta {
 /**
  * `PLACED`: recorded now. `ALREADY_PLACED`: the same order was placed before (a
  * retried request, a redelivered file). `ID_TAKEN`: another order holds the id.
+ * `UNDELIVERABLE` (only from {@link PlaceOrder.executeAll}): the intake queue
+ * refused the order's validation request for good, so it was not recorded.
  */
-export type PlaceOrderOutcome = "PLACED" | "ALREADY_PLACED" | "ID_TAKEN";
+export type PlaceOrderOutcome = "PLACED" | "ALREADY_PLACED" | "ID_TAKEN" | "UNDELIVERABLE";
 
-export interface PlaceOrderResult {
-  readonly outcome: PlaceOrderOutcome;
-  /** The stored order (for `ID_TAKEN`, the other order that holds the id). */
-  readonly order: OrderSnapshot;
-}
+export type PlaceOrderResult =
+  | {
+      readonly outcome: Exclude<PlaceOrderOutcome, "UNDELIVERABLE">;
+      /** The stored order (for `ID_TAKEN`, the other order that holds the id). */
+      readonly order: OrderSnapshot;
+    }
+  | {
+      readonly outcome: "UNDELIVERABLE";
+      /** What the queue said when it refused the request. */
+      readonly reason: string;
+    };
+
+type RecordedResult = Extract<PlaceOrderResult, { readonly order: OrderSnapshot }>;
 
 /**
  * Places orders, from the API or from a batch file: asks the intake queue for
@@ -45,11 +55,15 @@ export interface PlaceOrderResult {
 export class PlaceOrder {
   constructor(private readonly deps: PlaceOrderDeps) {}
 
-  /** @throws OrderAlreadyExistsError when another order holds the id. */
-  async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
-    const [result] = await this.executeAll([command]);
-    if (result!.outcome === "ID_TAKEN") throw new OrderAlreadyExistsError(command.order.orderId);
-    return result!;
+  /**
+   * @throws OrderAlreadyExistsError when another order holds the id.
+   * @throws DeliveryError when the intake queue did not take the validation request.
+   */
+  async execute(command: PlaceOrderCommand): Promise<RecordedResult> {
+    await this.deps.intakeQueue.send([validationRequest(command)]);
+    const result = await this.record(command);
+    if (result.outcome === "ID_TAKEN") throw new OrderAlreadyExistsError(command.order.orderId);
+    return result;
   }
 
   /**
@@ -57,24 +71,37 @@ export class PlaceOrder {
    * adapter batches it), then records the orders (concurrently: each write is
    * conditional on its own order). One result per command, in order; an id
    * taken by another order is an outcome, not an error (its request finds the
-   * other order, which validation takes or skips as it would its own).
+   * other order, which validation takes or skips as it would its own). So is a
+   * request the queue refused for good (`UNDELIVERABLE`): sending it again
+   * cannot succeed, and the others must not wait on it.
+   * @throws DeliveryError when a request failed for a reason a retry may fix,
+   * or the call itself was refused (missing queue, access denied): nothing is recorded.
    */
   async executeAll(commands: readonly PlaceOrderCommand[]): Promise<PlaceOrderResult[]> {
-    await this.deps.intakeQueue.send(
-      commands.map((command) =>
-        validateOrderQueueMessage({
-          type: "ValidateOrder",
-          orderId: command.order.orderId,
-          commandId: command.commandId,
-          correlationId: command.correlationId,
-          ...(command.causationId ? { causationId: command.causationId } : {}),
-        }),
-      ),
+    const refused = await this.requestValidation(commands);
+    return Promise.all(
+      commands.map((command): PlaceOrderResult | Promise<PlaceOrderResult> => {
+        const reason = refused?.get(command.commandId);
+        return reason === undefined ? this.record(command) : { outcome: "UNDELIVERABLE", reason };
+      }),
     );
-    return Promise.all(commands.map((command) => this.record(command)));
   }
 
-  private async record(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+  /** @returns the requests the queue refused for good, by command id (none: undefined). */
+  private async requestValidation(
+    commands: readonly PlaceOrderCommand[],
+  ): Promise<ReadonlyMap<string, string> | undefined> {
+    try {
+      await this.deps.intakeQueue.send(commands.map(validationRequest));
+      return undefined;
+    } catch (error) {
+      const refused = refusedForGood(error);
+      if (!refused) throw error;
+      return refused;
+    }
+  }
+
+  private async record(command: PlaceOrderCommand): Promise<RecordedResult> {
     const order = Order.place(command.order, contextFor(command, this.deps.clock));
     try {
       await this.deps.orders.save(order, 0);
@@ -92,4 +119,38 @@ export class PlaceOrder {
       };
     }
   }
+}
+
+function validationRequest(command: PlaceOrderCommand) {
+  return validateOrderQueueMessage({
+    type: "ValidateOrder",
+    orderId: command.order.orderId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    ...(command.causationId ? { causationId: command.causationId } : {}),
+  });
+}
+
+/**
+ * The messages a send refused for good, by id, with the queue's reason: when
+ * the error names each message not sent (the ports' `DeliveryError` lists
+ * `failures` as `{ id, reason, retryable }`) and every one of them was refused
+ * for what it holds. Undefined when any may still go through (a retry may fix
+ * it) or when the call as a whole was refused (the error has a `cause`: a
+ * missing queue or a denied access says nothing about the messages).
+ */
+function refusedForGood(error: unknown): ReadonlyMap<string, string> | undefined {
+  const { failures, cause } = (error ?? {}) as { failures?: unknown; cause?: unknown };
+  if (!Array.isArray(failures) || failures.length === 0 || cause !== undefined) return undefined;
+  const refused = new Map<string, string>();
+  for (const failure of failures) {
+    const { id, reason, retryable } = (failure ?? {}) as {
+      id?: unknown;
+      reason?: unknown;
+      retryable?: unknown;
+    };
+    if (typeof id !== "string" || retryable !== false) return undefined;
+    refused.set(id, String(reason));
+  }
+  return refused;
 }

@@ -9,9 +9,11 @@ import type { Alert, FileError, FileRecord, FileStatus, ObjectContent } from "..
 import {
   checkFileOrder,
   closeContent,
+  deliverableJson,
   type FileFlowOptions,
   type FileFlowPorts,
   fileNameOf,
+  keyAttribute,
   type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
@@ -271,7 +273,7 @@ export class ValidateFile {
       subject: subjectLine(
         `orderflow: file ${rejected ? "rejected" : "partially valid"}: ${fileNameOf(file.key)}`,
       ),
-      message: JSON.stringify(
+      message: deliverableJson(
         {
           fileKey: file.key,
           fileVersion,
@@ -281,12 +283,11 @@ export class ValidateFile {
           ...(validation.reason ? { reason: validation.reason } : {}),
           errors: validation.errors.slice(0, 20),
         },
-        null,
         2,
       ),
       attributes: {
         status: validation.status,
-        fileKey: file.key.slice(0, 1024),
+        fileKey: keyAttribute(file.key),
         invalidCount: String(validation.counts.invalid),
         ...(validation.reason ? { reason: validation.reason.code } : {}),
       },

@@ -142,6 +142,10 @@ function logExtraction(log: Logger, result: ExtractionResult): void {
       break;
     }
   }
+  if (result.undeliverable)
+    log.warn(`orders refused for good by the intake queue, recorded as invalid: ${result.undeliverable}`, {
+      counts: record?.counts,
+    });
   logRelocation(log, result.relocation);
 }
 

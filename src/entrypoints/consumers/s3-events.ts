@@ -101,12 +101,24 @@ export function decodeS3Key(key: string): string {
   }
 }
 
-/** The inverse of {@link decodeS3Key}, as S3 writes keys into notifications. */
+/**
+ * The inverse of {@link decodeS3Key}, as S3 writes keys into notifications:
+ * form-URL-encoded (`application/x-www-form-urlencoded`: letters, digits and
+ * `*-._` as they are, a space as `+`, every other byte of the key's UTF-8 as
+ * `%XX`), the `/` between segments kept.
+ */
 export function encodeS3Key(key: string): string {
   return key
     .split("/")
-    .map((segment) => encodeURIComponent(segment).replace(/%20/g, "+"))
+    .map((segment) => encodeURIComponent(segment).replace(FORM_RESERVED, percentEncoded).replace(/%20/g, "+"))
     .join("/");
+}
+
+/** What `encodeURIComponent` leaves as it is and form encoding does not. */
+const FORM_RESERVED = /[!'()~]/g;
+
+function percentEncoded(c: string): string {
+  return `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 }
 
 export interface S3EventInput {

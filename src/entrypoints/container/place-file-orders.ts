@@ -1,5 +1,5 @@
 import type {
-  FileOrderIdTaken,
+  FileOrderNotPlaced,
   OrderFileVersion,
   PlaceFileOrders,
 } from "../../domain/use-cases/extract-orders.js";
@@ -35,8 +35,13 @@ export function placeFileOrders(placeOrder: Pick<PlaceOrder, "executeAll">): Pla
       }),
     );
     const results = await placeOrder.executeAll(commands);
-    return orders.flatMap((order, i): FileOrderIdTaken[] =>
-      results[i]!.outcome === "ID_TAKEN" ? [{ index: order.index, orderId: commands[i]!.order.orderId }] : [],
-    );
+    return orders.flatMap(({ index }, i): FileOrderNotPlaced[] => {
+      const result = results[i]!;
+      const { orderId } = commands[i]!.order;
+      if (result.outcome === "ID_TAKEN") return [{ index, orderId, outcome: "ID_TAKEN" }];
+      if (result.outcome === "UNDELIVERABLE")
+        return [{ index, orderId, outcome: "UNDELIVERABLE", reason: result.reason }];
+      return [];
+    });
   };
 }

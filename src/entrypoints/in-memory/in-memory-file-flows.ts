@@ -4,6 +4,8 @@ import type { ExtractionContext } from "../../domain/use-cases/extract-orders.js
 import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import type { FileHistory } from "../../ports/file-history.js";
 import type { ObjectInfo, ObjectStore } from "../../ports/object-store.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
+import type { ProductCatalog } from "../../ports/product-catalog.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import { s3PutEvent } from "../consumers/s3-events.js";
@@ -11,7 +13,7 @@ import { adaptersModule } from "../container/adapters-module.js";
 import { resolve } from "../container/create-container.js";
 import { fileFlowsModule } from "../container/file-flows-module.js";
 import { consumerToken } from "../container/tokens.js";
-import type { InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
+import type { ExternalQueues, InMemoryOrderflow, PipelineQueue } from "./in-memory-orderflow.js";
 
 export interface AddFileFlowsOptions extends FileFlowOptions {
   /**
@@ -60,7 +62,11 @@ export const FILE_EXTRACTION_QUEUE_NAME = "orderflow-file-extraction";
  * file handlers compose theirs. Alerts go to the pipeline's alert topic.
  * `flow.drain()` then runs it all.
  */
-export function addFileFlows(flow: InMemoryOrderflow, options: AddFileFlowsOptions = {}): FileFlows {
+export function addFileFlows<
+  TOrders extends OrderRepository,
+  TCatalog extends ProductCatalog,
+  TQueues extends ExternalQueues,
+>(flow: InMemoryOrderflow<TOrders, TCatalog, TQueues>, options: AddFileFlowsOptions = {}): FileFlows {
   const objects = options.objects ?? new InMemoryObjectStore({ clock: flow.clock });
   const history = options.history ?? new InMemoryFileHistory();
   const bucket = options.bucket ?? "orderflow-files";

@@ -3,6 +3,8 @@ import { ManualClock } from "../../../src/adapters/memory/clocks.js";
 import { InMemoryOrderRepository } from "../../../src/adapters/memory/in-memory-order-repository.js";
 import type { CommandQueue, QueueMessage } from "../../../src/domain/ports.js";
 import { PlaceOrder, type PlaceOrderCommand } from "../../../src/domain/use-cases/place-order.js";
+import { DeliveryError } from "../../../src/ports/errors.js";
+import { asksFor, RefusingQueue } from "../../support/refusing-queue.js";
 
 /** An intake queue that keeps what it is sent, and can refuse the next send. */
 class RecordingQueue implements CommandQueue {
@@ -100,9 +102,54 @@ describe("PlaceOrder", () => {
 
     const results = await place.executeAll([command("o-4", "c-other"), command("o-5"), command("o-5")]);
     expect(results.map((result) => result.outcome)).toEqual(["ID_TAKEN", "PLACED", "ALREADY_PLACED"]);
-    expect(results[0]?.order.customerId).toBe("c-1");
+    expect(results[0]).toMatchObject({ order: { customerId: "c-1" } });
     // One send for the whole batch (the adapter makes it one SendMessageBatch).
     expect(intakeQueue.sends.at(-1)).toHaveLength(3);
     expect((await orders.get("o-5"))?.order.version).toBe(1);
+  });
+
+  it("a request the queue refuses for good: UNDELIVERABLE in a batch (not recorded) while the others are placed; alone, the error", async () => {
+    const { orders } = setup();
+    const queue = new RefusingQueue(new RecordingQueue(), asksFor("o-bad"));
+    const place = new PlaceOrder({ orders, intakeQueue: queue, clock: new ManualClock() });
+
+    const results = await place.executeAll([command("o-6"), command("o-bad"), command("o-7")]);
+    expect(results.map((result) => result.outcome)).toEqual(["PLACED", "UNDELIVERABLE", "PLACED"]);
+    expect(results[1]).toMatchObject({ reason: expect.stringContaining("InvalidMessageContents") });
+    expect(await orders.get("o-bad")).toBeUndefined();
+    expect((await orders.get("o-7"))?.order.status).toBe("RECEIVED");
+
+    await expect(place.execute(command("o-bad"))).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+      retryable: false,
+    });
+  });
+
+  it("a batch with a request that may go through later, or a call refused as a whole, records nothing", async () => {
+    const { orders } = setup();
+    const queue = new RefusingQueue(new RecordingQueue(), asksFor("o-bad"));
+    const place = new PlaceOrder({ orders, intakeQueue: queue, clock: new ManualClock() });
+    queue.failNext(1, asksFor("o-8"));
+    await expect(place.executeAll([command("o-8"), command("o-bad"), command("o-9")])).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+    });
+    expect(await orders.get("o-9")).toBeUndefined();
+
+    // A missing queue or a denied access refuses every entry for good, but says nothing about the orders.
+    const denied: CommandQueue = {
+      name: "intake.fifo",
+      async send(messages) {
+        throw new DeliveryError(
+          "intake.fifo",
+          messages.map((m) => ({ id: m.id!, reason: "AccessDenied", retryable: false })),
+          { cause: new Error("AccessDenied") },
+        );
+      },
+    };
+    const refusedWhole = new PlaceOrder({ orders, intakeQueue: denied, clock: new ManualClock() });
+    await expect(refusedWhole.executeAll([command("o-10")])).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+    });
+    expect(await orders.get("o-10")).toBeUndefined();
   });
 });

@@ -135,6 +135,17 @@ describe("OrderFileReader", () => {
         Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xe2, 0x82])]),
         /not valid UTF-8/,
       ],
+      // Found by the batch-file campaign: reported as "nothing may follow the JSON document".
+      [
+        "a byte that starts no character, right after the document",
+        Buffer.from([0x5b, 0x5d, 0xff]),
+        /at byte 2/,
+      ],
+      [
+        "a byte that starts no character, right after the orders",
+        Buffer.concat([Buffer.from('{"orders":[]}'), Buffer.from([0xfe])]),
+        /at byte 13/,
+      ],
       [
         "an overlong encoding",
         Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}]')]),

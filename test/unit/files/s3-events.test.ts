@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
 import {
@@ -103,6 +104,39 @@ describe("S3 event notifications", () => {
       s3PutEvent({ bucket: "b", key, size: 3, etag: '"e"', sequencer: "1", eventTime: new Date(0) }),
     );
     expect(event).toMatchObject({ kind: "files", files: [{ key, etag: "e" }] });
+  });
+});
+
+/** Any Unicode scalar value: what UTF-8, and so an S3 key, can hold. */
+const anyCharacter = fc
+  .integer({ min: 0, max: 0x10ffff - 0x800 })
+  .map((code) => String.fromCodePoint(code >= 0xd800 ? code + 0x800 : code));
+
+describe("keys in S3 event notifications", () => {
+  it.each([
+    ["incoming/red flower.jpg", "incoming/red+flower.jpg"],
+    ["incoming/a+b%c.json", "incoming/a%2Bb%25c.json"],
+    ["incoming/(1) ~!'*-_.jsonl", "incoming/%281%29+%7E%21%27*-_.jsonl"],
+    ["incoming/ü日😀.jsonl", "incoming/%C3%BC%E6%97%A5%F0%9F%98%80.jsonl"],
+    ["incoming/\ufffe\uffff.jsonl", "incoming/%EF%BF%BE%EF%BF%BF.jsonl"],
+    ["incoming/\u0001\t\n\u007f.jsonl", "incoming/%01%09%0A%7F.jsonl"],
+  ])("%j is form-URL-encoded as S3 writes it: %s", (key, encoded) => {
+    expect(encodeS3Key(key)).toBe(encoded);
+    expect(decodeS3Key(encoded)).toBe(key);
+  });
+
+  it("every key S3 can hold comes back whole from a notification", () => {
+    fc.assert(
+      fc.property(fc.array(anyCharacter, { minLength: 1, maxLength: 80 }), (characters) => {
+        const name = characters.join("");
+        const key = `incoming/${name}`;
+        const event = parseS3EventMessage(
+          s3PutEvent({ bucket: "b", key, size: 1, etag: "e", sequencer: "1", eventTime: new Date(0) }),
+        );
+        expect(event.kind === "files" ? event.files[0]?.key : event.kind).toBe(key);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
