@@ -293,7 +293,9 @@ export function readJsonBody(
 ): unknown {
   const raw = request.body ?? "";
   if (typeof raw !== "string") {
-    throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document");
+    throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document", [
+      { path: "", message: "expected a JSON document" },
+    ]);
   }
   const bytes = request.isBase64Encoded === true ? Buffer.from(raw, "base64") : undefined;
   const size = bytes ? bytes.length : Buffer.byteLength(raw, "utf8");
@@ -307,7 +309,9 @@ export function readJsonBody(
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
-      throw new HttpRequestError(400, "INVALID_JSON", "the request body is not valid UTF-8");
+      throw new HttpRequestError(400, "INVALID_JSON", "the request body is not valid UTF-8", [
+        { path: "", message: "expected UTF-8" },
+      ]);
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
