@@ -104,8 +104,26 @@ const textValue = (limit: number) =>
   fc.oneof(
     { weight: 40, arbitrary: fineText30 },
     { weight: 1, arbitrary: atTheEdgeOf(limit) },
+    { weight: 2, arbitrary: sneakyText },
     { weight: 1, arbitrary: hostileText(40) },
   );
+
+/**
+ * Text that passes every other rule (no control characters, within length) but
+ * holds one character a transport may refuse or mangle: the class that was
+ * once accepted and then lost.
+ */
+const sneakyText = fc
+  .tuple(
+    fineText30,
+    fc.oneof(
+      fc.constantFrom(...NONCHARACTERS, "\u2028", "\u202E", "\uFEFF", "\u{E0001}", "\u{10FFFD}"),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)),
+      fc.constantFrom("\uD83E", "\uDD84").map((half) => `${half}x`),
+    ),
+    fc.boolean(),
+  )
+  .map(([text, odd, before]) => (before ? `${odd}${text}` : `${text}${odd}`));
 
 /** Number literals as a client may write them, valid JSON or not. */
 export const numberLiteral: fc.Arbitrary<JsonText> = fc.oneof(

@@ -54,6 +54,18 @@ interface AcceptedChange {
   readonly orderId: string;
   readonly requestId: string;
   readonly correlationId: string;
+  readonly request: string;
+}
+
+/** A request as a failure message shows it: escapes visible, body cut short. */
+function describeRequest(request: HttpRequest): string {
+  const body = request.isBase64Encoded ? Buffer.from(request.body ?? "", "base64").toString() : request.body;
+  return JSON.stringify({
+    method: request.method,
+    path: request.path,
+    headers: request.headers,
+    body: body?.slice(0, 400),
+  });
 }
 
 /** One pipeline, the requests sent to it, and what they were promised. */
@@ -62,7 +74,8 @@ class Campaign {
   /** Orders placed, newest last: where path parameters aim. */
   private readonly known: string[] = [];
   private fresh: string[] = [];
-  private readonly placed = new Set<string>();
+  /** Accepted requests since the last settlement, by order: what a failure names as its cause. */
+  private readonly accepted = new Map<string, string[]>();
   private readonly keys = new Map<string, string>();
   private changes: AcceptedChange[] = [];
   private sent = 0;
@@ -97,8 +110,8 @@ class Campaign {
   private remember(request: HttpRequest, answer: Answer): void {
     const { orderId, requestId } = answer.json;
     expect(answer.headers.Location).toBe(`/orders/${encodeURIComponent(orderId)}`);
+    this.accepted.set(orderId, [...(this.accepted.get(orderId) ?? []), describeRequest(request)]);
     if (requestId === undefined) {
-      this.placed.add(orderId);
       const key = request.headers?.["Idempotency-Key"]?.trim();
       if (key !== undefined) {
         expect(this.keys.get(key) ?? orderId, `Idempotency-Key ${key} named two orders`).toBe(orderId);
@@ -106,7 +119,13 @@ class Campaign {
       }
     } else {
       const kind = request.method.toUpperCase() === "PATCH" ? "modify" : "cancel";
-      this.changes.push({ kind, orderId, requestId, correlationId: answer.headers["X-Correlation-Id"]! });
+      this.changes.push({
+        kind,
+        orderId,
+        requestId,
+        correlationId: answer.headers["X-Correlation-Id"]!,
+        request: describeRequest(request),
+      });
     }
   }
 
@@ -114,14 +133,14 @@ class Campaign {
   async placeFresh(): Promise<void> {
     this.fresh = [];
     for (let i = 0; i < FRESH_ORDERS; i++) {
-      const response = await handleHttpRequest(this.flow.api, {
+      const request = {
         method: "POST",
         path: "/orders",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(validOrder),
-      });
-      const { orderId } = JSON.parse(response.body);
-      this.placed.add(orderId);
+      };
+      const { orderId } = JSON.parse((await handleHttpRequest(this.flow.api, request)).body);
+      this.accepted.set(orderId, [describeRequest(request)]);
       this.fresh.push(orderId);
       this.known.push(orderId);
     }
@@ -130,22 +149,53 @@ class Campaign {
   /**
    * Drains the pipeline; then every order accepted is settled, every cancel and
    * modify accepted has a visible outcome, and no message is left anywhere.
+   * A failure names the accepted requests behind it (the drain runs long after
+   * them, so fast-check's counterexample is only the request that triggered it).
    */
   async settle(): Promise<void> {
-    const report = await this.flow.drain();
-    expect(report.deadLettered).toEqual(
-      Object.fromEntries(Object.keys(report.deadLettered).map((q) => [q, 0])),
-    );
-    for (const pipeline of Object.values(this.flow.flows)) expect(pipeline.queue.size).toBe(0);
+    await this.flow.drain();
+    const problems: { problem: string; orderId?: string | undefined; cause?: string }[] = [];
+    const orderIdIn = (text: string) => /"orderId":"([^"]+)"/.exec(text)?.[1];
+    // A request event carries the request's id: it names the one request behind a failed delivery.
+    const causeIn = (text: string) => {
+      const eventId = /"detail":\{"id":"([^"]+)"/.exec(text)?.[1];
+      return this.changes.find((change) => change.requestId === eventId)?.request;
+    };
+    for (const pipeline of Object.values(this.flow.flows)) {
+      if (pipeline.queue.size > 0)
+        problems.push({ problem: `${pipeline.queue.size} left in ${pipeline.queue.name}` });
+    }
+    for (const dlq of Object.values(this.flow.deadLetterQueues())) {
+      for (const message of dlq.peek()) {
+        problems.push({
+          problem: `dead-lettered in ${dlq.name}: ${message.body.slice(0, 300)}`,
+          orderId: orderIdIn(message.body),
+          cause: causeIn(message.body),
+        });
+      }
+    }
     // The trace a bus delivery failure used to leave instead of a dead letter, while it exists.
-    expect((this.flow.bus as { failedDeliveries?: unknown[] }).failedDeliveries ?? []).toEqual([]);
+    for (const failure of (this.flow.bus as { failedDeliveries?: unknown[] }).failedDeliveries ?? []) {
+      const text = JSON.stringify(failure);
+      problems.push({
+        problem: `bus delivery failed: ${text.slice(0, 300)}`,
+        orderId: orderIdIn(text),
+        cause: causeIn(text),
+      });
+    }
     const logger = this.flow.logger as InMemoryLogger;
-    expect(logger.at("error")).toEqual([]);
-
-    for (const orderId of this.placed) {
+    for (const entry of logger.at("error")) {
+      problems.push({
+        problem: `logged error: ${entry.message} ${JSON.stringify(entry.fields).slice(0, 300)}`,
+        orderId: entry.fields.orderId as string | undefined,
+      });
+    }
+    for (const orderId of this.accepted.keys()) {
       const order = await this.flow.orders.get(orderId);
-      expect(order, `accepted order ${orderId} is missing`).toBeDefined();
-      expect(SETTLED_STATUSES).toContain(order!.order.status as OrderStatus);
+      const status = order?.order.status as OrderStatus | undefined;
+      if (status === undefined || !SETTLED_STATUSES.includes(status)) {
+        problems.push({ problem: `accepted order ended ${status ?? "missing"}`, orderId });
+      }
     }
     const outcomes = new Set(
       this.flow.bus.events().map((event) => (event as { causationId: string }).causationId),
@@ -158,15 +208,24 @@ class Campaign {
         ),
     );
     for (const change of this.changes) {
-      const visible =
-        outcomes.has(change.requestId) ||
-        handled.has(`${change.kind} ${change.orderId} ${change.correlationId}`);
-      expect(
-        visible,
-        `the ${change.kind} request ${change.requestId} on ${change.orderId} has no outcome`,
-      ).toBe(true);
+      if (
+        !outcomes.has(change.requestId) &&
+        !handled.has(`${change.kind} ${change.orderId} ${change.correlationId}`)
+      ) {
+        problems.push({
+          problem: `the ${change.kind} request ${change.requestId} has no outcome`,
+          orderId: change.orderId,
+        });
+      }
     }
-    this.placed.clear();
+    if (problems.length > 0) {
+      const lines = problems.slice(0, 5).map(({ problem, orderId, cause }) => {
+        const causes = cause ? [cause] : orderId === undefined ? [] : (this.accepted.get(orderId) ?? []);
+        return `- ${problem}${causes.map((cause) => `\n    accepted: ${cause}`).join("")}`;
+      });
+      expect.fail(`${problems.length} accepted requests were not carried out:\n${lines.join("\n")}`);
+    }
+    this.accepted.clear();
     this.changes = [];
     logger.clear();
     await this.placeFresh();
