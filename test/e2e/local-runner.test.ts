@@ -268,8 +268,24 @@ describe("bad input answers consistently over real HTTP", () => {
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     const correlationId = /X-Correlation-Id: (\S+)/.exec(head)?.[1];
     expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(body)).toEqual({ error: { code: "BAD_REQUEST", message: expect.any(String) } });
+    expect(JSON.parse(body)).toEqual({
+      error: {
+        code: "BAD_REQUEST",
+        message: expect.any(String),
+        issues: [{ path: "", message: "Invalid method encountered" }],
+      },
+    });
     expect(await logged((entry) => entry.fields.correlationId === correlationId)).toHaveLength(1);
+  });
+
+  it("answers headers too large for node with 431 in the contract's shape", async () => {
+    const answer = await rawExchange(
+      `GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"x".repeat(20_000)}\r\n\r\n`,
+    );
+    const [head = "", body = ""] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/X-Correlation-Id: \S+/);
+    expect(JSON.parse(body).error.code).toBe("HEADERS_TOO_LARGE");
   });
 
   it("answers the operator routes with a correlation id and logs them like the API's", async () => {

@@ -245,7 +245,12 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<ReadBody>
  * id, instead of node's bare `400 Bad Request`. A connection the client closed
  * is not answered: a request it was sending logs its own line (see `serve`).
  */
-function refuseUnreadableRequest(error: Error & { code?: string }, socket: Duplex, logger: Logger): void {
+function refuseUnreadableRequest(
+  // node's parser errors carry `reason`, e.g. "Invalid method encountered".
+  error: Error & { code?: string; reason?: string },
+  socket: Duplex,
+  logger: Logger,
+): void {
   if (!socket.writable || CLIENT_WENT_AWAY.has(error.code ?? "")) {
     logger.debug("connection closed by the client", { reason: error.code ?? error.message });
     socket.destroy();
@@ -254,7 +259,9 @@ function refuseUnreadableRequest(error: Error & { code?: string }, socket: Duple
   const response =
     error.code === "HPE_HEADER_OVERFLOW"
       ? errorResponse(431, "HEADERS_TOO_LARGE", "the request headers are too large")
-      : errorResponse(400, "BAD_REQUEST", "the request is not well-formed HTTP/1.1");
+      : errorResponse(400, "BAD_REQUEST", "the request is not well-formed HTTP/1.1", [
+          { path: "", message: error.reason ?? "unreadable" },
+        ]);
   const correlationId = correlationIdOf({});
   logger.warn(`unreadable request → ${response.statusCode}`, {
     correlationId,
