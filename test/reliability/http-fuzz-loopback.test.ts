@@ -128,6 +128,8 @@ function exchange(head: Buffer, parts: readonly Buffer[], disconnect: boolean): 
     socket.on("close", () => resolve(Buffer.concat(received)));
     socket.on("error", () => undefined);
     socket.setNoDelay(true);
+    // A request the server waits on forever fails on its missing answer rather than hanging the run.
+    socket.setTimeout(5_000, () => socket.destroy());
     void (async () => {
       for (const piece of [head, ...parts]) {
         if (socket.destroyed) return;

@@ -263,7 +263,8 @@ function refuseUnreadableRequest(
           { path: "", message: error.reason ?? "unreadable" },
         ]);
   const correlationId = correlationIdOf({});
-  logger.warn(`unreadable request → ${response.statusCode}`, {
+  // A client's mistake, logged as http-core logs every answer.
+  logger.info(`unreadable request → ${response.statusCode}`, {
     correlationId,
     statusCode: response.statusCode,
     reason: error.code ?? error.message,
