@@ -226,8 +226,12 @@ const itemText = fc.oneof(
     arbitrary: fc
       .record({
         sku: mostly(idText.map(string)),
-        quantity: mostly(fc.constantFrom("1", "10000", "10001", "0", "1.0", "1.5")),
-        unitPrice: mostly(fc.constantFrom("3490", "0", "1000000000", "1000000001", "3490.0", "34.9")),
+        quantity: mostly(
+          fc.oneof(fc.constantFrom("1", "10000", "10001", "0", "1.0", "1e0", "1.5"), numberLiteral),
+        ),
+        unitPrice: mostly(
+          fc.oneof(fc.constantFrom("3490", "0", "1000000000", "1000000001", "3490.0", "34.9"), numberLiteral),
+        ),
       })
       .map((item) => objectText(Object.entries(item))),
   },
