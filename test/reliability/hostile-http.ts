@@ -19,7 +19,7 @@ import type { HttpRequest } from "../../src/entrypoints/http/http-types.js";
  */
 
 /** A fragment of JSON text (or of something that only looks like JSON). */
-export type JsonText = string;
+type JsonText = string;
 
 const NONCHARACTERS = [
   "\uFFFE",
@@ -80,7 +80,7 @@ function textOf(codePoints: readonly number[]): string {
   return text;
 }
 
-export const hostileText = (maxLength: number) => fc.array(hostileCodePoint, { maxLength }).map(textOf);
+const hostileText = (maxLength: number) => fc.array(hostileCodePoint, { maxLength }).map(textOf);
 
 /** Characters a text field accepts: printable ASCII mostly, some beyond, some outside the BMP. */
 const fineText30 = fc
@@ -126,7 +126,7 @@ const sneakyText = fc
   .map(([text, odd, before]) => (before ? `${odd}${text}` : `${text}${odd}`));
 
 /** Number literals as a client may write them, valid JSON or not. */
-export const numberLiteral: fc.Arbitrary<JsonText> = fc.oneof(
+const numberLiteral: fc.Arbitrary<JsonText> = fc.oneof(
   fc.constantFrom(
     "1e308",
     "-1e308",
@@ -166,7 +166,7 @@ const hostileKey = fc.oneof(
 );
 
 /** Any JSON-like value, a few levels deep, with hostile keys, numbers and text. */
-export const hostileValue: fc.Arbitrary<JsonText> = fc.letrec<{
+const hostileValue: fc.Arbitrary<JsonText> = fc.letrec<{
   value: JsonText;
   array: JsonText;
   object: JsonText;
