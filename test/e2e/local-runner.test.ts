@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -224,6 +225,96 @@ describe("the local runner over real HTTP", () => {
     ]);
     await new Promise((r) => setTimeout(r, 600));
     expect(filesHandedOver).toHaveLength(1);
+  });
+});
+
+/** Writes `text` on a fresh connection, optionally closes it early, and resolves with all it received. */
+function rawExchange(text: string, options: { closeAfterWrite?: boolean } = {}): Promise<string> {
+  return new Promise((done) => {
+    const socket = connect(runner.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk));
+    socket.on("close", () => done(received));
+    socket.on("error", () => done(received));
+    socket.write(text, () => {
+      if (options.closeAfterWrite) socket.destroy();
+    });
+  });
+}
+
+async function logged(predicate: (entry: (typeof logger.entries)[number]) => boolean) {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const found = logger.entries.filter(predicate);
+    if (found.length > 0) return found;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return [];
+}
+
+describe("bad input answers consistently over real HTTP", () => {
+  it("every 413 names the documented 64 KiB limit, however far over it the body goes, and is logged", async () => {
+    for (const size of [64 * 1024 + 1, 2 * 1024 * 1024]) {
+      const id = `too-large-${size}`;
+      const response = await call("POST", "/orders", {
+        body: "x".repeat(size),
+        headers: { "Content-Type": "application/json", "X-Correlation-Id": id },
+      });
+      expect(response.status).toBe(413);
+      expect(response.body.error).toEqual({
+        code: "PAYLOAD_TOO_LARGE",
+        message: "the request body is larger than 64 KiB, the most a request may carry",
+      });
+      expect(response.headers.get("x-correlation-id")).toBe(id);
+      const lines = await logged((entry) => entry.fields.correlationId === id);
+      expect(lines.map((entry) => [entry.level, entry.message])).toEqual([["info", "POST /orders → 413"]]);
+    }
+  });
+
+  it("logs a client that disconnects mid-body once, at warn, with its correlation id", async () => {
+    await rawExchange(
+      "POST /orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+        'X-Correlation-Id: gone-mid-body\r\nContent-Length: 1000\r\n\r\n{"customerId":',
+      { closeAfterWrite: true },
+    );
+    const lines = await logged((entry) => entry.fields.correlationId === "gone-mid-body");
+    expect(lines.map((entry) => entry.level)).toEqual(["warn"]);
+    expect(lines[0]!.message).toBe("POST /orders → client disconnected before the body ended");
+    expect(logger.at("error")).toEqual([]);
+  });
+
+  it("answers what node cannot parse in the contract's error shape, with a correlation id", async () => {
+    const answer = await rawExchange("NOT-HTTP\r\n\r\n");
+    const [head = "", body = ""] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    const correlationId = /X-Correlation-Id: (\S+)/.exec(head)?.[1];
+    expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(body)).toEqual({
+      error: {
+        code: "BAD_REQUEST",
+        message: expect.any(String),
+        issues: [{ path: "", message: "Invalid method encountered" }],
+      },
+    });
+    expect(await logged((entry) => entry.fields.correlationId === correlationId)).toHaveLength(1);
+  });
+
+  it("answers headers too large for node with 431 in the contract's shape", async () => {
+    const answer = await rawExchange(
+      `GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"x".repeat(20_000)}\r\n\r\n`,
+    );
+    const [head = "", body = ""] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/X-Correlation-Id: \S+/);
+    expect(JSON.parse(body).error.code).toBe("HEADERS_TOO_LARGE");
+  });
+
+  it("answers the operator routes with a correlation id and logs them like the API's", async () => {
+    const response = await call("GET", "/_local/nowhere", { headers: { "X-Correlation-Id": "operator-1" } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("x-correlation-id")).toBe("operator-1");
+    const lines = await logged((entry) => entry.fields.correlationId === "operator-1");
+    expect(lines.map((entry) => entry.message)).toEqual(["GET /_local/nowhere → 404"]);
   });
 });
 

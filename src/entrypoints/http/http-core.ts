@@ -96,10 +96,37 @@ const ROUTES: readonly Route[] = [
  * contract's `{ "error": { code, message, issues } }` shape), and every answer
  * carries the request's `X-Correlation-Id`.
  */
-export async function handleHttpRequest(
+export function handleHttpRequest(
   api: OrderApi,
   request: HttpRequest,
   options: HttpHandlerOptions = {},
+): Promise<HttpResponse> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
+    dispatch({ api, request, headers, params: {}, correlationId, maxBodyBytes }, method, path),
+  );
+}
+
+/** What every request handed to {@link answerRequest} is known by. */
+export interface RequestContext {
+  readonly headers: NormalizedHeaders;
+  readonly correlationId: string;
+  /** Upper-cased; empty when the request had none. */
+  readonly method: string;
+  readonly path: string;
+}
+
+/**
+ * Answers a request the way every answer is given, whoever produces it (the
+ * public routes, the local runner's operator routes, or the runner refusing a
+ * body it stopped reading): whatever `produce` throws becomes the contract's
+ * error answer, the answer carries the request's `X-Correlation-Id`, and one
+ * line is logged (method, path, status, duration).
+ */
+export async function answerRequest(
+  request: HttpRequest,
+  options: Pick<HttpHandlerOptions, "logger" | "newCorrelationId">,
+  produce: (context: RequestContext) => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   const started = performance.now();
   const headers = normalizeHeaders(request.headers);
@@ -109,18 +136,7 @@ export async function handleHttpRequest(
   const path = typeof request.path === "string" ? request.path : "";
   let response: HttpResponse;
   try {
-    response = await dispatch(
-      {
-        api,
-        request,
-        headers,
-        params: {},
-        correlationId,
-        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      },
-      method,
-      path,
-    );
+    response = await produce({ headers, correlationId, method, path });
   } catch (error) {
     response = errorToResponse(error, log);
   }
@@ -131,6 +147,26 @@ export async function handleHttpRequest(
     durationMs: Math.round(performance.now() - started),
   });
   return { ...response, headers: { ...response.headers, [CORRELATION_ID_HEADER]: correlationId } };
+}
+
+/**
+ * The one 413 every transport gives: it names the limit (the README's 64 KiB
+ * by default), not the size received, which a transport that stops reading
+ * early does not know.
+ */
+export function payloadTooLarge(maxBodyBytes: number): HttpRequestError {
+  return new HttpRequestError(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `the request body is larger than ${formatBytes(maxBodyBytes)}, the most a request may carry`,
+  );
+}
+
+/** `65536` → `64 KiB`; sizes that are not whole KiB stay in bytes. */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 async function dispatch(context: RouteContext, method: string, path: string): Promise<HttpResponse> {
@@ -223,7 +259,8 @@ export function normalizeHeaders(headers: HttpRequest["headers"]): NormalizedHea
   return normalized;
 }
 
-function correlationIdOf(headers: NormalizedHeaders, newId: (() => string) | undefined): string {
+/** The request's own `X-Correlation-Id` when it is acceptable, otherwise a fresh one. */
+export function correlationIdOf(headers: NormalizedHeaders, newId?: () => string): string {
   const given = headers["x-correlation-id"]?.trim();
   if (given !== undefined && CORRELATION_ID_PATTERN.test(given)) return given;
   return (newId ?? randomUUID)();
@@ -256,17 +293,13 @@ export function readJsonBody(
 ): unknown {
   const raw = request.body ?? "";
   if (typeof raw !== "string") {
-    throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document");
+    throw new HttpRequestError(400, "INVALID_JSON", "the request body must be a JSON document", [
+      { path: "", message: "expected a JSON document" },
+    ]);
   }
   const bytes = request.isBase64Encoded === true ? Buffer.from(raw, "base64") : undefined;
   const size = bytes ? bytes.length : Buffer.byteLength(raw, "utf8");
-  if (size > maxBodyBytes) {
-    throw new HttpRequestError(
-      413,
-      "PAYLOAD_TOO_LARGE",
-      `the request body is ${size} bytes; at most ${maxBodyBytes} are accepted`,
-    );
-  }
+  if (size > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
   const contentType = headers["content-type"];
   const problem = jsonMediaTypeProblem(contentType);
   if (problem) throw new HttpRequestError(415, "UNSUPPORTED_MEDIA_TYPE", problem);
@@ -276,7 +309,9 @@ export function readJsonBody(
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
-      throw new HttpRequestError(400, "INVALID_JSON", "the request body is not valid UTF-8");
+      throw new HttpRequestError(400, "INVALID_JSON", "the request body is not valid UTF-8", [
+        { path: "", message: "expected UTF-8" },
+      ]);
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -320,7 +355,7 @@ export function jsonMediaTypeProblem(contentType: string | undefined): string | 
 }
 
 /** Paths go to logs: control characters escaped, length bounded. */
-function printablePath(path: string): string {
+export function printablePath(path: string): string {
   return printable(path.split("?", 1)[0] ?? "", 200);
 }
 

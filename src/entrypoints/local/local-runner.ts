@@ -1,17 +1,33 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import type { Duplex } from "node:stream";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
 import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import { DEFAULT_MAX_BODY_BYTES, handleHttpRequest } from "../http/http-core.js";
+import {
+  answerRequest,
+  CORRELATION_ID_HEADER,
+  correlationIdOf,
+  DEFAULT_MAX_BODY_BYTES,
+  handleHttpRequest,
+  normalizeHeaders,
+  payloadTooLarge,
+  printablePath,
+} from "../http/http-core.js";
 import { errorResponse } from "../http/http-errors.js";
 import type { HttpRequest, HttpResponse } from "../http/http-types.js";
 import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory/in-memory-orderflow.js";
 import { ConsoleLogger } from "./console-logger.js";
 import { InboxWatcher } from "./inbox-watcher.js";
-import { handleOperatorRequest } from "./operator-routes.js";
+import { handleOperatorRequest, isOperatorRequest } from "./operator-routes.js";
 import { PipelineDriver } from "./pipeline-driver.js";
 
 export interface LocalRunnerOptions {
@@ -27,7 +43,7 @@ export interface LocalRunnerOptions {
   readonly pollIntervalMs?: number;
   /** Handles a file dropped in the inbox (default: the file is only logged). */
   readonly onFile?: (path: string) => Promise<void>;
-  /** Default {@link DEFAULT_MAX_BODY_BYTES}. */
+  /** Default {@link DEFAULT_MAX_BODY_BYTES}; a longer body is not read past it, and answered 413. */
   readonly maxBodyBytes?: number;
   /**
    * Options of the in-memory pipeline (catalog, scripted payments, …). Its clock
@@ -49,9 +65,6 @@ export interface LocalRunner {
   /** Closes the server, stops the drain loop and the inbox watcher. Safe to call twice. */
   stop(): Promise<void>;
 }
-
-/** Requests above this size are cut off without being read: far above any limit a route accepts. */
-const HARD_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Runs the whole of orderflow in this process, as ARCHITECTURE.md's "Local
@@ -82,12 +95,17 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   });
   const httpLogger = logger.child({ component: "http" });
 
-  const answer = async (request: HttpRequest): Promise<HttpResponse> => {
-    const operator = await handleOperatorRequest(flow, request, {
-      maxBodyBytes,
-      onRedrive: () => void driver.kick(),
-    });
-    if (operator) return operator;
+  const answer = async (request: HttpRequest, body: ReadBody): Promise<HttpResponse> => {
+    if (body.kind === "tooLarge") {
+      return answerRequest(request, { logger: httpLogger }, async () => {
+        throw payloadTooLarge(maxBodyBytes);
+      });
+    }
+    if (isOperatorRequest(request)) {
+      return answerRequest(request, { logger: httpLogger }, () =>
+        handleOperatorRequest(flow, request, { maxBodyBytes, onRedrive: () => void driver.kick() }),
+      );
+    }
     const response = await handleHttpRequest(flow.api, request, { logger: httpLogger, maxBodyBytes });
     // Whatever a successful write sent is picked up at once rather than at the next tick.
     if (request.method !== "GET" && response.statusCode < 300) void driver.kick();
@@ -95,13 +113,14 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   };
 
   const server = createServer((req, res) => {
-    serve(req, res, answer).catch((error: unknown) => {
+    serve(req, res, maxBodyBytes, answer, httpLogger).catch((error: unknown) => {
       httpLogger.error("request could not be answered", { error: describeError(error) });
       if (!res.headersSent)
         send(res, errorResponse(500, "INTERNAL_ERROR", "the request could not be completed"));
       else res.destroy();
     });
   });
+  server.on("clientError", (error, socket) => refuseUnreadableRequest(error, socket, httpLogger));
 
   await watcher.start();
   try {
@@ -147,54 +166,122 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** What came of reading a request's body. */
+type ReadBody =
+  | { readonly kind: "complete"; readonly bytes: Buffer }
+  /** Past the limit: the rest was not read. */
+  | { readonly kind: "tooLarge" }
+  /** The client closed the connection before the body ended. */
+  | { readonly kind: "aborted"; readonly receivedBytes: number };
+
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  answer: (request: HttpRequest) => Promise<HttpResponse>,
+  maxBodyBytes: number,
+  answer: (request: HttpRequest, body: ReadBody) => Promise<HttpResponse>,
+  logger: Logger,
 ): Promise<void> {
-  const body = await readBody(req);
-  if (body === undefined) {
-    res.setHeader("Connection", "close");
-    send(
-      res,
-      errorResponse(413, "PAYLOAD_TOO_LARGE", `the request body exceeds ${HARD_BODY_LIMIT_BYTES} bytes`),
-    );
-    return;
-  }
+  const body = await readBody(req, maxBodyBytes);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  const response = await answer({
-    method: req.method ?? "",
-    path: pathOf(req.url ?? "/"),
+  const method = req.method ?? "";
+  const path = pathOf(req.url ?? "/");
+  if (body.kind === "aborted") {
+    // Nobody is left to answer: a client's doing, not the service's, so a warning rather than an error.
+    logger.warn(`${method} ${printablePath(path)} → client disconnected before the body ended`, {
+      correlationId: correlationIdOf(normalizeHeaders(headers)),
+      method,
+      path: printablePath(path),
+      receivedBytes: body.receivedBytes,
+    });
+    res.destroy();
+    return;
+  }
+  const bytes = body.kind === "complete" ? body.bytes : Buffer.alloc(0);
+  const request: HttpRequest = {
+    method,
+    path,
     headers,
     // Handed over as bytes so the core checks the encoding instead of node replacing bad UTF-8 silently.
-    body: body.length > 0 ? body.toString("base64") : undefined,
-    isBase64Encoded: body.length > 0,
-  });
+    body: bytes.length > 0 ? bytes.toString("base64") : undefined,
+    isBase64Encoded: bytes.length > 0,
+  };
+  const response = await answer(request, body);
+  // The unread rest of an oversized body would otherwise be taken for the next request.
+  if (body.kind === "tooLarge") res.setHeader("Connection", "close");
   send(res, response);
 }
 
-/** The whole body, or undefined past {@link HARD_BODY_LIMIT_BYTES} (the rest is not read). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolvePromise, reject) => {
+/** The whole body, or where reading it stopped: past `maxBodyBytes` (the rest is not read) or at a disconnect. */
+function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<ReadBody> {
+  return new Promise((resolvePromise) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > HARD_BODY_LIMIT_BYTES) {
-        req.removeAllListeners("data");
+      if (size > maxBodyBytes) {
+        req.off("data", onData);
         req.pause();
-        resolvePromise(undefined);
+        resolvePromise({ kind: "tooLarge" });
         return;
       }
       chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolvePromise({ kind: "complete", bytes: Buffer.concat(chunks) }));
+    // A connection that closes before the end (the request's `error`, "aborted") settles it first; later calls do nothing.
+    req.on("error", () => resolvePromise({ kind: "aborted", receivedBytes: size }));
+    req.on("close", () => {
+      if (!req.complete) resolvePromise({ kind: "aborted", receivedBytes: size });
     });
-    req.on("end", () => resolvePromise(Buffer.concat(chunks)));
-    req.on("error", reject);
   });
 }
+
+/**
+ * What node's parser could not read (malformed request line or headers,
+ * headers too large) gets the contract's error answer with a fresh correlation
+ * id, instead of node's bare `400 Bad Request`. A connection the client closed
+ * is not answered: a request it was sending logs its own line (see `serve`).
+ */
+function refuseUnreadableRequest(
+  // node's parser errors carry `reason`, e.g. "Invalid method encountered".
+  error: Error & { code?: string; reason?: string },
+  socket: Duplex,
+  logger: Logger,
+): void {
+  if (!socket.writable || CLIENT_WENT_AWAY.has(error.code ?? "")) {
+    logger.debug("connection closed by the client", { reason: error.code ?? error.message });
+    socket.destroy();
+    return;
+  }
+  const response =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? errorResponse(431, "HEADERS_TOO_LARGE", "the request headers are too large")
+      : errorResponse(400, "BAD_REQUEST", "the request is not well-formed HTTP/1.1", [
+          { path: "", message: error.reason ?? "unreadable" },
+        ]);
+  const correlationId = correlationIdOf({});
+  // A client's mistake, logged as http-core logs every answer.
+  logger.info(`unreadable request → ${response.statusCode}`, {
+    correlationId,
+    statusCode: response.statusCode,
+    reason: error.code ?? error.message,
+  });
+  const head = [
+    `HTTP/1.1 ${response.statusCode} ${STATUS_CODES[response.statusCode]}`,
+    ...Object.entries({ ...response.headers, [CORRELATION_ID_HEADER]: correlationId }).map(
+      ([name, value]) => `${name}: ${value}`,
+    ),
+    `Content-Length: ${Buffer.byteLength(response.body)}`,
+    "Connection: close",
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${response.body}`);
+}
+
+/** Parser errors that mean the client closed the connection, not that it sent something wrong. */
+const CLIENT_WENT_AWAY = new Set(["ECONNRESET", "HPE_INVALID_EOF_STATE"]);
 
 function pathOf(url: string): string {
   if (url.startsWith("/")) return url.split("?", 1)[0] ?? "/";

@@ -3,7 +3,7 @@ import type { InMemoryQueue, StoredMessageView } from "../../adapters/memory/in-
 import { parseOrThrow } from "../../domain/schemas.js";
 import type { EventRouteName } from "../../ports/routing.js";
 import { normalizeHeaders, readJsonBody, splitPath } from "../http/http-core.js";
-import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "../http/http-errors.js";
+import { errorResponse, HttpRequestError, jsonResponse } from "../http/http-errors.js";
 import type { HttpRequest, HttpResponse } from "../http/http-types.js";
 import type { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 
@@ -35,52 +35,54 @@ const RedriveSchema = z.strictObject({
  * - `GET /_local/dlqs`: every dead-letter queue with its message count;
  * - `GET /_local/dlqs/{name}/messages`: the messages of one, left in place;
  * - `POST /_local/dlqs/{name}/redrive` `{ to?, dryRun?, max? }`: moves them back.
- * @returns undefined for a path outside {@link OPERATOR_PREFIX}.
+ *
+ * Meant to run inside `answerRequest` (http-core), which turns what it throws
+ * into error answers, adds the correlation id and logs the request.
  */
 export async function handleOperatorRequest(
   flow: InMemoryOrderflow,
   request: HttpRequest,
   options: { readonly maxBodyBytes: number; readonly onRedrive?: () => void },
-): Promise<HttpResponse | undefined> {
-  if (typeof request.path !== "string" || !request.path.startsWith(OPERATOR_PREFIX)) return undefined;
+): Promise<HttpResponse> {
   const method = request.method.toUpperCase();
   const segments = splitPath(request.path).slice(1);
-  try {
-    const [first, name, action, ...rest] = segments;
-    if (first === "queues" && name === undefined) {
-      requireMethod(method, "GET");
-      return jsonResponse(200, { queues: queueSummaries(flow) });
-    }
-    if (first === "dlqs" && name === undefined) {
-      requireMethod(method, "GET");
-      return jsonResponse(200, { deadLetterQueues: deadLetterSummaries(flow) });
-    }
-    if (first === "dlqs" && name !== undefined && rest.length === 0) {
-      const dlq = deadLetterQueue(flow, name);
-      if (action === "messages") {
-        requireMethod(method, "GET");
-        return jsonResponse(200, { queue: dlq.name, messages: dlq.peek().map(toView) });
-      }
-      if (action === "redrive") {
-        requireMethod(method, "POST");
-        const headers = normalizeHeaders(request.headers);
-        const hasBody = typeof request.body === "string" && request.body.length > 0;
-        const body = parseOrThrow(
-          RedriveSchema,
-          hasBody ? readJsonBody(request, headers, options.maxBodyBytes) : {},
-          "redrive request",
-        );
-        return jsonResponse(200, await redrive(flow, dlq, body, options.onRedrive));
-      }
-    }
-    return errorResponse(
-      404,
-      "ROUTE_NOT_FOUND",
-      "no such operator route; see GET /_local/queues and GET /_local/dlqs",
-    );
-  } catch (error) {
-    return errorToResponse(error);
+  const [first, name, action, ...rest] = segments;
+  if (first === "queues" && name === undefined) {
+    requireMethod(method, "GET");
+    return jsonResponse(200, { queues: queueSummaries(flow) });
   }
+  if (first === "dlqs" && name === undefined) {
+    requireMethod(method, "GET");
+    return jsonResponse(200, { deadLetterQueues: deadLetterSummaries(flow) });
+  }
+  if (first === "dlqs" && name !== undefined && rest.length === 0) {
+    const dlq = deadLetterQueue(flow, name);
+    if (action === "messages") {
+      requireMethod(method, "GET");
+      return jsonResponse(200, { queue: dlq.name, messages: dlq.peek().map(toView) });
+    }
+    if (action === "redrive") {
+      requireMethod(method, "POST");
+      const headers = normalizeHeaders(request.headers);
+      const hasBody = typeof request.body === "string" && request.body.length > 0;
+      const body = parseOrThrow(
+        RedriveSchema,
+        hasBody ? readJsonBody(request, headers, options.maxBodyBytes) : {},
+        "redrive request",
+      );
+      return jsonResponse(200, await redrive(flow, dlq, body, options.onRedrive));
+    }
+  }
+  return errorResponse(
+    404,
+    "ROUTE_NOT_FOUND",
+    "no such operator route; see GET /_local/queues and GET /_local/dlqs",
+  );
+}
+
+/** Whether a request is for the operator routes rather than the public API. */
+export function isOperatorRequest(request: HttpRequest): boolean {
+  return typeof request.path === "string" && request.path.startsWith(OPERATOR_PREFIX);
 }
 
 async function redrive(

@@ -204,6 +204,52 @@ describe("body checks", () => {
     expect(errorOf(response)).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
   });
 
+  it("names the documented limit in every 413, carries the correlation id and logs the request", async () => {
+    const logger = new InMemoryLogger();
+    const flow = new InMemoryOrderflow();
+    const oversized = (path: string) =>
+      handleHttpRequest(
+        flow.api,
+        {
+          method: path === "/orders/o-1" ? "PATCH" : "POST",
+          path,
+          headers: { ...JSON_TYPE, "x-correlation-id": `big-${path.length}` },
+          body: JSON.stringify({ reason: "x".repeat(64 * 1024) }),
+        },
+        { logger },
+      );
+    for (const path of ["/orders", "/orders/o-1/cancel", "/orders/o-1"]) {
+      const response = await oversized(path);
+      expect(response.statusCode).toBe(413);
+      expect(errorOf(response).message).toBe(
+        "the request body is larger than 64 KiB, the most a request may carry",
+      );
+      expect(response.headers["X-Correlation-Id"]).toBe(`big-${path.length}`);
+    }
+    expect(
+      logger.entries.map((entry) => [entry.level, entry.fields.statusCode, entry.fields.correlationId]),
+    ).toEqual([
+      ["info", 413, "big-7"],
+      ["info", 413, "big-18"],
+      ["info", 413, "big-11"],
+    ]);
+  });
+
+  it("answers 413 to a body of one byte over the limit and takes one of exactly the limit", async () => {
+    const { send } = setup();
+    const atLimit = (extra: number) => {
+      const json = JSON.stringify(placeOrderBody({ orderId: `edge-${extra}` }));
+      // Whitespace after the document keeps it valid JSON while it grows to the size wanted.
+      return `${json}${" ".repeat(64 * 1024 - Buffer.byteLength(json) + extra)}`;
+    };
+    expect(
+      (await send({ method: "POST", path: "/orders", headers: JSON_TYPE, body: atLimit(0) })).statusCode,
+    ).toBe(202);
+    expect(
+      (await send({ method: "POST", path: "/orders", headers: JSON_TYPE, body: atLimit(1) })).statusCode,
+    ).toBe(413);
+  });
+
   it("counts the decoded size of a base64 body, in bytes", async () => {
     const { send } = setup();
     const bytes = Buffer.from(JSON.stringify({ ...placeOrderBody(), pad: "é".repeat(33_000) }));
