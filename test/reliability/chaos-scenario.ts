@@ -1,0 +1,420 @@
+import { expect } from "vitest";
+import { ManualClock } from "../../src/adapters/memory/clocks.js";
+import type { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
+import type { OrderflowEvent } from "../../src/domain/events.js";
+import { fingerprint } from "../../src/domain/fingerprint.js";
+import { nextStatus, ORDER_COMMANDS, type OrderStatus } from "../../src/domain/lifecycle.js";
+import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
+import type { HttpResponse } from "../../src/entrypoints/http/http-types.js";
+import { orderIdForKey } from "../../src/entrypoints/http/order-api.js";
+import type {
+  DrainedQueue,
+  DrivenRecord,
+  InMemoryOrderflow,
+  InMemoryOrderflowOptions,
+  QueueDriver,
+} from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
+import type { OrderRepository } from "../../src/ports/order-repository.js";
+import type { ProductCatalog } from "../../src/ports/product-catalog.js";
+import { FaultInjector, type PortFaults } from "../../src/testing.js";
+import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.js";
+
+/**
+ * The chaos campaign: orders placed, cancelled and modified through the HTTP
+ * API while every port fails now and then (a seeded 10 % of calls), the
+ * processes crash between two effects, and standard queues deliver duplicates
+ * out of order. Then the faults stop, every dead-letter queue is redriven and
+ * the pipeline drained; what must hold then is checked by {@link checkOutcome}.
+ * Shared by the in-memory run and the run on DynamoDB and SQS emulators.
+ */
+
+/** Share of calls of every port that fail before reaching the adapter. */
+export const FAULT_RATE = 0.1;
+/** Share of standard-queue messages delivered twice. */
+export const DUPLICATE_RATE = 0.05;
+/** Share of the calls that end an effect after which the process dies before the next one. */
+const CRASH_RATE = 0.03;
+/** The crash points: after the save before the publish, after the publish before the delete, after the charge before the save. */
+const CRASHES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  orders: { save: CRASH_RATE },
+  bus: { publish: CRASH_RATE },
+  payments: { charge: CRASH_RATE },
+};
+
+/** What each port's faults apply to: the calls that reach a service (not listings nobody calls in the flows). */
+const FAULTY_METHODS: Readonly<Record<string, readonly string[]>> = {
+  orders: ["get", "save", "markPublished"],
+  idempotency: ["begin", "complete", "release"],
+  catalog: ["getProducts", "listProducts"],
+  bus: ["publish"],
+  intakeQueue: ["send"],
+  alerts: ["publish"],
+  payments: ["charge", "refund"],
+};
+
+/**
+ * A client gives up on a request after this many answers asking it to try
+ * again, a second apart: five minutes, so that a key held by an attempt whose
+ * release failed (30 s) is outlived several times over.
+ */
+const MAX_ATTEMPTS = 300;
+const UNKNOWN_SKU = "NOT-IN-CATALOG";
+const FINAL: ReadonlySet<OrderStatus> = new Set(["CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED"]);
+
+/** What the campaign uses of a pipeline: in memory, or with injected storage adapters and queues. */
+type ChaosFlow = Pick<
+  InMemoryOrderflow<OrderRepository, ProductCatalog>,
+  "api" | "bus" | "clock" | "drain" | "events" | "orders" | "payments"
+> & { readonly flows: Readonly<Record<string, DrainedQueue>> };
+
+/** What the run did, for the README's table and the checks. */
+export interface ChaosTally {
+  orders: number;
+  accepted: number;
+  rejectedSku: number;
+  declines: number;
+  cancels: number;
+  modifies: number;
+  clientRetries: number;
+  duplicateDeliveries: number;
+  redriven: number;
+  busDeliveriesRetried: number;
+}
+
+/**
+ * The injector and the `decorate` option that puts it on every port, bus
+ * target and queue driver of a pipeline, and counts the duplicate deliveries
+ * consumers get.
+ */
+export function chaosHarness(seed: number) {
+  const faults = new FaultInjector({ random: seeded(seed) });
+  const duplicates = new DuplicateCounter();
+  const decorate: NonNullable<InMemoryOrderflowOptions["decorate"]> = (name, port) => {
+    const [kind, flow] = name.split(":");
+    if (kind === "target") return faults.wrap(name, port, { rate: FAULT_RATE, methods: ["send"] });
+    if (kind === "driver") {
+      const counted = duplicates.counting(port as unknown as QueueDriver) as unknown as typeof port;
+      return faults.wrap(`queue ${flow}`, counted, {
+        rate: FAULT_RATE,
+        methods: ["receive", "ack", "retry"],
+      });
+    }
+    const methods = FAULTY_METHODS[name];
+    if (!methods) return port;
+    const options: PortFaults = { rate: FAULT_RATE, methods, crashAfter: CRASHES[name] };
+    return faults.wrap(name, port, options);
+  };
+  return { faults, duplicates, decorate };
+}
+
+/**
+ * Counts deliveries of a message body already delivered for the first time
+ * (receive count 1): the copies a standard queue stores twice, and events the
+ * bus carried again after a crash. Counted only while the faults run (a
+ * redriven message starts again at receive count 1).
+ */
+class DuplicateCounter {
+  count = 0;
+  active = true;
+  private readonly firstDeliveries = new Set<string>();
+
+  counting(driver: QueueDriver): QueueDriver {
+    const receive = async (max: number): Promise<readonly DrivenRecord[]> => {
+      const records = await driver.receive(max);
+      if (!this.active) return records;
+      for (const record of records) {
+        if (record.attributes?.ApproximateReceiveCount !== "1") continue;
+        if (this.firstDeliveries.has(record.body)) this.count++;
+        else this.firstDeliveries.add(record.body);
+      }
+      return records;
+    };
+    // The driver's other methods, on the driver itself.
+    return Object.assign(Object.create(driver) as QueueDriver, { receive });
+  }
+}
+
+const address = { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" };
+
+/** A cancel or modify request the API accepted (a modify sets the address's first line). */
+type ChangeRequest =
+  | { readonly kind: "cancel"; readonly orderId: string; readonly requestId: string }
+  | { readonly kind: "modify"; readonly orderId: string; readonly requestId: string; readonly line1: string };
+
+interface Placed {
+  readonly orderId: string;
+  readonly accepted: boolean;
+}
+
+/**
+ * Runs `orders` orders through `flow` (made with {@link chaosHarness}'s
+ * `decorate`, ordering from SCENARIO_PRODUCTS): placed in chunks, with cancels
+ * and modifies of earlier orders and part of a drain between chunks; then the
+ * faults stop, `redrive` empties every dead-letter queue and the pipeline is
+ * drained until nothing is left. Returns the tally; asserts with `expect`.
+ */
+export async function runChaos(
+  flow: ChaosFlow,
+  harness: ReturnType<typeof chaosHarness>,
+  options: {
+    readonly orders: number;
+    readonly seed: number;
+    /** Moves every dead-lettered message back to its queue; returns how many. */
+    readonly redrive: () => Promise<number>;
+    /** Drains until every queue is empty (a real queue may hold messages in flight for a while). */
+    readonly drainAll: () => Promise<void>;
+  },
+): Promise<{ tally: ChaosTally; finalStates: Record<string, number> }> {
+  const random = seeded(options.seed ^ 0x5eed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const tally: ChaosTally = {
+    orders: options.orders,
+    accepted: 0,
+    rejectedSku: 0,
+    declines: 0,
+    cancels: 0,
+    modifies: 0,
+    clientRetries: 0,
+    duplicateDeliveries: 0,
+    redriven: 0,
+    busDeliveriesRetried: 0,
+  };
+
+  /** A client: retries a 503 or a key still in progress after the second its Retry-After names. */
+  const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await handleHttpRequest(flow.api, {
+        method,
+        path,
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+      const retry = response.statusCode === 503 || codeOf(response) === "IDEMPOTENCY_IN_PROGRESS";
+      if (!retry || attempt >= MAX_ATTEMPTS) return response;
+      tally.clientRetries++;
+      if (flow.clock instanceof ManualClock) flow.clock.advance(1000);
+    }
+  };
+
+  const placed: Placed[] = [];
+  const accepted: string[] = [];
+  const acceptedRequests: ChangeRequest[] = [];
+  const CHUNK = 50;
+  for (let start = 0; start < options.orders; start += CHUNK) {
+    for (let i = start; i < Math.min(options.orders, start + CHUNK); i++) {
+      const orderId = `chaos-${String(i).padStart(5, "0")}`;
+      const roll = random();
+      const unknownSku = roll < 0.08;
+      if (unknownSku) tally.rejectedSku++;
+      else if (roll < 0.16) {
+        flow.payments.script(orderId, { decline: "insufficient funds" });
+        tally.declines++;
+      }
+      const product = pick(SCENARIO_PRODUCTS);
+      const items = [
+        {
+          sku: unknownSku ? UNKNOWN_SKU : product.sku,
+          quantity: 1 + (i % 3),
+          unitPrice: product.unitPrice,
+        },
+      ];
+      // Most clients send an Idempotency-Key (the order id then derives from it); the others name the order.
+      const withKey = random() < 0.8;
+      const body = {
+        ...(withKey ? {} : { orderId }),
+        customerId: `customer-${i % 97}`,
+        currency: "BRL",
+        items,
+        shippingAddress: address,
+      };
+      const response = await call("POST", "/orders", body, withKey ? { "Idempotency-Key": orderId } : {});
+      expect([202, 503], `POST /orders ${orderId}: ${response.body}`).toContain(response.statusCode);
+      const id =
+        response.statusCode === 202 ? (JSON.parse(response.body) as { orderId: string }).orderId : undefined;
+      placed.push({
+        orderId: id ?? (withKey ? orderIdForKey(orderId) : orderId),
+        accepted: id !== undefined,
+      });
+      if (id) accepted.push(id);
+    }
+    // Cancels and modifies of orders placed so far, whatever state they reached.
+    for (let n = 0; n < CHUNK * 0.3 && accepted.length > 0; n++) {
+      const orderId = pick(accepted);
+      const cancel = random() < 0.5;
+      const line1 = `Rua B, ${n + start}`;
+      const response = cancel
+        ? await call("POST", `/orders/${orderId}/cancel`, { reason: "changed my mind" })
+        : await call("PATCH", `/orders/${orderId}`, { shippingAddress: { ...address, line1 } });
+      expect([202, 503], `${cancel ? "cancel" : "modify"} ${orderId}: ${response.body}`).toContain(
+        response.statusCode,
+      );
+      if (response.statusCode !== 202) continue;
+      const { requestId } = JSON.parse(response.body) as { requestId: string };
+      acceptedRequests.push(
+        cancel ? { orderId, requestId, kind: "cancel" } : { orderId, requestId, kind: "modify", line1 },
+      );
+      if (cancel) tally.cancels++;
+      else tally.modifies++;
+    }
+    await flow.drain({ maxBatches: Math.floor(random() * 40) });
+  }
+  await flow.drain();
+
+  // The faults stop; what they left behind is redriven until nothing is left anywhere.
+  harness.faults.stop();
+  harness.duplicates.active = false;
+  tally.duplicateDeliveries = harness.duplicates.count;
+  for (let round = 0; round < 5; round++) {
+    tally.busDeliveriesRetried += await retryFailedBusDeliveries(flow);
+    const moved = await options.redrive();
+    tally.redriven += moved;
+    await options.drainAll();
+    if (moved === 0 && flow.bus.failedDeliveries.length === 0) break;
+  }
+  tally.accepted = accepted.length;
+  await checkOutcome(flow, placed, acceptedRequests);
+  return { tally, finalStates: await finalStates(flow, placed) };
+}
+
+/**
+ * Hands every bus delivery that failed to its rule's target again, as
+ * EventBridge retries a target (then uses its dead-letter queue). The
+ * in-memory bus keeps them in `failedDeliveries`.
+ */
+async function retryFailedBusDeliveries(flow: ChaosFlow): Promise<number> {
+  const failed = flow.bus.failedDeliveries.splice(0);
+  for (const { rule, envelope } of failed) {
+    const target = flow.bus.rules.find((candidate) => candidate.name === rule)!.target;
+    if (typeof target === "function") await target(envelope);
+    else await target.send([{ id: envelope.detail.id, body: JSON.stringify(envelope) }]);
+  }
+  return failed.length;
+}
+
+/** The redrive of the in-memory pipeline: every dead-letter queue back to its source. */
+export async function redriveInMemory(flow: { deadLetterQueues(): Record<string, InMemoryQueue> }) {
+  let moved = 0;
+  for (const dlq of Object.values(flow.deadLetterQueues())) moved += await dlq.redrive();
+  return moved;
+}
+
+/** The status each event leads its order to (the others keep it). */
+const STATUS_OF_EVENT: Partial<Record<OrderflowEvent["type"], OrderStatus>> = {
+  OrderPlaced: "RECEIVED",
+  OrderValidated: "VALIDATED",
+  OrderRejected: "REJECTED",
+  OrderPaymentStarted: "PAYMENT_PENDING",
+  OrderPaid: "PAID",
+  OrderPaymentFailed: "PAYMENT_FAILED",
+  OrderConfirmed: "CONFIRMED",
+  OrderCancelled: "CANCELLED",
+};
+
+/** What must hold once the faults stopped and everything was redriven and drained. */
+async function checkOutcome(
+  flow: ChaosFlow,
+  placed: readonly Placed[],
+  requests: readonly ChangeRequest[],
+): Promise<void> {
+  // Every publication of an event is identical to the first (same id, same content).
+  const events = new Map<string, OrderflowEvent>();
+  const printOf = new Map<string, string>();
+  for (const event of flow.events()) {
+    const print = fingerprint(event);
+    const first = printOf.get(event.id);
+    if (first === undefined) {
+      printOf.set(event.id, print);
+      events.set(event.id, event);
+    } else expect(print, `event ${event.id} published with other content`).toBe(first);
+  }
+  const eventsOf = new Map<string, OrderflowEvent[]>();
+  for (const event of events.values())
+    eventsOf.set(event.orderId, [...(eventsOf.get(event.orderId) ?? []), event]);
+
+  const chargesOf = new Map<string, number[]>();
+  for (const { request } of flow.payments.succeededCharges)
+    chargesOf.set(request.orderId, [...(chargesOf.get(request.orderId) ?? []), request.amount]);
+
+  for (const { orderId, accepted } of placed) {
+    const stored = await flow.orders.get(orderId);
+    // 0 lost: every 202 has its order. (An order whose client never got a 202 may exist too.)
+    if (accepted) expect(stored, `${orderId} answered 202 but is missing`).toBeDefined();
+    if (!stored) continue;
+    const order = stored.order.snapshot();
+    expect(FINAL.has(order.status), `${orderId} ended ${order.status}`).toBe(true);
+    expect(stored.outbox, `${orderId} outbox`).toEqual([]);
+
+    // At most one charge; the refund owed recorded exactly when money was taken from a cancelled order.
+    const charges = chargesOf.get(orderId) ?? [];
+    expect(charges.length, `${orderId} charges`).toBeLessThanOrEqual(1);
+    if (order.status === "CANCELLED" && charges.length === 1)
+      expect(order.refundOwed?.amount, `${orderId} refund owed`).toBe(charges[0]);
+    else expect(order.refundOwed, `${orderId} refund owed without a charge`).toBeUndefined();
+    if (order.status === "CONFIRMED") expect(charges, `${orderId} confirmed unpaid`).toEqual([order.total]);
+
+    // One history per order, every version published: replayed in version order, the events walk the
+    // lifecycle table to the stored status (a lost update would fork it or skip a version).
+    const history = (eventsOf.get(orderId) ?? []).filter((event) => !event.type.endsWith("Requested"));
+    history.sort((a, b) => a.orderVersion - b.orderVersion || a.id.localeCompare(b.id));
+    const versions = new Set(history.map((event) => event.orderVersion));
+    // A decline that lands on an order cancelled meanwhile is recorded without an event.
+    const silent =
+      order.cancellation?.previousStatus === "PAYMENT_PENDING" && order.paymentFailure !== undefined ? 1 : 0;
+    if (process.env.CHAOS_DEBUG === orderId) console.log(JSON.stringify({ order, history }, null, 1));
+    expect(versions.size, `${orderId} versions published`).toBe(order.version - silent);
+    expect(Math.max(...versions), `${orderId} newest version`).toBeLessThanOrEqual(order.version);
+    let status: OrderStatus | undefined;
+    for (const event of history) {
+      const to = STATUS_OF_EVENT[event.type];
+      if (to === undefined) continue;
+      if (status !== undefined && status !== to) {
+        const from = status;
+        const legal = ORDER_COMMANDS.some((command) => nextStatus(from, command) === to);
+        expect(legal, `${orderId}: ${from} → ${to} (${event.type} at v${event.orderVersion})`).toBe(true);
+      }
+      status = to;
+    }
+    expect(status, `${orderId} history ends elsewhere than its status`).toBe(order.status);
+  }
+
+  // Every accepted cancel and modify has its outcome: an event it caused, or no change to make (the order
+  // was already cancelled; an earlier attempt of the same modification, which a 503 hid, applied it).
+  for (const request of requests) {
+    const history = eventsOf.get(request.orderId) ?? [];
+    const order = (await flow.orders.get(request.orderId))!.order.snapshot();
+    const outcome =
+      history.some((event) => event.causationId === request.requestId) ||
+      (request.kind === "cancel"
+        ? order.status === "CANCELLED"
+        : history.some(
+            (event) =>
+              event.type === "OrderModified" && event.data.new.shippingAddress.line1 === request.line1,
+          ));
+    expect(outcome, `${request.kind} ${request.requestId} of ${request.orderId} has no outcome`).toBe(true);
+  }
+
+  // Nothing left anywhere.
+  for (const { driver, deadLetterDriver } of Object.values(flow.flows)) {
+    expect(await driver.size(), driver.name).toBe(0);
+    expect(await deadLetterDriver.size(), deadLetterDriver.name).toBe(0);
+  }
+  expect(flow.bus.failedDeliveries).toEqual([]);
+}
+
+function codeOf(response: HttpResponse): string | undefined {
+  try {
+    return (JSON.parse(response.body) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many orders ended in each status (`NOT_PLACED`: the client gave up and none was recorded). */
+async function finalStates(flow: ChaosFlow, placed: readonly Placed[]) {
+  const counts: Record<string, number> = {};
+  for (const { orderId } of placed) {
+    const status = (await flow.orders.get(orderId))?.order.status ?? "NOT_PLACED";
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
