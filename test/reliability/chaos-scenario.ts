@@ -202,7 +202,10 @@ export async function runChaos(
   const CHUNK = 50;
   for (let start = 0; start < options.orders; start += CHUNK) {
     for (let i = start; i < Math.min(options.orders, start + CHUNK); i++) {
-      const orderId = `chaos-${String(i).padStart(5, "0")}`;
+      const name = `chaos-${String(i).padStart(5, "0")}`;
+      // Most clients send an Idempotency-Key (the order id then derives from it); the others name the order.
+      const withKey = random() < 0.8;
+      const orderId = withKey ? orderIdForKey(name) : name;
       const roll = random();
       const unknownSku = roll < 0.08;
       if (unknownSku) tally.rejectedSku++;
@@ -218,8 +221,6 @@ export async function runChaos(
           unitPrice: product.unitPrice,
         },
       ];
-      // Most clients send an Idempotency-Key (the order id then derives from it); the others name the order.
-      const withKey = random() < 0.8;
       const body = {
         ...(withKey ? {} : { orderId }),
         customerId: `customer-${i % 97}`,
@@ -227,14 +228,12 @@ export async function runChaos(
         items,
         shippingAddress: address,
       };
-      const response = await call("POST", "/orders", body, withKey ? { "Idempotency-Key": orderId } : {});
-      expect([202, 503], `POST /orders ${orderId}: ${response.body}`).toContain(response.statusCode);
+      const response = await call("POST", "/orders", body, withKey ? { "Idempotency-Key": name } : {});
+      expect([202, 503], `POST /orders ${name}: ${response.body}`).toContain(response.statusCode);
       const id =
         response.statusCode === 202 ? (JSON.parse(response.body) as { orderId: string }).orderId : undefined;
-      placed.push({
-        orderId: id ?? (withKey ? orderIdForKey(orderId) : orderId),
-        accepted: id !== undefined,
-      });
+      if (id !== undefined) expect(id).toBe(orderId);
+      placed.push({ orderId, accepted: id !== undefined });
       if (id) accepted.push(id);
     }
     // Cancels and modifies of orders placed so far, whatever state they reached.
