@@ -199,63 +199,68 @@ export async function runChaos(
   const placed: Placed[] = [];
   const accepted: string[] = [];
   const acceptedRequests: ChangeRequest[] = [];
+
+  /** One client placing order `i`: what it sends is drawn before its first await, so a run is repeatable. */
+  const placeOrder = async (i: number) => {
+    const name = `chaos-${String(i).padStart(5, "0")}`;
+    // Most clients send an Idempotency-Key (the order id then derives from it); the others name the order.
+    const withKey = random() < 0.8;
+    const orderId = withKey ? orderIdForKey(name) : name;
+    const roll = random();
+    const unknownSku = roll < 0.08;
+    if (unknownSku) tally.rejectedSku++;
+    else if (roll < 0.16) {
+      flow.payments.script(orderId, { decline: "insufficient funds" });
+      tally.declines++;
+    }
+    const product = pick(SCENARIO_PRODUCTS);
+    const body = {
+      ...(withKey ? {} : { orderId }),
+      customerId: `customer-${i % 97}`,
+      currency: "BRL",
+      items: [
+        { sku: unknownSku ? UNKNOWN_SKU : product.sku, quantity: 1 + (i % 3), unitPrice: product.unitPrice },
+      ],
+      shippingAddress: address,
+    };
+    const response = await call("POST", "/orders", body, withKey ? { "Idempotency-Key": name } : {});
+    expect([202, 503], `POST /orders ${name}: ${response.body}`).toContain(response.statusCode);
+    const id =
+      response.statusCode === 202 ? (JSON.parse(response.body) as { orderId: string }).orderId : undefined;
+    if (id !== undefined) expect(id).toBe(orderId);
+    placed.push({ orderId, accepted: id !== undefined });
+    if (id) accepted.push(id);
+  };
+
+  /** One client cancelling or modifying one of the orders accepted so far (`n` makes its address unique). */
+  const requestChange = async (n: number) => {
+    const orderId = pick(accepted);
+    const cancel = random() < 0.5;
+    const line1 = `Rua B, ${n}`;
+    const response = cancel
+      ? await call("POST", `/orders/${orderId}/cancel`, { reason: "changed my mind" })
+      : await call("PATCH", `/orders/${orderId}`, { shippingAddress: { ...address, line1 } });
+    expect([202, 503], `${cancel ? "cancel" : "modify"} ${orderId}: ${response.body}`).toContain(
+      response.statusCode,
+    );
+    if (response.statusCode !== 202) return;
+    const { requestId } = JSON.parse(response.body) as { requestId: string };
+    acceptedRequests.push(
+      cancel ? { orderId, requestId, kind: "cancel" } : { orderId, requestId, kind: "modify", line1 },
+    );
+    if (cancel) tally.cancels++;
+    else tally.modifies++;
+  };
+
+  // Clients come in waves of CHUNK at once; cancels and modifies of orders placed so far then race part of
+  // a drain, so they meet orders in every state.
   const CHUNK = 50;
   for (let start = 0; start < options.orders; start += CHUNK) {
-    for (let i = start; i < Math.min(options.orders, start + CHUNK); i++) {
-      const name = `chaos-${String(i).padStart(5, "0")}`;
-      // Most clients send an Idempotency-Key (the order id then derives from it); the others name the order.
-      const withKey = random() < 0.8;
-      const orderId = withKey ? orderIdForKey(name) : name;
-      const roll = random();
-      const unknownSku = roll < 0.08;
-      if (unknownSku) tally.rejectedSku++;
-      else if (roll < 0.16) {
-        flow.payments.script(orderId, { decline: "insufficient funds" });
-        tally.declines++;
-      }
-      const product = pick(SCENARIO_PRODUCTS);
-      const items = [
-        {
-          sku: unknownSku ? UNKNOWN_SKU : product.sku,
-          quantity: 1 + (i % 3),
-          unitPrice: product.unitPrice,
-        },
-      ];
-      const body = {
-        ...(withKey ? {} : { orderId }),
-        customerId: `customer-${i % 97}`,
-        currency: "BRL",
-        items,
-        shippingAddress: address,
-      };
-      const response = await call("POST", "/orders", body, withKey ? { "Idempotency-Key": name } : {});
-      expect([202, 503], `POST /orders ${name}: ${response.body}`).toContain(response.statusCode);
-      const id =
-        response.statusCode === 202 ? (JSON.parse(response.body) as { orderId: string }).orderId : undefined;
-      if (id !== undefined) expect(id).toBe(orderId);
-      placed.push({ orderId, accepted: id !== undefined });
-      if (id) accepted.push(id);
-    }
-    // Cancels and modifies of orders placed so far, whatever state they reached.
-    for (let n = 0; n < CHUNK * 0.3 && accepted.length > 0; n++) {
-      const orderId = pick(accepted);
-      const cancel = random() < 0.5;
-      const line1 = `Rua B, ${n + start}`;
-      const response = cancel
-        ? await call("POST", `/orders/${orderId}/cancel`, { reason: "changed my mind" })
-        : await call("PATCH", `/orders/${orderId}`, { shippingAddress: { ...address, line1 } });
-      expect([202, 503], `${cancel ? "cancel" : "modify"} ${orderId}: ${response.body}`).toContain(
-        response.statusCode,
-      );
-      if (response.statusCode !== 202) continue;
-      const { requestId } = JSON.parse(response.body) as { requestId: string };
-      acceptedRequests.push(
-        cancel ? { orderId, requestId, kind: "cancel" } : { orderId, requestId, kind: "modify", line1 },
-      );
-      if (cancel) tally.cancels++;
-      else tally.modifies++;
-    }
-    await flow.drain({ maxBatches: Math.floor(random() * 40) });
+    const wave = Array.from({ length: Math.min(CHUNK, options.orders - start) }, (_, k) => start + k);
+    await Promise.all(wave.map(placeOrder));
+    if (accepted.length === 0) continue;
+    const changes = wave.slice(0, Math.round(CHUNK * 0.3)).map(requestChange);
+    await Promise.all([...changes, flow.drain({ maxBatches: Math.floor(random() * 40) })]);
   }
   await flow.drain();
 
