@@ -34,11 +34,15 @@ export const FAULT_RATE = 0.1;
 export const DUPLICATE_RATE = 0.05;
 /** Share of the calls that end an effect after which the process dies before the next one. */
 const CRASH_RATE = 0.03;
-/** The crash points: after the save before the publish, after the publish before the delete, after the charge before the save. */
+/**
+ * The crash points: after the save before the publish, after the publish before the delete, after the
+ * charge before the save; and on placing, after the validation request before the order is recorded.
+ */
 const CRASHES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   orders: { save: CRASH_RATE },
   bus: { publish: CRASH_RATE },
   payments: { charge: CRASH_RATE },
+  intakeQueue: { send: CRASH_RATE },
 };
 
 /** What each port's faults apply to: the calls that reach a service (not listings nobody calls in the flows). */
@@ -79,6 +83,8 @@ export interface ChaosTally {
   duplicateDeliveries: number;
   redriven: number;
   busDeliveriesRetried: number;
+  /** Events refused as single PutEvents entries while the others of their call were published. */
+  busEntriesFailed: number;
 }
 
 /**
@@ -178,6 +184,7 @@ export async function runChaos(
     duplicateDeliveries: 0,
     redriven: 0,
     busDeliveriesRetried: 0,
+    busEntriesFailed: 0,
   };
 
   /** A client: retries a 503 or a key still in progress after the second its Retry-After names. */
@@ -195,6 +202,14 @@ export async function runChaos(
       if (flow.clock instanceof ManualClock) flow.clock.advance(1000);
     }
   };
+
+  // Besides whole calls failing, PutEvents fails single entries: the others of the call are published.
+  let failedEntries = 0;
+  flow.bus.failNext(Number.POSITIVE_INFINITY, () => {
+    const fail = harness.faults.injecting && random() < FAULT_RATE / 2;
+    if (fail) failedEntries++;
+    return fail;
+  });
 
   const placed: Placed[] = [];
   const accepted: string[] = [];
@@ -237,9 +252,24 @@ export async function runChaos(
     const orderId = pick(accepted);
     const cancel = random() < 0.5;
     const line1 = `Rua B, ${n}`;
+    // Half the modifications change the items too (the total, so the amount to charge), some to an unknown SKU.
+    const product = pick(SCENARIO_PRODUCTS);
+    const items =
+      random() < 0.5
+        ? [
+            {
+              sku: random() < 0.1 ? UNKNOWN_SKU : product.sku,
+              quantity: 1 + (n % 4),
+              unitPrice: product.unitPrice,
+            },
+          ]
+        : undefined;
     const response = cancel
       ? await call("POST", `/orders/${orderId}/cancel`, { reason: "changed my mind" })
-      : await call("PATCH", `/orders/${orderId}`, { shippingAddress: { ...address, line1 } });
+      : await call("PATCH", `/orders/${orderId}`, {
+          ...(items ? { items } : {}),
+          shippingAddress: { ...address, line1 },
+        });
     expect([202, 503], `${cancel ? "cancel" : "modify"} ${orderId}: ${response.body}`).toContain(
       response.statusCode,
     );
@@ -276,6 +306,7 @@ export async function runChaos(
     if (moved === 0 && flow.bus.failedDeliveries.length === 0) break;
   }
   tally.accepted = accepted.length;
+  tally.busEntriesFailed = failedEntries;
   await checkOutcome(flow, placed, acceptedRequests);
   return { tally, finalStates: await finalStates(flow, placed) };
 }

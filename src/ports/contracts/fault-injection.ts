@@ -89,6 +89,11 @@ export class FaultInjector {
     });
   }
 
+  /** Whether faults are being injected (until {@link FaultInjector.stop}). */
+  get injecting(): boolean {
+    return this.active;
+  }
+
   /** Ends every injection: from now on wrapped adapters behave as the adapters they wrap. */
   stop(): void {
     this.active = false;
