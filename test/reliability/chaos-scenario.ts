@@ -15,6 +15,7 @@ import type {
   QueueDriver,
 } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import type { OrderRepository } from "../../src/ports/order-repository.js";
+import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import type { ProductCatalog } from "../../src/ports/product-catalog.js";
 import { FaultInjector, type PortFaults } from "../../src/testing.js";
 import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.js";
@@ -108,9 +109,26 @@ export function chaosHarness(seed: number) {
     const methods = FAULTY_METHODS[name];
     if (!methods) return port;
     const options: PortFaults = { rate: FAULT_RATE, methods, crashAfter: CRASHES[name] };
-    return faults.wrap(name, port, options);
+    const faulty = faults.wrap(name, port, options);
+    return name === "payments"
+      ? (slowCharges(faulty as unknown as PaymentGateway) as unknown as typeof port)
+      : faulty;
   };
   return { faults, duplicates, decorate };
+}
+
+/**
+ * A gateway whose charges take a while (a turn of the event loop), as a
+ * provider's do: long enough for a cancel to land while a charge is in flight.
+ */
+function slowCharges(payments: PaymentGateway): PaymentGateway {
+  return {
+    charge: async (request) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return payments.charge(request);
+    },
+    refund: (request) => payments.refund(request),
+  };
 }
 
 /**
@@ -213,6 +231,7 @@ export async function runChaos(
 
   const placed: Placed[] = [];
   const accepted: string[] = [];
+  const CHUNK = 50;
   const acceptedRequests: ChangeRequest[] = [];
 
   /** One client placing order `i`: what it sends is drawn before its first await, so a run is repeatable. */
@@ -249,7 +268,8 @@ export async function runChaos(
 
   /** One client cancelling or modifying one of the orders accepted so far (`n` makes its address unique). */
   const requestChange = async (n: number) => {
-    const orderId = pick(accepted);
+    // Mostly orders of the last waves, which are still on their way through the flows.
+    const orderId = random() < 0.7 ? pick(accepted.slice(-2 * CHUNK)) : pick(accepted);
     const cancel = random() < 0.5;
     const line1 = `Rua B, ${n}`;
     // Half the modifications change the items too (the total, so the amount to charge), some to an unknown SKU.
@@ -284,14 +304,18 @@ export async function runChaos(
 
   // Clients come in waves of CHUNK at once; cancels and modifies of orders placed so far then race part of
   // a drain, so they meet orders in every state.
-  const CHUNK = 50;
   for (let start = 0; start < options.orders; start += CHUNK) {
     const wave = Array.from({ length: Math.min(CHUNK, options.orders - start) }, (_, k) => start + k);
     await Promise.all(wave.map(placeOrder));
     if (accepted.length === 0) continue;
     const changes = wave.slice(0, Math.round(CHUNK * 0.3)).map(requestChange);
-    await Promise.all([...changes, flow.drain({ maxBatches: Math.floor(random() * 40) })]);
+    // Each flow's consumer runs at once with the others (as Lambda functions do), so their writes race.
+    const drains = Object.keys(flow.flows).map((name) =>
+      flow.drain({ only: [name], maxBatches: Math.floor(random() * 12) }),
+    );
+    await Promise.all([...changes, ...drains]);
   }
+  await Promise.all(Object.keys(flow.flows).map((name) => flow.drain({ only: [name] })));
   await flow.drain();
 
   // The faults stop; what they left behind is redriven until nothing is left anywhere.
