@@ -3,7 +3,7 @@ import { redriveSqsDeadLetters } from "../../src/entrypoints/cli/sqs-dead-letter
 import { type AwsPipeline, startAwsPipeline } from "../support/aws-pipeline.js";
 import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.js";
 import { SEED, scaled, timeoutFor } from "./campaign.js";
-import { chaosHarness, DUPLICATE_RATE, runChaos } from "./chaos-scenario.js";
+import { chaosHarness, chaosTable, DUPLICATE_RATE, runChaos } from "./chaos-scenario.js";
 
 /**
  * Chaos end to end on the AWS adapters: the campaign of chaos.test.ts, 500
@@ -64,7 +64,7 @@ describe("chaos end to end, on DynamoDB and SQS emulators", () => {
         },
       });
       console.info(
-        JSON.stringify({ run: "emulators", seed: SEED, tally, faults: harness.faults.counts(), finalStates }),
+        chaosTable(`chaos on emulators, seed ${SEED}`, tally, harness.faults.counts(), finalStates),
       );
       expect(tally.accepted).toBeGreaterThan(0);
     },

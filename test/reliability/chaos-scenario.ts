@@ -17,7 +17,7 @@ import type {
 import type { OrderRepository } from "../../src/ports/order-repository.js";
 import type { PaymentGateway } from "../../src/ports/payment-gateway.js";
 import type { ProductCatalog } from "../../src/ports/product-catalog.js";
-import { FaultInjector, type PortFaults } from "../../src/testing.js";
+import { type FaultCounts, FaultInjector, type PortFaults } from "../../src/testing.js";
 import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.js";
 
 /**
@@ -466,6 +466,35 @@ function codeOf(response: HttpResponse): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The run as a Markdown table (what the README's Reliability section quotes). */
+export function chaosTable(
+  run: string,
+  tally: ChaosTally,
+  faults: FaultCounts,
+  finalStates: Readonly<Record<string, number>>,
+): string {
+  const rows: [string, string | number][] = [
+    ["orders placed (202)", `${tally.accepted} of ${tally.orders}`],
+    ["unknown SKU / declined", `${tally.rejectedSku} / ${tally.declines}`],
+    ["cancels / modifies accepted", `${tally.cancels} / ${tally.modifies}`],
+    ["client retries after 503 or 409 in progress", tally.clientRetries],
+    ...Object.entries(faults)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([port, { faults: f, crashes }]): [string, string] => [
+        `faults on ${port}`,
+        crashes > 0 ? `${f} (+ ${crashes} crashes after the effect)` : String(f),
+      ]),
+    ["PutEvents entries failed alone", tally.busEntriesFailed],
+    ["bus target deliveries retried", tally.busDeliveriesRetried],
+    ["duplicate deliveries", tally.duplicateDeliveries],
+    ["messages redriven from dead-letter queues", tally.redriven],
+    ...Object.entries(finalStates)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, count]): [string, number] => [`final ${status}`, count]),
+  ];
+  return [`| ${run} | count |`, "|---|---:|", ...rows.map(([what, n]) => `| ${what} | ${n} |`)].join("\n");
 }
 
 /** How many orders ended in each status (`NOT_PLACED`: the client gave up and none was recorded). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createInMemoryOrderflow } from "../../src/memory.js";
 import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.js";
 import { SEED, scaled, timeoutFor } from "./campaign.js";
-import { chaosHarness, DUPLICATE_RATE, redriveInMemory, runChaos } from "./chaos-scenario.js";
+import { chaosHarness, chaosTable, DUPLICATE_RATE, redriveInMemory, runChaos } from "./chaos-scenario.js";
 
 /**
  * Chaos end to end, in memory: 10,000 orders (at scale 1) through the whole
@@ -31,13 +31,7 @@ describe("chaos end to end, in memory", () => {
           await flow.drain();
         },
       });
-      console.info(
-        JSON.stringify(
-          { run: "memory", seed: SEED, tally, faults: harness.faults.counts(), finalStates },
-          null,
-          2,
-        ),
-      );
+      console.info(chaosTable(`chaos in memory, seed ${SEED}`, tally, harness.faults.counts(), finalStates));
       expect(tally.accepted).toBeGreaterThan(0);
     },
     timeoutFor(120_000),
