@@ -3,10 +3,11 @@ import { ManualClock } from "../../src/adapters/memory/clocks.js";
 import type { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
 import type { OrderflowEvent } from "../../src/domain/events.js";
 import { fingerprint } from "../../src/domain/fingerprint.js";
-import { nextStatus, ORDER_COMMANDS, type OrderStatus } from "../../src/domain/lifecycle.js";
+import { nextStatus, ORDER_COMMANDS, ORDER_STATUSES, type OrderStatus } from "../../src/domain/lifecycle.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
 import type { HttpResponse } from "../../src/entrypoints/http/http-types.js";
 import { orderIdForKey } from "../../src/entrypoints/http/order-api.js";
+import type { FileFlows } from "../../src/entrypoints/in-memory/in-memory-file-flows.js";
 import type {
   DrainedQueue,
   DrivenRecord,
@@ -55,6 +56,8 @@ const FAULTY_METHODS: Readonly<Record<string, readonly string[]>> = {
   intakeQueue: ["send"],
   alerts: ["publish"],
   payments: ["charge", "refund"],
+  objectStore: ["get", "head", "put", "copy", "move", "delete", "list"],
+  fileHistory: ["get", "create", "update", "list"],
 };
 
 /**
@@ -64,6 +67,8 @@ const FAULTY_METHODS: Readonly<Record<string, readonly string[]>> = {
  */
 const MAX_ATTEMPTS = 300;
 const UNKNOWN_SKU = "NOT-IN-CATALOG";
+/** Orders in each batch file the campaign drops (plus one line that is no order). */
+const FILE_ORDERS = 12;
 const FINAL: ReadonlySet<OrderStatus> = new Set(["CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED"]);
 
 /** What the campaign uses of a pipeline: in memory, or with injected storage adapters and queues. */
@@ -86,6 +91,9 @@ export interface ChaosTally {
   busDeliveriesRetried: number;
   /** Events refused as single PutEvents entries while the others of their call were published. */
   busEntriesFailed: number;
+  /** Batch files dropped, and the valid orders they hold. */
+  files: number;
+  fileOrders: number;
 }
 
 /**
@@ -165,6 +173,12 @@ type ChangeRequest =
   | { readonly kind: "cancel"; readonly orderId: string; readonly requestId: string }
   | { readonly kind: "modify"; readonly orderId: string; readonly requestId: string; readonly line1: string };
 
+/** A batch file dropped into the bucket: its key and version, as the file history names it. */
+interface Upload {
+  readonly key: string;
+  readonly version: string;
+}
+
 interface Placed {
   readonly orderId: string;
   readonly accepted: boolean;
@@ -187,6 +201,8 @@ export async function runChaos(
     readonly redrive: () => Promise<number>;
     /** Drains until every queue is empty (a real queue may hold messages in flight for a while). */
     readonly drainAll: () => Promise<void>;
+    /** The batch-file flows, when the pipeline has them: a file of orders is dropped every few waves. */
+    readonly files?: FileFlows | undefined;
   },
 ): Promise<{ tally: ChaosTally; finalStates: Record<string, number> }> {
   const random = seeded(options.seed ^ 0x5eed);
@@ -203,6 +219,8 @@ export async function runChaos(
     redriven: 0,
     busDeliveriesRetried: 0,
     busEntriesFailed: 0,
+    files: 0,
+    fileOrders: 0,
   };
 
   /** A client: retries a 503 or a key still in progress after the second its Retry-After names. */
@@ -232,6 +250,38 @@ export async function runChaos(
   const placed: Placed[] = [];
   const accepted: string[] = [];
   const CHUNK = 50;
+  const uploads: Upload[] = [];
+  const fileQueues = options.files ? [options.files.intake, options.files.extraction] : [];
+
+  /**
+   * A file of FILE_ORDERS orders as JSON Lines: one with an unknown SKU (business validation rejects it)
+   * and one line that is no order at all. Dropped again while the bucket refuses it.
+   */
+  const dropFile = async (files: FileFlows, n: number): Promise<Upload> => {
+    const lines = Array.from({ length: FILE_ORDERS }, (_, k) => {
+      const product = pick(SCENARIO_PRODUCTS);
+      const sku = k === 0 ? UNKNOWN_SKU : product.sku;
+      const item = { sku, quantity: 1 + (k % 2), unitPrice: product.unitPrice };
+      return JSON.stringify({
+        customerId: `file-customer-${k}`,
+        currency: "BRL",
+        items: [item],
+        shippingAddress: address,
+      });
+    });
+    const body = [...lines, JSON.stringify({ notAnOrder: true })].join("\n");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { key, etag, versionId } = await files.upload(`chaos-${n}.jsonl`, body);
+        tally.files++;
+        tally.fileOrders += FILE_ORDERS;
+        // The history names a version as the S3 notification does: its version id, or its ETag unquoted.
+        return { key, version: versionId ?? etag.replaceAll('"', "") };
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  };
   const acceptedRequests: ChangeRequest[] = [];
 
   /** One client placing order `i`: what it sends is drawn before its first await, so a run is repeatable. */
@@ -308,8 +358,11 @@ export async function runChaos(
     const wave = Array.from({ length: Math.min(CHUNK, options.orders - start) }, (_, k) => start + k);
     await Promise.all(wave.map(placeOrder));
     if (accepted.length === 0) continue;
+    if (options.files && (start / CHUNK) % 4 === 1) uploads.push(await dropFile(options.files, start));
     const changes = wave.slice(0, Math.round(CHUNK * 0.3)).map(requestChange);
     // Each flow's consumer runs at once with the others (as Lambda functions do), so their writes race.
+    // Files are extracted first: validate-order waits (in real time) for an order whose request came early.
+    if (fileQueues.length > 0) await flow.drain({ only: fileQueues.map((queue) => queue.queue.name) });
     const drains = Object.keys(flow.flows).map((name) =>
       flow.drain({ only: [name], maxBatches: Math.floor(random() * 12) }),
     );
@@ -331,8 +384,10 @@ export async function runChaos(
   }
   tally.accepted = accepted.length;
   tally.busEntriesFailed = failedEntries;
-  await checkOutcome(flow, placed, acceptedRequests);
-  return { tally, finalStates: await finalStates(flow, placed) };
+  const fileOrders = options.files ? await checkFiles(flow, options.files, uploads, placed) : [];
+  const all = [...placed, ...fileOrders];
+  await checkOutcome(flow, all, acceptedRequests);
+  return { tally, finalStates: await finalStates(flow, all) };
 }
 
 /**
@@ -355,6 +410,47 @@ export async function redriveInMemory(flow: { deadLetterQueues(): Record<string,
   let moved = 0;
   for (const dlq of Object.values(flow.deadLetterQueues())) moved += await dlq.redrive();
   return moved;
+}
+
+/**
+ * Every file dropped was extracted with its one invalid line reported, and
+ * every valid order of every file was placed: the store holds exactly the
+ * orders of the API and of the files. Returns the files' orders, for the
+ * checks every order gets.
+ */
+async function checkFiles(
+  flow: ChaosFlow,
+  files: FileFlows,
+  uploads: readonly Upload[],
+  placed: readonly Placed[],
+): Promise<Placed[]> {
+  for (const { key, version } of uploads) {
+    const record = await files.history.get(key, version);
+    expect(record, key).toMatchObject({
+      status: "EXTRACTED",
+      counts: { total: FILE_ORDERS + 1, valid: FILE_ORDERS, invalid: 1 },
+    });
+  }
+  for (const { queue, deadLetterQueue } of [files.intake, files.extraction]) {
+    expect(queue.size, queue.name).toBe(0);
+    expect(deadLetterQueue.size, deadLetterQueue.name).toBe(0);
+  }
+  const fromApi = new Set(placed.map((order) => order.orderId));
+  const stored: string[] = [];
+  for (const status of ORDER_STATUSES) {
+    let nextToken: string | undefined;
+    do {
+      const page = await flow.orders.listByStatus(status, {
+        limit: 1000,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      for (const order of page.items) stored.push(order.orderId);
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  const fromFiles = stored.filter((orderId) => !fromApi.has(orderId));
+  expect(fromFiles.length, "orders placed from files").toBe(uploads.length * FILE_ORDERS);
+  return fromFiles.map((orderId) => ({ orderId, accepted: true }));
 }
 
 /** The status each event leads its order to (the others keep it). */
@@ -479,6 +575,9 @@ export function chaosTable(
     ["orders placed (202)", `${tally.accepted} of ${tally.orders}`],
     ["unknown SKU / declined", `${tally.rejectedSku} / ${tally.declines}`],
     ["cancels / modifies accepted", `${tally.cancels} / ${tally.modifies}`],
+    ...(tally.files > 0
+      ? [["batch files (valid orders)", `${tally.files} (${tally.fileOrders})`] as [string, string]]
+      : []),
     ["client retries after 503 or 409 in progress", tally.clientRetries],
     ...Object.entries(faults)
       .sort(([a], [b]) => a.localeCompare(b))

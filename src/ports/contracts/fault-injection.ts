@@ -72,16 +72,19 @@ export class FaultInjector {
       const call = this.faulty(name, "call", port as (...args: unknown[]) => unknown, undefined, faults);
       return new Proxy(port, { apply: (_target, _this, args) => call(...args) });
     }
-    const applies = (method: string) =>
-      faults.methods === undefined ? method !== "constructor" : faults.methods.includes(method);
+    const applies = (method: string) => faults.methods === undefined || faults.methods.includes(method);
     return new Proxy(port, {
       get: (target, property) => {
         // Read on the adapter itself, so its getters and methods reach its private fields.
         const value = Reflect.get(target, property, target);
-        if (typeof value !== "function" || typeof property !== "string" || !applies(property)) return value;
+        if (typeof value !== "function" || property === "constructor") return value;
         let method = wrapped.get(property);
         if (method === undefined) {
-          method = this.faulty(name, property, value as (...args: unknown[]) => unknown, target, faults);
+          const call = value as (...args: unknown[]) => unknown;
+          method =
+            typeof property === "string" && applies(property)
+              ? this.faulty(name, property, call, target, faults)
+              : call.bind(target);
           wrapped.set(property, method);
         }
         return method;
