@@ -23,11 +23,13 @@ import { SCENARIO_PRODUCTS, seeded } from "../support/order-lifecycle-scenario.j
 
 /**
  * The chaos campaign: orders placed, cancelled and modified through the HTTP
- * API while every port fails now and then (a seeded 10 % of calls), the
- * processes crash between two effects, and standard queues deliver duplicates
- * out of order. Then the faults stop, every dead-letter queue is redriven and
- * the pipeline drained; what must hold then is checked by {@link checkOutcome}.
- * Shared by the in-memory run and the run on DynamoDB and SQS emulators.
+ * API (and, given the file flows, dropped as batch files) while every port
+ * fails now and then (a seeded 10 % of calls), the processes crash between two
+ * effects, the flows' consumers race each other, and standard queues deliver
+ * duplicates out of order. Then the faults stop, every dead-letter queue is
+ * redriven and the pipeline drained; what must hold then is checked by
+ * {@link checkOutcome}. Shared by the in-memory run and the run on DynamoDB
+ * and SQS emulators.
  */
 
 /** Share of calls of every port that fail before reaching the adapter. */
