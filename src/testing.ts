@@ -24,6 +24,14 @@ export {
   type EventBusSubject,
   someEvents,
 } from "./ports/contracts/event-bus.contract.js";
+// ─── Faults: wrap any adapter so a seeded share of its calls fails ──────────
+export {
+  type FaultCounts,
+  FaultInjector,
+  type FaultInjectorOptions,
+  type InjectedFault,
+  type PortFaults,
+} from "./ports/contracts/fault-injection.js";
 export {
   aFileRecord,
   describeFileHistoryContract,

@@ -30,6 +30,8 @@ export interface AwsPipelineOptions {
   readonly maxReceiveCount?: number;
   /** Puts something in front of the intake queue's producer side (e.g. a queue that refuses some messages). */
   readonly intake?: ((queue: CommandQueue) => CommandQueue) | undefined;
+  /** How long a received message stays hidden (default SQS's 30 s): what a crashed consumer's messages wait. */
+  readonly visibilityTimeoutSeconds?: number;
   /** The options of the pipeline other than its adapters (clock, ids, logger, duplicates, …). */
   readonly flow?: Omit<
     InMemoryOrderflowOptions,
@@ -42,6 +44,10 @@ export interface AwsPipeline {
   /** The clients every adapter shares, e.g. to count their requests. */
   readonly dynamoDb: DynamoDBClient;
   readonly sqs: SQSClient;
+  /** The URL of each flow's queue and of its dead-letter queue. */
+  readonly queueUrls: Readonly<
+    Record<FlowName, { readonly queue: string; readonly deadLetterQueue: string }>
+  >;
   stop(): Promise<void>;
 }
 
@@ -69,7 +75,12 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
     // local-aws-sqs counts a ChangeMessageVisibility as one more receive, so each failed
     // delivery counts twice there: double the policy to keep `maxReceiveCount` deliveries.
     const maxReceiveCount = 2 * (options.maxReceiveCount ?? 5);
-    const external = async (name: string): Promise<ExternalQueue> => {
+    const queueUrls = {} as Record<FlowName, { queue: string; deadLetterQueue: string }>;
+    const visibility: Record<string, string> =
+      options.visibilityTimeoutSeconds === undefined
+        ? {}
+        : { VisibilityTimeout: String(options.visibilityTimeoutSeconds) };
+    const external = async (flow: FlowName, name: string): Promise<ExternalQueue> => {
       const fifo = name.endsWith(".fifo");
       const dlqName = fifo ? `${name.replace(/\.fifo$/, "")}-dlq.fifo` : `${name}-dlq`;
       const dlqUrl = await sqs.createQueue(dlqName);
@@ -78,19 +89,21 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       );
       const queueUrl = await sqs.createQueue(name, {
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount }),
+        ...visibility,
       });
+      queueUrls[flow] = { queue: queueUrl, deadLetterQueue: dlqUrl };
       return {
         queue: new SqsCommandQueue({ client: sqs.client, queueUrl }),
         driver: new SqsQueueDriver({ client: sqs.client, queueUrl }),
         deadLetterDriver: new SqsQueueDriver({ client: sqs.client, queueUrl: dlqUrl }),
       };
     };
-    const intake = await external("orderflow-intake.fifo");
+    const intake = await external("intake", "orderflow-intake.fifo");
     const queues: Record<FlowName, ExternalQueue> = {
       intake: options.intake ? { ...intake, queue: options.intake(intake.queue) } : intake,
-      processing: await external("orderflow-processing"),
-      cancel: await external("orderflow-cancel"),
-      modify: await external("orderflow-modify"),
+      processing: await external("processing", "orderflow-processing"),
+      cancel: await external("cancel", "orderflow-cancel"),
+      modify: await external("modify", "orderflow-modify"),
     };
 
     const flow = new InMemoryOrderflow({
@@ -104,6 +117,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       flow,
       dynamoDb: dynalite.client,
       sqs: sqs.client,
+      queueUrls,
       async stop() {
         await Promise.allSettled([sqs.stop(), dynalite.stop()]);
       },

@@ -153,6 +153,14 @@ export interface InMemoryOrderflowOptions<
   readonly reorder?: boolean;
   /** Seedable randomness for duplicates and reordering. */
   readonly random?: () => number;
+  /**
+   * Wraps what the flows call, e.g. to inject faults (`FaultInjector` of
+   * `orderflow/testing`): each adapter of {@link InMemoryOrderflow.adapters} by
+   * its port name, each bus rule's target as `target:<flow>`, and the driver
+   * the drain loop reads each queue with as `driver:<flow>`. The properties of
+   * this object (`orders`, `bus`, `flows`, …) stay unwrapped, for inspection.
+   */
+  readonly decorate?: <T extends object>(name: string, port: T) => T;
 }
 
 /** A queue of the pipeline as the drain loop sees it: its drivers and the consumer that drains it. */
@@ -187,6 +195,9 @@ export interface DrainReport {
 }
 
 export type FlowName = "intake" | EventRouteName;
+
+/** Receives in a row that may fail before the drain gives up on a queue that is down rather than flaky. */
+const MAX_CONSECUTIVE_FAILED_RECEIVES = 100;
 
 /** The order flows: the intake queue the API sends to, and one queue per bus route. */
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
@@ -254,6 +265,9 @@ export class InMemoryOrderflow<
   readonly ruleDeadLetterQueues: Readonly<Record<EventRouteName, InMemoryQueue>>;
 
   private readonly pipelines: DrainedQueue[] = [];
+  /** The driver the drain loop reads each pipeline's queue with ({@link InMemoryOrderflowOptions.decorate}). */
+  private readonly drivers = new Map<DrainedQueue, QueueDriver>();
+  private readonly decorate: NonNullable<InMemoryOrderflowOptions["decorate"]>;
   private readonly batchSize: number;
   private readonly maxReceiveCount: number;
   private readonly queueOptions: Pick<
@@ -290,7 +304,9 @@ export class InMemoryOrderflow<
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
-    this.adapters = {
+    const decorate = options.decorate ?? ((_name, port) => port);
+    this.decorate = decorate;
+    const adapters = {
       orders: this.orders,
       bus: options.eventBus ?? this.bus,
       catalog: this.catalog,
@@ -302,6 +318,9 @@ export class InMemoryOrderflow<
       ids: this.ids,
       logger: this.logger,
     };
+    this.adapters = Object.fromEntries(
+      Object.entries(adapters).map(([port, adapter]) => [port, decorate(port, adapter)]),
+    ) as typeof adapters;
     this.container = createContainer([
       adaptersModule(this.adapters),
       useCasesModule({ limits: options.limits }),
@@ -314,9 +333,10 @@ export class InMemoryOrderflow<
     const routed = (route: EventRouteName, consumer: QueueConsumer) => {
       const injected = external[route];
       const queues = injected ?? this.createQueue(`orderflow-${route}`, false);
-      const target = injected
-        ? commandQueueTarget(injected.queue, duplicates)
-        : (queues.queue as InMemoryQueue);
+      const target = decorate(
+        `target:${route}`,
+        injected ? commandQueueTarget(injected.queue, duplicates) : (queues.queue as InMemoryQueue),
+      );
       // The route as an EventBridge pattern, as the template's bus rules express it, with its dead-letter queue.
       const pattern = { source: [EVENT_SOURCE], "detail-type": EVENT_ROUTES[route] };
       const deadLetterQueue = new InMemoryQueue({
@@ -325,14 +345,14 @@ export class InMemoryOrderflow<
       });
       ruleDeadLetterQueues[route] = deadLetterQueue;
       this.bus.addRule({ name: route, pattern, target, deadLetterQueue });
-      return this.attach(queues, consumer);
+      return this.attach(queues, consumer, route);
     };
     // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
         const consumer = resolve(this.container, consumerToken(consumerOfFlow(flow)));
-        return [flow, flow === "intake" ? this.attach(intake, consumer) : routed(flow, consumer)];
+        return [flow, flow === "intake" ? this.attach(intake, consumer, flow) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
     this.ruleDeadLetterQueues = ruleDeadLetterQueues as Record<EventRouteName, InMemoryQueue>;
@@ -343,7 +363,7 @@ export class InMemoryOrderflow<
    * flows (batch files) join the pipeline.
    */
   addFlow(name: string, consumer: QueueConsumer, options: { fifo?: boolean } = {}): PipelineQueue {
-    return this.attach(this.createQueue(name, options.fifo ?? name.endsWith(".fifo")), consumer);
+    return this.attach(this.createQueue(name, options.fifo ?? name.endsWith(".fifo")), consumer, name);
   }
 
   /**
@@ -352,6 +372,9 @@ export class InMemoryOrderflow<
    * made visible again for a retry (the visibility timeout is deemed to have
    * passed), and moved to the dead-letter queue after `maxReceiveCount` receives.
    * With a {@link ManualClock}, delayed messages are waited for by advancing it.
+   * A receive that fails is polled again; a delete or a visibility change that
+   * fails leaves its messages in flight, to come back after their visibility
+   * timeout (as on AWS). A queue whose receives keep failing stops the drain.
    */
   async drain(options: DrainOptions = {}): Promise<DrainReport> {
     const maxBatches = options.maxBatches ?? 1_000_000;
@@ -360,34 +383,64 @@ export class InMemoryOrderflow<
     let batches = 0;
     let records = 0;
     let failures = 0;
+    let failedReceives = 0;
     for (;;) {
       let progressed = false;
       for (const pipeline of pipelines) {
-        const received = await pipeline.driver.receive(this.batchSize);
+        const driver = this.drivers.get(pipeline) ?? pipeline.driver;
+        let received: readonly DrivenRecord[];
+        try {
+          received = await driver.receive(this.batchSize);
+          failedReceives = 0;
+        } catch (error) {
+          if (++failedReceives > MAX_CONSECUTIVE_FAILED_RECEIVES) throw error;
+          this.logger.warn("receive failed; polling again", { queue: driver.name, error: String(error) });
+          progressed = true;
+          continue;
+        }
         if (received.length === 0) continue;
         progressed = true;
         batches++;
         records += received.length;
         // A consumer that throws fails its whole batch, as a Lambda function error does.
         const result = await pipeline.consumer(received).catch((error: unknown) => {
-          this.logger.error("consumer failed the whole batch", {
-            queue: pipeline.driver.name,
-            error: String(error),
-          });
+          this.logger.error("consumer failed the whole batch", { queue: driver.name, error: String(error) });
           return { batchItemFailures: received.map((record) => ({ itemIdentifier: record.messageId })) };
         });
-        if (result.batchItemFailures.length === 0) {
-          await pipeline.driver.ack(received);
-        } else {
-          const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
-          failures += failed.size;
-          await pipeline.driver.ack(received.filter((record) => !failed.has(record.messageId)));
-          await pipeline.driver.retry(received.filter((record) => failed.has(record.messageId)));
-        }
+        const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
+        failures += failed.size;
+        await this.settle(
+          driver,
+          "ack",
+          failed.size === 0 ? received : received.filter((r) => !failed.has(r.messageId)),
+        );
+        if (failed.size > 0)
+          await this.settle(
+            driver,
+            "retry",
+            received.filter((r) => failed.has(r.messageId)),
+          );
         if (batches >= maxBatches) return this.report(batches, records, failures);
       }
       if (!progressed && !this.advanceToNextMessage(pipelines))
         return this.report(batches, records, failures);
+    }
+  }
+
+  /** Deletes (`ack`) or releases (`retry`) records; when that fails they stay in flight until their visibility timeout. */
+  private async settle(driver: QueueDriver, how: "ack" | "retry", records: readonly DrivenRecord[]) {
+    if (records.length === 0) return;
+    try {
+      await driver[how](records);
+    } catch (error) {
+      this.logger.warn(
+        `${how === "ack" ? "delete" : "visibility change"} failed; the messages come back after their visibility timeout`,
+        {
+          queue: driver.name,
+          messages: records.length,
+          error: String(error),
+        },
+      );
     }
   }
 
@@ -441,9 +494,11 @@ export class InMemoryOrderflow<
   private attach<T extends Omit<DrainedQueue, "consumer">>(
     queues: T,
     consumer: QueueConsumer,
+    flow: string,
   ): T & DrainedQueue {
     const pipeline = { ...queues, consumer };
     this.pipelines.push(pipeline);
+    this.drivers.set(pipeline, this.decorate(`driver:${flow}`, queues.driver));
     return pipeline;
   }
 
