@@ -383,7 +383,8 @@ export class InMemoryOrderflow<
     let batches = 0;
     let records = 0;
     let failures = 0;
-    let failedReceives = 0;
+    // Per queue: a queue whose receives keep failing must stop the drain even while others succeed.
+    const failedReceives = new Map<PipelineQueue | DrainedQueue, number>();
     for (;;) {
       let progressed = false;
       for (const pipeline of pipelines) {
@@ -391,9 +392,11 @@ export class InMemoryOrderflow<
         let received: readonly DrivenRecord[];
         try {
           received = await driver.receive(this.batchSize);
-          failedReceives = 0;
+          failedReceives.delete(pipeline);
         } catch (error) {
-          if (++failedReceives > MAX_CONSECUTIVE_FAILED_RECEIVES) throw error;
+          const failed = (failedReceives.get(pipeline) ?? 0) + 1;
+          if (failed > MAX_CONSECUTIVE_FAILED_RECEIVES) throw error;
+          failedReceives.set(pipeline, failed);
           this.logger.warn("receive failed; polling again", { queue: driver.name, error: String(error) });
           progressed = true;
           continue;

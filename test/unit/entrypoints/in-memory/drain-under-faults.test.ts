@@ -47,6 +47,19 @@ describe("the drain loop when the queue service fails", () => {
     );
   });
 
+  it("stops, with the queue's error, when one queue's receives keep failing while the others succeed", async () => {
+    const flow = createInMemoryOrderflow({
+      decorate: (name, port) => {
+        if (name !== "driver:cancel") return port;
+        const receive = async () => Promise.reject(new ServiceUnavailableError("sqs"));
+        return Object.assign(Object.create(port as object), { receive }) as typeof port;
+      },
+    });
+    await flow.api.placeOrder(body);
+
+    await expect(flow.drain()).rejects.toThrow(ServiceUnavailableError);
+  });
+
   it("leaves a message whose delete failed in flight: it comes back after its visibility timeout, and changes nothing", async () => {
     const flow = flowWhoseIntakeFailsOnce("ack");
     await flow.api.placeOrder(body);
