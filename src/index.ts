@@ -15,6 +15,7 @@ export {
   type Product,
 } from "./domain/business-rules.js";
 export { type ValidateOrderMessage, ValidateOrderMessageSchema } from "./domain/commands.js";
+export { deliverableJson, escapeUndeliverable, isDeliverable } from "./domain/deliverable-text.js";
 export {
   DomainError,
   type ErrorJSON,
@@ -90,7 +91,6 @@ export {
   AddressSchema,
   type CancelOrderInput,
   CancelOrderSchema,
-  isDeliverable,
   type ModifyOrderInput,
   ModifyOrderSchema,
   ORDER_ID_PATTERN,

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { isDeliverable, UNDELIVERABLE_MESSAGE } from "./deliverable-text.js";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
@@ -26,7 +27,8 @@ const text = (max: number = STRUCTURAL_LIMITS.maxTextLength) =>
     z.minLength(1, "must not be empty"),
     z.maxLength(max, `must be at most ${max} characters`),
     z.refine((s) => !hasControlCharacter(s), "must not contain control characters"),
-    z.refine(isDeliverable, UNDELIVERABLE_MESSAGE),
+    // Control characters are reported by the rule above; this one names what only transports refuse.
+    z.refine((s) => hasControlCharacter(s) || isDeliverable(s), UNDELIVERABLE_MESSAGE),
   );
 
 /** C0 control characters and DEL: never legitimate in names and addresses, often a sign of injection. */
@@ -36,32 +38,6 @@ function hasControlCharacter(s: string): boolean {
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
-}
-
-export const UNDELIVERABLE_MESSAGE =
-  "must not contain U+FFFE, U+FFFF or unpaired surrogates (they cannot be stored or sent as UTF-8)";
-
-/**
- * True when `s` holds only characters that every transport an order crosses can
- * carry: SQS and SNS accept #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and
- * #x10000–#x10FFFF; DynamoDB, S3 metadata and every UTF-8 encoder refuse (or
- * silently replace) an unpaired surrogate. Control characters are the text
- * rule's own concern. Checked here, at the edge, so nothing accepted is later
- * refused by a queue.
- */
-export function isDeliverable(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code < 0xd800) continue;
-    if (code === 0xfffe || code === 0xffff) return false;
-    if (code >= 0xdc00 && code <= 0xdfff) return false;
-    if (code <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i++;
-    }
-  }
-  return true;
 }
 
 export const OrderIdSchema = z.string().check(z.regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}"));

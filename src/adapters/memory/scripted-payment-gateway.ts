@@ -104,7 +104,11 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   /** Resolves once at least `count` charges are waiting for their answer (see {@link hold}). */
   async whenHeld(count = 1): Promise<void> {
     while (this.held.length < count) {
-      if (!this.holding) throw new Error("charges are not held: call hold() first");
+      if (!this.holding) {
+        throw new Error(
+          `charges are not held (hold() was not called, or release() came first): ${this.held.length} of ${count} arrived`,
+        );
+      }
       await new Promise<void>((resolve) => this.holding!.watchers.push(resolve));
     }
   }

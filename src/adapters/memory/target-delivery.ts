@@ -1,3 +1,4 @@
+import { escapeUndeliverable } from "../../domain/deliverable-text.js";
 /**
  * How the in-memory bus and topic deliver to a target (a rule's target, a
  * topic's subscriber), like EventBridge's RetryPolicy and SNS's delivery
@@ -51,7 +52,7 @@ export function checkRetryAttempts(value: number, owner: string): void {
 /** An error as a dead-letter message attribute: never empty, at most 1 KiB, only characters SQS carries. */
 export function errorMessageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const carried = text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD");
+  const carried = escapeUndeliverable(text);
   if (carried.length === 0) return "unknown error";
   const cut = carried.slice(0, 1024);
   // A cut between the two halves of a pair would leave a lone surrogate, which SQS refuses.

@@ -1,3 +1,4 @@
+import { deliverableJson } from "../deliverable-text.js";
 import { OrderflowError } from "../errors.js";
 import { DEFAULT_ORDER_FILE_LIMITS, OrderFileReader } from "../files/order-file-reader.js";
 import type { FileError, FileRecord } from "../ports.js";
@@ -5,7 +6,6 @@ import type { PlaceOrderInput } from "../schemas.js";
 import {
   checkFileOrder,
   closeContent,
-  deliverableJson,
   type ExtractFileMessage,
   type FileFlowOptions,
   type FileFlowPorts,

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { deliverableJson, escapeUndeliverable } from "../deliverable-text.js";
 import type { OrderFileLimits } from "../files/order-file-reader.js";
 import { type UnchangedBySchema, unchangedBySchema } from "../files/unchanged-by-schema.js";
 import type {
@@ -132,32 +133,7 @@ export async function requestExtraction(queue: CommandQueue, message: ExtractFil
   ]);
 }
 
-// What SQS and SNS refuse: C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF;
-// unpaired surrogates. Without the `u` flag, so that it sees the halves of a pair.
-const UNDELIVERABLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are the ones refused.
-  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * `text` with every character a queue or topic refuses (SQS and SNS carry only
- * #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and #x10000–#x10FFFF) written as
- * a `\uXXXX` escape. File keys are the one text of the file flows that no
- * schema checks (S3 stores a file under whatever name it was given), yet they
- * travel in messages and alerts; in JSON text the escape is JSON's own, so
- * the key comes back whole from `JSON.parse`.
- */
-export function escapeUndeliverable(text: string): string {
-  UNDELIVERABLE.lastIndex = 0;
-  if (!UNDELIVERABLE.test(text)) return text;
-  return text.replace(UNDELIVERABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** `JSON.stringify(value, null, space)` that every queue and topic carries; `JSON.parse` gives `value` back. */
-export function deliverableJson(value: unknown, space?: number): string {
-  return escapeUndeliverable(JSON.stringify(value, null, space));
-}
-
-/** A file key as an alert attribute: at most 1,024 characters, none that a topic refuses. */
+/** A file key as an alert attribute: its first 1,024 characters, with those a topic refuses escaped. */
 export function keyAttribute(key: string): string {
   return escapeUndeliverable(key.slice(0, 1024));
 }

@@ -133,15 +133,16 @@ function validationRequest(command: PlaceOrderCommand) {
 
 /**
  * The messages a send refused for good, by id, with the queue's reason: when
- * the error names each message not sent (the ports' `DeliveryError` lists
+ * the error is a `DELIVERY_FAILED` naming each message not sent (the ports' `DeliveryError` lists
  * `failures` as `{ id, reason, retryable }`) and every one of them was refused
  * for what it holds. Undefined when any may still go through (a retry may fix
  * it) or when the call as a whole was refused (the error has a `cause`: a
  * missing queue or a denied access says nothing about the messages).
  */
 function refusedForGood(error: unknown): ReadonlyMap<string, string> | undefined {
-  const { failures, cause } = (error ?? {}) as { failures?: unknown; cause?: unknown };
-  if (!Array.isArray(failures) || failures.length === 0 || cause !== undefined) return undefined;
+  const { code, failures, cause } = (error ?? {}) as { code?: unknown; failures?: unknown; cause?: unknown };
+  if (code !== "DELIVERY_FAILED" || !Array.isArray(failures) || failures.length === 0 || cause !== undefined)
+    return undefined;
   const refused = new Map<string, string>();
   for (const failure of failures) {
     const { id, reason, retryable } = (failure ?? {}) as {

@@ -1,3 +1,4 @@
+import { deliverableJson } from "../deliverable-text.js";
 import { OrderFileError } from "../files/order-file-errors.js";
 import {
   DEFAULT_ORDER_FILE_LIMITS,
@@ -9,7 +10,6 @@ import type { Alert, FileError, FileRecord, FileStatus, ObjectContent } from "..
 import {
   checkFileOrder,
   closeContent,
-  deliverableJson,
   type FileFlowOptions,
   type FileFlowPorts,
   fileNameOf,

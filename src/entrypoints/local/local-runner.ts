@@ -114,10 +114,12 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
 
   const server = createServer((req, res) => {
     serve(req, res, maxBodyBytes, answer, httpLogger).catch((error: unknown) => {
-      httpLogger.error("request could not be answered", { error: describeError(error) });
-      if (!res.headersSent)
-        send(res, errorResponse(500, "INTERNAL_ERROR", "the request could not be completed"));
-      else res.destroy();
+      const correlationId = correlationIdOf(normalizeHeaders(req.headers as HttpRequest["headers"]));
+      httpLogger.error("request could not be answered", { correlationId, error: describeError(error) });
+      if (!res.headersSent) {
+        const failed = errorResponse(500, "INTERNAL_ERROR", "the request could not be completed");
+        send(res, { ...failed, headers: { ...failed.headers, [CORRELATION_ID_HEADER]: correlationId } });
+      } else res.destroy();
     });
   });
   server.on("clientError", (error, socket) => refuseUnreadableRequest(error, socket, httpLogger));

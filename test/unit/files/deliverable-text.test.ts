@@ -1,11 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sendRefusal } from "../../../src/adapters/memory/sqs-message-rules.js";
-import {
-  deliverableJson,
-  escapeUndeliverable,
-  keyAttribute,
-} from "../../../src/domain/use-cases/file-flow.js";
+import { deliverableJson, escapeUndeliverable } from "../../../src/domain/deliverable-text.js";
+import { keyAttribute } from "../../../src/domain/use-cases/file-flow.js";
 
 /** Whether SQS would take `text` as a message body. */
 const carried = (text: string) => sendRefusal({ body: text }, false, false) === undefined;
