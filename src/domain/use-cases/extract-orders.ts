@@ -393,12 +393,12 @@ export class ExtractOrders {
         message: deliverableJson({
           fileKey: message.fileKey,
           fileVersion: message.fileVersion,
-          status: "PARTIALLY_VALID",
+          status: record.status,
           counts: record.counts,
           errors: refused.slice(0, 100).map(undeliverableError),
         }),
         attributes: {
-          status: "PARTIALLY_VALID",
+          status: record.status,
           fileKey: keyAttribute(message.fileKey),
           invalidCount: String(record.counts.invalid),
         },

@@ -82,7 +82,7 @@ describe("an order the intake queue refuses for good, in a batch file", () => {
     await expect(flow.api.getOrder("o-42")).rejects.toMatchObject({ code: "ORDER_NOT_FOUND" });
     expect(deadLettered()).toBe(0);
 
-    const alert = flow.alerts.published.find((a) => a.attributes?.status === "PARTIALLY_VALID");
+    const alert = flow.alerts.published.find((a) => a.attributes?.kind === "FILE_PARTIALLY_VALID");
     expect(alert?.attributes).toMatchObject({ fileKey: "incoming/day.jsonl", invalidCount: "1" });
     expect(JSON.parse(JSON.parse(alert!.message).message)).toMatchObject({
       counts: { total: 100, valid: 99, invalid: 1 },
