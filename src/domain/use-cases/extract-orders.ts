@@ -286,7 +286,10 @@ export class ExtractOrders {
           await flush();
           const position = { byteOffset: entry.end, index: entry.index + 1 };
           if (!(await save(position))) return superseded(sentHere, checkpoint);
-          if (timeLow) return this.continueLater(record, message, sentHere, checkpoint);
+          if (timeLow) {
+            const continued = await this.continueLater(record, message, sentHere, checkpoint);
+            return { ...continued, idsTaken: idsTakenHere, undeliverable: undeliverableHere };
+          }
         }
       }
       if (onProgress && reader.bytesRead >= nextProgress) {
