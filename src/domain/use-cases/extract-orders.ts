@@ -9,6 +9,7 @@ import {
   type ExtractFileMessage,
   type FileFlowOptions,
   type FileFlowPorts,
+  fileAlert,
   keyAttribute,
   type Relocation,
   type ResolvedFileFlowOptions,
@@ -381,7 +382,7 @@ export class ExtractOrders {
   /**
    * Orders found undeliverable during extraction make the file partially
    * valid: the alert is the one validation sends for such a file, with the
-   * counts as they now stand and the refused orders (the first 100) named.
+   * counts as they now stand and the first refused orders named.
    */
   private async reportUndeliverable(
     message: ExtractFileMessage,
@@ -389,23 +390,14 @@ export class ExtractOrders {
     refused: readonly FileOrderNotPlaced[],
   ): Promise<void> {
     await this.deps.alerts.publish([
-      {
-        kind: "FILE_PARTIALLY_VALID",
-        severity: "WARNING",
-        subject: "orderflow: file partially valid: orders the intake queue refused",
-        message: deliverableJson({
-          fileKey: message.fileKey,
-          fileVersion: message.fileVersion,
-          status: record.status,
-          counts: record.counts,
-          errors: refused.slice(0, 100).map(undeliverableError),
-        }),
-        attributes: {
-          status: record.status,
-          fileKey: keyAttribute(message.fileKey),
-          invalidCount: String(record.counts.invalid),
-        },
-      },
+      fileAlert("FILE_PARTIALLY_VALID", "orders the intake queue refused", {
+        fileKey: message.fileKey,
+        fileVersion: message.fileVersion,
+        status: record.status,
+        format: record.format,
+        counts: record.counts,
+        errors: refused.map(undeliverableError),
+      }),
     ]);
   }
 

@@ -3,11 +3,14 @@ import { deliverableJson, escapeUndeliverable } from "../deliverable-text.js";
 import type { OrderFileLimits } from "../files/order-file-reader.js";
 import { type UnchangedBySchema, unchangedBySchema } from "../files/unchanged-by-schema.js";
 import type {
+  Alert,
   AlertPublisher,
   Clock,
   CommandQueue,
+  FileError,
   FileHistory,
   FileRecord,
+  FileStatus,
   ObjectContent,
   ObjectStore,
 } from "../ports.js";
@@ -136,6 +139,51 @@ export async function requestExtraction(queue: CommandQueue, message: ExtractFil
 /** A file key as an alert attribute: its first 1,024 characters, with those a topic refuses escaped. */
 export function keyAttribute(key: string): string {
   return escapeUndeliverable(key.slice(0, 1024));
+}
+
+/** What a file alert says about the file: where it stands and the first of its errors. */
+export interface FileAlertFacts {
+  readonly fileKey: string;
+  readonly fileVersion: string;
+  readonly status: FileStatus;
+  readonly format?: "json" | "jsonl" | undefined;
+  readonly counts: FileRecord["counts"];
+  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  readonly errors: readonly FileError[];
+}
+
+/** Errors an alert names: enough to act on, small enough for any topic. */
+const ALERT_ERRORS = 20;
+
+/**
+ * The alert of a file that was rejected, or some of whose orders are invalid
+ * (found by validation, or refused by the intake queue during extraction): one
+ * shape for both, filterable by `status`, `fileKey` and `invalidCount`.
+ */
+export function fileAlert(
+  kind: "FILE_REJECTED" | "FILE_PARTIALLY_VALID",
+  headline: string,
+  facts: FileAlertFacts,
+): Alert {
+  const { reason } = facts;
+  return {
+    kind,
+    severity: kind === "FILE_REJECTED" ? "ERROR" : "WARNING",
+    subject: subjectLine(`orderflow: file ${headline}: ${fileNameOf(facts.fileKey)}`),
+    message: deliverableJson({ ...facts, errors: facts.errors.slice(0, ALERT_ERRORS) }, 2),
+    attributes: {
+      status: facts.status,
+      fileKey: keyAttribute(facts.fileKey),
+      invalidCount: String(facts.counts.invalid),
+      ...(reason ? { reason: reason.code } : {}),
+    },
+  };
+}
+
+/** SNS subjects: printable ASCII, fewer than 100 characters. */
+function subjectLine(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/gu, "?");
+  return ascii.length > 99 ? `${ascii.slice(0, 98)}~` : ascii;
 }
 
 /** An ETag without its quotes (S3 quotes them in some answers and not in others). */

@@ -1,4 +1,3 @@
-import { deliverableJson } from "../deliverable-text.js";
 import { OrderFileError } from "../files/order-file-errors.js";
 import {
   DEFAULT_ORDER_FILE_LIMITS,
@@ -12,8 +11,7 @@ import {
   closeContent,
   type FileFlowOptions,
   type FileFlowPorts,
-  fileNameOf,
-  keyAttribute,
+  fileAlert,
   type Relocation,
   type ResolvedFileFlowOptions,
   relocatedKey,
@@ -267,31 +265,19 @@ export class ValidateFile {
 
   private alertFor(file: FileNotification, fileVersion: string, validation: FileValidation): Alert {
     const rejected = validation.status === "REJECTED";
-    return {
-      kind: rejected ? "FILE_REJECTED" : "FILE_PARTIALLY_VALID",
-      severity: rejected ? "ERROR" : "WARNING",
-      subject: subjectLine(
-        `orderflow: file ${rejected ? "rejected" : "partially valid"}: ${fileNameOf(file.key)}`,
-      ),
-      message: deliverableJson(
-        {
-          fileKey: file.key,
-          fileVersion,
-          status: validation.status,
-          format: validation.format,
-          counts: validation.counts,
-          ...(validation.reason ? { reason: validation.reason } : {}),
-          errors: validation.errors.slice(0, 20),
-        },
-        2,
-      ),
-      attributes: {
+    return fileAlert(
+      rejected ? "FILE_REJECTED" : "FILE_PARTIALLY_VALID",
+      rejected ? "rejected" : "partially valid",
+      {
+        fileKey: file.key,
+        fileVersion,
         status: validation.status,
-        fileKey: keyAttribute(file.key),
-        invalidCount: String(validation.counts.invalid),
-        ...(validation.reason ? { reason: validation.reason.code } : {}),
+        format: validation.format,
+        counts: validation.counts,
+        reason: validation.reason,
+        errors: validation.errors,
       },
-    };
+    );
   }
 }
 
@@ -326,10 +312,4 @@ function atLine(message: string, line: number | undefined): string {
 
 function clip(message: string): string {
   return message.length > 300 ? `${message.slice(0, 299)}…` : message;
-}
-
-/** SNS subjects: printable ASCII, fewer than 100 characters. */
-function subjectLine(text: string): string {
-  const ascii = text.replace(/[^\x20-\x7e]/gu, "?");
-  return ascii.length > 99 ? `${ascii.slice(0, 98)}~` : ascii;
 }
