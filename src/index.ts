@@ -143,6 +143,7 @@ export {
   type PlaceOrderDeps,
   type PlaceOrderOutcome,
   type PlaceOrderResult,
+  type RecordedPlaceOrderResult,
 } from "./domain/use-cases/place-order.js";
 export {
   type OrderCommandInput,

@@ -36,7 +36,8 @@ export type PlaceOrderResult =
       readonly reason: string;
     };
 
-type RecordedResult = Extract<PlaceOrderResult, { readonly order: OrderSnapshot }>;
+/** A placement that left the order recorded (placed now, before, or the id held by another order). */
+export type RecordedPlaceOrderResult = Extract<PlaceOrderResult, { readonly order: OrderSnapshot }>;
 
 /**
  * Places orders, from the API or from a batch file: asks the intake queue for
@@ -59,7 +60,7 @@ export class PlaceOrder {
    * @throws OrderAlreadyExistsError when another order holds the id.
    * @throws DeliveryError when the intake queue did not take the validation request.
    */
-  async execute(command: PlaceOrderCommand): Promise<RecordedResult> {
+  async execute(command: PlaceOrderCommand): Promise<RecordedPlaceOrderResult> {
     await this.deps.intakeQueue.send([validationRequest(command)]);
     const result = await this.record(command);
     if (result.outcome === "ID_TAKEN") throw new OrderAlreadyExistsError(command.order.orderId);
@@ -101,7 +102,7 @@ export class PlaceOrder {
     }
   }
 
-  private async record(command: PlaceOrderCommand): Promise<RecordedResult> {
+  private async record(command: PlaceOrderCommand): Promise<RecordedPlaceOrderResult> {
     const order = Order.place(command.order, contextFor(command, this.deps.clock));
     try {
       await this.deps.orders.save(order, 0);
