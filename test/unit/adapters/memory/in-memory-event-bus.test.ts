@@ -5,6 +5,7 @@ import type { BusEnvelope } from "../../../../src/adapters/memory/in-memory-even
 import { InMemoryEventBus } from "../../../../src/adapters/memory/in-memory-event-bus.js";
 import { InMemoryQueue } from "../../../../src/adapters/memory/in-memory-queue.js";
 import type { OrderflowEvent } from "../../../../src/domain/events.js";
+import { FaultInjector } from "../../../../src/ports/contracts/fault-injection.js";
 import { DeliveryError } from "../../../../src/ports/errors.js";
 import { EVENT_ROUTES, EVENT_SOURCE } from "../../../../src/ports/routing.js";
 import { TestClock } from "./messaging-test-clock.js";
@@ -207,6 +208,29 @@ describe("InMemoryEventBus", () => {
     expect(dead!.deadLetteredFrom).toBe("cancel");
     expect(await cancelRuleDlq.redrive()).toBe(1);
     expect(cancel.peek().map((m) => JSON.parse(m.body).detail.id)).toEqual(["cmd-cancel-o-1"]);
+  });
+
+  it("redrives to a target that a wrapper stands for (a fault injector), through the queue's own API", async () => {
+    const clock = new TestClock(new Date("2026-05-04T12:34:56.789Z"));
+    const bus = new InMemoryEventBus({ clock });
+    const cancel = new InMemoryQueue({ name: "cancel", clock });
+    const deadLetterQueue = new InMemoryQueue({ name: "cancel-rule-dlq", clock });
+    const faults = new FaultInjector({ random: () => 0 });
+    const target = faults.wrap("cancel", cancel, { rate: 1, methods: ["send"] });
+    bus.addRule({
+      name: "cancel",
+      pattern: { "detail-type": ["CancellationRequested"] },
+      target,
+      deadLetterQueue,
+    });
+
+    await bus.publish([cancellationRequested("o-1")]);
+    expect([cancel.size, deadLetterQueue.size]).toEqual([0, 1]);
+    faults.stop();
+
+    expect(await deadLetterQueue.redrive()).toBe(1);
+    expect([cancel.size, deadLetterQueue.size]).toEqual([1, 0]);
+    expect(JSON.parse(cancel.peek()[0]!.body).detail.id).toBe("cmd-cancel-o-1");
   });
 
   it("delivers on a retry when the target recovers", async () => {
