@@ -3,6 +3,7 @@ import { isDeliverable, UNDELIVERABLE_MESSAGE } from "./deliverable-text.js";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
+import { NOTIFICATION_PRIORITIES } from "./notification.js";
 import { ENGLISH_MESSAGES } from "./zod-locale.js";
 
 /**
@@ -16,6 +17,7 @@ export const STRUCTURAL_LIMITS = {
   maxIdLength: 64,
   maxTextLength: 200,
   maxReasonLength: 500,
+  maxNotificationMessageLength: 2_000,
 } as const;
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -103,11 +105,19 @@ export const ModifyOrderSchema = z
     }),
   );
 
+/** The body of `POST /notifications`. */
+export const NotificationSchema = z.strictObject({
+  userId: OrderIdSchema,
+  message: text(STRUCTURAL_LIMITS.maxNotificationMessageLength),
+  priority: z.enum(NOTIFICATION_PRIORITIES),
+});
+
 export type OrderItemInput = z.infer<typeof OrderItemSchema>;
 export type AddressInput = z.infer<typeof AddressSchema>;
 export type PlaceOrderInput = z.infer<typeof PlaceOrderSchema>;
 export type CancelOrderInput = z.infer<typeof CancelOrderSchema>;
 export type ModifyOrderInput = z.infer<typeof ModifyOrderSchema>;
+export type NotificationInput = z.infer<typeof NotificationSchema>;
 
 /** Turns zod issues into the contract's `{ path, message }` list (paths like `items.0.quantity`). */
 export function toIssues(error: z.core.$ZodError): Issue[] {
