@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../../src/adapters/memory/id-generators.js";
@@ -66,6 +67,38 @@ describe("the notification lifecycle table", () => {
         expect(NOTIFICATION_STATUSES.indexOf(to)).toBeGreaterThan(NOTIFICATION_STATUSES.indexOf(from));
       }
     }
+  });
+});
+
+describe("InMemoryNotificationStore under any sequence of status changes", () => {
+  it("never moves a notification backwards, and applies exactly the changes the table allows", async () => {
+    const change = fc.oneof(
+      fc.constant({ to: "STORED" } as const),
+      fc.constant({ to: "DELIVERED", deliveredAt: "2030-01-15T10:00:01.000Z" } as const),
+      fc.constant({ to: "FAILED", failureReason: "refused" } as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("ACCEPTED", "STORED"),
+        fc.array(change, { maxLength: 8 }),
+        async (start, changes) => {
+          const store = new InMemoryNotificationStore();
+          const notification = aNotification({ status: start });
+          await store.create(notification);
+          let status: string = start;
+          for (const next of changes) {
+            const allowed = canMoveNotification(status as Notification["status"], next.to);
+            expect(await store.changeStatus(notification.notificationId, next)).toBe(allowed);
+            const stored = (await store.get(notification.notificationId))!.status;
+            expect(NOTIFICATION_STATUSES.indexOf(stored)).toBeGreaterThanOrEqual(
+              NOTIFICATION_STATUSES.indexOf(status as Notification["status"]),
+            );
+            if (allowed) status = next.to;
+            expect(stored).toBe(status);
+          }
+        },
+      ),
+    );
   });
 });
 
