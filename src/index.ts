@@ -70,6 +70,20 @@ export {
   type Money,
   sumMinorUnits,
 } from "./domain/money.js";
+export {
+  type AcceptedNotification,
+  applyNotificationChange,
+  canMoveNotification,
+  NOTIFICATION_PAGE_LIMITS,
+  NOTIFICATION_PRIORITIES,
+  NOTIFICATION_STATUSES,
+  NOTIFICATION_TRANSITIONS,
+  type Notification,
+  type NotificationPriority,
+  NotificationStatus,
+  type NotificationStatusChange,
+  notificationStatusesBefore,
+} from "./domain/notification.js";
 // ─── The order and its lifecycle ────────────────────────────────────────────
 export {
   type Address,
@@ -93,6 +107,8 @@ export {
   CancelOrderSchema,
   type ModifyOrderInput,
   ModifyOrderSchema,
+  type NotificationInput,
+  NotificationSchema,
   ORDER_ID_PATTERN,
   OrderIdSchema,
   type OrderItemInput,
@@ -100,10 +116,19 @@ export {
   type ParseResult,
   type PlaceOrderInput,
   PlaceOrderSchema,
+  type PriorityNotificationsQueryInput,
+  PriorityNotificationsQuerySchema,
   parseOrThrow,
   parseWith,
   STRUCTURAL_LIMITS,
+  type UserNotificationsQueryInput,
+  UserNotificationsQuerySchema,
 } from "./domain/schemas.js";
+export {
+  AcceptNotification,
+  type AcceptNotificationDeps,
+  type AcceptNotificationResult,
+} from "./domain/use-cases/accept-notification.js";
 export {
   CancelOrder,
   type CancelOrderCommand,
@@ -130,7 +155,13 @@ export {
   type FilePrefixes,
   type FileProgress,
 } from "./domain/use-cases/file-flow.js";
+export { GetNotification } from "./domain/use-cases/get-notification.js";
 export { GetOrder, type OrderView, toOrderView } from "./domain/use-cases/get-order.js";
+export {
+  ListNotificationsByPriority,
+  ListUserNotifications,
+  type NotificationList,
+} from "./domain/use-cases/list-notifications.js";
 export {
   ModifyOrder,
   type ModifyOrderCommand,
@@ -154,6 +185,13 @@ export {
 export { RecordPayment, type RecordPaymentCommand } from "./domain/use-cases/record-payment.js";
 export { type RequestChangeDeps, RequestOrderChange } from "./domain/use-cases/request-change.js";
 export { ConfirmOrder, FulfilOrder, type TransitionResult } from "./domain/use-cases/simple-transitions.js";
+export {
+  MAX_FAILURE_REASON_LENGTH,
+  type StoreAndDeliverDeps,
+  StoreAndDeliverNotification,
+  type StoreAndDeliverOutcome,
+  type StoreAndDeliverResult,
+} from "./domain/use-cases/store-and-deliver-notification.js";
 // ─── Use cases ──────────────────────────────────────────────────────────────
 export type { CommandMeta, UnitOfWorkDeps } from "./domain/use-cases/unit-of-work.js";
 // ─── Batch files: the use cases and the streaming reader ────────────────────
@@ -188,6 +226,7 @@ export {
   type DeliveryFailure,
   IdempotencyConflictError,
   IdempotencyInProgressError,
+  InvalidCursorError,
   ObjectNotFoundError,
   PortError,
   ServiceUnavailableError,
@@ -208,6 +247,13 @@ export {
   type IdempotencyStore,
 } from "./ports/idempotency-store.js";
 export { LOGGER, type LogFields, type Logger } from "./ports/logger.js";
+export { NOTIFICATION_CHANNEL, type NotificationChannel } from "./ports/notification-channel.js";
+export { NOTIFICATION_PUBLISHER, type NotificationPublisher } from "./ports/notification-publisher.js";
+export {
+  NOTIFICATION_STORE,
+  type NotificationStore,
+  type UserNotificationsQuery,
+} from "./ports/notification-store.js";
 export {
   type GetOptions,
   OBJECT_STORE,

@@ -31,6 +31,11 @@ export {
   NullLogger,
 } from "./adapters/memory/in-memory-logger.js";
 export {
+  InMemoryNotificationPublisher,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+} from "./adapters/memory/in-memory-notification-publisher.js";
+export { InMemoryNotificationStore } from "./adapters/memory/in-memory-notification-store.js";
+export {
   InMemoryObjectStore,
   type InMemoryObjectStoreOptions,
   OBJECT_CHUNK_BYTES,
@@ -60,6 +65,7 @@ export {
   type TopicSubscription,
   type TopicTarget,
 } from "./adapters/memory/in-memory-topic.js";
+export { LogNotificationChannel } from "./adapters/memory/log-notification-channel.js";
 export {
   DEFAULT_DECLINE_REASON,
   type RecordedCharge,

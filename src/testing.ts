@@ -43,6 +43,24 @@ export {
   type IdempotencyStoreSubject,
 } from "./ports/contracts/idempotency-store.contract.js";
 export {
+  describeNotificationChannelContract,
+  type NotificationChannelSubject,
+} from "./ports/contracts/notification-channel.contract.js";
+export {
+  aNotification,
+  anAcceptedNotification,
+  notificationsOverTime,
+} from "./ports/contracts/notification-mother.js";
+export {
+  describeNotificationPublisherContract,
+  type NotificationPublisherSubject,
+  type PublishedNotification,
+} from "./ports/contracts/notification-publisher.contract.js";
+export {
+  describeNotificationStoreContract,
+  type NotificationStoreSubject,
+} from "./ports/contracts/notification-store.contract.js";
+export {
   describeObjectStoreContract,
   type ObjectStoreSubject,
 } from "./ports/contracts/object-store.contract.js";

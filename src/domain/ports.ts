@@ -1,6 +1,12 @@
 import type { Product } from "./business-rules.js";
 import type { OrderEvent, OrderflowEvent } from "./events.js";
 import type { OrderStatus } from "./lifecycle.js";
+import type {
+  AcceptedNotification,
+  Notification,
+  NotificationPriority,
+  NotificationStatusChange,
+} from "./notification.js";
 import type { Order, OrderSnapshot } from "./order.js";
 import type { Page, PageRequest } from "./paging.js";
 
@@ -250,4 +256,67 @@ export interface FileHistory {
    */
   update(record: FileRecord): Promise<void>;
   list(page?: PageRequest): Promise<Page<FileRecord>>;
+}
+
+// ─── Notifications ──────────────────────────────────────────────────────────
+
+/** A listing of one user's notifications, optionally of one priority only. */
+export interface UserNotificationsQuery extends PageRequest {
+  readonly priority?: NotificationPriority | undefined;
+}
+
+/**
+ * Notifications, keyed by id, listed by user and by priority, newest first
+ * (`createdAt`, then id, descending). Every write is conditional, so an at
+ * least once delivery stores one record and a status never moves backwards.
+ * Listings take `limit` 1–100 (more is capped at 100) and answer an opaque
+ * `nextToken` that only the same listing accepts.
+ */
+export interface NotificationStore {
+  /**
+   * Stores the notification unless one with its id exists.
+   * @returns `created: false` and the stored notification, unchanged, when it existed (a duplicate).
+   */
+  create(
+    notification: Notification,
+  ): Promise<{ readonly created: boolean; readonly notification: Notification }>;
+
+  get(notificationId: string): Promise<Notification | undefined>;
+
+  /**
+   * Applies `change` only if the stored status may move to `change.to`
+   * (`NOTIFICATION_TRANSITIONS`): a conditional write, so of two racing
+   * writers one wins and a late redelivery changes nothing.
+   * @returns false when it was not applied (the status had moved on, or the id is unknown).
+   */
+  changeStatus(notificationId: string, change: NotificationStatusChange): Promise<boolean>;
+
+  /** @throws InvalidCursorError (`INVALID_CURSOR`) for a `nextToken` this listing did not issue. */
+  listByUser(userId: string, query?: UserNotificationsQuery): Promise<Page<Notification>>;
+
+  /** Every user's notifications of one priority. @throws InvalidCursorError as {@link listByUser}. */
+  listByPriority(priority: NotificationPriority, page?: PageRequest): Promise<Page<Notification>>;
+}
+
+/**
+ * Publishes accepted notifications to the consumers, with their priority as an
+ * attribute subscribers filter on (one queue per priority). At least once: a
+ * notification may be published twice, always with the same id.
+ */
+export interface NotificationPublisher {
+  /** @throws DeliveryError when it could not be published (`retryable` says whether trying again may help). */
+  publish(notification: AcceptedNotification): Promise<void>;
+}
+
+/** Delivers a notification to its user (a log line, an e-mail, …). */
+export interface NotificationChannel {
+  /** The channel's name, stored with each notification it delivers (e.g. `log`). */
+  readonly name: string;
+  /**
+   * Delivers one notification. At least once: after a crash it may be asked
+   * again for a notification it delivered.
+   * @throws a PortError with `retryable: false` (e.g. DeliveryError) when the
+   * notification can never be delivered; any other error is transient.
+   */
+  deliver(notification: Notification): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { isDeliverable, UNDELIVERABLE_MESSAGE } from "./deliverable-text.js";
 import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
+import { NOTIFICATION_PAGE_LIMITS, NOTIFICATION_PRIORITIES } from "./notification.js";
 import { ENGLISH_MESSAGES } from "./zod-locale.js";
 
 /**
@@ -16,6 +17,7 @@ export const STRUCTURAL_LIMITS = {
   maxIdLength: 64,
   maxTextLength: 200,
   maxReasonLength: 500,
+  maxNotificationMessageLength: 2_000,
 } as const;
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -103,11 +105,47 @@ export const ModifyOrderSchema = z
     }),
   );
 
+/** The body of `POST /notifications`. */
+export const NotificationSchema = z.strictObject({
+  userId: OrderIdSchema,
+  message: text(STRUCTURAL_LIMITS.maxNotificationMessageLength),
+  priority: z.enum(NOTIFICATION_PRIORITIES),
+});
+
+const NotificationPageSchema = {
+  limit: z.optional(
+    z
+      .number()
+      .check(
+        z.int("must be an integer"),
+        z.minimum(1, "must be at least 1"),
+        z.maximum(NOTIFICATION_PAGE_LIMITS.max, `must be at most ${NOTIFICATION_PAGE_LIMITS.max}`),
+      ),
+  ),
+  cursor: z.optional(z.string()),
+};
+
+/** One user's notifications (`GET /users/{userId}/notifications`). */
+export const UserNotificationsQuerySchema = z.strictObject({
+  userId: OrderIdSchema,
+  priority: z.optional(z.enum(NOTIFICATION_PRIORITIES)),
+  ...NotificationPageSchema,
+});
+
+/** One priority's notifications across users (`GET /notifications?priority=`). */
+export const PriorityNotificationsQuerySchema = z.strictObject({
+  priority: z.enum(NOTIFICATION_PRIORITIES),
+  ...NotificationPageSchema,
+});
+
 export type OrderItemInput = z.infer<typeof OrderItemSchema>;
 export type AddressInput = z.infer<typeof AddressSchema>;
 export type PlaceOrderInput = z.infer<typeof PlaceOrderSchema>;
 export type CancelOrderInput = z.infer<typeof CancelOrderSchema>;
 export type ModifyOrderInput = z.infer<typeof ModifyOrderSchema>;
+export type NotificationInput = z.infer<typeof NotificationSchema>;
+export type UserNotificationsQueryInput = z.infer<typeof UserNotificationsQuerySchema>;
+export type PriorityNotificationsQueryInput = z.infer<typeof PriorityNotificationsQuerySchema>;
 
 /** Turns zod issues into the contract's `{ path, message }` list (paths like `items.0.quantity`). */
 export function toIssues(error: z.core.$ZodError): Issue[] {

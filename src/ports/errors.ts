@@ -106,3 +106,15 @@ export class ObjectNotFoundError extends PortError {
     super(`object ${key} does not exist`, { details: { key } });
   }
 }
+
+/** A listing's page token that this listing did not issue (malformed, or another listing's): a caller's 400. */
+export class InvalidCursorError extends PortError {
+  readonly code = "INVALID_CURSOR";
+
+  constructor(
+    readonly cursor: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super("the cursor is not one this listing issued", { ...options, details: { cursor } });
+  }
+}

@@ -9,9 +9,12 @@ import {
   InMemoryFileHistory,
   InMemoryIdempotencyStore,
   InMemoryLogger,
+  InMemoryNotificationPublisher,
+  InMemoryNotificationStore,
   InMemoryObjectStore,
   InMemoryOrderRepository,
   InMemoryProductCatalog,
+  LogNotificationChannel,
   ManualClock,
   NullLogger,
   ScriptedPaymentGateway,
@@ -19,8 +22,10 @@ import {
 } from "../../src/memory.js";
 import type { Alert } from "../../src/ports/alert-publisher.js";
 import { ServiceUnavailableError } from "../../src/ports/errors.js";
+import type { AcceptedNotification } from "../../src/ports/notification-publisher.js";
 import type { ObjectInfo } from "../../src/ports/object-store.js";
 import {
+  aNotification,
   anOrder,
   describeAlertPublisherContract,
   describeClockContract,
@@ -29,6 +34,9 @@ import {
   describeFileHistoryContract,
   describeIdempotencyStoreContract,
   describeIdGeneratorContract,
+  describeNotificationChannelContract,
+  describeNotificationPublisherContract,
+  describeNotificationStoreContract,
   describeObjectStoreContract,
   describeOrderRepositoryContract,
   describePaymentGatewayContract,
@@ -82,6 +90,27 @@ describeFileHistoryContract("InMemoryFileHistory", () => ({ history: new InMemor
 describeIdempotencyStoreContract("InMemoryIdempotencyStore", () => ({
   store: new InMemoryIdempotencyStore(),
 }));
+describeNotificationStoreContract("InMemoryNotificationStore", () => ({
+  store: new InMemoryNotificationStore(),
+}));
+describeNotificationChannelContract("LogNotificationChannel", () => {
+  const logger = new InMemoryLogger();
+  return {
+    channel: new LogNotificationChannel(logger),
+    delivered: async () => logger.entries.map((entry) => String(entry.fields.notificationId)),
+  };
+});
+describeNotificationPublisherContract("InMemoryNotificationPublisher", () => {
+  const topic = new InMemoryTopic({ name: "notifications", clock: new ManualClock() });
+  return {
+    publisher: new InMemoryNotificationPublisher(topic),
+    published: async () =>
+      topic.published.map((m) => ({
+        notification: JSON.parse(m.message) as AcceptedNotification,
+        priority: String(m.attributes.priority),
+      })),
+  };
+});
 describePaymentGatewayContract("ScriptedPaymentGateway", () => ({ gateway: new ScriptedPaymentGateway() }));
 describeProductCatalogContract("InMemoryProductCatalog", (products) => ({
   catalog: new InMemoryProductCatalog(products),
@@ -94,6 +123,61 @@ describeClockContract("ManualClock", () => new ManualClock());
 
 // What the in-memory adapters offer beyond their ports.
 describe("in-memory adapters beyond the ports", () => {
+  it("InMemoryNotificationPublisher puts each notification on exactly the queue whose filter policy names its priority", async () => {
+    const clock = new ManualClock();
+    const topic = new InMemoryTopic({ name: "notifications", clock });
+    const queues = Object.fromEntries(
+      (["high", "medium", "low"] as const).map((priority) => {
+        const queue = new InMemoryQueue({ name: `notifications-${priority}`, clock });
+        topic.subscribe({
+          name: priority,
+          target: queue,
+          filterPolicy: { priority: [priority] },
+          rawMessageDelivery: true,
+          deadLetterQueue: new InMemoryQueue({ name: `notifications-${priority}-dlq`, clock }),
+        });
+        return [priority, queue];
+      }),
+    ) as Record<"high" | "medium" | "low", InMemoryQueue>;
+    const publisher = new InMemoryNotificationPublisher(topic);
+    const notifications = [
+      aNotification({ priority: "low" }),
+      aNotification({ priority: "high" }),
+      aNotification({ priority: "high" }),
+    ].map(({ status: _status, channel: _channel, ...accepted }) => accepted);
+
+    for (const notification of notifications) await publisher.publish(notification);
+
+    const idsOn = (queue: InMemoryQueue) =>
+      drain(queue).map((m) => (JSON.parse(m.body) as AcceptedNotification).notificationId);
+    expect(idsOn(queues.high)).toEqual([notifications[1]!.notificationId, notifications[2]!.notificationId]);
+    expect(idsOn(queues.medium)).toEqual([]);
+    expect(idsOn(queues.low)).toEqual([notifications[0]!.notificationId]);
+  });
+
+  it("LogNotificationChannel writes one structured line per delivery", async () => {
+    const logger = new InMemoryLogger({ service: "notifier" });
+    const notification = aNotification({ priority: "high", orderId: "o-1" });
+
+    await new LogNotificationChannel(logger).deliver(notification);
+
+    expect(logger.entries).toEqual([
+      {
+        level: "info",
+        message: "notification delivered",
+        fields: {
+          service: "notifier",
+          channel: "log",
+          notificationId: notification.notificationId,
+          userId: notification.userId,
+          priority: "high",
+          message: notification.message,
+          orderId: "o-1",
+        },
+      },
+    ]);
+  });
+
   it("InMemoryOrderRepository stores frozen state: changing a loaded order throws and changes nothing", async () => {
     const repository = new InMemoryOrderRepository();
     const order = anOrder();
