@@ -253,6 +253,7 @@ export class InMemoryEventBus implements EventBus {
     );
     if (!injection) return false;
     injection.remaining--;
+    if (injection.remaining === 0) this.#injections.splice(this.#injections.indexOf(injection), 1);
     return true;
   }
 

@@ -60,15 +60,8 @@ export interface ReceiveOptions {
 export type StoredMessageState = "visible" | "inFlight" | "delayed";
 
 /** A stored message as a test sees it with {@link InMemoryQueue.peek}. */
-export interface StoredMessageView {
-  readonly messageId: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  readonly sequenceNumber?: string | undefined;
-  readonly receiveCount: number;
-  readonly sentAt: Date;
+export interface StoredMessageView extends Omit<ReceivedMessage, "receiptHandle" | "firstReceivedAt"> {
+  /** Absent until its first receive. */
   readonly firstReceivedAt?: Date | undefined;
   readonly state: StoredMessageState;
   /** When it becomes (or became) receivable. */

@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 /** What Lambda shows as `SenderId` for messages sent by an IAM role. */
 const SENDER_ID = "AROAORDERFLOWINMEMORY";
 
-/** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
 /** A message as a consumer receives it. */
 export interface ReceivedMessage {
   readonly messageId: string;
@@ -26,6 +25,7 @@ export interface ReceivedMessage {
   readonly firstReceivedAt: Date;
 }
 
+/** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
 export interface SqsRecord {
   messageId: string;
   receiptHandle: string;
