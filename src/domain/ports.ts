@@ -304,8 +304,12 @@ export interface NotificationStore {
  * notification may be published twice, always with the same id.
  */
 export interface NotificationPublisher {
-  /** @throws DeliveryError when it could not be published (`retryable` says whether trying again may help). */
-  publish(notification: AcceptedNotification): Promise<void>;
+  /**
+   * Publishes each notification (a burst in as few calls as the technology allows).
+   * @throws DeliveryError naming by index the notifications that were not
+   * published (`retryable` says whether trying again may help); the others were.
+   */
+  publish(notifications: readonly AcceptedNotification[]): Promise<void>;
 }
 
 /** Delivers a notification to its user (a log line, an e-mail, …). */

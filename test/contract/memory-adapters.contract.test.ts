@@ -146,7 +146,7 @@ describe("in-memory adapters beyond the ports", () => {
       aNotification({ priority: "high" }),
     ].map(({ status: _status, channel: _channel, ...accepted }) => accepted);
 
-    for (const notification of notifications) await publisher.publish(notification);
+    await publisher.publish(notifications);
 
     const idsOn = (queue: InMemoryQueue) =>
       drain(queue).map((m) => (JSON.parse(m.body) as AcceptedNotification).notificationId);

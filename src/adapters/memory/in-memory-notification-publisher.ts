@@ -1,4 +1,5 @@
 import { deliverableJson } from "../../domain/deliverable-text.js";
+import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import type { AcceptedNotification, NotificationPublisher } from "../../ports/notification-publisher.js";
 import type { InMemoryTopic } from "./in-memory-topic.js";
 
@@ -14,10 +15,19 @@ export const NOTIFICATION_PRIORITY_ATTRIBUTE = "priority";
 export class InMemoryNotificationPublisher implements NotificationPublisher {
   constructor(readonly topic: InMemoryTopic) {}
 
-  async publish(notification: AcceptedNotification): Promise<void> {
-    await this.topic.publishMessage({
-      message: deliverableJson(notification),
-      attributes: { [NOTIFICATION_PRIORITY_ATTRIBUTE]: notification.priority },
-    });
+  async publish(notifications: readonly AcceptedNotification[]): Promise<void> {
+    const failures: DeliveryFailure[] = [];
+    for (const [index, notification] of notifications.entries()) {
+      try {
+        await this.topic.publishMessage({
+          message: deliverableJson(notification),
+          attributes: { [NOTIFICATION_PRIORITY_ATTRIBUTE]: notification.priority },
+        });
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        failures.push(...error.failures.map((failure) => ({ ...failure, id: String(index) })));
+      }
+    }
+    if (failures.length > 0) throw new DeliveryError(this.topic.name, failures);
   }
 }

@@ -38,7 +38,7 @@ export class AcceptNotification {
       priority: body.priority,
       createdAt: this.deps.clock.now().toISOString(),
     };
-    await this.deps.publisher.publish(notification);
+    await this.deps.publisher.publish([notification]);
     return { notificationId: notification.notificationId, status: "ACCEPTED", notification };
   }
 }

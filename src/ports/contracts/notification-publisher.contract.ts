@@ -44,7 +44,7 @@ export function describeNotificationPublisherContract(
     it("publishes each notification whole, with its priority as the attribute subscribers filter on", async () => {
       const notifications = NOTIFICATION_PRIORITIES.map((priority) => anAcceptedNotification({ priority }));
 
-      for (const notification of notifications) await subject.publisher.publish(notification);
+      await subject.publisher.publish(notifications);
 
       const published = await publishedOf(notifications.map((n) => n.notificationId));
       expect(published).toEqual(
@@ -58,7 +58,7 @@ export function describeNotificationPublisherContract(
         message: `Bestellung bestätigt ✅ 𝄞 "quoted" \\ ${"ü".repeat(1_970)}`,
       });
 
-      await subject.publisher.publish(notification);
+      await subject.publisher.publish([notification]);
 
       expect(await publishedOf([notification.notificationId])).toEqual([
         { notification, priority: notification.priority },

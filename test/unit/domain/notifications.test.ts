@@ -30,11 +30,11 @@ class RecordingPublisher implements NotificationPublisher {
   readonly published: AcceptedNotification[] = [];
   failNext: Error | undefined;
 
-  async publish(notification: AcceptedNotification): Promise<void> {
+  async publish(notifications: readonly AcceptedNotification[]): Promise<void> {
     const failure = this.failNext;
     this.failNext = undefined;
     if (failure) throw failure;
-    this.published.push(notification);
+    this.published.push(...notifications);
   }
 }
 
