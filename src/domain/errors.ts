@@ -85,6 +85,14 @@ export class OrderNotFoundError extends DomainError {
   }
 }
 
+export class NotificationNotFoundError extends DomainError {
+  readonly code = "NOTIFICATION_NOT_FOUND";
+
+  constructor(readonly notificationId: string) {
+    super(`notification ${notificationId} does not exist`, { details: { notificationId } });
+  }
+}
+
 /** An order id that is already taken by an order with a different content. */
 export class OrderAlreadyExistsError extends DomainError {
   readonly code = "ORDER_ALREADY_EXISTS";

@@ -13,6 +13,15 @@ export function fingerprintOfCanonical(text: string): string {
   return cyrb53(text).toString(36);
 }
 
+/**
+ * A stable id derived from a text (two cyrb53 hashes, 106 bits, base 36):
+ * every copy of one event names the same notification, say, without the
+ * domain needing a crypto module.
+ */
+export function stableId(text: string): string {
+  return `${cyrb53(text, 0).toString(36)}${cyrb53(text, 0x9e3779b9).toString(36)}`;
+}
+
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {

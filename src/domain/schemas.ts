@@ -112,6 +112,20 @@ export const NotificationSchema = z.strictObject({
   priority: z.enum(NOTIFICATION_PRIORITIES),
 });
 
+/**
+ * A notification as the API publishes it to the consumers: the body's fields
+ * plus its id and time (and the order it is about). Unknown fields are
+ * ignored, so a newer publisher's messages still parse.
+ */
+export const AcceptedNotificationSchema = z.object({
+  notificationId: OrderIdSchema,
+  userId: NotificationSchema.shape.userId,
+  message: NotificationSchema.shape.message,
+  priority: NotificationSchema.shape.priority,
+  createdAt: z.iso.datetime(),
+  orderId: z.optional(OrderIdSchema),
+});
+
 const NotificationPageSchema = {
   limit: z.optional(
     z

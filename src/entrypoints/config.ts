@@ -44,6 +44,22 @@ const queueUrl = (what: string, fifo: boolean) =>
       z.describe(`URL of the SQS queue ${what}`),
     );
 
+const topicArnSchema = () =>
+  z
+    .string()
+    .check(
+      z.regex(
+        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+        "must be an SNS topic ARN",
+      ),
+    );
+
+const topicArn = (what: string) => topicArnSchema().check(z.describe(`ARN of the SNS topic ${what}`));
+
+/** The channels a notification consumer can deliver through. */
+export const NOTIFICATION_CHANNELS = ["log", "email"] as const;
+export type NotificationChannelName = (typeof NOTIFICATION_CHANNELS)[number];
+
 /** Variables every handler reads. */
 const COMMON = {
   AWS_REGION: z
@@ -86,17 +102,7 @@ export const PORT_VARIABLES = {
       ),
   },
   intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of ValidateOrder commands (FIFO, feeds validate-order)", true) },
-  alerts: {
-    ALERT_TOPIC_ARN: z
-      .string()
-      .check(
-        z.regex(
-          /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
-          "must be an SNS topic ARN",
-        ),
-        z.describe("ARN of the SNS topic of operator alerts"),
-      ),
-  },
+  alerts: { ALERT_TOPIC_ARN: topicArn("of operator alerts") },
   payments: {
     PAYMENT_MODE: z
       .enum(PAYMENT_MODES)
@@ -113,6 +119,20 @@ export const PORT_VARIABLES = {
   },
   fileExtractionQueue: {
     FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false),
+  },
+  notifications: { NOTIFICATIONS_TABLE: tableName("customer notifications (by id, by user, by priority)") },
+  notificationPublisher: {
+    NOTIFICATION_TOPIC_ARN: topicArn("of customer notifications (one subscribed queue per priority)"),
+  },
+  notificationChannel: {
+    NOTIFICATION_CHANNEL: z
+      ._default(z.enum(NOTIFICATION_CHANNELS), "log")
+      .check(
+        z.describe("how notifications reach their users: `log` (a structured log line) or `email` (SNS)"),
+      ),
+    EMAIL_TOPIC_ARN: z
+      .optional(topicArnSchema())
+      .check(z.describe("ARN of the SNS topic of e-mail notifications (NOTIFICATION_CHANNEL=email)")),
   },
 } as const;
 

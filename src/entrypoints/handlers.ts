@@ -1,3 +1,5 @@
+import { NOTIFICATION_QUEUES } from "../ports/routing.js";
+
 /**
  * Every Lambda function orderflow deploys, declared once: what triggers it,
  * the consumer it runs and the resource ports it uses. Everything else is
@@ -10,44 +12,71 @@
 export const HANDLERS = {
   api: {
     trigger: { kind: "http" },
-    ports: ["orders", "idempotency", "catalog", "bus", "intakeQueue"],
+    ports: [
+      "orders",
+      "idempotency",
+      "catalog",
+      "bus",
+      "intakeQueue",
+      // Accepting a notification publishes it and records it ACCEPTED with the name of the channel that will deliver it.
+      "notifications",
+      "notificationPublisher",
+      "notificationChannel",
+    ],
   },
   "validate-order": {
-    trigger: { kind: "queue", queue: "intake" },
+    trigger: { kind: "queue", queues: ["intake"] },
     consumer: "validateOrder",
     ports: ["orders", "catalog", "bus", "alerts"],
   },
   "process-order": {
-    trigger: { kind: "queue", queue: "processing" },
+    trigger: { kind: "queue", queues: ["processing"] },
     consumer: "processOrder",
     ports: ["orders", "bus", "payments", "alerts"],
   },
   "cancel-order": {
-    trigger: { kind: "queue", queue: "cancel" },
+    trigger: { kind: "queue", queues: ["cancel"] },
     consumer: "cancelOrder",
     ports: ["orders", "bus", "alerts"],
   },
   "modify-order": {
-    trigger: { kind: "queue", queue: "modify" },
+    trigger: { kind: "queue", queues: ["modify"] },
     consumer: "modifyOrder",
     ports: ["orders", "catalog", "bus", "alerts"],
   },
   "validate-file": {
-    trigger: { kind: "queue", queue: "file-intake" },
+    trigger: { kind: "queue", queues: ["file-intake"] },
     consumer: "validateFile",
     // validate-file feeds the extraction queue; extract-orders re-enqueues itself there to continue.
     ports: ["objectStore", "fileHistory", "alerts", "fileExtractionQueue"],
   },
   "extract-orders": {
-    trigger: { kind: "queue", queue: "file-extraction" },
+    trigger: { kind: "queue", queues: ["file-extraction"] },
     consumer: "extractOrders",
     // It places each valid order as the API does: recorded, then its validation asked for on the intake queue.
     ports: ["objectStore", "fileHistory", "alerts", "orders", "intakeQueue", "fileExtractionQueue"],
   },
+  "deliver-notification": {
+    // One function for the three priorities; their event source mappings differ (concurrency, batching window).
+    trigger: {
+      kind: "queue",
+      queues: [NOTIFICATION_QUEUES.high, NOTIFICATION_QUEUES.medium, NOTIFICATION_QUEUES.low],
+    },
+    consumer: "deliverNotification",
+    ports: ["notifications", "notificationChannel", "alerts"],
+  },
+  "notify-order": {
+    trigger: { kind: "queue", queues: ["order-notifications"] },
+    consumer: "notifyOrder",
+    // It reads the order for its customer, and publishes the notification to the notifications topic.
+    ports: ["orders", "notificationPublisher", "alerts"],
+  },
 } as const satisfies Readonly<Record<string, HandlerDeclaration>>;
 
-/** How a handler is invoked: by API Gateway, or by an event source mapping on one of the flows' queues. */
-export type HandlerTrigger = { readonly kind: "http" } | { readonly kind: "queue"; readonly queue: string };
+/** How a handler is invoked: by API Gateway, or by an event source mapping on each of its queues. */
+export type HandlerTrigger =
+  | { readonly kind: "http" }
+  | { readonly kind: "queue"; readonly queues: readonly string[] };
 
 /** One row of {@link HANDLERS}. */
 export interface HandlerDeclaration {

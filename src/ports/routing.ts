@@ -1,4 +1,6 @@
 import type { OrderflowEvent } from "../domain/events.js";
+import type { NotificationPriority } from "../domain/notification.js";
+import { NOTIFIED_ORDER_EVENT_TYPES } from "../domain/order-notifications.js";
 
 /**
  * Which events go to which queue, declared once and in no cloud's words: the
@@ -16,6 +18,8 @@ export const EVENT_ROUTES = {
   processing: ["OrderValidated"],
   cancel: ["CancellationRequested"],
   modify: ["ModificationRequested"],
+  /** Order outcomes the customer is told about (`ORDER_OUTCOME_NOTIFICATIONS`). */
+  "order-notifications": NOTIFIED_ORDER_EVENT_TYPES,
 } as const satisfies Record<string, readonly OrderflowEvent["type"][]>;
 
 export type EventRouteName = keyof typeof EVENT_ROUTES;
@@ -29,3 +33,17 @@ export type EventRouteName = keyof typeof EVENT_ROUTES;
 export function routeRuleName(route: EventRouteName): `${EventRouteName}-rule` {
   return `${route}-rule`;
 }
+
+/**
+ * One queue per notification priority, each fed by the notifications topic
+ * through a subscription whose filter policy names its priority, and drained
+ * most urgent first.
+ */
+export const NOTIFICATION_QUEUES = {
+  high: "notifications-high",
+  medium: "notifications-medium",
+  low: "notifications-low",
+} as const satisfies Record<NotificationPriority, string>;
+
+/** The message attribute that carries a notification's priority, which the subscriptions filter on. */
+export const NOTIFICATION_PRIORITY_ATTRIBUTE = "priority";

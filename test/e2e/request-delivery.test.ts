@@ -57,7 +57,7 @@ async function setup(options: { bus?: HeldBus } = {}) {
   const flow = new InMemoryOrderflow({ logger, ...(options.bus ? { eventBus: options.bus } : {}) });
   if (options.bus) options.bus.inner = flow.bus;
   const send = (request: Request, orderId: string) =>
-    handleHttpRequest(flow.api, {
+    handleHttpRequest(flow.http, {
       method: REQUESTS[request].method,
       path: REQUESTS[request].path(orderId),
       headers: { "Content-Type": "application/json" },

@@ -232,7 +232,7 @@ export async function runChaos(
   const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
     for (let attempt = 1; ; attempt++) {
       if (method === "PATCH") modificationsSent.set(path, (modificationsSent.get(path) ?? 0) + 1);
-      const response = await handleHttpRequest(flow.api, {
+      const response = await handleHttpRequest(flow.http, {
         method,
         path,
         headers: { "content-type": "application/json", ...headers },

@@ -11,7 +11,7 @@ import { expectContractAnswer } from "./hostile-http.js";
  * 400 without issues, is replayed in test/e2e/local-runner.test.ts.)
  */
 async function answer(request: HttpRequest) {
-  const response = await handleHttpRequest(new InMemoryOrderflow().api, request);
+  const response = await handleHttpRequest(new InMemoryOrderflow().http, request);
   return expectContractAnswer(response.statusCode, { ...response.headers }, response.body);
 }
 

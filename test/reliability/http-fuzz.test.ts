@@ -94,7 +94,7 @@ class Campaign {
   async send(request: HttpRequest): Promise<Answer> {
     let response: HttpResponse;
     try {
-      response = await handleHttpRequest(this.flow.api, request);
+      response = await handleHttpRequest(this.flow.http, request);
     } catch (error) {
       expect.fail(`the handler threw ${String(error)}`);
     }
@@ -139,7 +139,7 @@ class Campaign {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(validOrder),
       };
-      const { orderId } = JSON.parse((await handleHttpRequest(this.flow.api, request)).body);
+      const { orderId } = JSON.parse((await handleHttpRequest(this.flow.http, request)).body);
       this.accepted.set(orderId, [describeRequest(request)]);
       this.fresh.push(orderId);
       this.known.push(orderId);

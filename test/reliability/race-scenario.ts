@@ -305,7 +305,7 @@ export class SteppingClock implements Clock {
 }
 
 function http(flow: RaceFlow, method: string, path: string, body: unknown) {
-  return handleHttpRequest(flow.api, {
+  return handleHttpRequest(flow.http, {
     method,
     path,
     headers: { "content-type": "application/json" },

@@ -108,7 +108,7 @@ const order = {
 };
 
 async function send(flow: Pick<InMemoryOrderflow, "api">, request: HttpRequest): Promise<Answer> {
-  const response = await handleHttpRequest(flow.api, request);
+  const response = await handleHttpRequest(flow.http, request);
   return expectContractAnswer(response.statusCode, { ...response.headers }, response.body, [503]);
 }
 

@@ -7,6 +7,9 @@ import { FILE_HISTORY } from "../../ports/file-history.js";
 import { ID_GENERATOR } from "../../ports/id-generator.js";
 import { IDEMPOTENCY_STORE } from "../../ports/idempotency-store.js";
 import { LOGGER } from "../../ports/logger.js";
+import { NOTIFICATION_CHANNEL } from "../../ports/notification-channel.js";
+import { NOTIFICATION_PUBLISHER } from "../../ports/notification-publisher.js";
+import { NOTIFICATION_STORE } from "../../ports/notification-store.js";
 import { OBJECT_STORE } from "../../ports/object-store.js";
 import { ORDER_REPOSITORY } from "../../ports/order-repository.js";
 import { PAYMENT_GATEWAY } from "../../ports/payment-gateway.js";
@@ -28,6 +31,9 @@ export const PORT_TOKENS = {
   fileHistory: FILE_HISTORY,
   objectStore: OBJECT_STORE,
   fileExtractionQueue: FILE_EXTRACTION_QUEUE,
+  notifications: NOTIFICATION_STORE,
+  notificationPublisher: NOTIFICATION_PUBLISHER,
+  notificationChannel: NOTIFICATION_CHANNEL,
   clock: CLOCK,
   ids: ID_GENERATOR,
   logger: LOGGER,

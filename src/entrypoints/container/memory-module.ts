@@ -3,11 +3,14 @@ import { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
 import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import { InMemoryNotificationPublisher } from "../../adapters/memory/in-memory-notification-publisher.js";
+import { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
 import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
 import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
+import { LogNotificationChannel } from "../../adapters/memory/log-notification-channel.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
@@ -36,6 +39,7 @@ export interface MemoryAdapterOptions {
 /** A fresh set of in-memory adapters (nothing shared with any other set). */
 export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
   const clock = options.clock ?? new SystemClock();
+  const logger = options.logger ?? new InMemoryLogger();
   return {
     orders: new InMemoryOrderRepository(),
     idempotency: new InMemoryIdempotencyStore(),
@@ -47,9 +51,15 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
     fileHistory: new InMemoryFileHistory(),
     objectStore: new InMemoryObjectStore({ clock }),
     fileExtractionQueue: new InMemoryQueue({ name: "orderflow-file-extraction", clock }),
+    notifications: new InMemoryNotificationStore(),
+    // The topic's subscriptions (one queue per priority) are the pipeline's to make: see InMemoryOrderflow.
+    notificationPublisher: new InMemoryNotificationPublisher(
+      new InMemoryTopic({ name: "orderflow-notifications", clock }),
+    ),
+    notificationChannel: new LogNotificationChannel(logger),
     clock,
     ids: options.ids ?? new RandomIdGenerator(),
-    logger: options.logger ?? new InMemoryLogger(),
+    logger,
   } satisfies PortAdapters;
 }
 

@@ -1,15 +1,24 @@
+import type { AcceptNotification } from "../../domain/use-cases/accept-notification.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
+import type { GetNotification } from "../../domain/use-cases/get-notification.js";
 import type { GetOrder } from "../../domain/use-cases/get-order.js";
+import type {
+  ListNotificationsByPriority,
+  ListUserNotifications,
+} from "../../domain/use-cases/list-notifications.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
+import type { NotifyOrderCustomers } from "../../domain/use-cases/notify-order-customers.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { StoreAndDeliverNotification } from "../../domain/use-cases/store-and-deliver-notification.js";
 import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { type Token, token } from "../../ports/token.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { ConsumerName } from "../handlers.js";
+import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
 
 /** The use cases of the order flows, each bound once and injected where used. */
@@ -23,8 +32,21 @@ export const MODIFY_ORDER = token<ModifyOrder>("ModifyOrder");
 export const VALIDATE_FILE = token<ValidateFile>("ValidateFile");
 export const EXTRACT_ORDERS = token<ExtractOrders>("ExtractOrders");
 
-/** The operations of the public HTTP API. */
+/** The use cases of customer notifications. */
+export const ACCEPT_NOTIFICATION = token<AcceptNotification>("AcceptNotification");
+export const GET_NOTIFICATION = token<GetNotification>("GetNotification");
+export const LIST_USER_NOTIFICATIONS = token<ListUserNotifications>("ListUserNotifications");
+export const LIST_NOTIFICATIONS_BY_PRIORITY = token<ListNotificationsByPriority>(
+  "ListNotificationsByPriority",
+);
+export const STORE_AND_DELIVER_NOTIFICATION = token<StoreAndDeliverNotification>(
+  "StoreAndDeliverNotification",
+);
+export const NOTIFY_ORDER_CUSTOMERS = token<NotifyOrderCustomers>("NotifyOrderCustomers");
+
+/** The operations of the public HTTP API: orders, and customer notifications. */
 export const ORDER_API = token<OrderApi>("OrderApi");
+export const NOTIFICATION_API = token<NotificationApi>("NotificationApi");
 
 /**
  * The token of a queue consumer, derived from its name in the handler

@@ -8,10 +8,10 @@ import type {
   ApiGatewayProxyResultV2,
   LambdaContext,
 } from "./api-gateway-events.js";
-import { type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
+import { type HttpApi, type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
 import { errorResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
-import type { OrderApi } from "./order-api.js";
+import type { Caller } from "./notification-api.js";
 
 /** The request a REST API (v1) proxy event carries. */
 export function fromApiGatewayV1(event: ApiGatewayProxyEventV1): HttpRequest {
@@ -29,6 +29,8 @@ export function fromApiGatewayV1(event: ApiGatewayProxyEventV1): HttpRequest {
     body: event.body,
     isBase64Encoded: event.isBase64Encoded === true,
     basePath,
+    query: lastValues(event.multiValueQueryStringParameters) ?? event.queryStringParameters,
+    caller: callerOf(event.requestContext),
   };
 }
 
@@ -46,7 +48,44 @@ export function fromApiGatewayV2(event: ApiGatewayProxyEventV2): HttpRequest {
     body: event.body,
     isBase64Encoded: event.isBase64Encoded === true,
     basePath: staged ? stagePrefix : "",
+    query:
+      typeof event.rawQueryString === "string"
+        ? Object.fromEntries(new URLSearchParams(event.rawQueryString))
+        : event.queryStringParameters,
+    caller: callerOf(event.requestContext),
   };
+}
+
+/**
+ * The caller the authorizer vouched for: the token's `sub` and `cognito:groups`
+ * (HTTP API JWT authorizers hand a list claim over as `[a b]`, REST API Cognito
+ * authorizers as `a,b`). Undefined when the route has no authorizer.
+ */
+export function callerOf(requestContext: unknown): Caller | undefined {
+  const authorizer = isObject(requestContext) ? requestContext.authorizer : undefined;
+  if (!isObject(authorizer)) return undefined;
+  const claims = isObject(authorizer.jwt) ? authorizer.jwt.claims : authorizer.claims;
+  if (!isObject(claims) || typeof claims.sub !== "string" || claims.sub === "") return undefined;
+  const listed = claims["cognito:groups"];
+  const groups = Array.isArray(listed)
+    ? listed.filter((group): group is string => typeof group === "string")
+    : typeof listed === "string"
+      ? listed
+          .replace(/^\[|\]$/g, "")
+          .split(/[\s,]+/)
+          .filter((group) => group !== "")
+      : [];
+  return { userId: claims.sub, groups };
+}
+
+/** The last value of each repeated query parameter, as the other transports keep it. */
+function lastValues(
+  multi: ApiGatewayProxyEventV1["multiValueQueryStringParameters"],
+): Record<string, string | undefined> | undefined {
+  if (!multi) return undefined;
+  return Object.fromEntries(
+    Object.entries(multi).map(([name, values]) => [name, values?.[values.length - 1]]),
+  );
 }
 
 export function toApiGatewayV1Result(response: HttpResponse): ApiGatewayProxyResultV1 {
@@ -90,10 +129,10 @@ export interface ApiHandler {
  * The handler never throws: an event it cannot read gets a 400.
  */
 export function createApiHandler(
-  getApi: () => Promise<OrderApi> | OrderApi,
+  getApi: () => Promise<HttpApi> | HttpApi,
   options: ApiHandlerOptions = {},
 ): ApiHandler {
-  let api: Promise<OrderApi> | undefined;
+  let api: Promise<HttpApi> | undefined;
   const resolveApi = () => {
     api ??= Promise.resolve()
       .then(getApi)
@@ -123,14 +162,14 @@ export function createApiHandler(
     const request = v2
       ? fromApiGatewayV2(event as unknown as ApiGatewayProxyEventV2)
       : fromApiGatewayV1(event as unknown as ApiGatewayProxyEventV1);
-    let orderApi: OrderApi;
+    let httpApi: HttpApi;
     try {
-      orderApi = await resolveApi();
+      httpApi = await resolveApi();
     } catch (error) {
       logger?.error("the api could not be built", { error: describeError(error) });
       return toResult(errorResponse(500, "INTERNAL_ERROR", "the service is not configured correctly"));
     }
-    return toResult(await handleHttpRequest(orderApi, request, { ...options, logger }));
+    return toResult(await handleHttpRequest(httpApi, request, { ...options, logger }));
   };
   return handler as ApiHandler;
 }

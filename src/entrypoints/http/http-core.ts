@@ -4,7 +4,14 @@ import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import type { NotificationApi } from "./notification-api.js";
 import type { OrderApi } from "./order-api.js";
+
+/** The operations the public HTTP API serves: orders, and customer notifications. */
+export interface HttpApi {
+  readonly orders: OrderApi;
+  readonly notifications: NotificationApi;
+}
 
 /** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -35,6 +42,7 @@ export type NormalizedHeaders = Readonly<Record<string, string>>;
 
 interface RouteContext {
   readonly api: OrderApi;
+  readonly notifications: NotificationApi;
   readonly request: HttpRequest;
   readonly headers: NormalizedHeaders;
   readonly params: Readonly<Record<string, string>>;
@@ -85,6 +93,38 @@ const ROUTES: readonly Route[] = [
       },
     },
   },
+  {
+    pattern: ["notifications"],
+    methods: {
+      POST: async ({ notifications, request, headers, correlationId, maxBodyBytes }) => {
+        const idempotencyKey = idempotencyKeyOf(headers);
+        const body = readJsonBody(request, headers, maxBodyBytes);
+        const accepted = await notifications.accept(body, { idempotencyKey, correlationId });
+        return jsonResponse(202, accepted, {
+          Location: locationOf(request, "notifications", accepted.notificationId),
+        });
+      },
+      GET: async ({ notifications, request }) =>
+        jsonResponse(200, await notifications.listByPriority(queryOf(request), request.caller)),
+    },
+  },
+  {
+    pattern: ["notifications", ":notificationId"],
+    methods: {
+      GET: async ({ notifications, request, params }) =>
+        jsonResponse(200, await notifications.get(params.notificationId ?? "", request.caller)),
+    },
+  },
+  {
+    pattern: ["users", ":userId", "notifications"],
+    methods: {
+      GET: async ({ notifications, request, params }) =>
+        jsonResponse(
+          200,
+          await notifications.listForUser(params.userId ?? "", queryOf(request), request.caller),
+        ),
+    },
+  },
   { pattern: ["products"], methods: { GET: async ({ api }) => jsonResponse(200, await api.listProducts()) } },
   { pattern: ["health"], methods: { GET: async () => jsonResponse(200, { status: "ok" }) } },
 ];
@@ -97,13 +137,18 @@ const ROUTES: readonly Route[] = [
  * carries the request's `X-Correlation-Id`.
  */
 export function handleHttpRequest(
-  api: OrderApi,
+  api: HttpApi,
   request: HttpRequest,
   options: HttpHandlerOptions = {},
 ): Promise<HttpResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const { orders, notifications } = api;
   return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
-    dispatch({ api, request, headers, params: {}, correlationId, maxBodyBytes }, method, path),
+    dispatch(
+      { api: orders, notifications, request, headers, params: {}, correlationId, maxBodyBytes },
+      method,
+      path,
+    ),
   );
 }
 
@@ -192,7 +237,7 @@ async function dispatch(context: RouteContext, method: string, path: string): Pr
   return errorResponse(
     404,
     "ROUTE_NOT_FOUND",
-    "no such route; try POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, PATCH /orders/{id}, GET /products or GET /health",
+    "no such route; try POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, PATCH /orders/{id}, GET /products, POST /notifications, GET /notifications/{id}, GET /users/{userId}/notifications, GET /notifications?priority= or GET /health",
   );
 }
 
@@ -245,8 +290,23 @@ function orderIdOf(params: Readonly<Record<string, string>>): string {
 }
 
 function orderLocation(request: HttpRequest, orderId: string): string {
+  return locationOf(request, "orders", orderId);
+}
+
+/** Where the client finds a resource: `<basePath>/<collection>/<id>`. */
+function locationOf(request: HttpRequest, collection: string, id: string): string {
   const base = typeof request.basePath === "string" ? request.basePath.replace(/\/+$/, "") : "";
-  return `${base}/orders/${encodeURIComponent(orderId)}`;
+  return `${base}/${collection}/${encodeURIComponent(id)}`;
+}
+
+/** The query parameters that are strings (a hostile or malformed event may hold anything). */
+function queryOf(request: HttpRequest): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (!request.query || typeof request.query !== "object") return query;
+  for (const [name, value] of Object.entries(request.query)) {
+    if (typeof value === "string") query[name] = value;
+  }
+  return query;
 }
 
 /** Lower-cases header names and drops values that are not strings (hostile or malformed events). */

@@ -1,3 +1,5 @@
+import type { Caller } from "./notification-api.js";
+
 /**
  * A request as the HTTP core sees it, whatever carried it (API Gateway REST or
  * HTTP API, or the local runner's node:http server).
@@ -16,6 +18,10 @@ export interface HttpRequest {
    * such as `/prod`), so `Location` headers point where the client can follow them.
    */
   readonly basePath?: string | undefined;
+  /** The query string's parameters (the last value of a repeated name); absent when there is none. */
+  readonly query?: Readonly<Record<string, string | undefined>> | null | undefined;
+  /** Who sent it, when the transport authenticated the request (API Gateway's JWT authorizer). */
+  readonly caller?: Caller | undefined;
 }
 
 export interface HttpResponse {

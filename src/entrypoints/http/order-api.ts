@@ -18,9 +18,9 @@ import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 
-/** How long an idempotency key is remembered, and how long an unfinished attempt holds it. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-export const IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS = 30 * 1000;
+import { withIdempotencyKey } from "./idempotent-request.js";
+
+export { IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS, IDEMPOTENCY_TTL_MS } from "./idempotent-request.js";
 
 export interface RequestMeta {
   /** The client's `Idempotency-Key` header. */
@@ -71,25 +71,11 @@ export class OrderApi {
     const input = parseOrThrow(PlaceOrderSchema, body, "PlaceOrder");
     const key = meta.idempotencyKey;
     if (key === undefined) return this.placeOnce(input, meta);
-    const { idempotency } = this.deps;
-    const options = {
-      now: this.deps.clock.now(),
-      ttlMs: IDEMPOTENCY_TTL_MS,
-      inProgressTimeoutMs: IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS,
-    };
-    const begun = await idempotency.begin(key, fingerprint(input), options);
-    if (begun.status === "COMPLETED") return begun.result as PlacedOrder;
-    try {
-      // Without an orderId, the id comes from the key: a retry after a failed or
-      // timed-out attempt places the same order again, never a second one.
-      const placed = await this.placeOnce(input, meta, input.orderId ?? orderIdForKey(key));
-      await idempotency.complete(key, placed, options);
-      return placed;
-    } catch (error) {
-      // Releasing only lets a retry in sooner; if it fails the key expires by itself. The request's error matters.
-      await idempotency.release(key).catch(() => undefined);
-      throw error;
-    }
+    // Without an orderId, the id comes from the key: a retry after a failed or
+    // timed-out attempt places the same order again, never a second one.
+    return withIdempotencyKey(this.deps, key, fingerprint(input), () =>
+      this.placeOnce(input, meta, input.orderId ?? orderIdForKey(key)),
+    );
   }
 
   private async placeOnce(

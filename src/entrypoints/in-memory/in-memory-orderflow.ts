@@ -3,6 +3,7 @@ import { ManualClock } from "../../adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../adapters/memory/id-generators.js";
 import type { BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import type { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import type { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import type { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
 import type {
   DEMO_CATALOG,
@@ -13,6 +14,7 @@ import type { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import type { OrderflowEvent } from "../../domain/events.js";
+import { NOTIFICATION_PRIORITIES, type NotificationPriority } from "../../domain/notification.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CommandQueue } from "../../ports/command-queue.js";
 import type { EventBus } from "../../ports/event-bus.js";
@@ -21,16 +23,26 @@ import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../ports/routing.js";
+import {
+  EVENT_ROUTES,
+  EVENT_SOURCE,
+  type EventRouteName,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  NOTIFICATION_QUEUES,
+  routeRuleName,
+} from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
+import { notificationFlowsModule } from "../container/notification-flows-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
-import { consumerToken, ORDER_API } from "../container/tokens.js";
+import { consumerToken, NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
+import type { HttpApi } from "../http/http-core.js";
+import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
@@ -168,6 +180,8 @@ export interface DrainedQueue {
   readonly consumer: QueueConsumer;
   readonly driver: QueueDriver;
   readonly deadLetterDriver: QueueDriver;
+  /** Queues this one yields to: it is read only in a round where none of them handed out a message (priorities). */
+  readonly yieldsTo?: readonly DrainedQueue[];
 }
 
 /** An in-memory queue of the pipeline with its dead-letter queue and the consumer that drains it. */
@@ -203,10 +217,10 @@ const MAX_CONSECUTIVE_FAILED_RECEIVES = 100;
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
 
 /** The consumer of the handler a flow's queue triggers. */
-function consumerOfFlow(flow: FlowName): ConsumerName {
+function consumerOfFlow(flow: string): ConsumerName {
   const handler = HANDLER_NAMES.find((name) => {
     const trigger: HandlerTrigger = HANDLERS[name].trigger;
-    return trigger.kind === "queue" && trigger.queue === flow;
+    return trigger.kind === "queue" && trigger.queues.includes(flow);
   });
   const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
   if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
@@ -256,6 +270,21 @@ export class InMemoryOrderflow<
    */
   readonly container: Container;
   readonly api: OrderApi;
+  /** The notification operations of the HTTP API. */
+  readonly notificationApi: NotificationApi;
+  /** What the HTTP API serves: `handleHttpRequest(flow.http, request)`. */
+  readonly http: HttpApi;
+  /** The stored notifications. */
+  readonly notifications: InMemoryNotificationStore;
+  /** The notifications topic: the API and the lifecycle notifier publish to it, with a `priority` attribute. */
+  readonly notificationTopic: InMemoryTopic;
+  /**
+   * The queue of each notification priority, subscribed to the topic with a
+   * filter policy on `priority`; the drain empties high before medium before low.
+   */
+  readonly notificationQueues: Readonly<Record<NotificationPriority, PipelineQueue>>;
+  /** The dead-letter queue of each priority's topic subscription (where SNS puts what it could not deliver). */
+  readonly subscriptionDeadLetterQueues: Readonly<Record<NotificationPriority, InMemoryQueue>>;
   readonly flows: PipelineFlows<TQueues>;
   /**
    * The dead-letter queue of each route's bus rule (`orderflow-<route>-rule-dlq`):
@@ -301,6 +330,8 @@ export class InMemoryOrderflow<
     };
     this.bus = memory.bus;
     this.alerts = memory.alerts;
+    this.notifications = memory.notifications;
+    this.notificationTopic = memory.notificationPublisher.topic;
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
@@ -314,6 +345,9 @@ export class InMemoryOrderflow<
       alerts: this.alerts,
       idempotency: this.idempotency,
       intakeQueue: intake.queue,
+      notifications: memory.notifications,
+      notificationPublisher: memory.notificationPublisher,
+      notificationChannel: memory.notificationChannel,
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
@@ -325,8 +359,11 @@ export class InMemoryOrderflow<
       adaptersModule(this.adapters),
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
+      notificationFlowsModule(),
     ]);
     this.api = resolve(this.container, ORDER_API);
+    this.notificationApi = resolve(this.container, NOTIFICATION_API);
+    this.http = { orders: this.api, notifications: this.notificationApi };
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
     const ruleDeadLetterQueues: Partial<Record<EventRouteName, InMemoryQueue>> = {};
@@ -356,6 +393,34 @@ export class InMemoryOrderflow<
       }),
     ) as PipelineFlows<TQueues>;
     this.ruleDeadLetterQueues = ruleDeadLetterQueues as Record<EventRouteName, InMemoryQueue>;
+
+    // The notifications topic fans out to one queue per priority, all drained by deliver-notification's
+    // consumer, each priority yielding to the more urgent ones.
+    const deliver = resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high)));
+    const notificationQueues: Partial<Record<NotificationPriority, PipelineQueue>> = {};
+    const subscriptionDeadLetterQueues: Partial<Record<NotificationPriority, InMemoryQueue>> = {};
+    const moreUrgent: PipelineQueue[] = [];
+    for (const priority of NOTIFICATION_PRIORITIES) {
+      const name = `orderflow-${NOTIFICATION_QUEUES[priority]}`;
+      const queues = this.createQueue(name, false);
+      const deadLetterQueue = new InMemoryQueue({ name: `${name}-subscription-dlq`, clock: this.clock });
+      this.notificationTopic.subscribe({
+        name,
+        target: queues.queue,
+        filterPolicy: { [NOTIFICATION_PRIORITY_ATTRIBUTE]: [priority] },
+        rawMessageDelivery: true,
+        deadLetterQueue,
+      });
+      const pipeline = this.attach(queues, deliver, NOTIFICATION_QUEUES[priority], [...moreUrgent]);
+      notificationQueues[priority] = pipeline;
+      subscriptionDeadLetterQueues[priority] = deadLetterQueue;
+      moreUrgent.push(pipeline);
+    }
+    this.notificationQueues = notificationQueues as Record<NotificationPriority, PipelineQueue>;
+    this.subscriptionDeadLetterQueues = subscriptionDeadLetterQueues as Record<
+      NotificationPriority,
+      InMemoryQueue
+    >;
   }
 
   /**
@@ -387,7 +452,9 @@ export class InMemoryOrderflow<
     const failedReceives = new Map<PipelineQueue | DrainedQueue, number>();
     for (;;) {
       let progressed = false;
+      const served = new Set<DrainedQueue>();
       for (const pipeline of pipelines) {
+        if (pipeline.yieldsTo?.some((urgent) => served.has(urgent))) continue;
         const driver = this.drivers.get(pipeline) ?? pipeline.driver;
         let received: readonly DrivenRecord[];
         try {
@@ -403,6 +470,7 @@ export class InMemoryOrderflow<
         }
         if (received.length === 0) continue;
         progressed = true;
+        served.add(pipeline);
         batches++;
         records += received.length;
         // A consumer that throws fails its whole batch, as a Lambda function error does.
@@ -468,7 +536,7 @@ export class InMemoryOrderflow<
         (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
       )
       .map((p) => p.deadLetterQueue)
-      .concat(Object.values(this.ruleDeadLetterQueues));
+      .concat(Object.values(this.ruleDeadLetterQueues), Object.values(this.subscriptionDeadLetterQueues));
     return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
   }
 
@@ -498,8 +566,9 @@ export class InMemoryOrderflow<
     queues: T,
     consumer: QueueConsumer,
     flow: string,
+    yieldsTo: readonly DrainedQueue[] = [],
   ): T & DrainedQueue {
-    const pipeline = { ...queues, consumer };
+    const pipeline = { ...queues, consumer, ...(yieldsTo.length > 0 ? { yieldsTo } : {}) };
     this.pipelines.push(pipeline);
     this.drivers.set(pipeline, this.decorate(`driver:${flow}`, queues.driver));
     return pipeline;
@@ -521,7 +590,11 @@ export class InMemoryOrderflow<
   private async report(batches: number, records: number, failures: number): Promise<DrainReport> {
     const deadLettered: Record<string, number> = {};
     for (const p of this.pipelines) deadLettered[p.deadLetterDriver.name] = await p.deadLetterDriver.size();
-    for (const queue of Object.values(this.ruleDeadLetterQueues)) deadLettered[queue.name] = queue.size;
+    for (const queue of [
+      ...Object.values(this.ruleDeadLetterQueues),
+      ...Object.values(this.subscriptionDeadLetterQueues),
+    ])
+      deadLettered[queue.name] = queue.size;
     return { batches, records, failures, deadLettered };
   }
 }

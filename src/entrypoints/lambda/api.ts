@@ -2,10 +2,12 @@ import { describeError } from "../../domain/errors.js";
 import { LOGGER } from "../../ports/logger.js";
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
+import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
+import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../container/order-flows-module.js";
-import { ORDER_API } from "../container/tokens.js";
+import { NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -23,18 +25,25 @@ export interface ApiLambdaHandlerOptions extends HandlerOptions {
  */
 export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): ApiHandler {
   const root = once(async () => {
-    // Orders, idempotency keys and the catalog on DynamoDB, requests on the bus, commands on the intake queue.
+    // Orders, idempotency keys, the catalog and notifications on DynamoDB, requests on the bus, commands on
+    // the intake queue, notifications on their SNS topic.
     const container = composeHandler(
       "api",
-      [dynamoDbService, eventBridgeService, sqsService],
-      ORDER_FLOWS,
+      [dynamoDbService, eventBridgeService, sqsService, snsService],
+      {
+        modules: (flowOptions) => [
+          ...ORDER_FLOWS.modules(flowOptions),
+          ...NOTIFICATION_FLOWS.modules(flowOptions),
+        ],
+      },
       options,
     );
-    const [api, logger] = await Promise.all([
+    const [orders, notifications, logger] = await Promise.all([
       resolveAsync(container, ORDER_API),
+      resolveAsync(container, NOTIFICATION_API),
       resolveAsync(container, LOGGER),
     ]);
-    return { logger, http: createApiHandler(() => api, { ...options.http, logger }) };
+    return { logger, http: createApiHandler(() => ({ orders, notifications }), { ...options.http, logger }) };
   });
 
   return (async (event: unknown, context?: Parameters<ApiHandler>[1]) => {

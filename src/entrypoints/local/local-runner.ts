@@ -106,7 +106,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
         handleOperatorRequest(flow, request, { maxBodyBytes, onRedrive: () => void driver.kick() }),
       );
     }
-    const response = await handleHttpRequest(flow.api, request, { logger: httpLogger, maxBodyBytes });
+    const response = await handleHttpRequest(flow.http, request, { logger: httpLogger, maxBodyBytes });
     // Whatever a successful write sent is picked up at once rather than at the next tick.
     if (request.method !== "GET" && response.statusCode < 300) void driver.kick();
     return response;
@@ -209,6 +209,7 @@ async function serve(
     // Handed over as bytes so the core checks the encoding instead of node replacing bad UTF-8 silently.
     body: bytes.length > 0 ? bytes.toString("base64") : undefined,
     isBase64Encoded: bytes.length > 0,
+    query: queryOf(req.url ?? "/"),
   };
   const response = await answer(request, body);
   // The unread rest of an oversized body would otherwise be taken for the next request.
@@ -292,6 +293,12 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** The query string's parameters, the last value of a repeated name winning (as on API Gateway's v1 events). */
+function queryOf(url: string): Record<string, string> {
+  const at = url.indexOf("?");
+  return at < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(at + 1)));
 }
 
 function send(res: ServerResponse, response: HttpResponse): void {

@@ -26,7 +26,7 @@ const context = { awsRequestId: "lambda-req-1", functionName: "orderflow-api" };
 function setup() {
   const flow = new InMemoryOrderflow();
   const logger = new InMemoryLogger();
-  return { flow, logger, handler: createApiHandler(() => flow.api, { logger }) };
+  return { flow, logger, handler: createApiHandler(() => flow.http, { logger }) };
 }
 
 describe("REST API (v1) proxy events", () => {

@@ -124,7 +124,7 @@ describe("hostile requests", () => {
       fc.asyncProperty(method, path, headers, body, fc.boolean(), async (m, p, h, b, base64) => {
         let response: HttpResponse | undefined;
         try {
-          response = await handleHttpRequest(flow.api, {
+          response = await handleHttpRequest(flow.http, {
             method: m,
             path: p,
             headers: h,
@@ -144,7 +144,7 @@ describe("hostile requests", () => {
 
   it("malformed API Gateway events of either version never make the handler throw or answer 5xx", async () => {
     const flow = new InMemoryOrderflow();
-    const handler = createApiHandler(() => flow.api);
+    const handler = createApiHandler(() => flow.http);
     const anything = fc.anything({ maxDepth: 2 });
     const v1 = fc.record(
       {

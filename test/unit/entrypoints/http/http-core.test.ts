@@ -20,7 +20,7 @@ const placeOrderBody = (overrides: Record<string, unknown> = {}) => ({
 function setup() {
   const flow = new InMemoryOrderflow();
   const send = (request: Partial<HttpRequest> & { json?: unknown }) =>
-    handleHttpRequest(flow.api, {
+    handleHttpRequest(flow.http, {
       method: request.method ?? "GET",
       path: request.path ?? "/",
       headers: request.headers ?? (request.json === undefined ? {} : JSON_TYPE),

@@ -1,0 +1,85 @@
+import { escapeUndeliverable } from "./deliverable-text.js";
+import type { OrderEvent, OrderEventType } from "./events.js";
+import { stableId } from "./fingerprint.js";
+import type { AcceptedNotification, NotificationPriority } from "./notification.js";
+import { STRUCTURAL_LIMITS } from "./schemas.js";
+
+/**
+ * The order outcomes a customer is told about, and how urgently: one table
+ * that the bus route to the notifier (`EVENT_ROUTES`), the use case and the
+ * tests all read. Bad news is high priority (the customer may act on it), a
+ * confirmation medium, a fulfilment low.
+ */
+export const ORDER_OUTCOME_NOTIFICATIONS = {
+  OrderConfirmed: "medium",
+  OrderPaymentFailed: "high",
+  OrderRejected: "high",
+  OrderCancelled: "high",
+  OrderFulfilled: "low",
+} as const satisfies Partial<Record<OrderEventType, NotificationPriority>>;
+
+export type NotifiedOrderEventType = keyof typeof ORDER_OUTCOME_NOTIFICATIONS;
+
+export const NOTIFIED_ORDER_EVENT_TYPES = Object.keys(
+  ORDER_OUTCOME_NOTIFICATIONS,
+) as NotifiedOrderEventType[];
+
+export type NotifiedOrderEvent = Extract<OrderEvent, { type: NotifiedOrderEventType }>;
+
+export function isNotifiedOrderEvent(event: OrderEvent): event is NotifiedOrderEvent {
+  return Object.hasOwn(ORDER_OUTCOME_NOTIFICATIONS, event.type);
+}
+
+/**
+ * The notification telling `customerId` about `event`. Everything in it comes
+ * from the event (its id, its time), so every copy of one event makes the
+ * same notification: the store keeps one and the channel delivers it once.
+ */
+export function orderOutcomeNotification(
+  event: NotifiedOrderEvent,
+  customerId: string,
+): AcceptedNotification {
+  return {
+    notificationId: `n-${stableId(event.id)}`,
+    userId: customerId,
+    message: deliverableLine(outcomeMessage(event), STRUCTURAL_LIMITS.maxNotificationMessageLength),
+    priority: ORDER_OUTCOME_NOTIFICATIONS[event.type],
+    createdAt: event.occurredAt,
+    orderId: event.orderId,
+  };
+}
+
+/** One line naming the order and its outcome; amounts in minor units with their currency. */
+function outcomeMessage(event: NotifiedOrderEvent): string {
+  const order = `Your order ${event.orderId}`;
+  switch (event.type) {
+    case "OrderConfirmed":
+      return `${order} is confirmed: ${event.data.total} ${event.data.currency} (minor units) was charged.`;
+    case "OrderPaymentFailed":
+      return `${order} could not be paid: ${event.data.reason}.`;
+    case "OrderRejected": {
+      const reasons = event.data.reasons.map((r) => r.code ?? r.message).slice(0, 5);
+      return `${order} was rejected${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}.`;
+    }
+    case "OrderCancelled": {
+      const refund = event.data.refund;
+      const refunded = refund ? ` ${refund.amount} ${refund.currency} (minor units) will be refunded.` : "";
+      return `${order} was cancelled: ${event.data.reason}.${refunded}`;
+    }
+    case "OrderFulfilled":
+      return `${order} has been fulfilled.`;
+  }
+}
+
+/**
+ * `text` as a notification message the API itself would accept: reasons come
+ * from clients and gateways, so line breaks become spaces, undeliverable
+ * characters are escaped, and the length is bounded without splitting a
+ * surrogate pair.
+ */
+function deliverableLine(text: string, maxLength: number): string {
+  const line = escapeUndeliverable(text.replace(/\s*[\r\n\t]+\s*/g, " ").trim());
+  if (line.length <= maxLength) return line;
+  const cut = line.slice(0, maxLength - 1);
+  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
