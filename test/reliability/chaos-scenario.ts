@@ -77,7 +77,7 @@ const FINAL: ReadonlySet<OrderStatus> = new Set(["CONFIRMED", "REJECTED", "PAYME
 /** What the campaign uses of a pipeline: in memory, or with injected storage adapters and queues. */
 type ChaosFlow = Pick<
   InMemoryOrderflow<OrderRepository, ProductCatalog>,
-  "api" | "bus" | "clock" | "drain" | "events" | "orders" | "payments" | "ruleDeadLetterQueues"
+  "api" | "http" | "bus" | "clock" | "drain" | "events" | "orders" | "payments" | "ruleDeadLetterQueues"
 > & { readonly flows: Readonly<Record<string, DrainedQueue>> };
 
 /** What the run did, for the README's table and the checks. */

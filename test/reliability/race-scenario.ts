@@ -90,7 +90,7 @@ export const racePlanArb: fc.Arbitrary<RacePlan> = fc.record({
 /** What the campaign uses of a pipeline, in memory or on the AWS adapters. */
 export type RaceFlow = Pick<
   InMemoryOrderflow<OrderRepository, ProductCatalog>,
-  "adapters" | "api" | "clock" | "container" | "drain" | "events" | "orders" | "payments"
+  "adapters" | "api" | "http" | "clock" | "container" | "drain" | "events" | "orders" | "payments"
 >;
 
 export function placement(orderId: string) {

@@ -107,7 +107,7 @@ const order = {
   shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" },
 };
 
-async function send(flow: Pick<InMemoryOrderflow, "api">, request: HttpRequest): Promise<Answer> {
+async function send(flow: Pick<InMemoryOrderflow, "http">, request: HttpRequest): Promise<Answer> {
   const response = await handleHttpRequest(flow.http, request);
   return expectContractAnswer(response.statusCode, { ...response.headers }, response.body, [503]);
 }

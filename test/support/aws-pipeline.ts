@@ -104,6 +104,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       processing: await external("processing", "orderflow-processing"),
       cancel: await external("cancel", "orderflow-cancel"),
       modify: await external("modify", "orderflow-modify"),
+      "order-notifications": await external("order-notifications", "orderflow-order-notifications"),
     };
 
     const flow = new InMemoryOrderflow({

@@ -106,8 +106,16 @@ describe("AcceptNotification", () => {
   function setup() {
     const publisher = new RecordingPublisher();
     const clock = new ManualClock(new Date("2030-03-01T12:00:00.000Z"));
-    const accept = new AcceptNotification({ publisher, clock, ids: new SequentialIdGenerator("ntf-") });
-    return { publisher, accept };
+    const store = new InMemoryNotificationStore();
+    const channel = { name: "log" };
+    const accept = new AcceptNotification({
+      publisher,
+      store,
+      channel,
+      clock,
+      ids: new SequentialIdGenerator("ntf-"),
+    });
+    return { publisher, store, accept };
   }
 
   it("gives the notification an id and its time, publishes it with its priority and answers ACCEPTED", async () => {
@@ -128,6 +136,33 @@ describe("AcceptNotification", () => {
     };
     expect(result).toEqual({ notificationId: "ntf-000001", status: "ACCEPTED", notification });
     expect(publisher.published).toEqual([notification]);
+  });
+
+  it("records the notification ACCEPTED after publishing it, so that it can be read at once", async () => {
+    const { store, accept } = setup();
+
+    await accept.execute({ userId: "u-1", message: "hi", priority: "low" });
+
+    expect(await store.get("ntf-000001")).toMatchObject({
+      status: "ACCEPTED",
+      channel: "log",
+      userId: "u-1",
+    });
+  });
+
+  it("leaves a notification the consumer stored first as it is, and publishes the same id again on a retry", async () => {
+    const { publisher, store, accept } = setup();
+    const first = await accept.execute(
+      { userId: "u-1", message: "hi", priority: "low" },
+      { notificationId: "k-1" },
+    );
+    await store.changeStatus("k-1", { to: "STORED" });
+
+    await accept.execute({ userId: "u-1", message: "hi", priority: "low" }, { notificationId: "k-1" });
+
+    expect(publisher.published.map((n) => n.notificationId)).toEqual(["k-1", "k-1"]);
+    expect(first.notificationId).toBe("k-1");
+    expect(await store.get("k-1")).toMatchObject({ status: "STORED" });
   });
 
   it("takes a message of 2,000 characters of any deliverable text", async () => {
@@ -169,6 +204,7 @@ describe("AcceptNotification", () => {
       code: "DELIVERY_FAILED",
     });
     expect(publisher.published).toEqual([]);
+    expect(await setup().store.get("ntf-000001")).toBeUndefined();
   });
 });
 

@@ -37,6 +37,8 @@ const AWS_ENV = {
   FILE_HISTORY_TABLE: "orderflow-file-history",
   FILES_BUCKET: "orderflow-files",
   FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
+  NOTIFICATIONS_TABLE: "orderflow-notifications",
+  NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
 };
 
 /** Only the variables `handler` declares. */
@@ -54,9 +56,13 @@ describe("handler environments", () => {
       "EVENT_BUS_NAME",
       "IDEMPOTENCY_TABLE",
       "INTAKE_QUEUE_URL",
+      "NOTIFICATIONS_TABLE",
+      "NOTIFICATION_TOPIC_ARN",
       "ORDERS_TABLE",
       "PRODUCTS_TABLE",
     ]);
+    expect(required("deliver-notification")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATIONS_TABLE"]);
+    expect(required("notify-order")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATION_TOPIC_ARN", "ORDERS_TABLE"]);
     expect(required("validate-order")).toEqual([
       "ALERT_TOPIC_ARN",
       "EVENT_BUS_NAME",
@@ -84,7 +90,11 @@ describe("handler environments", () => {
           .filter((v) => !v.required)
           .map((v) => v.name)
           .sort(),
-      ).toEqual(["AWS_ENDPOINT_URL", "LOG_LEVEL", "ORDERFLOW_ADAPTERS"]);
+      ).toEqual(
+        HANDLERS[handler].ports.some((port) => port === "notificationChannel")
+          ? ["AWS_ENDPOINT_URL", "EMAIL_TOPIC_ARN", "LOG_LEVEL", "NOTIFICATION_CHANNEL", "ORDERFLOW_ADAPTERS"]
+          : ["AWS_ENDPOINT_URL", "LOG_LEVEL", "ORDERFLOW_ADAPTERS"],
+      );
       expect(variables.every((v) => v.description.length > 0)).toBe(true);
     }
   });
@@ -130,6 +140,7 @@ describe("handler environments", () => {
         AWS_ENDPOINT_URL: "localhost:4566",
         ORDERS_TABLE: "  ",
         AWS_REGION: "Virginia",
+        NOTIFICATION_CHANNEL: "pigeon",
       }),
     );
     expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
@@ -137,6 +148,7 @@ describe("handler environments", () => {
       "AWS_REGION",
       "INTAKE_QUEUE_URL",
       "LOG_LEVEL",
+      "NOTIFICATION_CHANNEL",
       "ORDERS_TABLE",
     ]);
     expect(error.message).toMatch(

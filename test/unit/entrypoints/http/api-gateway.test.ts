@@ -11,7 +11,7 @@ import type {
   ApiGatewayProxyEventV1,
   ApiGatewayProxyEventV2,
 } from "../../../../src/entrypoints/http/api-gateway-events.js";
-import type { OrderApi } from "../../../../src/entrypoints/http/order-api.js";
+import type { HttpApi } from "../../../../src/entrypoints/http/http-core.js";
 import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
 
 const fixture = <T>(name: string): T =>
@@ -78,6 +78,8 @@ describe("REST API (v1) proxy events", () => {
       body: null,
       isBase64Encoded: false,
       basePath: "/prod",
+      query: null,
+      caller: undefined,
     });
   });
 });
@@ -150,7 +152,7 @@ describe("the handler", () => {
     const handler = createApiHandler(() => {
       builds++;
       if (builds === 1) throw new Error("ORDERS_TABLE is missing");
-      return flow.api as OrderApi;
+      return flow.http as HttpApi;
     });
     const failed = await handler(restGet(), context);
     expect(failed.statusCode).toBe(500);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../../src/adapters/memory/in-memory-logger.js";
 import { DEMO_CATALOG } from "../../../../src/adapters/memory/in-memory-product-catalog.js";
+import type { HttpApi } from "../../../../src/entrypoints/http/http-core.js";
 import { handleHttpRequest } from "../../../../src/entrypoints/http/http-core.js";
 import type { HttpRequest, HttpResponse } from "../../../../src/entrypoints/http/http-types.js";
-import type { OrderApi } from "../../../../src/entrypoints/http/order-api.js";
 import { InMemoryOrderflow } from "../../../../src/entrypoints/in-memory/in-memory-orderflow.js";
 import { DeliveryError, ServiceUnavailableError } from "../../../../src/ports/errors.js";
 
@@ -209,7 +209,7 @@ describe("body checks", () => {
     const flow = new InMemoryOrderflow();
     const oversized = (path: string) =>
       handleHttpRequest(
-        flow.api,
+        flow.http,
         {
           method: path === "/orders/o-1" ? "PATCH" : "POST",
           path,
@@ -443,7 +443,7 @@ describe("correlation ids and failures", () => {
   it("answers 503 with Retry-After when a service is unavailable, and 500 revealing nothing on a bug", async () => {
     const logger = new InMemoryLogger();
     const failing = (error: Error) =>
-      ({ getOrder: async () => Promise.reject(error) }) as unknown as OrderApi;
+      ({ orders: { getOrder: async () => Promise.reject(error) } }) as unknown as HttpApi;
     const request = { method: "GET", path: "/orders/o-1", headers: {}, body: undefined };
 
     const unavailable = await handleHttpRequest(failing(new ServiceUnavailableError("DynamoDB")), request, {
@@ -468,7 +468,7 @@ describe("correlation ids and failures", () => {
     ]);
     const throttled = new DeliveryError("orders.fifo", [{ id: "m-1", reason: "ThrottlingException" }]);
     const failing = (error: Error) =>
-      ({ getOrder: async () => Promise.reject(error) }) as unknown as OrderApi;
+      ({ orders: { getOrder: async () => Promise.reject(error) } }) as unknown as HttpApi;
     const request = { method: "GET", path: "/orders/o-1", headers: {}, body: undefined };
     expect((await handleHttpRequest(failing(refused), request, { logger })).statusCode).toBe(500);
     expect((await handleHttpRequest(failing(throttled), request, { logger })).statusCode).toBe(503);
@@ -478,7 +478,7 @@ describe("correlation ids and failures", () => {
     const logger = new InMemoryLogger();
     const flow = new InMemoryOrderflow();
     await handleHttpRequest(
-      flow.api,
+      flow.http,
       { method: "GET", path: "/health", headers: { "x-correlation-id": "c-7" }, body: undefined },
       { logger },
     );

@@ -11,6 +11,7 @@ import {
   memoryModule,
 } from "../../../../src/entrypoints/container/memory-module.js";
 import { createCancelOrderHandler } from "../../../../src/entrypoints/lambda/cancel-order.js";
+import { createDeliverNotificationHandler } from "../../../../src/entrypoints/lambda/deliver-notification.js";
 import { createExtractOrdersHandler } from "../../../../src/entrypoints/lambda/extract-orders.js";
 import type {
   HandlerOptions,
@@ -18,6 +19,7 @@ import type {
   SqsHandlerName,
 } from "../../../../src/entrypoints/lambda/handler-root.js";
 import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
+import { createNotifyOrderHandler } from "../../../../src/entrypoints/lambda/notify-order.js";
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
 import { createValidateFileHandler } from "../../../../src/entrypoints/lambda/validate-file.js";
@@ -31,7 +33,9 @@ export type FixtureName =
   | "intake-fifo-event"
   | "processing-eventbridge-event"
   | "cancel-eventbridge-event"
-  | "modify-eventbridge-event";
+  | "modify-eventbridge-event"
+  | "notification-high-raw-event"
+  | "order-notifications-eventbridge-event";
 
 /** A documented-shape SQS event from test/fixtures/sqs (a fresh copy each time). */
 export function fixture(name: FixtureName): SqsEvent {
@@ -62,6 +66,8 @@ export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOpti
   "modify-order": createModifyOrderHandler,
   "validate-file": createValidateFileHandler,
   "extract-orders": createExtractOrdersHandler,
+  "deliver-notification": createDeliverNotificationHandler,
+  "notify-order": createNotifyOrderHandler,
 };
 
 export interface Harness {

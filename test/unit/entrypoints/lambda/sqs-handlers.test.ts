@@ -96,6 +96,8 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     "process-order": "processing-eventbridge-event",
     "cancel-order": "cancel-eventbridge-event",
     "modify-order": "modify-eventbridge-event",
+    "deliver-notification": "notification-high-raw-event",
+    "notify-order": "order-notifications-eventbridge-event",
   };
 
   for (const name of Object.keys(foreignBodies) as (keyof typeof foreignBodies)[]) {
