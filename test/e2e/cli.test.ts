@@ -199,6 +199,27 @@ describe("orderflow CLI against the local runner", () => {
     ).toBe("CANCELLED");
   });
 
+  it("sends a notification and lists the user's notifications, delivered, newest first", async () => {
+    const sent = await cli("notify", "u-cli", "Your parcel is on its way", "--priority", "high", "--json");
+    expect(sent.code).toBe(0);
+    const { notificationId } = JSON.parse(sent.stdout) as { notificationId: string };
+
+    const listed = await until(
+      () => cli("notifications", "u-cli", "--json"),
+      (r) => r.stdout.includes('"DELIVERED"'),
+    );
+    expect(JSON.parse(listed.stdout)).toEqual({
+      notifications: [expect.objectContaining({ notificationId, status: "DELIVERED", priority: "high" })],
+    });
+    const table = await cli("notifications", "u-cli", "--priority", "high");
+    expect(table.stdout).toMatch(/PRIORITY\s+STATUS[\s\S]*high\s+DELIVERED\s+Your parcel is on its way/);
+
+    const refused = await cli("notify", "u-cli", "hi", "--priority", "urgent");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("priority");
+    expect((await cli("notify", "u-cli", "hi")).code).toBe(2);
+  });
+
   it("refuses unknown commands, options and queues with a usage error", async () => {
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("order", "x", "--colour")).code).toBe(2);

@@ -7,6 +7,7 @@ import {
   type DeadLetter,
   type DeadLetterQueueSummary,
   type HealthResult,
+  type NotificationPage,
   type OperatorBackend,
   type RedriveRequest,
   type RedriveResult,
@@ -54,6 +55,12 @@ export class AwsOperatorBackend implements OperatorBackend {
   }
   listProducts(): Promise<{ products: Record<string, unknown>[] }> {
     return this.needsEndpoint("products");
+  }
+  notify(): Promise<unknown> {
+    return this.needsEndpoint("notify");
+  }
+  listNotifications(): Promise<NotificationPage> {
+    return this.needsEndpoint("notifications");
   }
 
   async health(): Promise<HealthResult> {

@@ -60,9 +60,24 @@ export interface OperatorBackend {
   cancelOrder(orderId: string, reason: string): Promise<unknown>;
   modifyOrder(orderId: string, changes: unknown): Promise<unknown>;
   listProducts(): Promise<{ readonly products: readonly Record<string, unknown>[] }>;
+  /** `POST /notifications`. */
+  notify(body: unknown, idempotencyKey?: string): Promise<unknown>;
+  /** `GET /users/{userId}/notifications`: one page. */
+  listNotifications(userId: string, query: NotificationListQuery): Promise<NotificationPage>;
   health(): Promise<HealthResult>;
   listDeadLetterQueues(): Promise<readonly DeadLetterQueueSummary[]>;
   peekDeadLetters(queue: string, max?: number): Promise<readonly DeadLetter[]>;
   redrive(queue: string, request: RedriveRequest): Promise<RedriveResult>;
   close(): void;
+}
+
+export interface NotificationListQuery {
+  readonly priority?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
+}
+
+export interface NotificationPage {
+  readonly notifications: readonly Record<string, unknown>[];
+  readonly nextCursor?: string | undefined;
 }

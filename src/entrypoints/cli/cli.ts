@@ -12,6 +12,10 @@ Usage:
   orderflow cancel <id> --reason <text>     ask for a cancellation
   orderflow modify <id> <changes.json>      ask for a modification (items and/or shippingAddress)
   orderflow products                        list the catalog
+  orderflow notify <userId> <message> --priority high|medium|low
+                                            send a notification to a user
+  orderflow notifications <userId> [--priority p] [--limit N] [--cursor c]
+                                            a user's notifications, newest first
   orderflow dlq list                        dead-letter queues and their message counts
   orderflow dlq peek <dlq> [--max N]        show dead-lettered messages, leave them in place
   orderflow redrive <dlq> [--to <queue>] [--dry-run] [--max N]
@@ -31,7 +35,7 @@ Where:
                        (default $ORDERFLOW_QUEUE_PREFIX or "orderflow")
   --keep-dedup-id      AWS redrive to a FIFO queue: reuse each message's deduplication id (SQS drops a
                        message whose id it saw in the last 5 minutes; the default id cannot collide)
-  --idempotency-key <key>   place: sent as the Idempotency-Key header
+  --idempotency-key <key>   place, notify: sent as the Idempotency-Key header
   --json               print JSON only
   -h, --help           this help
 
@@ -60,6 +64,9 @@ const OPTIONS = {
   "dry-run": { type: "boolean" },
   max: { type: "string" },
   "idempotency-key": { type: "string" },
+  priority: { type: "string" },
+  limit: { type: "string" },
+  cursor: { type: "string" },
   "keep-dedup-id": { type: "boolean" },
   table: { type: "string" },
   region: { type: "string" },
@@ -159,6 +166,44 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
               products.map((p) => [p.sku, p.unitPrice, p.currency, p.stock]),
             ),
           );
+        return 0;
+      }
+      case "notify": {
+        const [userId, message] = expectArgs(args, ["<userId>", "<message>"], command);
+        if (!values.priority) throw new CliError("notify needs --priority high|medium|low", 2);
+        backend = await connect();
+        const accepted = await backend.notify(
+          { userId, message, priority: values.priority },
+          values["idempotency-key"],
+        );
+        print(accepted);
+        if (!json) err(`follow it with: orderflow notifications ${userId}\n`);
+        return 0;
+      }
+      case "notifications": {
+        const [userId] = expectArgs(args, ["<userId>"], command);
+        backend = await connect();
+        const page = await backend.listNotifications(userId, {
+          priority: values.priority,
+          limit: values.limit === undefined ? undefined : positiveInteger(values.limit, "--limit"),
+          cursor: values.cursor,
+        });
+        if (json) print(page);
+        else {
+          out(
+            table(
+              ["CREATED", "PRIORITY", "STATUS", "ORDER", "MESSAGE"],
+              page.notifications.map((n) => [
+                n.createdAt,
+                n.priority,
+                n.status,
+                n.orderId ?? "",
+                truncate(String(n.message), 80),
+              ]),
+            ),
+          );
+          if (page.nextCursor) err(`more: orderflow notifications ${userId} --cursor ${page.nextCursor}\n`);
+        }
         return 0;
       }
       case "health": {
@@ -303,4 +348,8 @@ function describeRedrive(queue: string, to: string | undefined, result: RedriveR
     return `${listing}${listing ? "\n" : ""}dry run: ${result.messages.length} message(s) in ${queue} would be moved; nothing was moved\n`;
   }
   return `moved ${result.moved} message(s) from ${queue} to ${to ?? "their source queue"}\n`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -4,6 +4,8 @@ import {
   type DeadLetter,
   type DeadLetterQueueSummary,
   type HealthResult,
+  type NotificationListQuery,
+  type NotificationPage,
   type OperatorBackend,
   type RedriveRequest,
   type RedriveResult,
@@ -55,6 +57,26 @@ export class HttpOperatorBackend implements OperatorBackend {
 
   modifyOrder(orderId: string, changes: unknown): Promise<unknown> {
     return this.call("PATCH", `/orders/${encodeURIComponent(orderId)}`, changes);
+  }
+
+  notify(body: unknown, idempotencyKey?: string): Promise<unknown> {
+    return this.call(
+      "POST",
+      "/notifications",
+      body,
+      idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
+    );
+  }
+
+  listNotifications(userId: string, query: NotificationListQuery): Promise<NotificationPage> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) params.set(name, String(value));
+    const search = params.size > 0 ? `?${params}` : "";
+    return this.call(
+      "GET",
+      `/users/${encodeURIComponent(userId)}/notifications${search}`,
+    ) as Promise<NotificationPage>;
   }
 
   listProducts() {
