@@ -2,10 +2,12 @@
  * `npm run bench`: every benchmark, each printed as a table. Ratios are
  * measured within one run; absolute figures depend on the machine.
  */
+import { runNotificationBench } from "./notifications.js";
 import { runPipelineBench, runUseCaseBench } from "./pipeline.js";
 
 const pipeline = await runPipelineBench(Number(process.env.BENCH_ORDERS ?? 5_000));
 const useCases = await runUseCaseBench(Number(process.env.BENCH_ORDERS ?? 5_000));
+const notifications = await runNotificationBench(Number(process.env.BENCH_ORDERS ?? 5_000));
 console.log("\n## In-memory full lifecycle vs raw baseline");
 console.table([
   {
@@ -17,10 +19,15 @@ console.table([
     "orders/s": Math.round(pipeline.lifecycleOrdersPerSecond),
   },
   { path: "use cases only (place → validate → process, no queues)", "orders/s": Math.round(useCases) },
+  {
+    path: "notifications (accept → topic → priority queue → DELIVERED), per notification",
+    "orders/s": Math.round(notifications.notificationsPerSecond),
+  },
 ]);
 console.log(
   `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (floor 0.12×); use cases alone ` +
-    `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 9 rounds`,
+    `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 9 rounds; ` +
+    "the lifecycle includes each order's confirmation notification (notify-order → topic → medium queue → delivered)",
 );
 
 // Prints its own tables: requests per order per AWS API, ⌈n/10⌉ batch calls, cost per million orders.
