@@ -22,6 +22,7 @@ export {
   IllegalTransitionError,
   type Issue,
   MoneyRangeError,
+  NotificationNotFoundError,
   OrderAlreadyExistsError,
   OrderflowError,
   OrderNotFoundError,
@@ -84,6 +85,14 @@ export {
   type NotificationStatusChange,
   notificationStatusesBefore,
 } from "./domain/notification.js";
+export {
+  isNotifiedOrderEvent,
+  NOTIFIED_ORDER_EVENT_TYPES,
+  type NotifiedOrderEvent,
+  type NotifiedOrderEventType,
+  ORDER_OUTCOME_NOTIFICATIONS,
+  orderOutcomeNotification,
+} from "./domain/order-notifications.js";
 // ─── The order and its lifecycle ────────────────────────────────────────────
 export {
   type Address,
@@ -101,6 +110,7 @@ export {
 // ─── Ports: interfaces, tokens, errors ──────────────────────────────────────
 export type { Page, PageRequest } from "./domain/paging.js";
 export {
+  AcceptedNotificationSchema,
   type AddressInput,
   AddressSchema,
   type CancelOrderInput,
@@ -168,6 +178,11 @@ export {
   type ModifyOrderDeps,
   type ModifyOrderOutcome,
 } from "./domain/use-cases/modify-order.js";
+export {
+  NotifyOrderCustomers,
+  type NotifyOrderCustomersDeps,
+  type NotifyOutcome,
+} from "./domain/use-cases/notify-order-customers.js";
 export {
   PlaceOrder,
   type PlaceOrderCommand,
@@ -271,5 +286,11 @@ export {
   type RefundRequest,
 } from "./ports/payment-gateway.js";
 export { PRODUCT_CATALOG, type ProductCatalog } from "./ports/product-catalog.js";
-export { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName } from "./ports/routing.js";
+export {
+  EVENT_ROUTES,
+  EVENT_SOURCE,
+  type EventRouteName,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  NOTIFICATION_QUEUES,
+} from "./ports/routing.js";
 export { type Token, token } from "./ports/token.js";

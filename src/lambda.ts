@@ -21,6 +21,8 @@ export {
   HANDLER_ENVIRONMENT,
   HANDLER_PORTS,
   loadConfig,
+  NOTIFICATION_CHANNELS,
+  type NotificationChannelName,
   type OrderflowConfig,
   PORT_VARIABLES,
 } from "./entrypoints/config.js";
@@ -48,17 +50,28 @@ export {
   type MemoryAdapters,
   memoryModule,
 } from "./entrypoints/container/memory-module.js";
+export {
+  NOTIFICATION_FLOWS,
+  notificationFlowsModule,
+} from "./entrypoints/container/notification-flows-module.js";
 export { ORDER_FLOWS, orderFlowsModule } from "./entrypoints/container/order-flows-module.js";
 export {
+  ACCEPT_NOTIFICATION,
   CANCEL_ORDER,
   consumerToken,
   EXTRACT_ORDERS,
+  GET_NOTIFICATION,
   GET_ORDER,
+  LIST_NOTIFICATIONS_BY_PRIORITY,
+  LIST_USER_NOTIFICATIONS,
   MODIFY_ORDER,
+  NOTIFICATION_API,
+  NOTIFY_ORDER_CUSTOMERS,
   ORDER_API,
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,
+  STORE_AND_DELIVER_NOTIFICATION,
   VALIDATE_FILE,
   VALIDATE_ORDER,
 } from "./entrypoints/container/tokens.js";
@@ -82,6 +95,10 @@ export {
   handler as cancelOrderHandler,
 } from "./entrypoints/lambda/cancel-order.js";
 export {
+  createDeliverNotificationHandler,
+  handler as deliverNotificationHandler,
+} from "./entrypoints/lambda/deliver-notification.js";
+export {
   createExtractOrdersHandler,
   handler as extractOrdersHandler,
 } from "./entrypoints/lambda/extract-orders.js";
@@ -98,6 +115,10 @@ export {
   createModifyOrderHandler,
   handler as modifyOrderHandler,
 } from "./entrypoints/lambda/modify-order.js";
+export {
+  createNotifyOrderHandler,
+  handler as notifyOrderHandler,
+} from "./entrypoints/lambda/notify-order.js";
 export {
   createProcessOrderHandler,
   handler as processOrderHandler,

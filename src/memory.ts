@@ -30,10 +30,7 @@ export {
   type LogLevel,
   NullLogger,
 } from "./adapters/memory/in-memory-logger.js";
-export {
-  InMemoryNotificationPublisher,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
-} from "./adapters/memory/in-memory-notification-publisher.js";
+export { InMemoryNotificationPublisher } from "./adapters/memory/in-memory-notification-publisher.js";
 export { InMemoryNotificationStore } from "./adapters/memory/in-memory-notification-store.js";
 export {
   InMemoryObjectStore,
@@ -85,6 +82,14 @@ export {
 } from "./adapters/memory/sns-filter-policy.js";
 export { SQS_MAX_MESSAGE_BYTES } from "./adapters/memory/sqs-message-rules.js";
 export type { ReceivedMessage, SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
+export type { HttpApi } from "./entrypoints/http/http-core.js";
+export {
+  type AcceptedNotificationAnswer,
+  type Caller,
+  ForbiddenError,
+  type NotificationApi,
+  OPERATORS_GROUP,
+} from "./entrypoints/http/notification-api.js";
 export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
 export {
   type AddFileFlowsOptions,
