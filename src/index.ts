@@ -248,7 +248,11 @@ export {
 } from "./ports/idempotency-store.js";
 export { LOGGER, type LogFields, type Logger } from "./ports/logger.js";
 export { NOTIFICATION_CHANNEL, type NotificationChannel } from "./ports/notification-channel.js";
-export { NOTIFICATION_PUBLISHER, type NotificationPublisher } from "./ports/notification-publisher.js";
+export {
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  NOTIFICATION_PUBLISHER,
+  type NotificationPublisher,
+} from "./ports/notification-publisher.js";
 export {
   NOTIFICATION_STORE,
   type NotificationStore,

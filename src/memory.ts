@@ -30,10 +30,7 @@ export {
   type LogLevel,
   NullLogger,
 } from "./adapters/memory/in-memory-logger.js";
-export {
-  InMemoryNotificationPublisher,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
-} from "./adapters/memory/in-memory-notification-publisher.js";
+export { InMemoryNotificationPublisher } from "./adapters/memory/in-memory-notification-publisher.js";
 export { InMemoryNotificationStore } from "./adapters/memory/in-memory-notification-store.js";
 export {
   InMemoryObjectStore,
