@@ -45,7 +45,7 @@ const DAYS_PER_QUERY = 16;
  * `<createdAt>#<notificationId>`, read newest first. A listing of one priority
  * is one Query of one partition, with no FilterExpression; a listing of every
  * priority queries the user's three partitions and merges them (keys only: the
- * merge reads at most 3 × (limit + 1) keys of about 100 bytes and keeps limit + 1).
+ * merge reads at most 3 × (limit + 1) keys of about 130 bytes and keeps limit + 1).
  * One index rather than a second one keyed by user alone: each create writes one
  * index entry for it instead of two, and the unfiltered listing pays two extra
  * small Queries instead.
@@ -54,8 +54,8 @@ const DAYS_PER_QUERY = 16;
  * (shard = a hash of the id modulo {@link NOTIFICATION_PRIORITY_SHARDS}), sort key
  * `<createdAt>#<notificationId>`. A priority never sits on one partition: each
  * day is a new set of four, and the writes of one day are spread over four, so
- * one priority takes up to four times a partition's write rate (1 000 WCU/s)
- * on the index. Which days hold notifications is kept in the sparse index
+ * one priority can take four partitions' write rate (4 × 1 000 WCU/s) on the
+ * index; more shards would raise it, and the requests of a page with it. Which days hold notifications is kept in the sparse index
  * `priorityDays` (partition: the priority, sort key: the day), fed by one small
  * marker item per priority and day (`#day#<priority>#<day>`, a key no
  * notification id has: ids are `[A-Za-z0-9_-]`). The marker is written before
@@ -74,12 +74,22 @@ const DAYS_PER_QUERY = 16;
  *   costs its failed PutItem (1 WCU) and a consistent GetItem (1 RCU).
  * - status change: 1 WCU (no key changes, so no index is written); a refused one 1 WCU.
  * - get: 1 RCU (consistent).
- * - a page of `limit` by user and priority: one Query (≤ 0.5 RCU for 101 keys) +
- *   BatchGetItem of `limit` items (0.5 RCU each): ≈ 10.5 RCU for 20; every
- *   priority: three Queries, ≈ 11.5 RCU.
+ * - a page of `limit` by user and priority: one Query (an index entry is about
+ *   130 bytes: 21 keys, 0.5 RCU; 101 keys, 2 RCU) + one BatchGetItem of `limit`
+ *   items (0.5 RCU each): 2 requests, ≈ 10.5 RCU for 20; every priority: three
+ *   Queries merged, 4 requests, ≈ 11.5 RCU.
  * - a page of `limit` by priority: one Query of `priorityDays` (0.5 RCU) + four
- *   Queries (≤ 0.5 RCU each) per day visited + the BatchGetItem: ≈ 12.5 RCU for
- *   20 within one day, 2 more RCU and 4 more requests for each further day the page reaches into.
+ *   Queries (0.5 RCU each for a page of 20) per day visited + the BatchGetItem:
+ *   6 requests, ≈ 12.5 RCU for 20 within one day; 4 requests and 2 RCU more for
+ *   each further day the page reaches into. Every marked day holds a
+ *   notification, so a page visits at most `limit + 1` days, whatever lies
+ *   between them (the only empty day a page may visit is one whose marker was
+ *   written while its first notification failed to be stored and was never retried).
+ * - ALL projections instead would make a page of 20 cost ≈ 2.5 RCU (8 less, one
+ *   request less) but each status change would rewrite both index entries: 4 WCU
+ *   more per notification, the price of some 20 RCU on demand (a write unit costs
+ *   five read units). KEYS_ONLY is cheaper while fewer than about 2.5 pages of 20
+ *   are read per notification stored, and notifications are written more than listed.
  *
  * **Cursors** are base64url of a small JSON: which listing issued it (the user
  * and priority filter, or the priority) and the position (`<createdAt>#<id>` of
@@ -273,7 +283,7 @@ export class DynamoDbNotificationStore implements NotificationStore {
     );
     return perPartition
       .flat()
-      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+      .sort((a, b) => compareUtf8(b, a))
       .slice(0, count);
   }
 
@@ -337,10 +347,21 @@ function keyCondition(
   };
 }
 
+/**
+ * Compares strings as DynamoDB orders sort keys: by their UTF-8 bytes (which
+ * differs from JavaScript's UTF-16 order beyond U+FFFF), so a merge of several
+ * partitions agrees with the `<` of the next page's key condition.
+ */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
 function toItem(notification: Notification): Record<string, unknown> {
   const sortKey = `${notification.createdAt}#${notification.notificationId}`;
+  // Without undefined fields, whatever the document client's marshalling options.
+  const fields = Object.fromEntries(Object.entries(notification).filter(([, value]) => value !== undefined));
   return {
-    ...notification,
+    ...fields,
     [A.userPriority]: `${notification.userId}#${notification.priority}`,
     [A.sortKey]: sortKey,
     [A.priorityBucket]: `${notification.priority}#${dayOf(notification.createdAt)}#${shardOf(notification.notificationId)}`,

@@ -170,7 +170,7 @@ export const NOTIFICATIONS_TABLE: TableDefinition = {
   // written three times (create, DELIVERED or FAILED, and STORED when it was
   // ACCEPTED) and no status change touches a key, so only the create writes the
   // indexes. With ALL, each of the three writes would also rewrite the entry of
-  // each index (a message of 2 000 characters is up to 8 KB: 2 WCU per entry).
+  // each index (a message of 2 000 characters is up to 8 KB: 8 WCU per entry).
   // The listings merge several partitions (three priorities, four shards): with
   // keys only, what a merge reads and throws away costs almost nothing; the kept
   // page is then read with BatchGetItem, so its statuses are the table's own.

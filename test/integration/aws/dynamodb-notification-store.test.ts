@@ -242,3 +242,19 @@ describe("NOTIFICATIONS_TABLE", () => {
       expect(index.Projection.ProjectionType).toBe("KEYS_ONLY");
   });
 });
+
+describe("DynamoDbNotificationStore: clients", () => {
+  it("stores a notification without its optional fields through a document client that keeps undefined values", async () => {
+    const tableName = uniqueId("notifications");
+    await createTables(dynalite.client, { notifications: tableName });
+    const store = new DynamoDbNotificationStore({
+      client: DynamoDBDocumentClient.from(dynalite.client),
+      tableName,
+    });
+    const notification = aNotification({ orderId: undefined, deliveredAt: undefined });
+
+    expect((await store.create(notification)).created).toBe(true);
+    expect(await store.get(notification.notificationId)).toEqual(notification);
+    expect(Object.keys((await store.get(notification.notificationId))!)).not.toContain("orderId");
+  });
+});
