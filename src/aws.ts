@@ -5,10 +5,11 @@
  * or LocalStack. Every name is listed here (and in the README).
  */
 export type { AwsClientOptions, AwsStaticCredentials } from "./adapters/aws/client-options.js";
-// ─── DynamoDB: orders, idempotency keys, the catalog, the file history ──────
+// ─── DynamoDB: orders, idempotency keys, the catalog, the file history, notifications
 export { createDynamoDbClient } from "./adapters/aws/dynamodb.js";
 export { DynamoDbFileHistory } from "./adapters/aws/dynamodb-file-history.js";
 export { DynamoDbIdempotencyStore } from "./adapters/aws/dynamodb-idempotency-store.js";
+export { DynamoDbNotificationStore } from "./adapters/aws/dynamodb-notification-store.js";
 export { DynamoDbOrderRepository } from "./adapters/aws/dynamodb-order-repository.js";
 export { DynamoDbProductCatalog } from "./adapters/aws/dynamodb-product-catalog.js";
 export {
@@ -24,6 +25,7 @@ export {
   type GlobalSecondaryIndex,
   IDEMPOTENCY_TABLE,
   type KeySchemaElement,
+  NOTIFICATIONS_TABLE,
   ORDERS_TABLE,
   PRODUCTS_TABLE,
   TABLE_DEFINITIONS,
@@ -54,6 +56,15 @@ export {
   SnsAlertPublisher,
   type SnsAlertPublisherOptions,
 } from "./adapters/aws/sns-alert-publisher.js";
+export {
+  EMAIL_USER_ATTRIBUTE,
+  SnsEmailNotificationChannel,
+  type SnsEmailNotificationChannelOptions,
+} from "./adapters/aws/sns-email-notification-channel.js";
+export {
+  SnsNotificationPublisher,
+  type SnsNotificationPublisherOptions,
+} from "./adapters/aws/sns-notification-publisher.js";
 // ─── Messaging and files: SQS, EventBridge, SNS, S3 ─────────────────────────
 export {
   createSqsClient,

@@ -263,7 +263,11 @@ export {
 } from "./ports/idempotency-store.js";
 export { LOGGER, type LogFields, type Logger } from "./ports/logger.js";
 export { NOTIFICATION_CHANNEL, type NotificationChannel } from "./ports/notification-channel.js";
-export { NOTIFICATION_PUBLISHER, type NotificationPublisher } from "./ports/notification-publisher.js";
+export {
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  NOTIFICATION_PUBLISHER,
+  type NotificationPublisher,
+} from "./ports/notification-publisher.js";
 export {
   NOTIFICATION_STORE,
   type NotificationStore,
@@ -290,7 +294,6 @@ export {
   EVENT_ROUTES,
   EVENT_SOURCE,
   type EventRouteName,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
   NOTIFICATION_QUEUES,
 } from "./ports/routing.js";
 export { type Token, token } from "./ports/token.js";

@@ -44,6 +44,3 @@ export const NOTIFICATION_QUEUES = {
   medium: "notifications-medium",
   low: "notifications-low",
 } as const satisfies Record<NotificationPriority, string>;
-
-/** The message attribute that carries a notification's priority, which the subscriptions filter on. */
-export const NOTIFICATION_PRIORITY_ATTRIBUTE = "priority";

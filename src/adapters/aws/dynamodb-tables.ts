@@ -20,7 +20,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products";
+export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products" | "notifications";
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -124,12 +124,93 @@ export const PRODUCTS_TABLE: TableDefinition = {
   BillingMode: "PAY_PER_REQUEST",
 };
 
+/** Attribute names of the notifications table that are not fields of the notification. */
+export const NOTIFICATION_ATTRIBUTES = {
+  /** Partition key: the notification id (also a field of the notification). */
+  notificationId: "notificationId",
+  /** Partition key of `byUser`: `<userId>#<priority>`. */
+  userPriority: "userPriority",
+  /** Sort key of `byUser` and `byPriority`: `<createdAt>#<notificationId>`, ISO timestamps sort chronologically. */
+  sortKey: "sortKey",
+  /** Partition key of `byPriority`: `<priority>#<UTC day>#<shard>`. */
+  priorityBucket: "priorityBucket",
+  /** Partition key of `priorityDays`, set on day markers only: the priority. */
+  dayPriority: "dayPriority",
+  /** Sort key of `priorityDays`, set on day markers only: the UTC day (`YYYY-MM-DD`). */
+  day: "day",
+} as const;
+
+export const NOTIFICATION_INDEXES = {
+  byUser: "byUser",
+  byPriority: "byPriority",
+  priorityDays: "priorityDays",
+} as const;
+
+/**
+ * Write shards of each day of a priority in `byPriority`: a notification goes to
+ * shard `hash(id) mod 4`. Part of the table's layout: the listings read shards
+ * 0 to 3 of each day, so the count changes only with a migration of the index.
+ */
+export const NOTIFICATION_PRIORITY_SHARDS = 4;
+
+export const NOTIFICATIONS_TABLE: TableDefinition = {
+  logicalName: "notifications",
+  description:
+    "Customer notifications (one item per notification), listed by user and by priority; conditional writes",
+  KeySchema: [{ AttributeName: "notificationId", KeyType: "HASH" }],
+  AttributeDefinitions: [
+    { AttributeName: "notificationId", AttributeType: "S" },
+    { AttributeName: "userPriority", AttributeType: "S" },
+    { AttributeName: "sortKey", AttributeType: "S" },
+    { AttributeName: "priorityBucket", AttributeType: "S" },
+    { AttributeName: "dayPriority", AttributeType: "S" },
+    { AttributeName: "day", AttributeType: "S" },
+  ],
+  // KEYS_ONLY everywhere, for the reasons of the orders table: a notification is
+  // written three times (create, DELIVERED or FAILED, and STORED when it was
+  // ACCEPTED) and no status change touches a key, so only the create writes the
+  // indexes. With ALL, each of the three writes would also rewrite the entry of
+  // each index (a message of 2 000 characters is up to 8 KB: 8 WCU per entry).
+  // The listings merge several partitions (three priorities, four shards): with
+  // keys only, what a merge reads and throws away costs almost nothing; the kept
+  // page is then read with BatchGetItem, so its statuses are the table's own.
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: NOTIFICATION_INDEXES.byUser,
+      KeySchema: [
+        { AttributeName: "userPriority", KeyType: "HASH" },
+        { AttributeName: "sortKey", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+    {
+      IndexName: NOTIFICATION_INDEXES.byPriority,
+      KeySchema: [
+        { AttributeName: "priorityBucket", KeyType: "HASH" },
+        { AttributeName: "sortKey", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+    {
+      // Sparse: only day markers carry its keys (one item per priority and day).
+      IndexName: NOTIFICATION_INDEXES.priorityDays,
+      KeySchema: [
+        { AttributeName: "dayPriority", KeyType: "HASH" },
+        { AttributeName: "day", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+  ],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
 /** Every table, by logical name. */
 export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
   orders: ORDERS_TABLE,
   fileHistory: FILE_HISTORY_TABLE,
   idempotency: IDEMPOTENCY_TABLE,
   products: PRODUCTS_TABLE,
+  notifications: NOTIFICATIONS_TABLE,
 };
 
 /** The `CreateTable` input for a definition under a physical table name. */

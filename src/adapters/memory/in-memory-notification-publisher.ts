@@ -1,10 +1,11 @@
 import { deliverableJson } from "../../domain/deliverable-text.js";
 import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
-import type { AcceptedNotification, NotificationPublisher } from "../../ports/notification-publisher.js";
-import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../ports/routing.js";
+import {
+  type AcceptedNotification,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  type NotificationPublisher,
+} from "../../ports/notification-publisher.js";
 import type { InMemoryTopic } from "./in-memory-topic.js";
-
-export { NOTIFICATION_PRIORITY_ATTRIBUTE };
 
 /**
  * Publishes notifications to an {@link InMemoryTopic}: the message is the

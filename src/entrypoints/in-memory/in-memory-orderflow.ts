@@ -22,12 +22,12 @@ import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
+import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../ports/notification-publisher.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 import {
   EVENT_ROUTES,
   EVENT_SOURCE,
   type EventRouteName,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
   NOTIFICATION_QUEUES,
   routeRuleName,
 } from "../../ports/routing.js";
