@@ -85,14 +85,6 @@ export {
   type NotificationStatusChange,
   notificationStatusesBefore,
 } from "./domain/notification.js";
-export {
-  isNotifiedOrderEvent,
-  NOTIFIED_ORDER_EVENT_TYPES,
-  type NotifiedOrderEvent,
-  type NotifiedOrderEventType,
-  ORDER_OUTCOME_NOTIFICATIONS,
-  orderOutcomeNotification,
-} from "./domain/order-notifications.js";
 // ─── The order and its lifecycle ────────────────────────────────────────────
 export {
   type Address,
@@ -107,6 +99,14 @@ export {
   PROCESSED_COMMANDS_WINDOW,
   type RejectedRequest,
 } from "./domain/order.js";
+export {
+  isNotifiedOrderEvent,
+  NOTIFIED_ORDER_EVENT_TYPES,
+  type NotifiedOrderEvent,
+  type NotifiedOrderEventType,
+  ORDER_OUTCOME_NOTIFICATIONS,
+  orderOutcomeNotification,
+} from "./domain/order-notifications.js";
 // ─── Ports: interfaces, tokens, errors ──────────────────────────────────────
 export type { Page, PageRequest } from "./domain/paging.js";
 export {

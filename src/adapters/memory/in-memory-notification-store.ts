@@ -78,10 +78,16 @@ interface Position {
   readonly notificationId: string;
 }
 
-/** Sort order of the listings: newest first, then by id descending. Positive when `a` comes after `b`. */
+/**
+ * Sort order of the listings: newest first, then by id descending, comparing
+ * code units as a table's sort key compares bytes (not `localeCompare`, which
+ * would order ids differing only in case otherwise). Positive when `a` comes after `b`.
+ */
 function newerFirst(a: Position, b: Position): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.notificationId.localeCompare(a.notificationId);
+  return descending(a.createdAt, b.createdAt) || descending(a.notificationId, b.notificationId);
 }
+
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
 interface Cursor {
   readonly s: string;

@@ -21,8 +21,8 @@ import type { EventBus } from "../../ports/event-bus.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { Logger } from "../../ports/logger.js";
-import type { OrderRepository } from "../../ports/order-repository.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../ports/notification-publisher.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 import {
   EVENT_ROUTES,

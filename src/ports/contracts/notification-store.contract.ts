@@ -8,6 +8,9 @@ import { allPages, codeOf, rejectionOf } from "./helpers.js";
 import { aNotification, notificationsOverTime } from "./notification-mother.js";
 import { uniqueId } from "./order-mother.js";
 
+/** Code-unit order, as a table's sort key compares bytes: ids differing only in case sort the same everywhere. */
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+
 export interface NotificationStoreSubject extends Teardown {
   readonly store: NotificationStore;
 }
@@ -46,8 +49,7 @@ export function describeNotificationStoreContract(
     function newestFirst(notifications: readonly Notification[]): string[] {
       return idsOf(
         [...notifications].sort(
-          (a, b) =>
-            b.createdAt.localeCompare(a.createdAt) || b.notificationId.localeCompare(a.notificationId),
+          (a, b) => descending(a.createdAt, b.createdAt) || descending(a.notificationId, b.notificationId),
         ),
       );
     }
@@ -203,6 +205,19 @@ export function describeNotificationStoreContract(
       expect(idsOf(items)).toEqual(newestFirst([...mine, ...sameTime]));
       expect(pages).toBe(4);
       expect(items[0]).toEqual(mine[6]);
+    });
+
+    it("orders notifications of one instant by id in code-unit order, as a sort key compares bytes", async () => {
+      const userId = uniqueId("user");
+      const stem = uniqueId("case");
+      const sameTime = [`${stem}-a`, `${stem}-B`, `${stem}-b`, `${stem}-A`].map((notificationId) =>
+        aNotification({ userId, notificationId, createdAt: "2030-02-01T00:00:00.000Z" }),
+      );
+      await createAll(sameTime);
+
+      const { items } = await allPages((page) => store.listByUser(userId, page), 2);
+
+      expect(idsOf(items)).toEqual([`${stem}-b`, `${stem}-a`, `${stem}-B`, `${stem}-A`]);
     });
 
     it("filters one user's notifications by priority", async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { SnsEmailNotificationChannel } from "../../../src/adapters/aws/sns-email-notification-channel.js";
+import { LogNotificationChannel } from "../../../src/adapters/memory/log-notification-channel.js";
 import {
   ConfigError,
   environmentVariables,
@@ -11,12 +13,14 @@ import { dynamoDbService } from "../../../src/entrypoints/container/aws/dynamodb
 import { eventBridgeService } from "../../../src/entrypoints/container/aws/eventbridge-service.js";
 import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
+import { NOTIFICATION_FLOWS } from "../../../src/entrypoints/container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../../../src/entrypoints/container/order-flows-module.js";
 import { consumerToken, PLACE_ORDER, PROCESS_ORDER } from "../../../src/entrypoints/container/tokens.js";
 import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
 import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
 import { createValidateOrderHandler } from "../../../src/entrypoints/lambda/validate-order.js";
+import { NOTIFICATION_CHANNEL } from "../../../src/ports/notification-channel.js";
 import { fixture, SQS_HANDLER_FACTORIES } from "./lambda/lambda-test-kit.js";
 
 const SQS_HANDLER_NAMES = HANDLER_NAMES.filter(
@@ -202,6 +206,27 @@ describe("AWS composition roots", () => {
     const response = await invoke(healthEvent());
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body ?? "{}")).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+  });
+
+  it("deliver-notification delivers through the log channel by default, through SNS e-mail when told, and names a missing topic", async () => {
+    const channelOf = (env: Record<string, string>) =>
+      resolveAsync(
+        composeHandler("deliver-notification", [dynamoDbService, snsService], NOTIFICATION_FLOWS, { env }),
+        NOTIFICATION_CHANNEL,
+      );
+    const env = envOf("deliver-notification");
+
+    expect(await channelOf(env)).toBeInstanceOf(LogNotificationChannel);
+    expect(
+      await channelOf({
+        ...env,
+        NOTIFICATION_CHANNEL: "email",
+        EMAIL_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-email",
+      }),
+    ).toBeInstanceOf(SnsEmailNotificationChannel);
+    await expect(channelOf({ ...env, NOTIFICATION_CHANNEL: "email" })).rejects.toThrow(
+      /EMAIL_TOPIC_ARN is missing/,
+    );
   });
 
   it("a handler makes only its consumer's use case and ports; another needs ports it does not declare", async () => {

@@ -1,15 +1,17 @@
 import { createDynamoDbClient } from "../../../adapters/aws/dynamodb.js";
 import { DynamoDbFileHistory } from "../../../adapters/aws/dynamodb-file-history.js";
 import { DynamoDbIdempotencyStore } from "../../../adapters/aws/dynamodb-idempotency-store.js";
+import { DynamoDbNotificationStore } from "../../../adapters/aws/dynamodb-notification-store.js";
 import { DynamoDbOrderRepository } from "../../../adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../../../adapters/aws/dynamodb-product-catalog.js";
 import { FILE_HISTORY } from "../../../ports/file-history.js";
 import { IDEMPOTENCY_STORE } from "../../../ports/idempotency-store.js";
+import { NOTIFICATION_STORE } from "../../../ports/notification-store.js";
 import { ORDER_REPOSITORY } from "../../../ports/order-repository.js";
 import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
 import { awsAdapter, awsService } from "./aws-service.js";
 
-/** DynamoDB: orders, idempotency keys, the product catalog and the file history, on one client. */
+/** DynamoDB: orders, idempotency keys, the product catalog, the file history and notifications, on one client. */
 export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
   awsAdapter(
     ORDER_REPOSITORY,
@@ -30,5 +32,10 @@ export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
     FILE_HISTORY,
     "FILE_HISTORY_TABLE",
     (client, tableName) => new DynamoDbFileHistory({ client, tableName }),
+  ),
+  awsAdapter(
+    NOTIFICATION_STORE,
+    "NOTIFICATIONS_TABLE",
+    (client, tableName) => new DynamoDbNotificationStore({ client, tableName }),
   ),
 ]);
