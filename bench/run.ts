@@ -34,6 +34,10 @@ console.log(
 const { runAwsRequestBench } = await import("./aws-requests.js");
 await runAwsRequestBench();
 
+// Prints its own tables: requests per notification (POST → DELIVERED), PublishBatch for lifecycle bursts, cost per million.
+const { runNotificationRequestBench } = await import("./notification-requests.js");
+await runNotificationRequestBench();
+
 // Prints its own table: each bundled handler's cold start against a bare handler with the same SDK clients.
 const { runColdStartBench } = await import("./cold-start.js");
 await runColdStartBench();

@@ -30,9 +30,10 @@ export interface StoreAndDeliverDeps {
 }
 
 /**
- * The notification consumer's use case: stores the notification once (a
- * conditional create by id), delivers it through the channel, and records the
- * outcome with a guarded status change. A redelivered message finds the
+ * The notification consumer's use case: stores the notification once (moves
+ * the API's ACCEPTED record to STORED, or creates it, both conditional writes),
+ * delivers it through the channel, and records the outcome with a guarded
+ * status change. A redelivered message finds the
  * record DELIVERED or FAILED and does nothing, so it is stored once and
  * delivered once. The channel delivers again only after a crash between the
  * delivery and its recording, or when two copies of the message are handled
@@ -49,9 +50,15 @@ export class StoreAndDeliverNotification {
   /** @throws what the store throws, and the channel's transient errors. */
   async execute(accepted: AcceptedNotification): Promise<StoreAndDeliverResult> {
     const { store, channel } = this.deps;
-    let { notification } = await store.create({ ...accepted, status: "STORED", channel: channel.name });
-    if (notification.status === "ACCEPTED") {
-      notification = await this.#change(notification, { to: "STORED" });
+    const stored: Notification = { ...accepted, status: "STORED", channel: channel.name };
+    // The API records what it accepts, so the usual first step is the move from ACCEPTED: one conditional
+    // write. Only a notification nobody recorded (an order outcome's, or one that overtook the API's record)
+    // is created here; a duplicate finds it moved on already.
+    let notification = stored;
+    if (!(await store.changeStatus(accepted.notificationId, { to: "STORED" }))) {
+      notification = (await store.create(stored)).notification;
+      if (notification.status === "ACCEPTED")
+        notification = await this.#change(notification, { to: "STORED" });
     }
     if (notification.status !== "STORED") return { outcome: "ALREADY_DONE", notification };
 
