@@ -110,6 +110,8 @@ export class ObjectNotFoundError extends PortError {
 /** A listing's page token that this listing did not issue (malformed, or another listing's): a caller's 400. */
 export class InvalidCursorError extends PortError {
   readonly code = "INVALID_CURSOR";
+  /** The field at fault, as a 400 names it. */
+  readonly issues = [{ path: "cursor", message: "must be a nextCursor this listing answered" }] as const;
 
   constructor(
     readonly cursor: string,

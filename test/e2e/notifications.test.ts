@@ -226,6 +226,7 @@ describe("the listings", () => {
     const answer = await call(flow, "GET", "/users/u-1/notifications", { query });
     expect(answer.status).toBe(400);
     expect((answer.body.error as { code: string }).code).toBe(code);
+    expect((answer.body.error as { issues: { path: string }[] }).issues.length).toBeGreaterThan(0);
   });
 
   it("refuses a user listing's cursor in the priority listing", async () => {

@@ -503,6 +503,52 @@ export function renderHeaders(plan: HeadersPlan): Record<string, string> {
 }
 
 /** Path parameters: a known order (by index, resolved when the request is sent), an unknown one, or hostile. */
+/** `POST /notifications` bodies: valid a good share of the time, wrong in every way otherwise. */
+export const notificationText: fc.Arbitrary<JsonText> = fc
+  .tuple(
+    fc.record(
+      {
+        userId: mostly(idText.map(string)),
+        message: mostly(textValue(STRUCTURAL_LIMITS.maxNotificationMessageLength).map(string)),
+        priority: mostly(
+          usually(string("high"), string("medium"), string("low"), string("HIGH"), string("urgent")),
+        ),
+      },
+      { requiredKeys: ["userId", "message", "priority"] },
+    ),
+    fc.option(extraEntries, { freq: 20, nil: [] }),
+  )
+  .map(([fields, extra]) => objectText([...Object.entries(fields), ...extra]));
+
+/** Query strings of the notification listings: mostly fine ones, and hostile ones (unknown names, bad limits and cursors). */
+export const listingQuery: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      {
+        priority: fc.constantFrom("high", "medium", "low"),
+        limit: fc.integer({ min: 1, max: 100 }).map(String),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        priority: fc.oneof(fc.constantFrom("high", "medium", "low", "HIGH", ""), hostileText(10)),
+        limit: fc.oneof(
+          fc.constantFrom("1", "100", "0", "101", "-1", "1e2", "ten", " 5", "00020"),
+          hostileText(6),
+        ),
+        cursor: fc.oneof(fc.constantFrom("", "e30", "eyJ9", "%%%", "x".repeat(3_000)), hostileText(40)),
+        sort: hostileText(8),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
 export type OrderRef = { readonly known: number } | { readonly literal: string };
 
 export const orderRef: fc.Arbitrary<OrderRef> = fc.oneof(

@@ -92,7 +92,8 @@ export function errorToResponse(error: unknown, logger?: Logger): HttpResponse {
   const message = typeof coded?.message === "string" ? coded.message : "request failed";
   const status = code === undefined ? undefined : STATUS_BY_CODE[code];
   if (status !== undefined) {
-    const issues = code === "VALIDATION_FAILED" ? toHttpIssues(coded?.issues) : undefined;
+    // Every 400 names the fields at fault (a cursor's error names the cursor).
+    const issues = status === 400 ? toHttpIssues(coded?.issues) : undefined;
     const headers: Record<string, string> = code === "IDEMPOTENCY_IN_PROGRESS" ? { "Retry-After": "1" } : {};
     return errorResponse(status, code!, message, issues, headers);
   }
