@@ -49,22 +49,43 @@ export function orderOutcomeNotification(
   };
 }
 
-/** One line naming the order and its outcome; amounts in minor units with their currency. */
+/**
+ * One line naming the order and its outcome; amounts in minor units with their
+ * currency. It reads the event's data defensively (a field of the wrong shape
+ * is left out), so no event can make it throw.
+ */
 function outcomeMessage(event: NotifiedOrderEvent): string {
   const order = `Your order ${event.orderId}`;
+  const data = (typeof event.data === "object" && event.data !== null ? event.data : {}) as Record<
+    string,
+    unknown
+  >;
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const amount = (money: unknown) => {
+    const { total, amount, currency } = (money ?? {}) as Record<string, unknown>;
+    const value = typeof total === "number" ? total : amount;
+    return typeof value === "number" && typeof currency === "string"
+      ? `${value} ${currency} (minor units)`
+      : "";
+  };
   switch (event.type) {
-    case "OrderConfirmed":
-      return `${order} is confirmed: ${event.data.total} ${event.data.currency} (minor units) was charged.`;
+    case "OrderConfirmed": {
+      const charged = amount(data);
+      return `${order} is confirmed${charged ? `: ${charged} was charged` : ""}.`;
+    }
     case "OrderPaymentFailed":
-      return `${order} could not be paid: ${event.data.reason}.`;
+      return `${order} could not be paid${text(data.reason) ? `: ${text(data.reason)}` : ""}.`;
     case "OrderRejected": {
-      const reasons = event.data.reasons.map((r) => r.code ?? r.message).slice(0, 5);
+      const reasons = (Array.isArray(data.reasons) ? data.reasons : [])
+        .map((r: { code?: unknown; message?: unknown } | null) => text(r?.code) || text(r?.message))
+        .filter((r) => r !== "")
+        .slice(0, 5);
       return `${order} was rejected${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}.`;
     }
     case "OrderCancelled": {
-      const refund = event.data.refund;
-      const refunded = refund ? ` ${refund.amount} ${refund.currency} (minor units) will be refunded.` : "";
-      return `${order} was cancelled: ${event.data.reason}.${refunded}`;
+      const refund = amount(data.refund);
+      const reason = text(data.reason);
+      return `${order} was cancelled${reason ? `: ${reason}` : ""}.${refund ? ` ${refund} will be refunded.` : ""}`;
     }
     case "OrderFulfilled":
       return `${order} has been fulfilled.`;

@@ -13,6 +13,8 @@ export type NotifyOutcome =
   | { readonly outcome: "PUBLISHED"; readonly notification: AcceptedNotification }
   /** Not an outcome customers are told about. */
   | { readonly outcome: "IGNORED" }
+  /** The event names an order that is not recorded: no customer to tell (a foreign or forged event). */
+  | { readonly outcome: "ORDER_NOT_FOUND" }
   /** Its order could not be loaded or its notification not published; trying again may help. */
   | { readonly outcome: "FAILED"; readonly error: unknown };
 
@@ -33,7 +35,7 @@ export class NotifyOrderCustomers {
         if (!isNotifiedOrderEvent(event)) return { outcome: "IGNORED" };
         try {
           const stored = await this.deps.orders.get(event.orderId);
-          if (!stored) throw new Error(`order ${event.orderId} is not recorded`);
+          if (!stored) return { outcome: "ORDER_NOT_FOUND" };
           return {
             outcome: "PUBLISHED",
             notification: orderOutcomeNotification(event, stored.order.snapshot().customerId),
