@@ -20,7 +20,7 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products";
+export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products" | "notifications";
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -124,12 +124,26 @@ export const PRODUCTS_TABLE: TableDefinition = {
   BillingMode: "PAY_PER_REQUEST",
 };
 
+/**
+ * Customer notifications, keyed by notification id. A placeholder so the
+ * template generates: the full definition (indexes by user and by priority)
+ * replaces it.
+ */
+export const NOTIFICATIONS_TABLE: TableDefinition = {
+  logicalName: "notifications",
+  description: "Customer notifications, one item per notification",
+  KeySchema: [{ AttributeName: "notificationId", KeyType: "HASH" }],
+  AttributeDefinitions: [{ AttributeName: "notificationId", AttributeType: "S" }],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
 /** Every table, by logical name. */
 export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
   orders: ORDERS_TABLE,
   fileHistory: FILE_HISTORY_TABLE,
   idempotency: IDEMPOTENCY_TABLE,
   products: PRODUCTS_TABLE,
+  notifications: NOTIFICATIONS_TABLE,
 };
 
 /** The `CreateTable` input for a definition under a physical table name. */
