@@ -17,6 +17,7 @@ import {
   HANDLER_NAMES,
   type HandlerName,
   loadConfig,
+  NOTIFICATION_CHANNELS,
   type OrderflowConfig,
   PAYMENT_MODES,
   PORT_VARIABLES,
@@ -24,7 +25,6 @@ import {
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
-import { NOTIFICATION_CHANNELS } from "../../src/entrypoints/config.js";
 import {
   EVENT_ROUTES,
   EVENT_SOURCE,
@@ -406,7 +406,9 @@ export function tableScalingResources(definition: TableDefinition): Record<strin
         Properties: {
           ServiceNamespace: "dynamodb",
           ScalableDimension: `dynamodb:${index === undefined ? "table" : "index"}:${io}CapacityUnits`,
-          ResourceId: sub(index === undefined ? `table/\${${tableId}}` : `table/\${${tableId}}/index/${index}`),
+          ResourceId: sub(
+            index === undefined ? `table/\${${tableId}}` : `table/\${${tableId}}/index/${index}`,
+          ),
           MinCapacity: ref(io === "Read" ? capacity.minRead : capacity.minWrite),
           MaxCapacity: ref(io === "Read" ? capacity.maxRead : capacity.maxWrite),
         },
@@ -877,7 +879,8 @@ export function buildTemplate(): CfnTemplate {
   }
 
   // Scaling of the tables whose capacity a parameter chooses.
-  for (const table of SCALABLE_TABLES) Object.assign(resources, tableScalingResources(TABLE_DEFINITIONS[table]));
+  for (const table of SCALABLE_TABLES)
+    Object.assign(resources, tableScalingResources(TABLE_DEFINITIONS[table]));
 
   // Queues (each with its dead-letter queue and alarms).
   for (const name of Object.keys(QUEUES) as QueueName[]) queueResources(name, resources);
@@ -1422,7 +1425,10 @@ function notificationWidgets(widget: Widget, y: number): unknown[] {
 }
 
 /** The handlers of the notification flows, whose metrics the dashboard groups. */
-const NOTIFICATION_CONSUMERS = ["deliver-notification", "notify-order"] as const satisfies readonly HandlerName[];
+const NOTIFICATION_CONSUMERS = [
+  "deliver-notification",
+  "notify-order",
+] as const satisfies readonly HandlerName[];
 
 /** The dashboard: the pipeline from the API to the tables, one row per stage. */
 function dashboardBody(): Value {

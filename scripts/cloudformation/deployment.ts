@@ -7,6 +7,7 @@
  */
 
 import type { TableLogicalName } from "../../src/adapters/aws/dynamodb-tables.js";
+import type { NotificationPriority } from "../../src/domain/notification.js";
 import type { ResourcePort } from "../../src/entrypoints/config.js";
 import {
   HANDLER_NAMES,
@@ -14,7 +15,6 @@ import {
   type HandlerName,
   type HandlerTrigger,
 } from "../../src/entrypoints/handlers.js";
-import type { NotificationPriority } from "../../src/domain/notification.js";
 import { type EventRouteName, NOTIFICATION_QUEUES } from "../../src/ports/routing.js";
 
 /** A queue of the flows; every one gets a dead-letter queue and alarms. */
@@ -110,7 +110,8 @@ export const QUEUES = {
     mapping: { batchSize: 1, maximumConcurrency: 2 },
   },
   "order-notifications": {
-    description: "Order outcomes (confirmed, payment failed, rejected, cancelled, fulfilled) for notify-order",
+    description:
+      "Order outcomes (confirmed, payment failed, rejected, cancelled, fulfilled) for notify-order",
     fifo: false,
     fedBy: "bus-rule",
     maxReceiveCount: 5,
@@ -121,7 +122,8 @@ export const QUEUES = {
   // the most pollers, so a backlog of low never delays it; medium and low wait
   // to fill their batches (fewer invocations), low longest and by the fewest.
   [NOTIFICATION_QUEUES.high]: {
-    description: "High-priority notifications (filtered from the notifications topic) for deliver-notification",
+    description:
+      "High-priority notifications (filtered from the notifications topic) for deliver-notification",
     fifo: false,
     fedBy: "notification-topic",
     maxReceiveCount: 5,
@@ -129,7 +131,8 @@ export const QUEUES = {
     mapping: { batchSize: 10, maximumConcurrency: 10 },
   },
   [NOTIFICATION_QUEUES.medium]: {
-    description: "Medium-priority notifications (filtered from the notifications topic) for deliver-notification",
+    description:
+      "Medium-priority notifications (filtered from the notifications topic) for deliver-notification",
     fifo: false,
     fedBy: "notification-topic",
     maxReceiveCount: 5,
@@ -137,7 +140,8 @@ export const QUEUES = {
     mapping: { batchSize: 10, maximumConcurrency: 5, maximumBatchingWindowSeconds: 5 },
   },
   [NOTIFICATION_QUEUES.low]: {
-    description: "Low-priority notifications (filtered from the notifications topic) for deliver-notification",
+    description:
+      "Low-priority notifications (filtered from the notifications topic) for deliver-notification",
     fifo: false,
     fedBy: "notification-topic",
     maxReceiveCount: 5,

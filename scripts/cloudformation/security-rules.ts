@@ -155,7 +155,9 @@ export function checkSecurityRules(template: CfnTemplate): Finding[] {
     const redrive = subscription.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
     const queues: [string, string | undefined][] = [
       ["Endpoint", targetOf(subscription.Properties?.Endpoint)],
-      ...(redrive ? [["RedrivePolicy", targetOf(redrive.deadLetterTargetArn)] as [string, string | undefined]] : []),
+      ...(redrive
+        ? [["RedrivePolicy", targetOf(redrive.deadLetterTargetArn)] as [string, string | undefined]]
+        : []),
     ];
     for (const [property, queue] of queues) {
       if (!topic || !queue || template.Resources[queue]?.Type !== "AWS::SQS::Queue") {

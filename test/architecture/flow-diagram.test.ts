@@ -17,7 +17,8 @@ describe.each(FLOW_DIAGRAM_FILES)("the flow diagram in %s", (file) => {
       const trigger = HANDLERS[handler].trigger;
       if (trigger.kind === "http") expect(text).toContain(`client -->|HTTP API| ${id}`);
       else
-        for (const queue of trigger.queues) expect(text).toContain(`queue_${queue.replace(/-/g, "_")} --> ${id}`);
+        for (const queue of trigger.queues)
+          expect(text).toContain(`queue_${queue.replace(/-/g, "_")} --> ${id}`);
     }
   });
 });
