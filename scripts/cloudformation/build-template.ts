@@ -37,6 +37,7 @@ import {
   API_ROUTES,
   bundleDirectory,
   CONDITIONAL_RESOURCES,
+  conditionOf,
   FUNCTIONS,
   type FunctionSpec,
   LAMBDA_ARCHITECTURE,
@@ -175,7 +176,7 @@ export function variableValue(name: string): Value {
   const topic = TOPIC_VARIABLES[name];
   if (topic) {
     const value = ref(topicId(topic)); // Ref of a topic is its ARN
-    const condition = CONDITIONAL_RESOURCES[topic];
+    const condition = conditionOf(topic);
     return condition ? fnIf(condition, value, ref("AWS::NoValue")) : value;
   }
   switch (name) {
@@ -312,6 +313,11 @@ export function roleStatements(handler: string): Record<string, Value>[] {
   }
   for (const port of portsOf(handler)) {
     PORT_GRANTS[port].forEach((grant, index) => {
+      for (const { resource } of grant.on) {
+        const condition = conditionOf(resource);
+        if (condition && grant.when !== condition)
+          throw new Error(`a grant of port ${port} on ${resource} must be made when ${condition}`);
+      }
       const resources = grant.on.map(({ resource, part }) => resourceArn(resource, part));
       const statement = {
         Sid: `${pascal(port)}Port${index === 0 ? "" : index + 1}`,

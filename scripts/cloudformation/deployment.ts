@@ -273,14 +273,24 @@ export const TOPIC_VARIABLES: Readonly<Record<string, TopicResource>> = {
  */
 export const OPTIONAL_VARIABLES_SET = ["LOG_LEVEL", "NOTIFICATION_CHANNEL", "EMAIL_TOPIC_ARN"] as const;
 
+/** The template condition true when the `NotificationChannel` parameter is `email`. */
+export const EMAIL_CHANNEL_CONDITION = "UseEmailChannel";
+
 /**
  * Resources created only under a template condition: a grant on one, and a
  * variable naming one, are made under the same condition. The e-mail topic
- * exists only when the `NotificationChannel` parameter is `email`.
+ * exists only when notifications go out by e-mail.
  */
 export const CONDITIONAL_RESOURCES: Readonly<Partial<Record<TopicResource, string>>> = {
-  "email-topic": "UseEmailChannel",
+  "email-topic": EMAIL_CHANNEL_CONDITION,
 };
+
+/** The condition a port resource exists under, if any. */
+export function conditionOf(resource: PortResource): string | undefined {
+  return typeof resource === "string" && resource in CONDITIONAL_RESOURCES
+    ? CONDITIONAL_RESOURCES[resource as TopicResource]
+    : undefined;
+}
 
 /**
  * Tables whose capacity the stack's parameters choose: on demand by default,
@@ -393,11 +403,15 @@ export const PORT_GRANTS: Readonly<Record<ResourcePort, readonly PortGrant[]>> =
   // The log channel calls nothing; the e-mail channel publishes to the e-mail topic, which exists
   // (and is granted) only when NotificationChannel is email.
   notificationChannel: [
-    { actions: ["sns:Publish"], on: [{ resource: "email-topic", part: "arn" }], when: "UseEmailChannel" },
+    {
+      actions: ["sns:Publish"],
+      on: [{ resource: "email-topic", part: "arn" }],
+      when: EMAIL_CHANNEL_CONDITION,
+    },
     {
       actions: ["kms:GenerateDataKey", "kms:Decrypt"],
       on: [{ resource: "notification-key", part: "arn" }],
-      when: "UseEmailChannel",
+      when: EMAIL_CHANNEL_CONDITION,
     },
   ],
 };
