@@ -80,6 +80,8 @@ const AWS_ENV = {
   FILES_BUCKET: "orderflow-files",
   FILE_HISTORY_TABLE: "orderflow-file-history",
   FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
+  NOTIFICATIONS_TABLE: "orderflow-notifications",
+  NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
 };
 
 /** The bare handler each handler is measured against: same SDK clients, nothing else. */
@@ -91,6 +93,8 @@ const BASELINES = {
   "modify-order": "sqs-consumer",
   "validate-file": "file-consumer",
   "extract-orders": "file-consumer",
+  "deliver-notification": "sqs-consumer",
+  "notify-order": "sqs-consumer",
 } as const satisfies Record<LambdaHandlerName, string>;
 
 const SQS_EVENT = { Records: [] };

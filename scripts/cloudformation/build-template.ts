@@ -17,6 +17,7 @@ import {
   HANDLER_NAMES,
   type HandlerName,
   loadConfig,
+  NOTIFICATION_CHANNELS,
   type OrderflowConfig,
   PAYMENT_MODES,
   PORT_VARIABLES,
@@ -24,11 +25,19 @@ import {
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
+import {
+  EVENT_ROUTES,
+  EVENT_SOURCE,
+  type EventRouteName,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  routeRuleName,
+} from "../../src/ports/routing.js";
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
 import {
   API_ROUTES,
   bundleDirectory,
+  CONDITIONAL_RESOURCES,
+  conditionOf,
   FUNCTIONS,
   type FunctionSpec,
   LAMBDA_ARCHITECTURE,
@@ -37,11 +46,18 @@ import {
   OPTIONAL_VARIABLES_SET,
   PORT_GRANTS,
   type PortResource,
+  priorityOfQueue,
   QUEUE_CONSUMER_ACTIONS,
   QUEUE_VARIABLES,
   QUEUES,
+  type QueueMappingSpec,
   type QueueName,
+  SCALABLE_TABLES,
   TABLE_VARIABLES,
+  TARGET_CAPACITY_UTILIZATION,
+  TOPIC_FED_QUEUES,
+  TOPIC_VARIABLES,
+  type TopicResource,
 } from "./deployment.js";
 
 // ---------------------------------------------------------------------------
@@ -69,7 +85,13 @@ export const ids = {
   function: (handler: string) => `${pascal(handler)}Function`,
   role: (handler: string) => `${pascal(handler)}Role`,
   logGroup: (handler: string) => `${pascal(handler)}LogGroup`,
-  mapping: (handler: string) => `${pascal(handler)}QueueMapping`,
+  /**
+   * A handler's mapping of one of its queues. A handler of one queue keeps the
+   * id it always had: renaming a mapping makes CloudFormation create the new
+   * one before deleting the old, which Lambda refuses for the same queue and function.
+   */
+  mapping: (handler: string, queue?: string) =>
+    `${pascal(handler)}${queue === undefined ? "" : pascal(queue)}QueueMapping`,
   errorsAlarm: (handler: string) => `${pascal(handler)}ErrorsAlarm`,
   throttlesAlarm: (handler: string) => `${pascal(handler)}ThrottlesAlarm`,
   queue: (queue: string) => `${pascal(queue)}Queue`,
@@ -79,15 +101,27 @@ export const ids = {
   deadLetterAlarm: (queue: string) => `${pascal(queue)}DeadLetterAlarm`,
   oldestMessageAlarm: (queue: string) => `${pascal(queue)}OldestMessageAlarm`,
   rule: (route: string) => `${pascal(route)}Rule`,
+  subscription: (queue: string) => `${pascal(queue)}Subscription`,
   table: (table: TableLogicalName) => `${pascal(table)}Table`,
+  /** Application Auto Scaling of a table (`index` absent) or of one of its indexes, on reads or writes. */
+  scalableTarget: (table: TableLogicalName, io: "Read" | "Write", index?: string) =>
+    `${pascal(table)}${index === undefined ? "" : `${pascal(index)}Index`}${io}ScalableTarget`,
+  scalingPolicy: (table: TableLogicalName, io: "Read" | "Write", index?: string) =>
+    `${pascal(table)}${index === undefined ? "" : `${pascal(index)}Index`}${io}ScalingPolicy`,
   route: (routeKey: string) =>
     `${pascal(routeKey.replace(/[{}]/g, "").replace(/\//g, " ").toLowerCase())}Route`,
   eventBus: "EventBus",
   filesBucket: "FilesBucket",
   alertTopic: "AlertTopic",
   alertKey: "AlertKey",
+  notificationTopic: "NotificationTopic",
+  notificationKey: "NotificationKey",
+  emailTopic: "EmailTopic",
   httpApi: "HttpApi",
 } as const;
+
+/** The queue name (as in `ids.deadLetterQueue`) of where SNS puts a notification it could not deliver to its queue. */
+export const SUBSCRIPTIONS_DEAD_LETTERS = "notification-subscriptions";
 
 const FILES_BUCKET_NAME = "${AWS::StackName}-files-${AWS::AccountId}-${AWS::Region}";
 const INCOMING_PREFIX = "incoming/";
@@ -139,11 +173,17 @@ export function variableValue(name: string): Value {
   if (table) return ref(ids.table(table));
   const queue = QUEUE_VARIABLES[name];
   if (queue) return ref(ids.queue(queue)); // Ref of a queue is its URL
+  const topic = TOPIC_VARIABLES[name];
+  if (topic) {
+    const value = ref(topicId(topic)); // Ref of a topic is its ARN
+    const condition = conditionOf(topic);
+    return condition ? fnIf(condition, value, ref("AWS::NoValue")) : value;
+  }
   switch (name) {
     case "EVENT_BUS_NAME":
       return ref(ids.eventBus); // Ref of a bus is its name
-    case "ALERT_TOPIC_ARN":
-      return ref(ids.alertTopic); // Ref of a topic is its ARN
+    case "NOTIFICATION_CHANNEL":
+      return ref("NotificationChannel");
     case "FILES_BUCKET":
       return ref(ids.filesBucket);
     case "PAYMENT_MODE":
@@ -154,6 +194,17 @@ export function variableValue(name: string): Value {
       throw new Error(
         `no template value for the environment variable ${name}: add it to scripts/cloudformation`,
       );
+  }
+}
+
+function topicId(topic: TopicResource): string {
+  switch (topic) {
+    case "alert-topic":
+      return ids.alertTopic;
+    case "notification-topic":
+      return ids.notificationTopic;
+    case "email-topic":
+      return ids.emailTopic;
   }
 }
 
@@ -168,15 +219,29 @@ function specOf(handler: string): FunctionSpec {
 export function consumerOf(queue: QueueName): string {
   const handler = Object.keys(FUNCTIONS).find((name) => {
     const trigger = specOf(name).trigger;
-    return trigger.kind === "queue" && trigger.queue === queue;
+    return trigger.kind === "queue" && trigger.queues.includes(queue);
   });
   if (!handler) throw new Error(`queue ${queue} has no consuming handler`);
   return handler;
 }
 
-/** Visibility timeout of a queue: 6 × its consumer's function timeout (AWS guidance for SQS triggers). */
+/**
+ * Visibility timeout of a queue: 6 × its consumer's function timeout, plus the
+ * time its mapping may hold a batch open (AWS guidance for SQS triggers).
+ */
 export function visibilityTimeoutOf(queue: QueueName): number {
-  return 6 * specOf(consumerOf(queue)).timeoutSeconds;
+  const mapping: QueueMappingSpec = QUEUES[queue].mapping;
+  return 6 * specOf(consumerOf(queue)).timeoutSeconds + (mapping.maximumBatchingWindowSeconds ?? 0);
+}
+
+/** The ids of a handler's mappings, one per queue it consumes (see {@link ids.mapping}). */
+export function mappingsOf(handler: string): { queue: QueueName; id: string }[] {
+  const trigger = specOf(handler).trigger;
+  if (trigger.kind !== "queue") return [];
+  return trigger.queues.map((queue) => ({
+    queue,
+    id: ids.mapping(handler, trigger.queues.length === 1 ? undefined : queue),
+  }));
 }
 
 // ---------------------------------------------------------------------------
@@ -214,9 +279,13 @@ function resourceArn(resource: PortResource, part: "arn" | "indexes" | "objects"
     case "bus":
       return getAtt(ids.eventBus, "Arn");
     case "alert-topic":
-      return ref(ids.alertTopic);
+    case "notification-topic":
+    case "email-topic":
+      return ref(topicId(resource));
     case "alert-key":
       return getAtt(ids.alertKey, "Arn");
+    case "notification-key":
+      return getAtt(ids.notificationKey, "Arn");
     case "files-bucket":
       return part === "objects" ? sub(`\${${ids.filesBucket}.Arn}/*`) : getAtt(ids.filesBucket, "Arn");
   }
@@ -234,34 +303,71 @@ export function roleStatements(handler: string): Record<string, Value>[] {
   ];
   const trigger = specOf(handler).trigger;
   if (trigger.kind === "queue") {
+    const queues = trigger.queues.map((queue) => getAtt(ids.queue(queue), "Arn"));
     statements.push({
-      Sid: "ConsumeOwnQueue",
+      Sid: trigger.queues.length === 1 ? "ConsumeOwnQueue" : "ConsumeOwnQueues",
       Effect: "Allow",
       Action: [...QUEUE_CONSUMER_ACTIONS],
-      Resource: getAtt(ids.queue(trigger.queue), "Arn"),
+      Resource: queues.length === 1 ? queues[0] : queues,
     });
   }
   for (const port of portsOf(handler)) {
     PORT_GRANTS[port].forEach((grant, index) => {
+      for (const { resource } of grant.on) {
+        const condition = conditionOf(resource);
+        if (condition && grant.when !== condition)
+          throw new Error(`a grant of port ${port} on ${resource} must be made when ${condition}`);
+      }
       const resources = grant.on.map(({ resource, part }) => resourceArn(resource, part));
-      statements.push({
+      const statement = {
         Sid: `${pascal(port)}Port${index === 0 ? "" : index + 1}`,
         Effect: "Allow",
         Action: [...grant.actions],
         Resource: resources.length === 1 ? resources[0] : resources,
-      });
+      };
+      // A grant on a resource that exists only under a condition exists only under it.
+      statements.push(grant.when ? fnIf(grant.when, statement, ref("AWS::NoValue")) : statement);
     });
   }
   return statements;
 }
 
-function tableResource(definition: TableDefinition): CfnResource {
+/** The parameters and condition that choose a scalable table's capacity, named after the table. */
+export function capacityOf(table: TableLogicalName) {
+  const name = pascal(table);
+  return {
+    mode: `${name}TableCapacity`,
+    provisioned: `${name}TableProvisioned`,
+    minRead: `${name}MinReadCapacity`,
+    maxRead: `${name}MaxReadCapacity`,
+    minWrite: `${name}MinWriteCapacity`,
+    maxWrite: `${name}MaxWriteCapacity`,
+  };
+}
+
+const isScalable = (table: TableLogicalName) => SCALABLE_TABLES.includes(table);
+
+export function tableResource(definition: TableDefinition): CfnResource {
   const stateful = definition.logicalName !== "idempotency";
+  const capacity = isScalable(definition.logicalName) ? capacityOf(definition.logicalName) : undefined;
+  // Provisioned capacity starts at the minimum; auto scaling moves it from there.
+  const throughput = capacity
+    ? {
+        ProvisionedThroughput: fnIf(
+          capacity.provisioned,
+          { ReadCapacityUnits: ref(capacity.minRead), WriteCapacityUnits: ref(capacity.minWrite) },
+          ref("AWS::NoValue"),
+        ),
+      }
+    : {};
   return {
     Type: "AWS::DynamoDB::Table",
     ...(stateful ? { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } : {}),
     Properties: {
-      BillingMode: definition.BillingMode,
+      BillingMode: capacity
+        ? fnIf(capacity.provisioned, "PROVISIONED", definition.BillingMode)
+        : definition.BillingMode,
+      ...throughput,
       KeySchema: definition.KeySchema.map((key) => ({ ...key })),
       AttributeDefinitions: definition.AttributeDefinitions.map((attribute) => ({ ...attribute })),
       ...(definition.GlobalSecondaryIndexes
@@ -270,6 +376,7 @@ function tableResource(definition: TableDefinition): CfnResource {
               IndexName: index.IndexName,
               KeySchema: index.KeySchema.map((key) => ({ ...key })),
               Projection: { ...index.Projection },
+              ...throughput,
             })),
           }
         : {}),
@@ -281,6 +388,80 @@ function tableResource(definition: TableDefinition): CfnResource {
       Tags: [{ Key: "orderflow:table", Value: definition.logicalName }],
     },
   };
+}
+
+/**
+ * Application Auto Scaling of a scalable table's reads and writes, on the
+ * table and on each of its indexes (an index's capacity is its own, and a
+ * throttled index throttles the table's writes), all under the table's
+ * `…Provisioned` condition. Target tracking on the utilization metrics DynamoDB
+ * publishes; the targets use the service-linked role of Application Auto Scaling.
+ */
+export function tableScalingResources(definition: TableDefinition): Record<string, CfnResource> {
+  const table = definition.logicalName;
+  const capacity = capacityOf(table);
+  const tableId = ids.table(table);
+  const resources: Record<string, CfnResource> = {};
+  const indexes = [undefined, ...(definition.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)];
+  for (const index of indexes) {
+    for (const io of ["Read", "Write"] as const) {
+      const target = ids.scalableTarget(table, io, index);
+      resources[target] = {
+        Type: "AWS::ApplicationAutoScaling::ScalableTarget",
+        Condition: capacity.provisioned,
+        Properties: {
+          ServiceNamespace: "dynamodb",
+          ScalableDimension: `dynamodb:${index === undefined ? "table" : "index"}:${io}CapacityUnits`,
+          ResourceId: sub(
+            index === undefined ? `table/\${${tableId}}` : `table/\${${tableId}}/index/${index}`,
+          ),
+          MinCapacity: ref(io === "Read" ? capacity.minRead : capacity.minWrite),
+          MaxCapacity: ref(io === "Read" ? capacity.maxRead : capacity.maxWrite),
+        },
+      };
+      resources[ids.scalingPolicy(table, io, index)] = {
+        Type: "AWS::ApplicationAutoScaling::ScalingPolicy",
+        Condition: capacity.provisioned,
+        Properties: {
+          PolicyName: `${table}-${index ?? "table"}-${io.toLowerCase()}-utilization`,
+          PolicyType: "TargetTrackingScaling",
+          ScalingTargetId: ref(target),
+          TargetTrackingScalingPolicyConfiguration: {
+            TargetValue: TARGET_CAPACITY_UTILIZATION,
+            PredefinedMetricSpecification: { PredefinedMetricType: `DynamoDB${io}CapacityUtilization` },
+            ScaleInCooldown: 60,
+            ScaleOutCooldown: 60,
+          },
+        },
+      };
+    }
+  }
+  return resources;
+}
+
+/** The parameters of each scalable table's capacity (see {@link capacityOf}). */
+function capacityParameters(): Record<string, Record<string, Value>> {
+  const parameters: Record<string, Record<string, Value>> = {};
+  for (const table of SCALABLE_TABLES) {
+    const capacity = capacityOf(table);
+    parameters[capacity.mode] = {
+      Type: "String",
+      Default: "on-demand",
+      AllowedValues: ["on-demand", "provisioned"],
+      Description: `The ${table} table's capacity: on demand, or provisioned with auto scaling (table and indexes, target ${TARGET_CAPACITY_UTILIZATION} % utilization)`,
+    };
+    const bound = (limit: string, io: string, fallback: number) => ({
+      Type: "Number",
+      Default: fallback,
+      MinValue: 1,
+      Description: `${limit} ${io} capacity units of the ${table} table and of each of its indexes, when provisioned`,
+    });
+    parameters[capacity.minRead] = bound("Fewest", "read", 5);
+    parameters[capacity.maxRead] = bound("Most", "read", 100);
+    parameters[capacity.minWrite] = bound("Fewest", "write", 5);
+    parameters[capacity.maxWrite] = bound("Most", "write", 100);
+  }
+  return parameters;
 }
 
 function queueResources(name: QueueName, resources: Record<string, CfnResource>): void {
@@ -467,15 +648,21 @@ function functionResources(handler: string, resources: Record<string, CfnResourc
       Tags: [{ Key: "orderflow:handler", Value: handler }],
     },
   };
-  if (spec.trigger.kind === "queue") {
-    resources[ids.mapping(handler)] = {
+  // One mapping per queue, sized by the queue's spec: a function consuming several
+  // queues reads each at its own pace.
+  for (const { queue, id } of mappingsOf(handler)) {
+    const mapping: QueueMappingSpec = QUEUES[queue].mapping;
+    resources[id] = {
       Type: "AWS::Lambda::EventSourceMapping",
       Properties: {
         FunctionName: ref(ids.function(handler)),
-        EventSourceArn: getAtt(ids.queue(spec.trigger.queue), "Arn"),
-        BatchSize: spec.trigger.batchSize,
+        EventSourceArn: getAtt(ids.queue(queue), "Arn"),
+        BatchSize: mapping.batchSize,
+        ...(mapping.maximumBatchingWindowSeconds === undefined
+          ? {}
+          : { MaximumBatchingWindowInSeconds: mapping.maximumBatchingWindowSeconds }),
         FunctionResponseTypes: ["ReportBatchItemFailures"],
-        ScalingConfig: { MaximumConcurrency: spec.trigger.maximumConcurrency },
+        ScalingConfig: { MaximumConcurrency: mapping.maximumConcurrency },
       },
     };
   }
@@ -504,20 +691,15 @@ function functionResources(handler: string, resources: Record<string, CfnResourc
   );
 }
 
-// ---------------------------------------------------------------------------
-// The template
-
-/** The whole template, as data in CloudFormation's JSON long form. */
-export function buildTemplate(): CfnTemplate {
-  for (const handler of DEPLOYED_HANDLERS) specOf(handler);
-  const resources: Record<string, CfnResource> = {};
-
-  // Alerts: a customer managed key, because CloudWatch alarms cannot publish to a
-  // topic under the AWS managed alias/aws/sns key (its key policy cannot admit them).
-  resources[ids.alertKey] = {
+/**
+ * A customer managed key the account administers and whose use IAM policies
+ * grant (the functions' roles name it), plus what `services` may do with it.
+ */
+function customerManagedKey(description: string, services: Record<string, Value>[]): CfnResource {
+  return {
     Type: "AWS::KMS::Key",
     Properties: {
-      Description: "orderflow alert topic encryption",
+      Description: description,
       EnableKeyRotation: true,
       KeyPolicy: {
         Version: "2012-10-17",
@@ -549,18 +731,140 @@ export function buildTemplate(): CfnTemplate {
             // In a key policy, "*" means this key.
             Resource: "*",
           },
+          ...services,
+        ],
+      },
+    },
+  };
+}
+
+/** A queue policy letting `topic` (only it) send to `queue`. */
+function sendsFromTopic(queueId: string, topicId: string): CfnResource {
+  return {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [ref(queueId)],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
           {
-            Sid: "CloudWatchAlarmsPublish",
+            Sid: "TopicSends",
             Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") } },
+            Principal: { Service: "sns.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: getAtt(queueId, "Arn"),
+            Condition: { ArnEquals: { "aws:SourceArn": ref(topicId) } },
           },
         ],
       },
     },
   };
+}
+
+/**
+ * Customer notifications: the topic every notification is published to (with
+ * its priority as a message attribute), one subscription per priority queue
+ * filtering on that attribute, with raw delivery (so the attribute reaches
+ * the consumer as an SQS message attribute, not inside an envelope), the
+ * queue policies without which SNS delivers nothing and says nothing, a
+ * dead-letter queue for what SNS could not deliver, and the e-mail topic of
+ * the e-mail channel when the stack is deployed with it.
+ */
+function notificationResources(resources: Record<string, CfnResource>): void {
+  // A customer managed key, as for alerts: the publishers' roles are granted its use by name.
+  resources[ids.notificationKey] = customerManagedKey("orderflow notification topics encryption", []);
+  resources.NotificationKeyAlias = {
+    Type: "AWS::KMS::Alias",
+    Properties: {
+      AliasName: sub("alias/${AWS::StackName}-notifications"),
+      TargetKeyId: ref(ids.notificationKey),
+    },
+  };
+  resources[ids.notificationTopic] = {
+    Type: "AWS::SNS::Topic",
+    Properties: {
+      DisplayName: "orderflow notifications",
+      KmsMasterKeyId: ref(ids.notificationKey),
+    },
+  };
+  const deadLetters = SUBSCRIPTIONS_DEAD_LETTERS;
+  resources[ids.deadLetterQueue(deadLetters)] = {
+    Type: "AWS::SQS::Queue",
+    Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
+  };
+  resources[ids.deadLetterQueuePolicy(deadLetters)] = sendsFromTopic(
+    ids.deadLetterQueue(deadLetters),
+    ids.notificationTopic,
+  );
+  resources[ids.deadLetterAlarm(deadLetters)] = alarm(
+    `${deadLetters}: notifications SNS could not deliver to their priority's queue (queue policy or key? each message says why)`,
+    {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: getAtt(ids.deadLetterQueue(deadLetters), "QueueName") }],
+      Statistic: "Maximum",
+      Period: 60,
+    },
+    1,
+  );
+  for (const queue of TOPIC_FED_QUEUES) {
+    resources[ids.queuePolicy(queue)] = sendsFromTopic(ids.queue(queue), ids.notificationTopic);
+    resources[ids.subscription(queue)] = {
+      Type: "AWS::SNS::Subscription",
+      // SNS checks nothing at subscription time; the policy must be there before the first publish.
+      DependsOn: [ids.queuePolicy(queue)],
+      Properties: {
+        TopicArn: ref(ids.notificationTopic),
+        Protocol: "sqs",
+        Endpoint: getAtt(ids.queue(queue), "Arn"),
+        RawMessageDelivery: true,
+        FilterPolicyScope: "MessageAttributes",
+        FilterPolicy: { [NOTIFICATION_PRIORITY_ATTRIBUTE]: [priorityOfQueue(queue)] },
+        RedrivePolicy: { deadLetterTargetArn: getAtt(ids.deadLetterQueue(deadLetters), "Arn") },
+      },
+    };
+  }
+  resources.NotificationFailuresAlarm = alarm(
+    "notifications: SNS failed to deliver notifications to their queues (see the notification-subscriptions dead-letter queue)",
+    {
+      Namespace: "AWS/SNS",
+      MetricName: "NumberOfNotificationsFailed",
+      Dimensions: [{ Name: "TopicName", Value: getAtt(ids.notificationTopic, "TopicName") }],
+      Statistic: "Sum",
+      Period: 300,
+    },
+    1,
+  );
+  resources[ids.emailTopic] = {
+    Type: "AWS::SNS::Topic",
+    Condition: CONDITIONAL_RESOURCES["email-topic"],
+    Properties: {
+      DisplayName: "orderflow notifications by e-mail",
+      KmsMasterKeyId: ref(ids.notificationKey),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The template
+
+/** The whole template, as data in CloudFormation's JSON long form. */
+export function buildTemplate(): CfnTemplate {
+  for (const handler of DEPLOYED_HANDLERS) specOf(handler);
+  const resources: Record<string, CfnResource> = {};
+
+  // Alerts: a customer managed key, because CloudWatch alarms cannot publish to a
+  // topic under the AWS managed alias/aws/sns key (its key policy cannot admit them).
+  resources[ids.alertKey] = customerManagedKey("orderflow alert topic encryption", [
+    {
+      Sid: "CloudWatchAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") } },
+    },
+  ]);
   resources.AlertKeyAlias = {
     Type: "AWS::KMS::Alias",
     Properties: { AliasName: sub("alias/${AWS::StackName}-alerts"), TargetKeyId: ref(ids.alertKey) },
@@ -580,8 +884,15 @@ export function buildTemplate(): CfnTemplate {
     resources[ids.table(definition.logicalName)] = tableResource(definition);
   }
 
+  // Scaling of the tables whose capacity a parameter chooses.
+  for (const table of SCALABLE_TABLES)
+    Object.assign(resources, tableScalingResources(TABLE_DEFINITIONS[table]));
+
   // Queues (each with its dead-letter queue and alarms).
   for (const name of Object.keys(QUEUES) as QueueName[]) queueResources(name, resources);
+
+  // The notifications topic, fanned out to the priority queues.
+  notificationResources(resources);
 
   // The bus, its archive, its rules (from EVENT_ROUTES) into the queues of the same names.
   resources[ids.eventBus] = {
@@ -857,12 +1168,16 @@ export function buildTemplate(): CfnTemplate {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
-      "orderflow: event-driven order processing (HTTP API, SQS, EventBridge, DynamoDB, S3, SNS). Generated by `npm run deploy:template`; do not edit.",
+      "orderflow: event-driven order processing and customer notifications (HTTP API, SQS, EventBridge, DynamoDB, S3, SNS). Generated by `npm run deploy:template`; do not edit.",
     Metadata: {
       "AWS::CloudFormation::Interface": {
         ParameterGroups: [
           { Label: { default: "Users" }, Parameters: ["ExistingUserPoolId", "ExistingUserPoolClientId"] },
           { Label: { default: "Alerts" }, Parameters: ["AlertEmail"] },
+          {
+            Label: { default: "Notifications" },
+            Parameters: ["NotificationChannel", ...Object.keys(capacityParameters())],
+          },
           {
             Label: { default: "Operation" },
             Parameters: [
@@ -947,6 +1262,14 @@ export function buildTemplate(): CfnTemplate {
         MinValue: 1,
         Description: "Burst of requests the API accepts",
       },
+      NotificationChannel: {
+        Type: "String",
+        Default: NOTIFICATION_CHANNELS[0],
+        AllowedValues: [...NOTIFICATION_CHANNELS],
+        Description:
+          "How notifications reach their users: log (one structured log line each) or email (an SNS e-mail topic the stack creates)",
+      },
+      ...capacityParameters(),
     },
     Rules: {
       ExistingUserPoolNeedsClient: {
@@ -962,6 +1285,13 @@ export function buildTemplate(): CfnTemplate {
     Conditions: {
       CreateUserPool: { "Fn::Equals": [ref("ExistingUserPoolId"), ""] },
       HasAlertEmail: { "Fn::Not": [{ "Fn::Equals": [ref("AlertEmail"), ""] }] },
+      [CONDITIONAL_RESOURCES["email-topic"]!]: { "Fn::Equals": [ref("NotificationChannel"), "email"] },
+      ...Object.fromEntries(
+        SCALABLE_TABLES.map((table) => [
+          capacityOf(table).provisioned,
+          { "Fn::Equals": [ref(capacityOf(table).mode), "provisioned"] },
+        ]),
+      ),
     },
     Resources: resources,
     Outputs: {
@@ -980,6 +1310,15 @@ export function buildTemplate(): CfnTemplate {
       ProductsTableName: {
         Description: "The product catalog (seed it before placing orders)",
         Value: ref(ids.table("products")),
+      },
+      NotificationTopicArn: {
+        Description: "Customer notifications (message attribute priority: high, medium or low)",
+        Value: ref(ids.notificationTopic),
+      },
+      EmailTopicArn: {
+        Description: "E-mail notifications (subscribe users' addresses here)",
+        Condition: CONDITIONAL_RESOURCES["email-topic"],
+        Value: ref(ids.emailTopic),
       },
       DashboardUrl: {
         Description: "The pipeline dashboard",
@@ -1009,20 +1348,101 @@ export function buildTemplate(): CfnTemplate {
   };
 }
 
+type Widget = (
+  title: string,
+  metrics: unknown[][],
+  y: number,
+  x: number,
+  width?: number,
+  extra?: Record<string, unknown>,
+) => unknown;
+
+/**
+ * The notifications rows: the priority queues (depth and age: high should
+ * stay near zero while low may build up), the topic (published, delivered,
+ * failed, filtered out for a missing or bad priority), the two consumers, and
+ * the notifications table.
+ */
+function notificationWidgets(widget: Widget, y: number): unknown[] {
+  const perQueue = (metric: string) =>
+    TOPIC_FED_QUEUES.map((queue) => [
+      "AWS/SQS",
+      metric,
+      "QueueName",
+      `\${${ids.queue(queue)}.QueueName}`,
+      { stat: "Maximum", label: priorityOfQueue(queue) },
+    ]);
+  const topic = (metric: string, label: string) => [
+    "AWS/SNS",
+    metric,
+    "TopicName",
+    `\${${ids.notificationTopic}.TopicName}`,
+    { stat: "Sum", label },
+  ];
+  const consumers = NOTIFICATION_CONSUMERS.flatMap((handler) =>
+    [
+      ["Invocations", "Sum", "invocations"],
+      ["Errors", "Sum", "errors"],
+      ["Throttles", "Sum", "throttles"],
+    ].map(([metric, stat, label]) => [
+      "AWS/Lambda",
+      metric,
+      "FunctionName",
+      `\${${ids.function(handler)}}`,
+      { stat, label: `${handler} ${label}` },
+    ]),
+  );
+  const table = (metric: string, label: string) => [
+    "AWS/DynamoDB",
+    metric,
+    "TableName",
+    `\${${ids.table("notifications")}}`,
+    { stat: "Sum", label },
+  ];
+  return [
+    widget("Notification queues: visible messages", perQueue("ApproximateNumberOfMessagesVisible"), y, 0),
+    widget("Notification queues: oldest message age (s)", perQueue("ApproximateAgeOfOldestMessage"), y, 8),
+    widget(
+      "Notifications topic",
+      [
+        topic("NumberOfMessagesPublished", "published"),
+        topic("NumberOfNotificationsDelivered", "delivered"),
+        topic("NumberOfNotificationsFailed", "failed"),
+        topic("NumberOfNotificationsFilteredOut-InvalidAttributes", "filtered out (bad priority)"),
+        topic("NumberOfNotificationsFilteredOut-NoMessageAttributes", "filtered out (no priority)"),
+      ],
+      y,
+      16,
+    ),
+    widget("Notification consumers", consumers, y + 6, 0, 12),
+    widget(
+      "Notifications table: consumed capacity and throttles",
+      [
+        table("ConsumedWriteCapacityUnits", "writes"),
+        table("ConsumedReadCapacityUnits", "reads"),
+        table("ConditionalCheckFailedRequests", "duplicates refused"),
+        table("ThrottledRequests", "throttled"),
+      ],
+      y + 6,
+      12,
+      12,
+    ),
+  ];
+}
+
+/** The handlers of the notification flows, whose metrics the dashboard groups. */
+const NOTIFICATION_CONSUMERS = [
+  "deliver-notification",
+  "notify-order",
+] as const satisfies readonly HandlerName[];
+
 /** The dashboard: the pipeline from the API to the tables, one row per stage. */
 function dashboardBody(): Value {
   const region = "${AWS::Region}";
   const queueNames = Object.keys(QUEUES) as QueueName[];
   const ruleNames = (Object.keys(EVENT_ROUTES) as EventRouteName[]).map(routeRuleName);
   const handlers = [...DEPLOYED_HANDLERS];
-  const widget = (
-    title: string,
-    metrics: unknown[][],
-    y: number,
-    x: number,
-    width = 8,
-    extra: Record<string, unknown> = {},
-  ) => ({
+  const widget: Widget = (title, metrics, y, x, width = 8, extra = {}) => ({
     type: "metric",
     x,
     y,
@@ -1047,7 +1467,7 @@ function dashboardBody(): Value {
       height: 2,
       properties: {
         markdown:
-          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Any dead-letter message or alarm goes to the alert topic.",
+          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Notifications: API and order outcomes (bus → order-notifications → notify-order) → notifications topic → high / medium / low queues → deliver-notification. Any dead-letter message or alarm goes to the alert topic.",
       },
     },
     widget(
@@ -1234,9 +1654,11 @@ function dashboardBody(): Value {
         alarms: [
           ...queueNames.map((queue) => `\${${ids.deadLetterAlarm(queue)}.Arn}`),
           ...ruleNames.map((rule) => `\${${ids.deadLetterAlarm(rule)}.Arn}`),
+          `\${${ids.deadLetterAlarm(SUBSCRIPTIONS_DEAD_LETTERS)}.Arn}`,
         ],
       },
     },
+    ...notificationWidgets(widget, 26),
   ];
   return sub(JSON.stringify({ widgets }));
 }

@@ -7,6 +7,7 @@
  */
 
 import type { TableLogicalName } from "../../src/adapters/aws/dynamodb-tables.js";
+import type { NotificationPriority } from "../../src/domain/notification.js";
 import type { ResourcePort } from "../../src/entrypoints/config.js";
 import {
   HANDLER_NAMES,
@@ -14,72 +15,29 @@ import {
   type HandlerName,
   type HandlerTrigger,
 } from "../../src/entrypoints/handlers.js";
-import type { EventRouteName } from "../../src/ports/routing.js";
+import { type EventRouteName, NOTIFICATION_QUEUES } from "../../src/ports/routing.js";
 
 /** A queue of the flows; every one gets a dead-letter queue and alarms. */
 export interface QueueSpec {
   readonly description: string;
   readonly fifo: boolean;
-  /** Who sends to it: a bus rule of the same name, the S3 bucket, or a handler's port. */
-  readonly fedBy: "bus-rule" | "s3-notification" | "port";
+  /**
+   * Who sends to it: a bus rule of the same name, the S3 bucket, a handler's
+   * port, or the notifications topic through a subscription filtering on the
+   * priority the queue stands for (`NOTIFICATION_QUEUES`).
+   */
+  readonly fedBy: "bus-rule" | "s3-notification" | "port" | "notification-topic";
   /** Receives before a message goes to the dead-letter queue. */
   readonly maxReceiveCount: number;
   /** Alarm when the oldest message waits longer than this. */
   readonly oldestMessageAlarmSeconds: number;
+  /**
+   * How its one consumer reads it (the event source mapping). On the queue
+   * rather than the function, since a function may consume several queues at
+   * different paces while a queue has exactly one consumer.
+   */
+  readonly mapping: QueueMappingSpec;
 }
-
-/** Queue name → spec. Names of bus-fed queues are the rule names of `EVENT_ROUTES`. */
-export const QUEUES = {
-  intake: {
-    description: "ValidateOrder commands (FIFO, one group per order) for validate-order",
-    fifo: true,
-    fedBy: "port",
-    maxReceiveCount: 5,
-    oldestMessageAlarmSeconds: 300,
-  },
-  processing: {
-    description: "OrderValidated events for process-order",
-    fifo: false,
-    fedBy: "bus-rule",
-    maxReceiveCount: 5,
-    oldestMessageAlarmSeconds: 300,
-  },
-  cancel: {
-    description: "CancellationRequested events for cancel-order",
-    fifo: false,
-    fedBy: "bus-rule",
-    maxReceiveCount: 5,
-    oldestMessageAlarmSeconds: 300,
-  },
-  modify: {
-    description: "ModificationRequested events for modify-order",
-    fifo: false,
-    fedBy: "bus-rule",
-    maxReceiveCount: 5,
-    oldestMessageAlarmSeconds: 300,
-  },
-  "file-intake": {
-    description: "S3 notifications of files under incoming/ for validate-file",
-    fifo: false,
-    fedBy: "s3-notification",
-    maxReceiveCount: 3,
-    oldestMessageAlarmSeconds: 1800,
-  },
-  "file-extraction": {
-    description: "Validated files for extract-orders",
-    fifo: false,
-    fedBy: "port",
-    maxReceiveCount: 3,
-    oldestMessageAlarmSeconds: 1800,
-  },
-} as const satisfies Record<string, QueueSpec>;
-
-export type QueueName = keyof typeof QUEUES;
-
-/** How a function is invoked: its trigger as the handler declares it, with the event source mapping's sizes. */
-export type FunctionTrigger =
-  | { readonly kind: "http" }
-  | ({ readonly kind: "queue"; readonly queue: QueueName } & QueueMappingSpec);
 
 export interface QueueMappingSpec {
   /** Records per invocation (FIFO: at most 10). */
@@ -91,29 +49,141 @@ export interface QueueMappingSpec {
    * concurrency causes on an SQS trigger.
    */
   readonly maximumConcurrency: number;
+  /**
+   * Seconds the mapping may wait to fill a batch: fewer, fuller invocations
+   * for traffic that can wait. Absent: a batch goes as soon as records are there.
+   */
+  readonly maximumBatchingWindowSeconds?: number;
 }
+
+/** The bus-fed mapping of the order flows: full batches, a few at a time. */
+const ORDER_FLOW_MAPPING = { batchSize: 10, maximumConcurrency: 5 } as const;
+
+/** Queue name → spec. Names of bus-fed queues are the rule names of `EVENT_ROUTES`. */
+export const QUEUES = {
+  intake: {
+    description: "ValidateOrder commands (FIFO, one group per order) for validate-order",
+    fifo: true,
+    fedBy: "port",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: { batchSize: 10, maximumConcurrency: 10 },
+  },
+  processing: {
+    description: "OrderValidated events for process-order",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
+  cancel: {
+    description: "CancellationRequested events for cancel-order",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
+  modify: {
+    description: "ModificationRequested events for modify-order",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
+  "file-intake": {
+    description: "S3 notifications of files under incoming/ for validate-file",
+    fifo: false,
+    fedBy: "s3-notification",
+    maxReceiveCount: 3,
+    oldestMessageAlarmSeconds: 1800,
+    mapping: { batchSize: 1, maximumConcurrency: 5 },
+  },
+  "file-extraction": {
+    description: "Validated files for extract-orders",
+    fifo: false,
+    fedBy: "port",
+    maxReceiveCount: 3,
+    oldestMessageAlarmSeconds: 1800,
+    mapping: { batchSize: 1, maximumConcurrency: 2 },
+  },
+  "order-notifications": {
+    description:
+      "Order outcomes (confirmed, payment failed, rejected, cancelled, fulfilled) for notify-order",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
+  // Priority is what the three mappings differ in: high is read at once and by
+  // the most pollers, so a backlog of low never delays it; medium and low wait
+  // to fill their batches (fewer invocations), low longest and by the fewest.
+  [NOTIFICATION_QUEUES.high]: {
+    description:
+      "High-priority notifications (filtered from the notifications topic) for deliver-notification",
+    fifo: false,
+    fedBy: "notification-topic",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 60,
+    mapping: { batchSize: 10, maximumConcurrency: 10 },
+  },
+  [NOTIFICATION_QUEUES.medium]: {
+    description:
+      "Medium-priority notifications (filtered from the notifications topic) for deliver-notification",
+    fifo: false,
+    fedBy: "notification-topic",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: { batchSize: 10, maximumConcurrency: 5, maximumBatchingWindowSeconds: 5 },
+  },
+  [NOTIFICATION_QUEUES.low]: {
+    description:
+      "Low-priority notifications (filtered from the notifications topic) for deliver-notification",
+    fifo: false,
+    fedBy: "notification-topic",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 900,
+    mapping: { batchSize: 10, maximumConcurrency: 2, maximumBatchingWindowSeconds: 20 },
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof QUEUES;
+
+/** The priority whose notifications a topic-fed queue receives (its subscription's filter policy). */
+export function priorityOfQueue(queue: QueueName): NotificationPriority {
+  const entry = Object.entries(NOTIFICATION_QUEUES).find(([, name]) => name === queue);
+  if (!entry) throw new Error(`queue ${queue} is not one of NOTIFICATION_QUEUES`);
+  return entry[0] as NotificationPriority;
+}
+
+/** How a function is invoked: its trigger as the handler declares it, its queues checked against {@link QUEUES}. */
+export type FunctionTrigger =
+  | { readonly kind: "http" }
+  | { readonly kind: "queue"; readonly queues: readonly QueueName[] };
 
 /** What the deployment says of a function; its trigger comes from the handler declaration. */
 interface FunctionSizes {
   readonly description: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  /** For a queue-triggered handler. */
-  readonly mapping?: QueueMappingSpec;
 }
 
-export interface FunctionSpec extends Omit<FunctionSizes, "mapping"> {
+export interface FunctionSpec extends FunctionSizes {
   readonly trigger: FunctionTrigger;
 }
 
 /**
  * The sizes of each handler's function. Visibility timeouts of the queues are
- * derived: 6 × the timeout of the function that consumes them (AWS guidance
- * for SQS event sources).
+ * derived: 6 × the timeout of the function that consumes them, plus the
+ * mapping's batching window (AWS guidance for SQS event sources).
  */
 const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
   api: {
-    description: "HTTP API: place, get, cancel and modify orders, list products, health",
+    description:
+      "HTTP API: place, get, cancel and modify orders, list products, accept and list notifications, health",
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -121,49 +191,52 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
     description: "Validates the orders that ValidateOrder commands from the intake FIFO queue name",
     memoryMb: 512,
     timeoutSeconds: 30,
-    mapping: { batchSize: 10, maximumConcurrency: 10 },
   },
   "process-order": {
     description: "Takes validated orders through payment to confirmation",
     memoryMb: 512,
     timeoutSeconds: 30,
-    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "cancel-order": {
     description: "Applies cancellation requests",
     memoryMb: 512,
     timeoutSeconds: 30,
-    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "modify-order": {
     description: "Applies modification requests",
     memoryMb: 512,
     timeoutSeconds: 30,
-    mapping: { batchSize: 10, maximumConcurrency: 5 },
   },
   "validate-file": {
     description: "Streams and validates batch order files under incoming/",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    mapping: { batchSize: 1, maximumConcurrency: 5 },
   },
   "extract-orders": {
     description: "Places the valid orders of a validated file",
     memoryMb: 1024,
     timeoutSeconds: 300,
-    mapping: { batchSize: 1, maximumConcurrency: 2 },
+  },
+  "deliver-notification": {
+    description: "Stores each notification of the high, medium and low queues once and delivers it",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  "notify-order": {
+    description: "Tells customers the outcome of their orders through the notifications topic",
+    memoryMb: 256,
+    timeoutSeconds: 30,
   },
 };
 
 function functionSpec(handler: HandlerName): FunctionSpec {
-  const { mapping, ...sizes } = FUNCTION_SIZES[handler];
+  const sizes = FUNCTION_SIZES[handler];
   const trigger: HandlerTrigger = HANDLERS[handler].trigger;
   if (trigger.kind === "http") return { ...sizes, trigger };
-  if (!(trigger.queue in QUEUES))
-    throw new Error(`${handler} is triggered by ${trigger.queue}, which QUEUES lacks`);
-  if (!mapping)
-    throw new Error(`${handler} is triggered by a queue: give it a mapping (batch size, concurrency)`);
-  return { ...sizes, trigger: { kind: "queue", queue: trigger.queue as QueueName, ...mapping } };
+  for (const queue of trigger.queues) {
+    if (!(queue in QUEUES)) throw new Error(`${handler} is triggered by ${queue}, which QUEUES lacks`);
+  }
+  return { ...sizes, trigger: { kind: "queue", queues: trigger.queues as readonly QueueName[] } };
 }
 
 /** One function per handler of the declaration. */
@@ -177,6 +250,7 @@ export const TABLE_VARIABLES: Readonly<Record<string, TableLogicalName>> = {
   IDEMPOTENCY_TABLE: "idempotency",
   PRODUCTS_TABLE: "products",
   FILE_HISTORY_TABLE: "fileHistory",
+  NOTIFICATIONS_TABLE: "notifications",
 };
 
 /** The queue each `*_QUEUE_URL` variable names. */
@@ -185,14 +259,56 @@ export const QUEUE_VARIABLES: Readonly<Record<string, QueueName>> = {
   FILE_EXTRACTION_QUEUE_URL: "file-extraction",
 };
 
-/** Variables of the handlers' schemas the template sets beyond the required ones (from a parameter). */
-export const OPTIONAL_VARIABLES_SET = ["LOG_LEVEL"] as const;
+/** The topic each `*_TOPIC_ARN` variable names (a topic's Ref is its ARN). */
+export const TOPIC_VARIABLES: Readonly<Record<string, TopicResource>> = {
+  ALERT_TOPIC_ARN: "alert-topic",
+  NOTIFICATION_TOPIC_ARN: "notification-topic",
+  EMAIL_TOPIC_ARN: "email-topic",
+};
+
+/**
+ * Variables of the handlers' schemas the template sets beyond the required
+ * ones: from a parameter (the log level, the notification channel), or a
+ * resource that exists only under a condition (the e-mail topic).
+ */
+export const OPTIONAL_VARIABLES_SET = ["LOG_LEVEL", "NOTIFICATION_CHANNEL", "EMAIL_TOPIC_ARN"] as const;
+
+/** The template condition true when the `NotificationChannel` parameter is `email`. */
+export const EMAIL_CHANNEL_CONDITION = "UseEmailChannel";
+
+/**
+ * Resources created only under a template condition: a grant on one, and a
+ * variable naming one, are made under the same condition. The e-mail topic
+ * exists only when notifications go out by e-mail.
+ */
+export const CONDITIONAL_RESOURCES: Readonly<Partial<Record<TopicResource, string>>> = {
+  "email-topic": EMAIL_CHANNEL_CONDITION,
+};
+
+/** The condition a port resource exists under, if any. */
+export function conditionOf(resource: PortResource): string | undefined {
+  return typeof resource === "string" && resource in CONDITIONAL_RESOURCES
+    ? CONDITIONAL_RESOURCES[resource as TopicResource]
+    : undefined;
+}
+
+/**
+ * Tables whose capacity the stack's parameters choose: on demand by default,
+ * or provisioned with Application Auto Scaling on the table and every one of
+ * its indexes. The others stay on demand.
+ */
+export const SCALABLE_TABLES: readonly TableLogicalName[] = ["notifications"];
+
+/** The utilization (percent of provisioned capacity) target tracking keeps a scalable table near. */
+export const TARGET_CAPACITY_UTILIZATION = 70;
 
 /** An IAM statement of a port, on resources named by logical id. */
 export interface PortGrant {
   readonly actions: readonly string[];
   /** What the actions apply to; `arn` is the resource's ARN, `index` its indexes, `objects` a bucket's objects. */
   readonly on: readonly { readonly resource: PortResource; readonly part: "arn" | "indexes" | "objects" }[];
+  /** The template condition the statement exists under (it names a resource of {@link CONDITIONAL_RESOURCES}). */
+  readonly when?: string;
 }
 
 /** Resources a port's adapter touches. */
@@ -200,9 +316,13 @@ export type PortResource =
   | { readonly table: TableLogicalName }
   | { readonly queue: QueueName }
   | "bus"
-  | "alert-topic"
+  | TopicResource
   | "alert-key"
+  | "notification-key"
   | "files-bucket";
+
+/** The SNS topics: operator alerts, customer notifications (fanned out by priority), e-mail notifications. */
+export type TopicResource = "alert-topic" | "notification-topic" | "email-topic";
 
 /**
  * The actions each port's AWS adapter calls (see src/adapters/aws), and on
@@ -263,6 +383,37 @@ export const PORT_GRANTS: Readonly<Record<ResourcePort, readonly PortGrant[]>> =
   fileExtractionQueue: [
     { actions: ["sqs:SendMessage"], on: [{ resource: { queue: "file-extraction" }, part: "arn" }] },
   ],
+  // DynamoDbNotificationStore: Put (conditional create), Update (conditional status), Get, Query on the
+  // indexes, and BatchGetItem to read the items of an index page whose projection holds only keys.
+  notifications: [
+    {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem"],
+      on: [{ resource: { table: "notifications" }, part: "arn" }],
+    },
+    { actions: ["dynamodb:Query"], on: [{ resource: { table: "notifications" }, part: "indexes" }] },
+  ],
+  // SnsNotificationPublisher: Publish, PublishBatch (authorized as sns:Publish), to a topic under a customer managed key.
+  notificationPublisher: [
+    { actions: ["sns:Publish"], on: [{ resource: "notification-topic", part: "arn" }] },
+    {
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      on: [{ resource: "notification-key", part: "arn" }],
+    },
+  ],
+  // The log channel calls nothing; the e-mail channel publishes to the e-mail topic, which exists
+  // (and is granted) only when NotificationChannel is email.
+  notificationChannel: [
+    {
+      actions: ["sns:Publish"],
+      on: [{ resource: "email-topic", part: "arn" }],
+      when: EMAIL_CHANNEL_CONDITION,
+    },
+    {
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      on: [{ resource: "notification-key", part: "arn" }],
+      when: EMAIL_CHANNEL_CONDITION,
+    },
+  ],
 };
 
 /** What a function needs to consume its queue through an event source mapping. */
@@ -280,8 +431,17 @@ export const API_ROUTES = [
   { routeKey: "POST /orders/{id}/cancel", authorized: true },
   { routeKey: "PATCH /orders/{id}", authorized: true },
   { routeKey: "GET /products", authorized: true },
+  { routeKey: "POST /notifications", authorized: true },
+  { routeKey: "GET /notifications", authorized: true },
+  { routeKey: "GET /notifications/{id}", authorized: true },
+  { routeKey: "GET /users/{userId}/notifications", authorized: true },
   { routeKey: "GET /health", authorized: false },
 ] as const;
+
+/** The queues the notifications topic feeds, one per priority. */
+export const TOPIC_FED_QUEUES = (Object.keys(QUEUES) as QueueName[]).filter(
+  (name) => QUEUES[name].fedBy === "notification-topic",
+);
 
 /** Rule names of the bus (as in the code) whose queue is of the same name. */
 export const BUS_FED_QUEUES = Object.entries(QUEUES)

@@ -3,8 +3,9 @@
  * The security rules every orderflow template keeps: least-privilege IAM (no
  * wildcard actions, resources scoped to the template's own resources),
  * encryption at rest on tables, queues, topics and buckets, no public bucket,
- * TLS-only bucket access, an authorizer on every API route but health, and a
- * dead-letter queue for every queue.
+ * TLS-only bucket access, an authorizer on every API route but health, a
+ * dead-letter queue for every queue, and a queue policy admitting the topic of
+ * every SQS subscription (without it SNS delivers nothing and reports nothing).
  */
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
 import type { Finding } from "./validate-template.js";
@@ -146,7 +147,60 @@ export function checkSecurityRules(template: CfnTemplate): Finding[] {
       report(`Resources.${name}`, "queue without a RedrivePolicy to a dead-letter queue of this template");
     }
   }
+
+  // Every SQS subscription's queue (and its dead-letter queue) admits the subscribed topic.
+  for (const [name, subscription] of ofType("AWS::SNS::Subscription")) {
+    if (subscription.Properties?.Protocol !== "sqs") continue;
+    const topic = targetOf(subscription.Properties?.TopicArn);
+    const redrive = subscription.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
+    const queues: [string, string | undefined][] = [
+      ["Endpoint", targetOf(subscription.Properties?.Endpoint)],
+      ...(redrive
+        ? [["RedrivePolicy", targetOf(redrive.deadLetterTargetArn)] as [string, string | undefined]]
+        : []),
+    ];
+    for (const [property, queue] of queues) {
+      if (!topic || !queue || template.Resources[queue]?.Type !== "AWS::SQS::Queue") {
+        report(
+          `Resources.${name}.Properties.${property}`,
+          "SQS subscription whose topic or queue is not one of this template's resources",
+        );
+      } else if (!admitsTopic(template, queue, topic)) {
+        report(
+          `Resources.${name}.Properties.${property}`,
+          `queue ${queue} has no queue policy allowing sns.amazonaws.com to sqs:SendMessage with aws:SourceArn ${topic}: SNS would deliver nothing`,
+        );
+      }
+    }
+  }
   return findings;
+}
+
+/**
+ * Whether a queue policy of the template lets SNS send to `queue` on behalf of
+ * `topic`: an Allow of `sqs:SendMessage` to the `sns.amazonaws.com` service on
+ * the queue, conditioned on `aws:SourceArn` being the topic.
+ */
+function admitsTopic(template: CfnTemplate, queue: string, topic: string): boolean {
+  return Object.values(template.Resources).some(
+    (policy) =>
+      policy.Type === "AWS::SQS::QueuePolicy" &&
+      asList(policy.Properties?.Queues).some((target) => refersTo(target, queue)) &&
+      statementsOf(policy.Properties?.PolicyDocument).some((statement) => {
+        const service = (statement.Principal as { Service?: unknown } | undefined)?.Service;
+        const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+        const sourceArns = ["ArnEquals", "ArnLike", "StringEquals"].flatMap((operator) =>
+          asList(condition[operator]?.["aws:SourceArn"]),
+        );
+        return (
+          statement.Effect === "Allow" &&
+          asList(service).includes("sns.amazonaws.com") &&
+          asList(statement.Action).includes("sqs:SendMessage") &&
+          asList(statement.Resource).some((target) => refersTo(target, queue)) &&
+          sourceArns.some((arn) => refersTo(arn, topic))
+        );
+      }),
+  );
 }
 
 type Statement = Record<string, unknown>;
@@ -182,12 +236,28 @@ function policyDocuments(
   }
 }
 
+/**
+ * The statements of a policy document. A statement under a condition
+ * (`Fn::If` with `AWS::NoValue`) counts with each of its branches, so a
+ * conditional grant is held to the same rules as any other.
+ */
 function statementsOf(document: unknown): Statement[] {
   const statements = (document as { Statement?: unknown } | undefined)?.Statement;
-  return asList(statements).filter(
-    (statement): statement is Statement => typeof statement === "object" && statement !== null,
-  );
+  return asList(statements)
+    .flatMap(branchesOf)
+    .filter(
+      (statement): statement is Statement =>
+        typeof statement === "object" && statement !== null && !isNoValue(statement),
+    );
 }
+
+function branchesOf(value: unknown): unknown[] {
+  const condition = (value as Record<string, unknown> | null)?.["Fn::If"];
+  if (Array.isArray(condition) && condition.length === 3) return condition.slice(1).flatMap(branchesOf);
+  return [value];
+}
+
+const isNoValue = (value: unknown) => (value as { Ref?: unknown }).Ref === "AWS::NoValue";
 
 function asList(value: unknown): unknown[] {
   if (value === undefined) return [];

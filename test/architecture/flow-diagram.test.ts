@@ -15,11 +15,10 @@ describe.each(FLOW_DIAGRAM_FILES)("the flow diagram in %s", (file) => {
       const id = `handler_${handler.replace(/-/g, "_")}`;
       expect(text).toContain(`${id}("${handler}")`);
       const trigger = HANDLERS[handler].trigger;
-      expect(text).toContain(
-        trigger.kind === "http"
-          ? `client -->|HTTP API| ${id}`
-          : `queue_${trigger.queue.replace(/-/g, "_")} --> ${id}`,
-      );
+      if (trigger.kind === "http") expect(text).toContain(`client -->|HTTP API| ${id}`);
+      else
+        for (const queue of trigger.queues)
+          expect(text).toContain(`queue_${queue.replace(/-/g, "_")} --> ${id}`);
     }
   });
 });

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ids } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
@@ -7,6 +8,7 @@ import {
   packagedView,
   validateTemplate,
 } from "../../scripts/cloudformation/validate-template.js";
+import { TEMPLATE_PATH } from "../../scripts/generate-template.js";
 import { type LooseResources, loadCommittedTemplate } from "./committed-template.js";
 
 // Loading the specification takes about a second: once per file.
@@ -159,4 +161,23 @@ describe("the template against the CloudFormation resource specification", () =>
     const findings = validateTemplate(broken(mutate), spec);
     expect(findings.map((finding) => `${finding.path}: ${finding.message}`).join("\n")).toMatch(expected);
   });
+});
+
+/** The Python cfn-lint, where installed (it cannot be installed from npm: the JS package is outdated). */
+const cfnLint = spawnSync("cfn-lint", ["--version"], { encoding: "utf8" });
+
+describe.skipIf(cfnLint.status !== 0)("the template against cfn-lint", () => {
+  it("has no error (W3002, the local Code paths `aws cloudformation package` replaces, is expected)", () => {
+    const run = spawnSync("cfn-lint", ["--format", "parseable", TEMPLATE_PATH], { encoding: "utf8" });
+    // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings, 8 = informational.
+    const rules = run.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(":")[5]);
+    expect(
+      rules.filter((rule) => rule !== "W3002"),
+      run.stdout,
+    ).toEqual([]);
+    expect(run.status! & 2, run.stdout + run.stderr).toBe(0);
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ids } from "../../scripts/cloudformation/build-template.js";
+import { ids, SUBSCRIPTIONS_DEAD_LETTERS } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
 import { checkSecurityRules } from "../../scripts/cloudformation/security-rules.js";
 import { type LooseResources, loadCommittedTemplate } from "./committed-template.js";
@@ -155,6 +155,39 @@ describe("security rules", () => {
         delete r[ids.queuePolicy("processing")]!.Properties.PolicyDocument.Statement[0].Condition;
       },
       /confused deputy/,
+    ],
+    [
+      "an SQS subscription whose queue has no policy admitting the topic",
+      (r) => {
+        delete r[ids.queuePolicy("notifications-high")];
+      },
+      /NotificationsHighSubscription\.Properties\.Endpoint: queue NotificationsHighQueue has no queue policy allowing sns\.amazonaws\.com/,
+    ],
+    [
+      "an SQS subscription whose queue admits another topic",
+      (r) => {
+        r[ids.queuePolicy("notifications-low")]!.Properties.PolicyDocument.Statement[0].Condition.ArnEquals[
+          "aws:SourceArn"
+        ] = { Ref: ids.alertTopic };
+      },
+      /NotificationsLowSubscription\.Properties\.Endpoint: queue NotificationsLowQueue has no queue policy/,
+    ],
+    [
+      "an SQS subscription whose dead-letter queue does not admit the topic",
+      (r) => {
+        delete r[ids.deadLetterQueuePolicy(SUBSCRIPTIONS_DEAD_LETTERS)];
+      },
+      /NotificationsMediumSubscription\.Properties\.RedrivePolicy: queue NotificationSubscriptionsDeadLetterQueue has no queue policy/,
+    ],
+    [
+      "a wildcard in a grant made under a condition",
+      (r) => {
+        const conditional = firstStatement(r, "deliver-notification").find(
+          (statement: Record<string, unknown>) => "Fn::If" in statement,
+        );
+        conditional["Fn::If"][1].Action = ["sns:*"];
+      },
+      /wildcard action sns:\*/,
     ],
   ];
 

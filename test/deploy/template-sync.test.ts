@@ -3,15 +3,24 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type * as z from "zod/mini";
 import {
+  capacityOf,
   DEPLOYED_HANDLERS,
   environmentSchemaOf,
   ids,
   loadHandlerConfig,
+  SUBSCRIPTIONS_DEAD_LETTERS,
+  tableScalingResources,
 } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
-import { FUNCTIONS, QUEUES } from "../../scripts/cloudformation/deployment.js";
+import {
+  FUNCTIONS,
+  OPTIONAL_VARIABLES_SET,
+  QUEUES,
+  type QueueName,
+  SCALABLE_TABLES,
+} from "../../scripts/cloudformation/deployment.js";
 import { renderTemplate, TEMPLATE_PATH } from "../../scripts/generate-template.js";
-import { TABLE_DEFINITIONS } from "../../src/adapters/aws/dynamodb-tables.js";
+import { ORDERS_TABLE, TABLE_DEFINITIONS } from "../../src/adapters/aws/dynamodb-tables.js";
 import {
   type EventPattern,
   matchesEventPattern,
@@ -21,14 +30,38 @@ import type { BusEnvelope } from "../../src/adapters/memory/in-memory-event-bus.
 import { ORDER_EVENT_TYPES } from "../../src/domain/events.js";
 import { RUNTIME_VARIABLES } from "../../src/entrypoints/config.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
-import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
+import {
+  EVENT_ROUTES,
+  EVENT_SOURCE,
+  type EventRouteName,
+  NOTIFICATION_PRIORITY_ATTRIBUTE,
+  NOTIFICATION_QUEUES,
+  routeRuleName,
+} from "../../src/ports/routing.js";
 import { loadCommittedTemplate, prop, resourcesOfType, targetOf } from "./committed-template.js";
 
 const template = loadCommittedTemplate();
 const resource = (id: string) => template.Resources[id];
 
+/** What `Ref AWS::NoValue` resolves to: the property is left out. */
+const NO_VALUE = Symbol("AWS::NoValue");
+
+/** Whether a condition of the template holds with the given parameter values (defaults otherwise). */
+function holds(condition: unknown, t: CfnTemplate, parameters: Record<string, string>): boolean {
+  const record = condition as Record<string, unknown[]>;
+  if (typeof record.Condition === "string") return holds(t.Conditions?.[record.Condition], t, parameters);
+  if (record["Fn::Equals"]) {
+    const [a, b] = record["Fn::Equals"].map((side) => resolve(side, t, parameters));
+    return a === b;
+  }
+  if (record["Fn::Not"]) return !holds(record["Fn::Not"][0], t, parameters);
+  if (record["Fn::And"]) return record["Fn::And"].every((part) => holds(part, t, parameters));
+  if (record["Fn::Or"]) return record["Fn::Or"].some((part) => holds(part, t, parameters));
+  throw new Error(`cannot evaluate ${JSON.stringify(condition)}`);
+}
+
 /** Fake physical values, as CloudFormation would resolve them in eu-west-1, for checking values against the schemas. */
-function resolve(value: unknown, t: CfnTemplate): unknown {
+function resolve(value: unknown, t: CfnTemplate, parameters: Record<string, string> = {}): unknown {
   const pseudo: Record<string, string> = {
     "AWS::Region": "eu-west-1",
     "AWS::AccountId": "123456789012",
@@ -36,20 +69,28 @@ function resolve(value: unknown, t: CfnTemplate): unknown {
     "AWS::Partition": "aws",
   };
   const sub = (text: string) =>
-    text.replace(/\$\{([^}]+)\}/g, (_, name: string) => String(resolve({ Ref: name }, t)));
+    text.replace(/\$\{([^}]+)\}/g, (_, name: string) => String(resolve({ Ref: name }, t, parameters)));
   if (typeof value === "string" || typeof value === "number") return value;
   const record = value as Record<string, unknown>;
   if (typeof record["Fn::Sub"] === "string") return sub(record["Fn::Sub"]);
+  const branches = record["Fn::If"];
+  if (Array.isArray(branches)) {
+    const [condition, whenTrue, whenFalse] = branches as [string, unknown, unknown];
+    return resolve(holds({ Condition: condition }, t, parameters) ? whenTrue : whenFalse, t, parameters);
+  }
   const name = targetOf(value);
   if (!name) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+  if (name === "AWS::NoValue") return NO_VALUE;
   if (name in pseudo) return pseudo[name];
   const parameter = t.Parameters?.[name];
-  if (parameter) return parameter.Default;
+  if (parameter) return parameters[name] ?? parameter.Default;
   const target = t.Resources[name];
   if (!target) throw new Error(`no resource ${name}`);
+  if (target.Condition && !holds({ Condition: target.Condition }, t, parameters))
+    throw new Error(`${name} is not created with these parameters`);
   const named = (property: string, fallback: string) => {
     const given = target.Properties?.[property];
-    return given === undefined ? fallback : String(resolve(given, t));
+    return given === undefined ? fallback : String(resolve(given, t, parameters));
   };
   switch (target.Type) {
     case "AWS::DynamoDB::Table":
@@ -67,9 +108,46 @@ function resolve(value: unknown, t: CfnTemplate): unknown {
   }
 }
 
+/** The subscriptions of queues to topics (the alert topic's e-mail subscription is not one). */
+function sqsSubscriptions() {
+  return resourcesOfType(template, "AWS::SNS::Subscription").filter(
+    ([, subscription]) => prop(subscription, "Protocol") === "sqs",
+  );
+}
+
 function environmentOf(handler: string): Record<string, unknown> {
   return prop<{ Variables: Record<string, unknown> }>(resource(ids.function(handler)), "Environment")
     .Variables;
+}
+
+/** A handler's environment as the stack would set it with the given parameter values. */
+function resolvedEnvironmentOf(
+  handler: string,
+  parameters: Record<string, string> = {},
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environmentOf(handler)).flatMap(([name, value]) => {
+      const resolved = resolve(value, template, parameters);
+      return resolved === NO_VALUE ? [] : [[name, String(resolved)]];
+    }),
+  );
+}
+
+/** The logical ids a value may name: both branches of an `Fn::If`, but `AWS::NoValue`. */
+function targetsOf(value: unknown): string[] {
+  const branches = (value as Record<string, unknown> | undefined)?.["Fn::If"];
+  if (Array.isArray(branches)) return branches.slice(1).flatMap(targetsOf);
+  const target = targetOf(value);
+  return target && target !== "AWS::NoValue" ? [target] : [];
+}
+
+/** A policy's statements, those under a condition included (each branch but `AWS::NoValue`). */
+function statementsOf(statements: unknown[]): Record<string, unknown>[] {
+  return statements.flatMap((statement) => {
+    const branches = (statement as Record<string, unknown>)["Fn::If"];
+    if (!Array.isArray(branches)) return [statement as Record<string, unknown>];
+    return statementsOf(branches.slice(1).filter((branch) => targetOf(branch) !== "AWS::NoValue"));
+  });
 }
 
 describe("deploy/template.yaml is generated from the code", () => {
@@ -113,7 +191,9 @@ describe("functions", () => {
         .filter(([name, schema]) => !schema.safeParse(undefined).success && !RUNTIME_VARIABLES.includes(name))
         .map(([name]) => name);
       const set = Object.keys(environmentOf(handler));
-      expect(set.filter((name) => !required.includes(name))).toEqual(["LOG_LEVEL"]);
+      expect(set.filter((name) => !required.includes(name)).sort()).toEqual(
+        OPTIONAL_VARIABLES_SET.filter((name) => name in shape).sort(),
+      );
       for (const name of required) expect(set).toContain(name);
       for (const name of set) expect(Object.keys(shape)).toContain(name);
     },
@@ -122,18 +202,25 @@ describe("functions", () => {
   it.each([...DEPLOYED_HANDLERS])(
     "%s: the values the template gives pass the handler's own configuration check",
     (handler) => {
-      const env = Object.fromEntries(
-        Object.entries(environmentOf(handler)).map(([name, value]) => [
-          name,
-          String(resolve(value, template)),
-        ]),
-      );
-      const config = loadHandlerConfig(handler, { ...env, AWS_REGION: "eu-west-1" });
-      expect(config.ORDERFLOW_ADAPTERS).toBe("aws");
-      for (const [name, value] of Object.entries(env))
-        expect((config as Record<string, unknown>)[name]).toBe(value);
+      for (const parameters of [{}, { NotificationChannel: "email" }] as Record<string, string>[]) {
+        const env = resolvedEnvironmentOf(handler, parameters);
+        const config = loadHandlerConfig(handler, { ...env, AWS_REGION: "eu-west-1" });
+        expect(config.ORDERFLOW_ADAPTERS).toBe("aws");
+        for (const [name, value] of Object.entries(env))
+          expect((config as Record<string, unknown>)[name]).toBe(value);
+      }
     },
   );
+
+  it("the notification channel is the NotificationChannel parameter, and the e-mail topic is named only with email", () => {
+    const byDefault = resolvedEnvironmentOf("deliver-notification");
+    expect(byDefault.NOTIFICATION_CHANNEL).toBe("log");
+    expect(byDefault).not.toHaveProperty("EMAIL_TOPIC_ARN");
+    const email = resolvedEnvironmentOf("deliver-notification", { NotificationChannel: "email" });
+    expect(email.NOTIFICATION_CHANNEL).toBe("email");
+    expect(email.EMAIL_TOPIC_ARN).toMatch(/^arn:aws:sns:.*EmailTopic/);
+    expect(resource(ids.emailTopic)?.Condition).toBe("UseEmailChannel");
+  });
 
   it.each([...DEPLOYED_HANDLERS])("%s: each variable names the resource of its kind", (handler) => {
     const env = environmentOf(handler);
@@ -142,9 +229,10 @@ describe("functions", () => {
       IDEMPOTENCY_TABLE: "idempotency",
       PRODUCTS_TABLE: "products",
       FILE_HISTORY_TABLE: "fileHistory",
+      NOTIFICATIONS_TABLE: "notifications",
     };
     for (const [name, value] of Object.entries(env)) {
-      const target = resource(targetOf(value) ?? "");
+      const target = resource(targetsOf(value)[0] ?? "");
       if (name in tableOf) {
         expect(target?.Type).toBe("AWS::DynamoDB::Table");
         const definition = TABLE_DEFINITIONS[tableOf[name] as keyof typeof TABLE_DEFINITIONS];
@@ -153,7 +241,9 @@ describe("functions", () => {
       if (name === "INTAKE_QUEUE_URL") expect(targetOf(value)).toBe(ids.queue("intake"));
       if (name === "FILE_EXTRACTION_QUEUE_URL") expect(targetOf(value)).toBe(ids.queue("file-extraction"));
       if (name === "EVENT_BUS_NAME") expect(target?.Type).toBe("AWS::Events::EventBus");
-      if (name === "ALERT_TOPIC_ARN") expect(target?.Type).toBe("AWS::SNS::Topic");
+      if (name === "ALERT_TOPIC_ARN") expect(targetOf(value)).toBe(ids.alertTopic);
+      if (name === "NOTIFICATION_TOPIC_ARN") expect(targetOf(value)).toBe(ids.notificationTopic);
+      if (name === "EMAIL_TOPIC_ARN") expect(targetsOf(value)).toEqual([ids.emailTopic]);
       if (name === "FILES_BUCKET") expect(target?.Type).toBe("AWS::S3::Bucket");
     }
   });
@@ -162,18 +252,20 @@ describe("functions", () => {
     "%s: its role touches only what its environment names, its own queue and log group",
     (handler) => {
       const role = resource(ids.role(handler));
-      const allowed = new Set(
-        Object.values(environmentOf(handler)).map(targetOf).filter(Boolean) as string[],
-      );
+      const allowed = new Set(Object.values(environmentOf(handler)).flatMap(targetsOf));
       allowed.add(ids.logGroup(handler));
-      const mapping = resource(ids.mapping(handler));
-      if (mapping) allowed.add(targetOf(prop(mapping, "EventSourceArn"))!);
-      // The alert topic's key goes with the topic.
+      for (const [, mapping] of resourcesOfType(template, "AWS::Lambda::EventSourceMapping")) {
+        if (targetOf(prop(mapping, "FunctionName")) === ids.function(handler))
+          allowed.add(targetOf(prop(mapping, "EventSourceArn"))!);
+      }
+      // A topic's key goes with the topic.
       if (allowed.has(ids.alertTopic)) allowed.add(ids.alertKey);
-      const statements = prop<{ PolicyDocument: { Statement: { Resource: unknown }[] } }[]>(
-        role,
-        "Policies",
-      ).flatMap((policy) => policy.PolicyDocument.Statement);
+      if (allowed.has(ids.notificationTopic) || allowed.has(ids.emailTopic)) allowed.add(ids.notificationKey);
+      const statements = statementsOf(
+        prop<{ PolicyDocument: { Statement: unknown[] } }[]>(role, "Policies").flatMap(
+          (policy) => policy.PolicyDocument.Statement,
+        ),
+      );
       for (const statement of statements) {
         for (const target of [statement.Resource].flat()) {
           const sub = (target as Record<string, unknown>)["Fn::Sub"];
@@ -204,6 +296,11 @@ describe("queues and triggers", () => {
         deadLetter.add(targetOf(target.DeadLetterConfig?.Arn)!);
       }
     }
+    for (const [, subscription] of sqsSubscriptions()) {
+      deadLetter.add(
+        targetOf(prop<{ deadLetterTargetArn: unknown }>(subscription, "RedrivePolicy").deadLetterTargetArn)!,
+      );
+    }
     for (const [id, queue] of queues) {
       if (deadLetter.has(id)) continue;
       const redrive = prop<{ deadLetterTargetArn: unknown; maxReceiveCount: number }>(queue, "RedrivePolicy");
@@ -214,9 +311,19 @@ describe("queues and triggers", () => {
     }
   });
 
-  it("every dead-letter queue, a queue's or a bus rule's, has an alarm on its first visible message", () => {
+  it("every dead-letter queue, a queue's, a bus rule's or the subscriptions', has an alarm on its first visible message", () => {
     const alarms = resourcesOfType(template, "AWS::CloudWatch::Alarm");
+    const subscriptionDeadLetters = new Set(
+      sqsSubscriptions().map(
+        ([, subscription]) =>
+          targetOf(
+            prop<{ deadLetterTargetArn: unknown }>(subscription, "RedrivePolicy").deadLetterTargetArn,
+          )!,
+      ),
+    );
+    expect([...subscriptionDeadLetters]).toEqual([ids.deadLetterQueue(SUBSCRIPTIONS_DEAD_LETTERS)]);
     const dlqs = [
+      ...subscriptionDeadLetters,
       ...queues.flatMap(([, queue]) => {
         const redrive = prop<{ deadLetterTargetArn: unknown } | undefined>(queue, "RedrivePolicy");
         return redrive ? [targetOf(redrive.deadLetterTargetArn)!] : [];
@@ -227,7 +334,7 @@ describe("queues and triggers", () => {
         ),
       ),
     ];
-    expect(dlqs.length).toBe(Object.keys(QUEUES).length + Object.keys(EVENT_ROUTES).length);
+    expect(dlqs.length).toBe(Object.keys(QUEUES).length + Object.keys(EVENT_ROUTES).length + 1);
     for (const dlq of dlqs) {
       const watching = alarms.filter(([, alarm]) => {
         const [dimension] = prop<{ Value: unknown }[]>(alarm, "Dimensions") ?? [];
@@ -244,16 +351,20 @@ describe("queues and triggers", () => {
     }
   });
 
-  it("every mapping reports partial batch failures and its queue's visibility is at least 6 × the function timeout", () => {
+  it("every mapping reports partial batch failures and its queue's visibility is at least 6 × the function timeout plus the batching window", () => {
     expect(mappings).toHaveLength(
-      DEPLOYED_HANDLERS.filter((handler) => FUNCTIONS[handler]?.trigger.kind === "queue").length,
+      DEPLOYED_HANDLERS.reduce((count, handler) => {
+        const trigger = FUNCTIONS[handler]?.trigger;
+        return count + (trigger?.kind === "queue" ? trigger.queues.length : 0);
+      }, 0),
     );
     for (const [id, mapping] of mappings) {
       expect(prop(mapping, "FunctionResponseTypes"), id).toEqual(["ReportBatchItemFailures"]);
       const queue = resource(targetOf(prop(mapping, "EventSourceArn"))!);
       const fn = resource(targetOf(prop(mapping, "FunctionName"))!);
       expect(prop<number>(queue, "VisibilityTimeout"), id).toBeGreaterThanOrEqual(
-        6 * prop<number>(fn, "Timeout"),
+        6 * prop<number>(fn, "Timeout") +
+          (prop<number | undefined>(mapping, "MaximumBatchingWindowInSeconds") ?? 0),
       );
       if (prop(queue, "FifoQueue")) expect(prop<number>(mapping, "BatchSize")).toBeLessThanOrEqual(10);
     }
@@ -267,6 +378,49 @@ describe("queues and triggers", () => {
       expect(consumers, name).toHaveLength(1);
     }
     expect(prop(resource(ids.queue("intake")), "FifoQueue")).toBe(true);
+  });
+
+  it("each mapping reads its queue as the queue's spec says, one mapping per queue of a function with several", () => {
+    for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
+      const [[, mapping]] = mappings.filter(
+        ([, candidate]) => targetOf(prop(candidate, "EventSourceArn")) === ids.queue(name),
+      ) as [[string, never]];
+      expect(prop(mapping, "BatchSize"), name).toBe(spec.mapping.batchSize);
+      expect(prop(mapping, "ScalingConfig"), name).toEqual({
+        MaximumConcurrency: spec.mapping.maximumConcurrency,
+      });
+      expect(prop(mapping, "MaximumBatchingWindowInSeconds"), name).toBe(
+        "maximumBatchingWindowSeconds" in spec.mapping
+          ? spec.mapping.maximumBatchingWindowSeconds
+          : undefined,
+      );
+    }
+    const deliver = mappings.filter(
+      ([, mapping]) => targetOf(prop(mapping, "FunctionName")) === ids.function("deliver-notification"),
+    );
+    expect(deliver.map(([, mapping]) => targetOf(prop(mapping, "EventSourceArn"))).sort()).toEqual(
+      Object.values(NOTIFICATION_QUEUES)
+        .map((queue) => ids.queue(queue))
+        .sort(),
+    );
+  });
+
+  it("priority means something: high is read at once by the most pollers and alarms soonest; low waits longest, by the fewest", () => {
+    const mappingOf = (queue: string) =>
+      mappings.find(([, mapping]) => targetOf(prop(mapping, "EventSourceArn")) === ids.queue(queue))![1];
+    const concurrency = (queue: string) =>
+      prop<{ MaximumConcurrency: number }>(mappingOf(queue), "ScalingConfig").MaximumConcurrency;
+    const window = (queue: string) =>
+      prop<number | undefined>(mappingOf(queue), "MaximumBatchingWindowInSeconds") ?? 0;
+    const oldest = (queue: string) => prop<number>(resource(ids.oldestMessageAlarm(queue)), "Threshold");
+    const { high, medium, low } = NOTIFICATION_QUEUES;
+    expect(window(high)).toBe(0);
+    expect(concurrency(high)).toBeGreaterThan(concurrency(medium));
+    expect(concurrency(medium)).toBeGreaterThan(concurrency(low));
+    expect(window(low)).toBeGreaterThan(window(medium));
+    expect(oldest(high)).toBe(60);
+    expect(oldest(medium)).toBeGreaterThan(oldest(high));
+    expect(oldest(low)).toBeGreaterThan(oldest(medium));
   });
 
   it("the bucket notifies the file-intake queue of new files under incoming/, and the queue admits only that bucket", () => {
@@ -297,6 +451,13 @@ describe("bus rules", () => {
     processing: ["OrderValidated"],
     cancel: ["CancellationRequested"],
     modify: ["ModificationRequested"],
+    "order-notifications": [
+      "OrderConfirmed",
+      "OrderPaymentFailed",
+      "OrderRejected",
+      "OrderCancelled",
+      "OrderFulfilled",
+    ],
   };
   const eventTypes = [...ORDER_EVENT_TYPES, "CancellationRequested", "ModificationRequested"];
   const envelope = (type: string, source = EVENT_SOURCE): BusEnvelope => ({
@@ -404,8 +565,15 @@ describe("tables and API", () => {
       const table = resource(ids.table(definition.logicalName));
       expect(prop(table, "KeySchema")).toEqual(definition.KeySchema);
       expect(prop(table, "AttributeDefinitions")).toEqual(definition.AttributeDefinitions);
-      expect(prop(table, "GlobalSecondaryIndexes")).toEqual(definition.GlobalSecondaryIndexes);
-      expect(prop(table, "BillingMode")).toBe("PAY_PER_REQUEST");
+      const indexes = prop<Record<string, unknown>[] | undefined>(table, "GlobalSecondaryIndexes");
+      expect(indexes?.map(({ ProvisionedThroughput: _, ...index }) => index)).toEqual(
+        definition.GlobalSecondaryIndexes,
+      );
+      expect(prop(table, "BillingMode")).toEqual(
+        SCALABLE_TABLES.includes(definition.logicalName)
+          ? { "Fn::If": [capacityOf(definition.logicalName).provisioned, "PROVISIONED", "PAY_PER_REQUEST"] }
+          : "PAY_PER_REQUEST",
+      );
       expect(
         prop<{ AttributeName: string } | undefined>(table, "TimeToLiveSpecification")?.AttributeName,
       ).toBe(definition.timeToLiveAttribute);
@@ -414,13 +582,14 @@ describe("tables and API", () => {
 
   it("routes only requests the HTTP core serves, every one but health behind the Cognito authorizer", async () => {
     const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route");
-    expect(routes).toHaveLength(6);
-    const failingApi = new Proxy({}, { get: () => () => Promise.reject(new Error("not reached")) });
+    expect(routes).toHaveLength(10);
+    const failing = new Proxy({}, { get: () => () => Promise.reject(new Error("not reached")) });
+    const failingApi = { orders: failing, notifications: failing };
     for (const [id, route] of routes) {
       const [method, path] = String(prop(route, "RouteKey")).split(" ") as [string, string];
       const response = await handleHttpRequest(failingApi as never, {
         method,
-        path: path.replace("{id}", "o-1"),
+        path: path.replace("{id}", "o-1").replace("{userId}", "u-1"),
         headers: { "content-type": "application/json" },
         body: "{}",
       });
@@ -435,5 +604,139 @@ describe("tables and API", () => {
     expect(JSON.stringify(prop(authorizer, "JwtConfiguration"))).toContain(
       "https://cognito-idp.${AWS::Region}.amazonaws.com/",
     );
+  });
+});
+
+describe("notifications", () => {
+  const subscriptions = sqsSubscriptions();
+  const topicFed = (Object.keys(QUEUES) as QueueName[]).filter(
+    (queue) => QUEUES[queue].fedBy === "notification-topic",
+  );
+
+  it("the topic fans out to one queue per priority: raw delivery, filtered on the priority attribute", () => {
+    expect(topicFed.sort()).toEqual(Object.values(NOTIFICATION_QUEUES).sort());
+    expect(subscriptions).toHaveLength(topicFed.length);
+    for (const [priority, queue] of Object.entries(NOTIFICATION_QUEUES)) {
+      const subscription = resource(ids.subscription(queue));
+      expect(targetOf(prop(subscription, "TopicArn"))).toBe(ids.notificationTopic);
+      expect(prop(subscription, "Protocol")).toBe("sqs");
+      expect(targetOf(prop(subscription, "Endpoint"))).toBe(ids.queue(queue));
+      expect(prop(subscription, "RawMessageDelivery")).toBe(true);
+      expect(prop(subscription, "FilterPolicyScope")).toBe("MessageAttributes");
+      expect(prop(subscription, "FilterPolicy")).toEqual({ [NOTIFICATION_PRIORITY_ATTRIBUTE]: [priority] });
+      expect([subscription?.DependsOn].flat()).toContain(ids.queuePolicy(queue));
+    }
+  });
+
+  it("each priority queue, and the subscriptions' dead-letter queue, admits only the notifications topic", () => {
+    for (const queue of [...topicFed.map(ids.queue), ids.deadLetterQueue(SUBSCRIPTIONS_DEAD_LETTERS)]) {
+      const policies = resourcesOfType(template, "AWS::SQS::QueuePolicy").filter(([, policy]) =>
+        prop<unknown[]>(policy, "Queues").some((target) => targetOf(target) === queue),
+      );
+      expect(policies, queue).toHaveLength(1);
+      const [statement, ...others] = prop<{ Statement: Record<string, unknown>[] }>(
+        policies[0]![1],
+        "PolicyDocument",
+      ).Statement;
+      expect(others, queue).toEqual([]);
+      expect(statement).toMatchObject({
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+      });
+      expect(targetOf(statement?.Resource)).toBe(queue);
+      const condition = statement?.Condition as { ArnEquals: Record<string, unknown> };
+      expect(targetOf(condition.ArnEquals["aws:SourceArn"])).toBe(ids.notificationTopic);
+    }
+  });
+
+  it("the topics are encrypted with the notifications key, which the publishers may use", () => {
+    for (const topic of [ids.notificationTopic, ids.emailTopic])
+      expect(targetOf(prop(resource(topic), "KmsMasterKeyId"))).toBe(ids.notificationKey);
+    const publisher = JSON.stringify(prop(resource(ids.role("notify-order")), "Policies"));
+    expect(publisher).toContain(ids.notificationKey);
+  });
+
+  it("the e-mail topic is granted only under its condition", () => {
+    for (const handler of DEPLOYED_HANDLERS) {
+      const statements = prop<{ PolicyDocument: { Statement: Record<string, unknown>[] } }[]>(
+        resource(ids.role(handler)),
+        "Policies",
+      ).flatMap((policy) => policy.PolicyDocument.Statement);
+      for (const statement of statements) {
+        if (!JSON.stringify(statement).includes(ids.emailTopic)) continue;
+        expect(statement["Fn::If"], handler).toEqual([
+          "UseEmailChannel",
+          expect.anything(),
+          { Ref: "AWS::NoValue" },
+        ]);
+      }
+    }
+  });
+
+  it("an alarm watches the topic's failed deliveries, and the dashboard shows queues, topic and consumers", () => {
+    const failed = resourcesOfType(template, "AWS::CloudWatch::Alarm").filter(
+      ([, alarm]) =>
+        prop(alarm, "Namespace") === "AWS/SNS" && prop(alarm, "MetricName") === "NumberOfNotificationsFailed",
+    );
+    expect(failed).toHaveLength(1);
+    const [dimension] = prop<{ Value: unknown }[]>(failed[0]![1], "Dimensions");
+    expect(targetOf(dimension?.Value)).toBe(ids.notificationTopic);
+    const dashboard = JSON.stringify(prop(resource("Dashboard"), "DashboardBody"));
+    for (const queue of topicFed) expect(dashboard).toContain(`\${${ids.queue(queue)}.QueueName}`);
+    expect(dashboard).toContain(`\${${ids.notificationTopic}.TopicName}`);
+    for (const handler of ["deliver-notification", "notify-order"])
+      expect(dashboard).toContain(`\${${ids.function(handler)}}`);
+  });
+});
+
+describe("capacity of the scalable tables", () => {
+  it.each([...SCALABLE_TABLES])(
+    "%s: on demand by default, provisioned with auto scaling under a parameter",
+    (table) => {
+      const capacity = capacityOf(table);
+      expect(template.Parameters?.[capacity.mode]?.Default).toBe("on-demand");
+      expect(template.Conditions?.[capacity.provisioned]).toEqual({
+        "Fn::Equals": [{ Ref: capacity.mode }, "provisioned"],
+      });
+      const scaling = [
+        ...resourcesOfType(template, "AWS::ApplicationAutoScaling::ScalableTarget"),
+        ...resourcesOfType(template, "AWS::ApplicationAutoScaling::ScalingPolicy"),
+      ];
+      const indexes = TABLE_DEFINITIONS[table].GlobalSecondaryIndexes?.length ?? 0;
+      expect(scaling).toHaveLength(2 * 2 * (1 + indexes));
+      for (const [id, target] of scaling) expect(target.Condition, id).toBe(capacity.provisioned);
+    },
+  );
+
+  it("scales the table and every one of its indexes, reads and writes, by target tracking", () => {
+    const resources = tableScalingResources({ ...ORDERS_TABLE, logicalName: "notifications" });
+    const targets = Object.values(resources).filter(
+      (candidate) => candidate.Type === "AWS::ApplicationAutoScaling::ScalableTarget",
+    );
+    expect(targets.map((target) => prop(target, "ScalableDimension")).sort()).toEqual([
+      "dynamodb:index:ReadCapacityUnits",
+      "dynamodb:index:ReadCapacityUnits",
+      "dynamodb:index:WriteCapacityUnits",
+      "dynamodb:index:WriteCapacityUnits",
+      "dynamodb:table:ReadCapacityUnits",
+      "dynamodb:table:WriteCapacityUnits",
+    ]);
+    const resourceIds = targets.map((target) => prop<{ "Fn::Sub": string }>(target, "ResourceId")["Fn::Sub"]);
+    for (const index of ORDERS_TABLE.GlobalSecondaryIndexes!)
+      expect(resourceIds).toContain(`table/\${${ids.table("notifications")}}/index/${index.IndexName}`);
+    const policies = Object.values(resources).filter(
+      (candidate) => candidate.Type === "AWS::ApplicationAutoScaling::ScalingPolicy",
+    );
+    expect(policies).toHaveLength(targets.length);
+    for (const policy of policies) {
+      expect(prop(policy, "PolicyType")).toBe("TargetTrackingScaling");
+      expect(
+        prop<{ PredefinedMetricSpecification: { PredefinedMetricType: string } }>(
+          policy,
+          "TargetTrackingScalingPolicyConfiguration",
+        ).PredefinedMetricSpecification.PredefinedMetricType,
+      ).toMatch(/^DynamoDB(Read|Write)CapacityUtilization$/);
+    }
   });
 });
