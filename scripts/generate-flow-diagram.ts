@@ -9,7 +9,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HANDLER_NAMES, HANDLERS } from "../src/entrypoints/handlers.js";
-import { EVENT_ROUTES, NOTIFICATION_PRIORITY_ATTRIBUTE } from "../src/ports/routing.js";
+import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../src/ports/notification-publisher.js";
+import { EVENT_ROUTES } from "../src/ports/routing.js";
 import {
   PORT_GRANTS,
   type PortResource,

@@ -25,13 +25,8 @@ import {
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
-import {
-  EVENT_ROUTES,
-  EVENT_SOURCE,
-  type EventRouteName,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
-  routeRuleName,
-} from "../../src/ports/routing.js";
+import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../src/ports/notification-publisher.js";
+import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
 import {
   API_ROUTES,

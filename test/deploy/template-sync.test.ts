@@ -30,11 +30,11 @@ import type { BusEnvelope } from "../../src/adapters/memory/in-memory-event-bus.
 import { ORDER_EVENT_TYPES } from "../../src/domain/events.js";
 import { RUNTIME_VARIABLES } from "../../src/entrypoints/config.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
+import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../src/ports/notification-publisher.js";
 import {
   EVENT_ROUTES,
   EVENT_SOURCE,
   type EventRouteName,
-  NOTIFICATION_PRIORITY_ATTRIBUTE,
   NOTIFICATION_QUEUES,
   routeRuleName,
 } from "../../src/ports/routing.js";
