@@ -90,6 +90,9 @@ export async function startRunnerChild(options: {
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
     if (stderr.length < 20_000) stderr += chunk;
+    // Below LOG_LEVEL=info the start line is not logged; the banner (on stderr when stdout is a pipe) has the URL too.
+    const banner = /^ {2}API {4}(http:\S+)$/m.exec(stderr);
+    if (banner) resolveUrl(banner[1] as string);
   });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
 

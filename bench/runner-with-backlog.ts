@@ -21,6 +21,9 @@ const runner = await startLocalRunner({
   logger: new ConsoleLogger({ level: (process.env.LOG_LEVEL ?? "info") as ConsoleLogLevel, format: "json" }),
 });
 
+// The URL, as npm start's banner gives it on stderr when stdout is a pipe (the start line is not logged below info).
+process.stderr.write(`  API    ${runner.url}\n`);
+
 process.on("message", (message: { backlog?: number }) => {
   const n = message.backlog ?? 0;
   void (async () => {
