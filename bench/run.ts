@@ -45,3 +45,8 @@ await runColdStartBench();
 // Prints its own tables: file throughput vs JSON.parse, SQS calls, and (BENCH_BIG=1) peak RSS for a file over 1 GiB.
 const { runFileBench } = await import("./files.js");
 await runFileBench();
+
+// Prints its own tables: high-priority notifications POST → DELIVERED on the local runner (child
+// processes), alone, beside a stream of 10,000 low ones, and behind 10,000 low ones already queued.
+const { runNotificationLatencyBench } = await import("./notification-latency.js");
+await runNotificationLatencyBench();
