@@ -100,7 +100,6 @@ export async function runNotificationRequestBench(count = Number(process.env.BEN
     const accept = new AcceptNotification({
       publisher: new SnsNotificationPublisher({ client: sns.client, topicArn: TOPIC }),
       store,
-      channel,
       clock,
       ids: new RandomIdGenerator(),
     });

@@ -84,6 +84,7 @@ export {
   NotificationStatus,
   type NotificationStatusChange,
   notificationStatusesBefore,
+  PENDING_CHANNEL,
 } from "./domain/notification.js";
 // ─── The order and its lifecycle ────────────────────────────────────────────
 export {

@@ -61,15 +61,22 @@ export interface AcceptedNotification {
 /** A notification as stored and as `GET /notifications/{id}` shows it. */
 export interface Notification extends AcceptedNotification {
   readonly status: NotificationStatus;
-  /** Name of the channel that delivers it (e.g. `log`). */
+  /** Name of the channel that delivers it (e.g. `log`); {@link PENDING_CHANNEL} until a consumer stores it. */
   readonly channel: string;
   readonly deliveredAt?: string | undefined;
   readonly failureReason?: string | undefined;
 }
 
+/**
+ * The channel of a notification the API accepted and no consumer has stored
+ * yet: the consumer that stores it names the channel that delivers it.
+ */
+export const PENDING_CHANNEL = "pending";
+
 /** A status change a store applies only when the stored status may move to `to`. */
 export type NotificationStatusChange =
-  | { readonly to: "STORED" }
+  /** Stored by a consumer, which names the channel that delivers it. */
+  | { readonly to: "STORED"; readonly channel: string }
   | { readonly to: "DELIVERED"; readonly deliveredAt: string }
   | { readonly to: "FAILED"; readonly failureReason: string };
 
@@ -80,7 +87,7 @@ export function applyNotificationChange(
 ): Notification {
   switch (change.to) {
     case "STORED":
-      return { ...notification, status: "STORED" };
+      return { ...notification, status: "STORED", channel: change.channel };
     case "DELIVERED":
       return { ...notification, status: "DELIVERED", deliveredAt: change.deliveredAt };
     case "FAILED":

@@ -18,10 +18,9 @@ export const HANDLERS = {
       "catalog",
       "bus",
       "intakeQueue",
-      // Accepting a notification publishes it and records it ACCEPTED with the name of the channel that will deliver it.
+      // Accepting a notification publishes it and records it ACCEPTED (no channel: the consumer names it).
       "notifications",
       "notificationPublisher",
-      "notificationChannel",
     ],
   },
   "validate-order": {

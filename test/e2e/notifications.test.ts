@@ -67,7 +67,10 @@ describe("POST /notifications → topic → priority queue → stored and delive
     expect(accepted.body).toEqual({ notificationId: expect.any(String), status: "ACCEPTED" });
     const location = accepted.headers.Location!;
     expect(location).toBe(`/notifications/${accepted.body.notificationId}`);
-    expect((await call(flow, "GET", location)).body).toMatchObject({ status: "ACCEPTED", channel: "log" });
+    expect((await call(flow, "GET", location)).body).toMatchObject({
+      status: "ACCEPTED",
+      channel: "pending",
+    });
 
     await flow.drain();
 

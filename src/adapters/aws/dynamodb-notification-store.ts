@@ -153,7 +153,10 @@ export class DynamoDbNotificationStore implements NotificationStore {
       values[`:from${i}`] = status;
     });
     let set = "#status = :to";
-    if (change.to === "DELIVERED") {
+    if (change.to === "STORED") {
+      set += ", channel = :channel";
+      values[":channel"] = change.channel;
+    } else if (change.to === "DELIVERED") {
       set += ", deliveredAt = :deliveredAt";
       values[":deliveredAt"] = change.deliveredAt;
     } else if (change.to === "FAILED") {

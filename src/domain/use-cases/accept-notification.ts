@@ -1,4 +1,4 @@
-import type { AcceptedNotification } from "../notification.js";
+import { type AcceptedNotification, PENDING_CHANNEL } from "../notification.js";
 import type {
   Clock,
   IdGenerator,
@@ -19,8 +19,6 @@ export interface AcceptNotificationResult {
 export interface AcceptNotificationDeps {
   readonly publisher: NotificationPublisher;
   readonly store: Pick<NotificationStore, "create">;
-  /** The channel the consumers deliver through: its name is recorded with the notification. */
-  readonly channel: Pick<NotificationChannel, "name">;
   readonly clock: Clock;
   readonly ids: IdGenerator;
 }
@@ -57,7 +55,8 @@ export class AcceptNotification {
       createdAt: this.deps.clock.now().toISOString(),
     };
     await this.deps.publisher.publish([notification]);
-    await this.deps.store.create({ ...notification, status: "ACCEPTED", channel: this.deps.channel.name });
+    // The channel is the consumer's to name when it stores the notification: the API needs no channel.
+    await this.deps.store.create({ ...notification, status: "ACCEPTED", channel: PENDING_CHANNEL });
     return { notificationId: notification.notificationId, status: "ACCEPTED", notification };
   }
 }

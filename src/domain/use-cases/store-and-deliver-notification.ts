@@ -54,11 +54,11 @@ export class StoreAndDeliverNotification {
     // The API records what it accepts, so the usual first step is the move from ACCEPTED: one conditional
     // write. Only a notification nobody recorded (an order outcome's, or one that overtook the API's record)
     // is created here; a duplicate finds it moved on already.
+    const storedBy = { to: "STORED", channel: channel.name } as const;
     let notification = stored;
-    if (!(await store.changeStatus(accepted.notificationId, { to: "STORED" }))) {
+    if (!(await store.changeStatus(accepted.notificationId, storedBy))) {
       notification = (await store.create(stored)).notification;
-      if (notification.status === "ACCEPTED")
-        notification = await this.#change(notification, { to: "STORED" });
+      if (notification.status === "ACCEPTED") notification = await this.#change(notification, storedBy);
     }
     if (notification.status !== "STORED") return { outcome: "ALREADY_DONE", notification };
 

@@ -39,14 +39,9 @@ import {
 export function notificationFlowsModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ACCEPT_NOTIFICATION).toResolvedValue(
-      (
-        publisher: NotificationPublisher,
-        store: NotificationStore,
-        channel: NotificationChannel,
-        clock: Clock,
-        ids: IdGenerator,
-      ) => new AcceptNotification({ publisher, store, channel, clock, ids }),
-      [NOTIFICATION_PUBLISHER, NOTIFICATION_STORE, NOTIFICATION_CHANNEL, CLOCK, ID_GENERATOR],
+      (publisher: NotificationPublisher, store: NotificationStore, clock: Clock, ids: IdGenerator) =>
+        new AcceptNotification({ publisher, store, clock, ids }),
+      [NOTIFICATION_PUBLISHER, NOTIFICATION_STORE, CLOCK, ID_GENERATOR],
     );
     bind(GET_NOTIFICATION).toResolvedValue(
       (store: NotificationStore) => new GetNotification({ store }),

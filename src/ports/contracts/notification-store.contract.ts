@@ -87,12 +87,17 @@ export function describeNotificationStoreContract(
       expect(await store.get(uniqueId("missing"))).toBeUndefined();
     });
 
-    it("moves a notification along its lifecycle: ACCEPTED → STORED → DELIVERED", async () => {
-      const notification = aNotification({ status: "ACCEPTED" });
+    it("moves a notification along its lifecycle: ACCEPTED → STORED (by a channel) → DELIVERED", async () => {
+      const notification = aNotification({ status: "ACCEPTED", channel: "pending" });
       await store.create(notification);
 
-      expect(await store.changeStatus(notification.notificationId, { to: "STORED" })).toBe(true);
-      expect((await store.get(notification.notificationId))!.status).toBe("STORED");
+      expect(await store.changeStatus(notification.notificationId, { to: "STORED", channel: "email" })).toBe(
+        true,
+      );
+      expect(await store.get(notification.notificationId)).toMatchObject({
+        status: "STORED",
+        channel: "email",
+      });
       expect(
         await store.changeStatus(notification.notificationId, {
           to: "DELIVERED",
@@ -103,6 +108,7 @@ export function describeNotificationStoreContract(
       expect(await store.get(notification.notificationId)).toEqual({
         ...notification,
         status: "DELIVERED",
+        channel: "email",
         deliveredAt: "2030-01-15T10:00:02.000Z",
       });
     });
@@ -133,7 +139,9 @@ export function describeNotificationStoreContract(
       });
       const before = await store.get(delivered.notificationId);
 
-      expect(await store.changeStatus(delivered.notificationId, { to: "STORED" })).toBe(false);
+      expect(await store.changeStatus(delivered.notificationId, { to: "STORED", channel: "log" })).toBe(
+        false,
+      );
       expect(
         await store.changeStatus(delivered.notificationId, { to: "FAILED", failureReason: "late" }),
       ).toBe(false);
@@ -173,7 +181,7 @@ export function describeNotificationStoreContract(
     it("answers false for a change to an unknown id and creates nothing", async () => {
       const id = uniqueId("missing");
 
-      expect(await store.changeStatus(id, { to: "STORED" })).toBe(false);
+      expect(await store.changeStatus(id, { to: "STORED", channel: "log" })).toBe(false);
       expect(await store.get(id)).toBeUndefined();
     });
 

@@ -73,7 +73,7 @@ describe("the notification lifecycle table", () => {
 describe("InMemoryNotificationStore under any sequence of status changes", () => {
   it("never moves a notification backwards, and applies exactly the changes the table allows", async () => {
     const change = fc.oneof(
-      fc.constant({ to: "STORED" } as const),
+      fc.constant({ to: "STORED", channel: "log" } as const),
       fc.constant({ to: "DELIVERED", deliveredAt: "2030-01-15T10:00:01.000Z" } as const),
       fc.constant({ to: "FAILED", failureReason: "refused" } as const),
     );
@@ -107,11 +107,9 @@ describe("AcceptNotification", () => {
     const publisher = new RecordingPublisher();
     const clock = new ManualClock(new Date("2030-03-01T12:00:00.000Z"));
     const store = new InMemoryNotificationStore();
-    const channel = { name: "log" };
     const accept = new AcceptNotification({
       publisher,
       store,
-      channel,
       clock,
       ids: new SequentialIdGenerator("ntf-"),
     });
@@ -145,7 +143,7 @@ describe("AcceptNotification", () => {
 
     expect(await store.get("ntf-000001")).toMatchObject({
       status: "ACCEPTED",
-      channel: "log",
+      channel: "pending",
       userId: "u-1",
     });
   });
@@ -156,7 +154,7 @@ describe("AcceptNotification", () => {
       { userId: "u-1", message: "hi", priority: "low" },
       { notificationId: "k-1" },
     );
-    await store.changeStatus("k-1", { to: "STORED" });
+    await store.changeStatus("k-1", { to: "STORED", channel: "log" });
 
     await accept.execute({ userId: "u-1", message: "hi", priority: "low" }, { notificationId: "k-1" });
 

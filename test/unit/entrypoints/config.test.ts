@@ -144,7 +144,6 @@ describe("handler environments", () => {
         AWS_ENDPOINT_URL: "localhost:4566",
         ORDERS_TABLE: "  ",
         AWS_REGION: "Virginia",
-        NOTIFICATION_CHANNEL: "pigeon",
       }),
     );
     expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
@@ -152,7 +151,6 @@ describe("handler environments", () => {
       "AWS_REGION",
       "INTAKE_QUEUE_URL",
       "LOG_LEVEL",
-      "NOTIFICATION_CHANNEL",
       "ORDERS_TABLE",
     ]);
     expect(error.message).toMatch(
@@ -206,6 +204,15 @@ describe("AWS composition roots", () => {
     const response = await invoke(healthEvent());
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body ?? "{}")).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+  });
+
+  it("deliver-notification refuses a channel it does not know", () => {
+    expect(() =>
+      loadConfig("deliver-notification", {
+        ...envOf("deliver-notification"),
+        NOTIFICATION_CHANNEL: "pigeon",
+      }),
+    ).toThrow(/NOTIFICATION_CHANNEL .*\(got "pigeon"\)/);
   });
 
   it("deliver-notification delivers through the log channel by default, through SNS e-mail when told, and names a missing topic", async () => {
