@@ -23,11 +23,16 @@ import type { Page, PageRequest } from "../../ports/paging.js";
  */
 export class InMemoryNotificationStore implements NotificationStore {
   private readonly notifications = new Map<string, Notification>();
+  /** The ids of each user's and each priority's notifications, as a table's indexes would hold them. */
+  private readonly byUser = new Map<string, string[]>();
+  private readonly byPriority = new Map<NotificationPriority, string[]>();
 
   async create(notification: Notification): Promise<{ created: boolean; notification: Notification }> {
     const stored = this.notifications.get(notification.notificationId);
     if (stored) return { created: false, notification: structuredClone(stored) };
     this.notifications.set(notification.notificationId, Object.freeze(structuredClone(notification)));
+    indexed(this.byUser, notification.userId).push(notification.notificationId);
+    indexed(this.byPriority, notification.priority).push(notification.notificationId);
     return { created: true, notification: structuredClone(notification) };
   }
 
@@ -47,22 +52,29 @@ export class InMemoryNotificationStore implements NotificationStore {
     const scope = `user:${userId}:${query.priority ?? ""}`;
     return this.#page(
       scope,
-      (n) => n.userId === userId && (query.priority === undefined || n.priority === query.priority),
+      this.byUser.get(userId) ?? [],
+      (n) => query.priority === undefined || n.priority === query.priority,
       query,
     );
   }
 
   async listByPriority(priority: NotificationPriority, page: PageRequest = {}): Promise<Page<Notification>> {
-    return this.#page(`priority:${priority}`, (n) => n.priority === priority, page);
+    return this.#page(`priority:${priority}`, this.byPriority.get(priority) ?? [], () => true, page);
   }
 
-  #page(scope: string, matches: (n: Notification) => boolean, page: PageRequest): Page<Notification> {
+  #page(
+    scope: string,
+    ids: readonly string[],
+    matches: (n: Notification) => boolean,
+    page: PageRequest,
+  ): Page<Notification> {
     const after = page.nextToken === undefined ? undefined : decodeCursor(page.nextToken, scope);
     const limit = Math.min(
       Math.max(1, Math.floor(page.limit ?? NOTIFICATION_PAGE_LIMITS.default)),
       NOTIFICATION_PAGE_LIMITS.max,
     );
-    const sorted = [...this.notifications.values()]
+    const sorted = ids
+      .map((id) => this.notifications.get(id)!)
       .filter((n) => matches(n) && (after === undefined || newerFirst(n, after) > 0))
       .sort(newerFirst);
     const items = sorted.slice(0, limit).map((n) => structuredClone(n));
@@ -71,6 +83,12 @@ export class InMemoryNotificationStore implements NotificationStore {
       ? { items, nextToken: encodeCursor({ s: scope, c: last.createdAt, i: last.notificationId }) }
       : { items };
   }
+}
+
+function indexed<K>(index: Map<K, string[]>, key: K): string[] {
+  const ids = index.get(key) ?? [];
+  if (ids.length === 0) index.set(key, ids);
+  return ids;
 }
 
 interface Position {
