@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../../src/adapters/memory/in-memory-logger.js";
 import {
+  callerOf,
   createApiHandler,
   fromApiGatewayV1,
   fromApiGatewayV2,
@@ -160,5 +161,52 @@ describe("the handler", () => {
     expect((await handler(restGet(), context)).statusCode).toBe(404);
     expect((await handler(restGet(), context)).statusCode).toBe(404);
     expect(builds).toBe(2);
+  });
+});
+
+describe("the Cognito JWT authorizer's caller (notifications)", () => {
+  const asUser = (user: string, groups: string, path = `/users/${user}/notifications`) => {
+    const event = fixture<ApiGatewayProxyEventV2>("http-v2-get-user-notifications-jwt.json");
+    const jwt = (event.requestContext.authorizer as { jwt: { claims: Record<string, string> } }).jwt;
+    jwt.claims = { ...jwt.claims, sub: user, "cognito:groups": groups };
+    return { ...event, rawPath: path };
+  };
+
+  it("reads a user's own notifications, and answers 403 for another user's without the operators group", async () => {
+    const { handler, flow } = setup();
+    await flow.notificationApi.accept({ userId: "bob", message: "for bob only", priority: "high" });
+    await flow.drain();
+
+    const own = await handler(asUser("alice", "[customers]"), context);
+    const other = await handler(asUser("alice", "[customers]", "/users/bob/notifications"), context);
+    const everyone = await handler(asUser("alice", "[customers]", "/notifications"), context);
+    const operator = await handler(asUser("op-1", "[staff operators]", "/users/bob/notifications"), context);
+
+    expect(own.statusCode).toBe(200);
+    expect([other.statusCode, everyone.statusCode]).toEqual([403, 403]);
+    expect(other.body).not.toContain("for bob only");
+    expect(operator.statusCode).toBe(200);
+    expect(JSON.parse(operator.body).notifications).toEqual([
+      expect.objectContaining({ userId: "bob", priority: "high" }),
+    ]);
+  });
+
+  it("reads sub and cognito:groups as each authorizer hands them over", () => {
+    const claims = (value: unknown) => ({
+      authorizer: { jwt: { claims: { sub: "u-1", "cognito:groups": value } } },
+    });
+    expect(callerOf(claims("[operators admin]"))).toEqual({ userId: "u-1", groups: ["operators", "admin"] });
+    expect(callerOf(claims(["operators"]))).toEqual({ userId: "u-1", groups: ["operators"] });
+    expect(callerOf(claims(undefined))).toEqual({ userId: "u-1", groups: [] });
+    // REST API (v1) Cognito user pool authorizer: claims under authorizer.claims, groups comma-separated.
+    expect(callerOf({ authorizer: { claims: { sub: "u-2", "cognito:groups": "operators,admin" } } })).toEqual(
+      {
+        userId: "u-2",
+        groups: ["operators", "admin"],
+      },
+    );
+    // No authorizer (the local runner, or a route without one): no caller.
+    expect(callerOf({})).toBeUndefined();
+    expect(callerOf({ authorizer: { jwt: { claims: { sub: "" } } } })).toBeUndefined();
   });
 });
