@@ -6,6 +6,7 @@
  */
 
 // ─── What production uses whatever the family ───────────────────────────────
+export { LogNotificationChannel } from "./adapters/system/log-notification-channel.js";
 export { RandomIdGenerator } from "./adapters/system/random-id-generator.js";
 export { SystemClock } from "./adapters/system/system-clock.js";
 export {

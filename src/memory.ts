@@ -62,7 +62,6 @@ export {
   type TopicSubscription,
   type TopicTarget,
 } from "./adapters/memory/in-memory-topic.js";
-export { LogNotificationChannel } from "./adapters/memory/log-notification-channel.js";
 export {
   DEFAULT_DECLINE_REASON,
   type RecordedCharge,

@@ -19,7 +19,9 @@ export function fingerprintOfCanonical(text: string): string {
  * domain needing a crypto module.
  */
 export function stableId(text: string): string {
-  return `${cyrb53(text, 0).toString(36)}${cyrb53(text, 0x9e3779b9).toString(36)}`;
+  // Each half padded to the width of 2^53 in base 36, so that two pairs of halves never spell the same id.
+  const half = (seed: number) => cyrb53(text, seed).toString(36).padStart(11, "0");
+  return `${half(0)}${half(0x9e3779b9)}`;
 }
 
 export function canonicalJson(value: unknown): string {

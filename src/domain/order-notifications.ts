@@ -94,12 +94,19 @@ function outcomeMessage(event: NotifiedOrderEvent): string {
 
 /**
  * `text` as a notification message the API itself would accept: reasons come
- * from clients and gateways, so line breaks become spaces, undeliverable
- * characters are escaped, and the length is bounded without splitting a
- * surrogate pair.
+ * from clients and gateways, so control characters become spaces,
+ * undeliverable characters are escaped, and the length is bounded without
+ * splitting a surrogate pair.
  */
 function deliverableLine(text: string, maxLength: number): string {
-  const line = escapeUndeliverable(text.replace(/\s*[\r\n\t]+\s*/g, " ").trim());
+  // Control characters (line breaks, DEL) become spaces: the API's text rule refuses them all.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  const line = escapeUndeliverable(
+    text
+      .replace(/[\x00-\x1f\x7f]+/g, " ")
+      .replace(/ {2,}/g, " ")
+      .trim(),
+  );
   if (line.length <= maxLength) return line;
   const cut = line.slice(0, maxLength - 1);
   return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;

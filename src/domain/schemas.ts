@@ -44,6 +44,12 @@ function hasControlCharacter(s: string): boolean {
 
 export const OrderIdSchema = z.string().check(z.regex(ORDER_ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}"));
 
+/**
+ * A customer's id, as an order names it and as notifications name their user:
+ * one schema, so that every customer an order names can be told about it.
+ */
+export const CustomerIdSchema = text(STRUCTURAL_LIMITS.maxIdLength);
+
 // The integer rule is a check on a number (not `z.int(message)`), so that a
 // value of another type keeps zod's own "expected number" message.
 export const MinorUnitsSchema = z
@@ -84,7 +90,7 @@ const ItemsSchema = z
 
 export const PlaceOrderSchema = z.strictObject({
   orderId: z.optional(OrderIdSchema),
-  customerId: text(STRUCTURAL_LIMITS.maxIdLength),
+  customerId: CustomerIdSchema,
   currency: z.string().check(z.regex(CURRENCY_PATTERN, "must be an ISO 4217 code such as BRL")),
   items: ItemsSchema,
   shippingAddress: AddressSchema,
@@ -107,7 +113,7 @@ export const ModifyOrderSchema = z
 
 /** The body of `POST /notifications`. */
 export const NotificationSchema = z.strictObject({
-  userId: OrderIdSchema,
+  userId: CustomerIdSchema,
   message: text(STRUCTURAL_LIMITS.maxNotificationMessageLength),
   priority: z.enum(NOTIFICATION_PRIORITIES),
 });
@@ -141,7 +147,7 @@ const NotificationPageSchema = {
 
 /** One user's notifications (`GET /users/{userId}/notifications`). */
 export const UserNotificationsQuerySchema = z.strictObject({
-  userId: OrderIdSchema,
+  userId: CustomerIdSchema,
   priority: z.optional(z.enum(NOTIFICATION_PRIORITIES)),
   ...NotificationPageSchema,
 });

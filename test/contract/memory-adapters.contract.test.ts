@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InMemoryEventBus } from "../../src/adapters/memory/in-memory-event-bus.js";
 import { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../src/adapters/memory/in-memory-topic.js";
+import { LogNotificationChannel } from "../../src/adapters/system/log-notification-channel.js";
 import { RandomIdGenerator } from "../../src/adapters/system/random-id-generator.js";
 import { SystemClock } from "../../src/adapters/system/system-clock.js";
 import {
@@ -14,7 +15,6 @@ import {
   InMemoryObjectStore,
   InMemoryOrderRepository,
   InMemoryProductCatalog,
-  LogNotificationChannel,
   ManualClock,
   NullLogger,
   ScriptedPaymentGateway,

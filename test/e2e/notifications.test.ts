@@ -142,9 +142,36 @@ describe("POST /notifications → topic → priority queue → stored and delive
     expect(delivered(flow)).toEqual([first.body.notificationId]);
   });
 
+  it("takes a reused Idempotency-Key once it expired as a new request: a new notification, delivered", async () => {
+    const flow = new InMemoryOrderflow();
+    const headers = { "Idempotency-Key": "key-reused" };
+    const first = await post(flow, { userId: "u-1", message: "first", priority: "low" }, headers);
+    await flow.drain();
+    (flow.clock as ManualClock).advance(25 * 60 * 60 * 1000);
+
+    const second = await post(flow, { userId: "u-1", message: "second", priority: "low" }, headers);
+    await flow.drain();
+
+    expect(second.status).toBe(202);
+    expect(second.body.notificationId).not.toBe(first.body.notificationId);
+    expect((await call(flow, "GET", `/notifications/${second.body.notificationId}`)).body).toMatchObject({
+      message: "second",
+      status: "DELIVERED",
+    });
+  });
+
+  it("keeps an order's and a notification's keys apart: one key may serve both", async () => {
+    const flow = new InMemoryOrderflow();
+    const headers = { "Idempotency-Key": "key-shared" };
+    const order = await call(flow, "POST", "/orders", { body: aPlaceOrder(), headers });
+    const notification = await post(flow, { userId: "u-1", message: "hi", priority: "low" }, headers);
+    expect([order.status, notification.status]).toEqual([202, 202]);
+  });
+
   it.each([
     ["a priority not in the three", { priority: "urgent" }, "priority"],
-    ["a user id the order API refuses", { userId: "u/1" }, "userId"],
+    ["a user id an order would refuse as its customerId", { userId: "u\u00001" }, "userId"],
+    ["a user id over 64 characters", { userId: "u".repeat(65) }, "userId"],
     ["an empty message", { message: "" }, "message"],
     ["a message over 2,000 characters", { message: "x".repeat(2_001) }, "message"],
     ["undeliverable text", { message: "x\uffff" }, "message"],
@@ -271,6 +298,23 @@ describe("who may read which notifications (the authorizer's caller, on AWS)", (
     ).toBe(200);
   });
 
+  it("lets a user notify themselves, an operator anyone, and answers 403 to a user notifying another", async () => {
+    const flow = new InMemoryOrderflow();
+    const send = (caller: Caller, userId: string) =>
+      call(flow, "POST", "/notifications", {
+        caller,
+        body: { userId, message: "Urgent: click here", priority: "high" },
+      });
+
+    expect((await send(alice, "alice")).status).toBe(202);
+    expect((await send(operator, "bob")).status).toBe(202);
+    const refused = await send(alice, "bob");
+    expect(refused.status).toBe(403);
+    expect((refused.body.error as { code: string }).code).toBe("FORBIDDEN");
+    await flow.drain();
+    expect((await flow.notifications.listByUser("bob")).items).toHaveLength(1);
+  });
+
   it("answers 403 to a user reading another user's notifications, or every user's", async () => {
     const { flow, id } = await withNotificationOf("bob");
     const answers = [
@@ -309,6 +353,18 @@ describe("order lifecycle notifications", () => {
     );
     expect(notifications[1]!.message).toContain(`Your order ${orderId} is confirmed`);
     expect(delivered(flow).sort()).toEqual(notifications.map((n) => n.notificationId).sort());
+  });
+
+  it("tells a customer whose id is any text an order accepts (an e-mail address, say)", async () => {
+    const flow = new InMemoryOrderflow();
+    await flow.api.placeOrder(aPlaceOrder({ customerId: "alice@example.com" }));
+    await flow.drain();
+
+    const listed = await call(flow, "GET", `/users/${encodeURIComponent("alice@example.com")}/notifications`);
+    expect(listed.body.notifications).toEqual([
+      expect.objectContaining({ priority: "medium", status: "DELIVERED" }),
+    ]);
+    expect(Object.values(flow.deadLetterQueues()).every((dlq) => dlq.size === 0)).toBe(true);
   });
 
   it("tells the customer of a rejected order, with the reasons' codes, at high priority", async () => {

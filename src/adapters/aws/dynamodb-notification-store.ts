@@ -417,8 +417,8 @@ type Scope =
 
 /** Longest token accepted: a user id and a position fit many times over. */
 const MAX_CURSOR_LENGTH = 2_048;
-/** `<createdAt>#<id>` with an ISO 8601 time. */
-const POSITION = /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/s;
+/** `<createdAt>#<id>`: an ISO 8601 UTC time and a notification id, nothing longer than a sort key holds. */
+const POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z#[A-Za-z0-9_-]{1,64}$/;
 
 function encodeCursor(scope: Scope, position: string): string {
   return Buffer.from(JSON.stringify({ ...scope, k: position }), "utf8").toString("base64url");

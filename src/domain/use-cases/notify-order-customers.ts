@@ -1,7 +1,9 @@
+import type { Issue } from "../errors.js";
 import type { OrderEvent } from "../events.js";
 import type { AcceptedNotification } from "../notification.js";
 import { isNotifiedOrderEvent, orderOutcomeNotification } from "../order-notifications.js";
 import type { NotificationPublisher, OrderRepository } from "../ports.js";
+import { AcceptedNotificationSchema, parseWith } from "../schemas.js";
 
 export interface NotifyOrderCustomersDeps {
   readonly orders: Pick<OrderRepository, "get">;
@@ -15,6 +17,8 @@ export type NotifyOutcome =
   | { readonly outcome: "IGNORED" }
   /** The event names an order that is not recorded: no customer to tell (a foreign or forged event). */
   | { readonly outcome: "ORDER_NOT_FOUND" }
+  /** The notification it makes is one the consumers would refuse (an event of a foreign shape): why. */
+  | { readonly outcome: "UNDELIVERABLE"; readonly issues: readonly Issue[] }
   /** Its order could not be loaded or its notification not published; trying again may help. */
   | { readonly outcome: "FAILED"; readonly error: unknown };
 
@@ -36,10 +40,12 @@ export class NotifyOrderCustomers {
         try {
           const stored = await this.deps.orders.get(event.orderId);
           if (!stored) return { outcome: "ORDER_NOT_FOUND" };
-          return {
-            outcome: "PUBLISHED",
-            notification: orderOutcomeNotification(event, stored.order.snapshot().customerId),
-          };
+          const built = orderOutcomeNotification(event, stored.order.snapshot().customerId);
+          // Checked as the consumers will check it, so that nothing is published only to be refused there.
+          const checked = parseWith(AcceptedNotificationSchema, built);
+          return checked.ok
+            ? { outcome: "PUBLISHED", notification: checked.value }
+            : { outcome: "UNDELIVERABLE", issues: checked.issues };
         } catch (error) {
           return { outcome: "FAILED", error };
         }

@@ -77,8 +77,11 @@ export function notifyOrderConsumer(notify: NotifyOrderCustomers, deps: Consumer
       if (outcome.outcome === "FAILED") {
         log.error("record failed; it will be retried", { error: String(outcome.error) });
         failures.push({ itemIdentifier: record.messageId });
-      } else if (outcome.outcome === "ORDER_NOT_FOUND") {
-        const issues = [{ path: "detail.orderId", code: "ORDER_NOT_FOUND", message: "no such order" }];
+      } else if (outcome.outcome === "ORDER_NOT_FOUND" || outcome.outcome === "UNDELIVERABLE") {
+        const issues =
+          outcome.outcome === "UNDELIVERABLE"
+            ? outcome.issues
+            : [{ path: "detail.orderId", code: "ORDER_NOT_FOUND", message: "no such order" }];
         await reportOrFail(record, () =>
           reportMalformedMessage("notify-order", record, issues, deps, event.orderId),
         );

@@ -10,8 +10,8 @@ import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-r
 import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
-import { LogNotificationChannel } from "../../adapters/memory/log-notification-channel.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
+import { LogNotificationChannel } from "../../adapters/system/log-notification-channel.js";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
 import type { Product } from "../../domain/business-rules.js";

@@ -10,8 +10,7 @@ import type {
 } from "./api-gateway-events.js";
 import { type HttpApi, type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
 import { errorResponse } from "./http-errors.js";
-import type { HttpRequest, HttpResponse } from "./http-types.js";
-import type { Caller } from "./notification-api.js";
+import type { Caller, HttpRequest, HttpResponse } from "./http-types.js";
 
 /** The request a REST API (v1) proxy event carries. */
 export function fromApiGatewayV1(event: ApiGatewayProxyEventV1): HttpRequest {
@@ -55,6 +54,12 @@ export function fromApiGatewayV2(event: ApiGatewayProxyEventV2): HttpRequest {
     caller: callerOf(event.requestContext),
   };
 }
+
+/** Who a request is from when no authorizer named a caller: no user, no group; it may read no notification. */
+export const ANONYMOUS_CALLER: Caller = Object.freeze({
+  userId: "",
+  groups: Object.freeze([]) as readonly string[],
+});
 
 /**
  * The caller the authorizer vouched for: the token's `sub` and `cognito:groups`
@@ -159,9 +164,11 @@ export function createApiHandler(
       logger?.warn("not an API Gateway proxy event", { eventType: event === null ? "null" : typeof event });
       return toResult(errorResponse(400, "BAD_EVENT", "not an API Gateway proxy event"));
     }
-    const request = v2
+    const translated = v2
       ? fromApiGatewayV2(event as unknown as ApiGatewayProxyEventV2)
       : fromApiGatewayV1(event as unknown as ApiGatewayProxyEventV1);
+    // Fail closed: on Lambda a request no authorizer vouched for is nobody's, never the local runner's trusted caller.
+    const request = { ...translated, caller: translated.caller ?? ANONYMOUS_CALLER };
     let httpApi: HttpApi;
     try {
       httpApi = await resolveApi();

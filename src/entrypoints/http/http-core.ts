@@ -99,7 +99,7 @@ const ROUTES: readonly Route[] = [
       POST: async ({ notifications, request, headers, correlationId, maxBodyBytes }) => {
         const idempotencyKey = idempotencyKeyOf(headers);
         const body = readJsonBody(request, headers, maxBodyBytes);
-        const accepted = await notifications.accept(body, { idempotencyKey, correlationId });
+        const accepted = await notifications.accept(body, { idempotencyKey, correlationId }, request.caller);
         return jsonResponse(202, accepted, {
           Location: locationOf(request, "notifications", accepted.notificationId),
         });

@@ -1,5 +1,3 @@
-import type { Caller } from "./notification-api.js";
-
 /**
  * A request as the HTTP core sees it, whatever carried it (API Gateway REST or
  * HTTP API, or the local runner's node:http server).
@@ -29,4 +27,15 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** Always a JSON document. */
   readonly body: string;
+}
+
+/**
+ * Who sent a request, as the transport authenticated it (on AWS, the Cognito
+ * JWT authorizer's claims). Absent where there is no authentication (the
+ * local runner): such a caller may do anything, as for orders.
+ */
+export interface Caller {
+  /** The token's subject (`sub`): the user id a caller owns (on AWS, a customer's `customerId`). */
+  readonly userId: string;
+  readonly groups: readonly string[];
 }

@@ -10,22 +10,14 @@ import type {
   ListUserNotifications,
   NotificationList,
 } from "../../domain/use-cases/list-notifications.js";
+import type { Caller } from "./http-types.js";
 import { type IdempotencyDeps, withIdempotencyKey } from "./idempotent-request.js";
 import type { RequestMeta } from "./order-api.js";
 
 /** The group whose members may read every user's notifications (`cognito:groups` on AWS). */
 export const OPERATORS_GROUP = "operators";
 
-/**
- * Who sent a request, as the transport authenticated it (on AWS, the Cognito
- * JWT authorizer's claims). Absent where there is no authentication (the
- * local runner): such a caller may do anything, as for orders.
- */
-export interface Caller {
-  /** The token's subject (`sub`): the user id a caller owns. */
-  readonly userId: string;
-  readonly groups: readonly string[];
-}
+export type { Caller } from "./http-types.js";
 
 /** A caller may not read what it asked for. */
 export class ForbiddenError extends OrderflowError {
@@ -54,26 +46,34 @@ export interface NotificationApiDeps extends IdempotencyDeps {
 export class NotificationApi {
   constructor(private readonly deps: NotificationApiDeps) {}
 
-  /** Validates, publishes and records a notification; a retried request (same key) accepts nothing twice. */
-  async accept(body: unknown, meta: RequestMeta = {}): Promise<AcceptedNotificationAnswer> {
+  /**
+   * Validates, publishes and records a notification; a retried request (same
+   * key) accepts nothing twice. A caller may notify itself; notifying another
+   * user takes the operators group (a service's token), so that no user can
+   * send text to another in the service's name.
+   */
+  async accept(body: unknown, meta: RequestMeta = {}, caller?: Caller): Promise<AcceptedNotificationAnswer> {
     // Checked first, so that a bad body is a 400 before any key is taken, and the key's fingerprint is the parsed body's.
     const input = parseOrThrow(NotificationSchema, body, "notification");
+    mayAct(caller, input.userId, "send notifications to this user");
     const key = meta.idempotencyKey;
     const acceptOnce = async (notificationId?: string): Promise<AcceptedNotificationAnswer> => {
       const { notificationId: id, status } = await this.deps.accept.execute(input, { notificationId });
       return { notificationId: id, status };
     };
     if (key === undefined) return acceptOnce();
-    // The id comes from the key: a retry after a failed attempt publishes the same notification again.
-    return withIdempotencyKey(this.deps, key, fingerprint({ notification: input }), () =>
-      acceptOnce(notificationIdForKey(key)),
+    const requestFingerprint = fingerprint({ notification: input });
+    // The id comes from the key and the request: a retry after a failed attempt publishes the same
+    // notification again, while the key reused for another request once it expired names a new one.
+    return withIdempotencyKey(this.deps, `notifications/${key}`, requestFingerprint, () =>
+      acceptOnce(notificationIdForKey(key, requestFingerprint)),
     );
   }
 
   async get(notificationId: string, caller?: Caller): Promise<Notification> {
     const notification = await this.deps.get.execute(notificationId);
     if (!notification) throw new NotificationNotFoundError(notificationId);
-    mayRead(caller, notification.userId);
+    mayAct(caller, notification.userId, "read this user's notifications");
     return notification;
   }
 
@@ -83,24 +83,27 @@ export class NotificationApi {
     query: Readonly<Record<string, string>>,
     caller?: Caller,
   ): Promise<NotificationList> {
-    mayRead(caller, userId);
+    mayAct(caller, userId, "read this user's notifications");
     return this.deps.listByUser.execute({ ...numericLimit(query), userId });
   }
 
   async listByPriority(query: Readonly<Record<string, string>>, caller?: Caller): Promise<NotificationList> {
-    mayRead(caller, undefined);
+    mayAct(caller, undefined, "list every user's notifications");
     return this.deps.listByPriority.execute(numericLimit(query));
   }
 }
 
-/** @throws ForbiddenError unless `caller` owns `userId` (undefined: every user's) or is an operator. */
-function mayRead(caller: Caller | undefined, userId: string | undefined): void {
+/**
+ * @throws ForbiddenError unless `caller` is `userId` (undefined: every user)
+ * or an operator. No caller is a transport without authentication (the local runner).
+ */
+function mayAct(caller: Caller | undefined, userId: string | undefined, what: string): void {
   if (caller === undefined || caller.groups.includes(OPERATORS_GROUP)) return;
   if (userId !== undefined && caller.userId === userId) return;
   throw new ForbiddenError(
     userId === undefined
-      ? `only the ${OPERATORS_GROUP} group may list every user's notifications`
-      : `only the user or the ${OPERATORS_GROUP} group may read this user's notifications`,
+      ? `only the ${OPERATORS_GROUP} group may ${what}`
+      : `only the user or the ${OPERATORS_GROUP} group may ${what}`,
   );
 }
 
@@ -110,7 +113,14 @@ function numericLimit(query: Readonly<Record<string, string>>): Record<string, u
   return limit !== undefined && /^\d{1,6}$/.test(limit) ? { ...query, limit: Number(limit) } : { ...query };
 }
 
-/** The notification id of a request that gave an `Idempotency-Key` (SHA-256 of the key, 192 bits). */
-export function notificationIdForKey(key: string): string {
-  return `k-${createHash("sha256").update(`notification:${key}`, "utf8").digest("base64url").slice(0, 32)}`;
+/**
+ * The notification id of a request that gave an `Idempotency-Key`: SHA-256 of
+ * the key and the request's fingerprint (192 bits), so that only the same
+ * request under the same key names the same notification.
+ */
+export function notificationIdForKey(key: string, requestFingerprint: string): string {
+  const digest = createHash("sha256")
+    .update(`notification:${requestFingerprint}:${key}`, "utf8")
+    .digest("base64url");
+  return `k-${digest.slice(0, 32)}`;
 }

@@ -11,7 +11,12 @@ import {
   type Notification,
   notificationStatusesBefore,
 } from "../../../src/domain/notification.js";
+import {
+  type NotifiedOrderEvent,
+  orderOutcomeNotification,
+} from "../../../src/domain/order-notifications.js";
 import type { NotificationChannel, NotificationPublisher } from "../../../src/domain/ports.js";
+import { AcceptedNotificationSchema, parseWith } from "../../../src/domain/schemas.js";
 import { AcceptNotification } from "../../../src/domain/use-cases/accept-notification.js";
 import { GetNotification } from "../../../src/domain/use-cases/get-notification.js";
 import {
@@ -173,7 +178,7 @@ describe("AcceptNotification", () => {
   });
 
   it.each([
-    ["a user id the order API would refuse", { userId: "u 1" }, "userId"],
+    ["a user id an order would refuse as its customerId", { userId: "u\u00071" }, "userId"],
     ["an empty message", { message: "   " }, "message"],
     ["a message over 2,000 characters", { message: "x".repeat(2_001) }, "message"],
     ["a control character", { message: "ring\u0007" }, "message"],
@@ -381,7 +386,7 @@ describe("ListUserNotifications and ListNotificationsByPriority", () => {
     [{ userId: "u-1", limit: 101 }, "limit"],
     [{ userId: "u-1", limit: 2.5 }, "limit"],
     [{ userId: "u-1", priority: "urgent" }, "priority"],
-    [{ userId: "u/1" }, "userId"],
+    [{ userId: "x".repeat(65) }, "userId"],
   ])("refuses the user query %j at %s", async (query, path) => {
     const { byUser } = await setup();
 
@@ -410,5 +415,37 @@ describe("ListUserNotifications and ListNotificationsByPriority", () => {
     await expect(byPriority.execute({ priority: "high", cursor: userCursor })).rejects.toMatchObject({
       code: "INVALID_CURSOR",
     });
+  });
+});
+
+describe("orderOutcomeNotification", () => {
+  const event = (data: unknown): NotifiedOrderEvent =>
+    ({
+      id: "o-1:4:0",
+      type: "OrderPaymentFailed",
+      schemaVersion: 1,
+      occurredAt: "2030-03-01T12:00:00.000Z",
+      orderId: "o-1",
+      orderVersion: 4,
+      correlationId: "c",
+      causationId: "c",
+      data,
+    }) as NotifiedOrderEvent;
+
+  it("makes a message the API would accept from any reason a gateway gives", () => {
+    const notification = orderOutcomeNotification(
+      event({ reason: "card\u007f declined\r\n\tby\u0000 bank\ud800" }),
+      "c-1",
+    );
+
+    expect(parseWith(AcceptedNotificationSchema, notification).ok).toBe(true);
+    expect(notification.message).toBe("Your order o-1 could not be paid: card declined by bank\\ud800.");
+  });
+
+  it("makes the same notification from every copy of one event, whatever its data's shape", () => {
+    expect(orderOutcomeNotification(event({ reason: "x" }), "c-1")).toEqual(
+      orderOutcomeNotification(event({ reason: "x" }), "c-1"),
+    );
+    expect(orderOutcomeNotification(event(null), "c-1").message).toBe("Your order o-1 could not be paid.");
   });
 });

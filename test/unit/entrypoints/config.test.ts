@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SnsEmailNotificationChannel } from "../../../src/adapters/aws/sns-email-notification-channel.js";
-import { LogNotificationChannel } from "../../../src/adapters/memory/log-notification-channel.js";
+import { LogNotificationChannel } from "../../../src/adapters/system/log-notification-channel.js";
 import {
   ConfigError,
   environmentVariables,

@@ -2,7 +2,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSnsClient, SnsAlertPublisher } from "../../../adapters/aws/sns-alert-publisher.js";
 import { SnsEmailNotificationChannel } from "../../../adapters/aws/sns-email-notification-channel.js";
 import { SnsNotificationPublisher } from "../../../adapters/aws/sns-notification-publisher.js";
-import { LogNotificationChannel } from "../../../adapters/memory/log-notification-channel.js";
+import { LogNotificationChannel } from "../../../adapters/system/log-notification-channel.js";
 import { ALERT_PUBLISHER } from "../../../ports/alert-publisher.js";
 import { LOGGER, type Logger } from "../../../ports/logger.js";
 import { NOTIFICATION_CHANNEL } from "../../../ports/notification-channel.js";

@@ -191,6 +191,18 @@ describe("the Cognito JWT authorizer's caller (notifications)", () => {
     ]);
   });
 
+  it("fails closed: a request no authorizer vouched for reads and sends no notification", async () => {
+    const { handler, flow } = setup();
+    await flow.notificationApi.accept({ userId: "bob", message: "for bob only", priority: "high" });
+    const event = asUser("bob", "[operators]", "/users/bob/notifications");
+    const { authorizer: _authorizer, ...requestContext } = event.requestContext;
+
+    const answer = await handler({ ...event, requestContext }, context);
+
+    expect(answer.statusCode).toBe(403);
+    expect(answer.body).not.toContain("for bob only");
+  });
+
   it("reads sub and cognito:groups as each authorizer hands them over", () => {
     const claims = (value: unknown) => ({
       authorizer: { jwt: { claims: { sub: "u-1", "cognito:groups": value } } },
