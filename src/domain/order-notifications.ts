@@ -98,15 +98,12 @@ function outcomeMessage(event: NotifiedOrderEvent): string {
  * undeliverable characters are escaped, and the length is bounded without
  * splitting a surrogate pair.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]+/g;
+
 function deliverableLine(text: string, maxLength: number): string {
   // Control characters (line breaks, DEL) become spaces: the API's text rule refuses them all.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  const line = escapeUndeliverable(
-    text
-      .replace(/[\x00-\x1f\x7f]+/g, " ")
-      .replace(/ {2,}/g, " ")
-      .trim(),
-  );
+  const line = escapeUndeliverable(text.replace(CONTROL_CHARACTERS, " ").replace(/ {2,}/g, " ").trim());
   if (line.length <= maxLength) return line;
   const cut = line.slice(0, maxLength - 1);
   return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;

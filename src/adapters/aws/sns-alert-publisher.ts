@@ -1,28 +1,11 @@
-import {
-  type MessageAttributeValue,
-  PublishBatchCommand,
-  type PublishBatchRequestEntry,
-  PublishCommand,
-  SNSClient,
-} from "@aws-sdk/client-sns";
+import { type MessageAttributeValue, SNSClient } from "@aws-sdk/client-sns";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
-import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
-import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
-import {
-  deliverBatches,
-  type EntryFailure,
-  failedEntries,
-  packBatches,
-  safeEntryId,
-  utf8Length,
-} from "./batching.js";
+import { safeEntryId } from "./batching.js";
 import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
 import type { RetryOptions } from "./retry.js";
+import { publishToTopic, type SnsMessage } from "./sns-publishing.js";
 
-/** PublishBatch accepts at most this many entries. */
-export const SNS_MAX_BATCH_ENTRIES = 10;
-/** Limit of one message and of the messages of one PublishBatch together: 256 KiB. */
-export const SNS_MAX_PAYLOAD_BYTES = 256 * 1024;
+export { SNS_MAX_BATCH_ENTRIES, SNS_MAX_PAYLOAD_BYTES, snsMessageSize } from "./sns-publishing.js";
 /**
  * Message attributes sent per alert. SNS delivers at most 10 to SQS
  * subscriptions (raw delivery), so orderflow never sends more.
@@ -102,26 +85,6 @@ export function alertMessageAttributes(alert: Alert): Record<string, MessageAttr
 }
 
 /**
- * Size of a message as counted against the SNS limits: the UTF-8 bytes of
- * `Message` and `Subject`, plus, for each message attribute, those of its name,
- * data type and value.
- */
-export function snsMessageSize(entry: Omit<PublishBatchRequestEntry, "Id">): number {
-  let size = utf8Length(entry.Message ?? "") + utf8Length(entry.Subject ?? "");
-  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
-    size += utf8Length(name) + utf8Length(value.DataType ?? "") + utf8Length(value.StringValue ?? "");
-  }
-  return size;
-}
-
-interface Pending {
-  /** `<index>:<kind>`: alerts carry no id of their own. */
-  readonly id: string;
-  readonly entry: PublishBatchRequestEntry;
-  readonly size: number;
-}
-
-/**
  * {@link AlertPublisher} on an SNS topic (standard, not FIFO).
  *
  * Each alert becomes one message: `Message` = JSON of the whole alert (kind,
@@ -147,70 +110,21 @@ export class SnsAlertPublisher implements AlertPublisher {
   }
 
   async publish(alerts: readonly Alert[]): Promise<void> {
-    const destination = `SNS topic ${this.topicArn}`;
-    const failures: DeliveryFailure[] = [];
-    const accepted: Pending[] = [];
-    alerts.forEach((alert, index) => {
-      const id = `${index}:${alert.kind}`;
+    const messages = alerts.map((alert, index): SnsMessage => {
       const subject = sanitizeSubject(alert.subject);
-      const entry: PublishBatchRequestEntry = {
-        Id: safeEntryId(index, alert.kind),
-        Message: JSON.stringify(alert),
-        ...(subject.length > 0 ? { Subject: subject } : {}),
-        MessageAttributes: alertMessageAttributes(alert),
+      return {
+        id: `${index}:${alert.kind}`,
+        entry: {
+          Id: safeEntryId(index, alert.kind),
+          Message: JSON.stringify(alert),
+          ...(subject.length > 0 ? { Subject: subject } : {}),
+          MessageAttributes: alertMessageAttributes(alert),
+        },
       };
-      const size = snsMessageSize(entry);
-      if (size > SNS_MAX_PAYLOAD_BYTES) {
-        failures.push({
-          id,
-          reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes`,
-          retryable: false,
-        });
-      } else {
-        accepted.push({ id, entry, size });
-      }
     });
-
-    const batches = packBatches(accepted, (p) => p.size, {
-      maxEntries: SNS_MAX_BATCH_ENTRIES,
-      maxBytes: SNS_MAX_PAYLOAD_BYTES,
+    await publishToTopic(this.client, this.topicArn, messages, {
+      retry: this.retry,
+      loneMessageAsPublish: true,
     });
-    const single = accepted.length === 1;
-    const outcome = await deliverBatches(
-      batches,
-      (entries) => (single ? this.publishOne(entries) : this.publishBatch(entries)),
-      { retry: this.retry, isCallRetryable: isTransientAwsError },
-    );
-    failures.push(...outcome.failures);
-    if (failures.length > 0) {
-      const cause =
-        outcome.callError === undefined ? undefined : translateAwsError(outcome.callError, destination);
-      throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
-    }
-  }
-
-  /** A lone alert goes out with Publish, whose failures are exceptions (retried whole) rather than a `Failed` list. */
-  private async publishOne(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
-    for (const { entry } of batch) {
-      await this.client.send(
-        new PublishCommand({
-          TopicArn: this.topicArn,
-          Message: entry.Message,
-          Subject: entry.Subject,
-          MessageAttributes: entry.MessageAttributes,
-        }),
-      );
-    }
-    return [];
-  }
-
-  private async publishBatch(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
-    const output = await this.client.send(
-      new PublishBatchCommand({
-        TopicArn: this.topicArn,
-        PublishBatchRequestEntries: batch.map((p) => p.entry),
-      }),
-    );
-    return failedEntries(batch, output, "SNS");
   }
 }

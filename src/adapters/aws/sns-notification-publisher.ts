@@ -1,20 +1,13 @@
-import {
-  type MessageAttributeValue,
-  PublishBatchCommand,
-  type PublishBatchRequestEntry,
-  type SNSClient,
-} from "@aws-sdk/client-sns";
+import type { MessageAttributeValue, SNSClient } from "@aws-sdk/client-sns";
 import { deliverableJson } from "../../domain/deliverable-text.js";
-import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import {
   type AcceptedNotification,
   NOTIFICATION_PRIORITY_ATTRIBUTE,
   type NotificationPublisher,
 } from "../../ports/notification-publisher.js";
-import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
-import { deliverBatches, type EntryFailure, failedEntries, packBatches, safeEntryId } from "./batching.js";
+import { safeEntryId } from "./batching.js";
 import type { RetryOptions } from "./retry.js";
-import { SNS_MAX_BATCH_ENTRIES, SNS_MAX_PAYLOAD_BYTES, snsMessageSize } from "./sns-alert-publisher.js";
+import { publishToTopic, type SnsMessage } from "./sns-publishing.js";
 
 export interface SnsNotificationPublisherOptions {
   readonly client: SNSClient;
@@ -22,13 +15,6 @@ export interface SnsNotificationPublisherOptions {
   readonly topicArn: string;
   /** Attempts (default 5, one per call), delays and jitter of the retries. */
   readonly retry?: Omit<RetryOptions, "isRetryable"> | undefined;
-}
-
-interface Pending {
-  /** The notification's index in the published list: what a DeliveryError names. */
-  readonly id: string;
-  readonly entry: PublishBatchRequestEntry;
-  readonly size: number;
 }
 
 /**
@@ -62,52 +48,18 @@ export class SnsNotificationPublisher implements NotificationPublisher {
   }
 
   async publish(notifications: readonly AcceptedNotification[]): Promise<void> {
-    const destination = `SNS topic ${this.topicArn}`;
-    const failures: DeliveryFailure[] = [];
-    const accepted: Pending[] = [];
-    notifications.forEach((notification, index) => {
-      const entry: PublishBatchRequestEntry = {
-        Id: safeEntryId(index, notification.notificationId),
-        Message: deliverableJson(notification),
-        MessageAttributes: notificationMessageAttributes(notification),
-      };
-      const size = snsMessageSize(entry);
-      if (size > SNS_MAX_PAYLOAD_BYTES) {
-        // The schemas bound a message far below this; refused here rather than by SNS.
-        failures.push({
-          id: String(index),
-          reason: `MessageTooLong: ${size} bytes exceed the limit of ${SNS_MAX_PAYLOAD_BYTES} bytes`,
-          retryable: false,
-        });
-      } else {
-        accepted.push({ id: String(index), entry, size });
-      }
-    });
-
-    const batches = packBatches(accepted, (p) => p.size, {
-      maxEntries: SNS_MAX_BATCH_ENTRIES,
-      maxBytes: SNS_MAX_PAYLOAD_BYTES,
-    });
-    const outcome = await deliverBatches(batches, (entries) => this.publishBatch(entries), {
-      retry: this.retry,
-      isCallRetryable: isTransientAwsError,
-    });
-    failures.push(...outcome.failures);
-    if (failures.length > 0) {
-      const cause =
-        outcome.callError === undefined ? undefined : translateAwsError(outcome.callError, destination);
-      throw new DeliveryError(destination, failures, cause === undefined ? {} : { cause });
-    }
-  }
-
-  private async publishBatch(batch: readonly Pending[]): Promise<EntryFailure<Pending>[]> {
-    const output = await this.client.send(
-      new PublishBatchCommand({
-        TopicArn: this.topicArn,
-        PublishBatchRequestEntries: batch.map((p) => p.entry),
+    const messages = notifications.map(
+      (notification, index): SnsMessage => ({
+        // The notification's index in the list: what a DeliveryError names.
+        id: String(index),
+        entry: {
+          Id: safeEntryId(index, notification.notificationId),
+          Message: deliverableJson(notification),
+          MessageAttributes: notificationMessageAttributes(notification),
+        },
       }),
     );
-    return failedEntries(batch, output, "SNS");
+    await publishToTopic(this.client, this.topicArn, messages, { retry: this.retry });
   }
 }
 
