@@ -14,14 +14,13 @@ import type { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import type { OrderflowEvent } from "../../domain/events.js";
-import { NOTIFICATION_PRIORITIES, type NotificationPriority } from "../../domain/notification.js";
+import type { NotificationPriority } from "../../domain/notification.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CommandQueue } from "../../ports/command-queue.js";
 import type { EventBus } from "../../ports/event-bus.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { Logger } from "../../ports/logger.js";
-import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../ports/notification-publisher.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 import {
@@ -44,6 +43,7 @@ import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from 
 import type { HttpApi } from "../http/http-core.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
+import { addNotificationQueues } from "./in-memory-notification-queues.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
 export interface DrivenRecord extends SqsRecordLike {
@@ -394,41 +394,27 @@ export class InMemoryOrderflow<
     ) as PipelineFlows<TQueues>;
     this.ruleDeadLetterQueues = ruleDeadLetterQueues as Record<EventRouteName, InMemoryQueue>;
 
-    // The notifications topic fans out to one queue per priority, all drained by deliver-notification's
-    // consumer, each priority yielding to the more urgent ones.
-    const deliver = resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high)));
-    const notificationQueues: Partial<Record<NotificationPriority, PipelineQueue>> = {};
-    const subscriptionDeadLetterQueues: Partial<Record<NotificationPriority, InMemoryQueue>> = {};
-    const moreUrgent: PipelineQueue[] = [];
-    for (const priority of NOTIFICATION_PRIORITIES) {
-      const name = `orderflow-${NOTIFICATION_QUEUES[priority]}`;
-      const queues = this.createQueue(name, false);
-      const deadLetterQueue = new InMemoryQueue({ name: `${name}-subscription-dlq`, clock: this.clock });
-      this.notificationTopic.subscribe({
-        name,
-        target: queues.queue,
-        filterPolicy: { [NOTIFICATION_PRIORITY_ATTRIBUTE]: [priority] },
-        rawMessageDelivery: true,
-        deadLetterQueue,
-      });
-      const pipeline = this.attach(queues, deliver, NOTIFICATION_QUEUES[priority], [...moreUrgent]);
-      notificationQueues[priority] = pipeline;
-      subscriptionDeadLetterQueues[priority] = deadLetterQueue;
-      moreUrgent.push(pipeline);
-    }
-    this.notificationQueues = notificationQueues as Record<NotificationPriority, PipelineQueue>;
-    this.subscriptionDeadLetterQueues = subscriptionDeadLetterQueues as Record<
-      NotificationPriority,
-      InMemoryQueue
-    >;
+    const notifications = addNotificationQueues(
+      this,
+      this.notificationTopic,
+      resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high))),
+    );
+    this.notificationQueues = notifications.queues;
+    this.subscriptionDeadLetterQueues = notifications.subscriptionDeadLetterQueues;
   }
 
   /**
    * Adds a queue (with its dead-letter queue) drained by `consumer`; how later
-   * flows (batch files) join the pipeline.
+   * flows (batch files, notifications) join the pipeline. `yieldsTo`: queues
+   * it waits for in each round of the drain (priorities).
    */
-  addFlow(name: string, consumer: QueueConsumer, options: { fifo?: boolean } = {}): PipelineQueue {
-    return this.attach(this.createQueue(name, options.fifo ?? name.endsWith(".fifo")), consumer, name);
+  addFlow(
+    name: string,
+    consumer: QueueConsumer,
+    options: { readonly fifo?: boolean; readonly yieldsTo?: readonly DrainedQueue[] } = {},
+  ): PipelineQueue {
+    const queues = this.createQueue(name, options.fifo ?? name.endsWith(".fifo"));
+    return this.attach(queues, consumer, name, options.yieldsTo);
   }
 
   /**
