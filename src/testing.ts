@@ -87,3 +87,7 @@ export {
   type ProductCatalogSubject,
   someProducts,
 } from "./ports/contracts/product-catalog.contract.js";
+export {
+  describeStoreSettingsContract,
+  type StoreSettingsSubject,
+} from "./ports/contracts/store-settings.contract.js";

@@ -9,6 +9,7 @@ import type {
 } from "./notification.js";
 import type { Order, OrderSnapshot } from "./order.js";
 import type { Page, PageRequest } from "./paging.js";
+import type { StoreSettings } from "./store-settings.js";
 
 /**
  * The ports the use cases call, declared once, in the domain's words: the
@@ -52,6 +53,12 @@ export interface OrderRepository {
 
   /** Orders currently in one status, oldest update first (what an operator sweeps). */
   listByStatus(status: OrderStatus, page?: PageRequest): Promise<Page<OrderSnapshot>>;
+
+  /**
+   * How many orders are in `status`, counted up to `atMost` when given (a
+   * capacity check needs no more): keys only, never the orders themselves.
+   */
+  countByStatus(status: OrderStatus, options?: { readonly atMost?: number }): Promise<number>;
 }
 
 /**
@@ -256,6 +263,19 @@ export interface FileHistory {
    */
   update(record: FileRecord): Promise<void>;
   list(page?: PageRequest): Promise<Page<FileRecord>>;
+}
+
+// ─── The store ──────────────────────────────────────────────────────────────
+
+/**
+ * The store's settings, one record. Each change sets only the fields it
+ * names (two operators changing different fields both win).
+ */
+export interface StoreSettingsRepository {
+  /** The settings, or `DEFAULT_STORE_SETTINGS` when none were ever set. */
+  get(): Promise<StoreSettings>;
+  /** Applies `change` and answers the settings after it. */
+  update(change: Partial<StoreSettings>): Promise<StoreSettings>;
 }
 
 // ─── Notifications ──────────────────────────────────────────────────────────

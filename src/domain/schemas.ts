@@ -4,6 +4,7 @@ import type { Issue } from "./errors.js";
 import { ValidationError } from "./errors.js";
 import { CURRENCY_PATTERN, MAX_UNIT_PRICE } from "./money.js";
 import { NOTIFICATION_PAGE_LIMITS, NOTIFICATION_PRIORITIES } from "./notification.js";
+import { MAX_STORE_CAPACITY } from "./store-settings.js";
 import { ENGLISH_MESSAGES } from "./zod-locale.js";
 
 /**
@@ -157,6 +158,28 @@ export const PriorityNotificationsQuerySchema = z.strictObject({
   priority: z.enum(NOTIFICATION_PRIORITIES),
   ...NotificationPageSchema,
 });
+
+/** The body of `PUT /store`: what to change, at least one of the two. */
+export const StoreSettingsChangeSchema = z
+  .strictObject({
+    open: z.optional(z.boolean()),
+    capacity: z.optional(
+      z
+        .number()
+        .check(
+          z.int("must be an integer"),
+          z.minimum(0, "must be at least 0"),
+          z.maximum(MAX_STORE_CAPACITY, `must be at most ${MAX_STORE_CAPACITY}`),
+        ),
+    ),
+  })
+  .check(
+    z.refine((change) => change.open !== undefined || change.capacity !== undefined, {
+      message: "must change open and/or capacity",
+    }),
+  );
+
+export type StoreSettingsChange = z.infer<typeof StoreSettingsChangeSchema>;
 
 export type OrderItemInput = z.infer<typeof OrderItemSchema>;
 export type AddressInput = z.infer<typeof AddressSchema>;

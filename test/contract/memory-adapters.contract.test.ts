@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryEventBus } from "../../src/adapters/memory/in-memory-event-bus.js";
 import { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
+import { InMemoryStoreSettings } from "../../src/adapters/memory/in-memory-store-settings.js";
 import { InMemoryTopic } from "../../src/adapters/memory/in-memory-topic.js";
 import { LogNotificationChannel } from "../../src/adapters/system/log-notification-channel.js";
 import { RandomIdGenerator } from "../../src/adapters/system/random-id-generator.js";
@@ -41,6 +42,7 @@ import {
   describeOrderRepositoryContract,
   describePaymentGatewayContract,
   describeProductCatalogContract,
+  describeStoreSettingsContract,
   type ReceivedQueueMessage,
 } from "../../src/testing.js";
 
@@ -111,6 +113,7 @@ describeNotificationPublisherContract("InMemoryNotificationPublisher", () => {
       })),
   };
 });
+describeStoreSettingsContract("InMemoryStoreSettings", () => ({ settings: new InMemoryStoreSettings() }));
 describePaymentGatewayContract("ScriptedPaymentGateway", () => ({ gateway: new ScriptedPaymentGateway() }));
 describeProductCatalogContract("InMemoryProductCatalog", (products) => ({
   catalog: new InMemoryProductCatalog(products),

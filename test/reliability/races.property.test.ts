@@ -62,6 +62,9 @@ class ScheduledOrderRepository implements OrderRepository {
   listByStatus(...args: Parameters<OrderRepository["listByStatus"]>) {
     return this.inner.listByStatus(...args);
   }
+  countByStatus(...args: Parameters<OrderRepository["countByStatus"]>) {
+    return this.inner.countByStatus(...args);
+  }
 
   private turn<T>(label: string, run: () => Promise<T>): Promise<T> {
     const scheduler = this.scheduler;

@@ -235,6 +235,33 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return this.query(ORDER_INDEXES.byStatus, "status", status, true, BY_STATUS_KEY, page);
   }
 
+  /** A COUNT Query on `byStatus` (keys only, 1 MB a call), stopping once `atMost` is reached. */
+  async countByStatus(status: OrderStatus, options: { readonly atMost?: number } = {}): Promise<number> {
+    let count = 0;
+    let start: DynamoKey | undefined;
+    try {
+      do {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: ORDER_INDEXES.byStatus,
+            KeyConditionExpression: "#p = :p",
+            ExpressionAttributeNames: { "#p": "status" },
+            ExpressionAttributeValues: { ":p": status },
+            Select: "COUNT",
+            ...(options.atMost === undefined ? {} : { Limit: options.atMost - count }),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        count += out.Count ?? 0;
+        start = out.LastEvaluatedKey as DynamoKey | undefined;
+      } while (start !== undefined && (options.atMost === undefined || count < options.atMost));
+    } catch (err) {
+      throw dynamoDbFailure(err, this.tableName);
+    }
+    return count;
+  }
+
   private async query(
     indexName: string,
     partitionAttribute: string,

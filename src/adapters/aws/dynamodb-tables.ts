@@ -20,7 +20,13 @@ export interface TableDefinition {
   readonly timeToLiveAttribute?: string;
 }
 
-export type TableLogicalName = "orders" | "fileHistory" | "idempotency" | "products" | "notifications";
+export type TableLogicalName =
+  | "orders"
+  | "fileHistory"
+  | "idempotency"
+  | "products"
+  | "notifications"
+  | "settings";
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -204,6 +210,14 @@ export const NOTIFICATIONS_TABLE: TableDefinition = {
   BillingMode: "PAY_PER_REQUEST",
 };
 
+export const SETTINGS_TABLE: TableDefinition = {
+  logicalName: "settings",
+  description: "Operators' settings, one item each (the store: open, capacity)",
+  KeySchema: [{ AttributeName: "name", KeyType: "HASH" }],
+  AttributeDefinitions: [{ AttributeName: "name", AttributeType: "S" }],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
 /** Every table, by logical name. */
 export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
   orders: ORDERS_TABLE,
@@ -211,6 +225,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinitio
   idempotency: IDEMPOTENCY_TABLE,
   products: PRODUCTS_TABLE,
   notifications: NOTIFICATIONS_TABLE,
+  settings: SETTINGS_TABLE,
 };
 
 /** The `CreateTable` input for a definition under a physical table name. */

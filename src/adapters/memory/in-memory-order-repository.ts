@@ -81,6 +81,14 @@ export class InMemoryOrderRepository implements OrderRepository {
     return paginate(orders, page);
   }
 
+  async countByStatus(status: OrderStatus, options: { readonly atMost?: number } = {}): Promise<number> {
+    let count = 0;
+    for (const row of this.rows.values()) {
+      if (row.snapshot.status === status && ++count === options.atMost) break;
+    }
+    return count;
+  }
+
   /** Every order with the events still waiting in its outbox (for tests and the local runner's relay). */
   pending(): { orderId: string; events: readonly OrderEvent[] }[] {
     return [...this.rows.entries()]

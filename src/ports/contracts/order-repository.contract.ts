@@ -5,7 +5,7 @@ import { PortError } from "../errors.js";
 import type { OrderRepository } from "../order-repository.js";
 import type { Teardown } from "./helpers.js";
 import { allPages, codeOf, rejectionOf } from "./helpers.js";
-import { aCommandContext, anOrder, uniqueId } from "./order-mother.js";
+import { aCommandContext, anOrder, aValidatedOrder, uniqueId } from "./order-mother.js";
 
 export interface OrderRepositorySubject extends Teardown {
   readonly repository: OrderRepository;
@@ -254,6 +254,19 @@ export function describeOrderRepositoryContract(
       expect(items.some((snapshot) => snapshot.orderId === leftTheStatus.id)).toBe(false);
       const cancelled = await allPages((page) => repository.listByStatus("CANCELLED", page), 25);
       expect(cancelled.items.filter((snapshot) => snapshot.orderId === leftTheStatus.id)).toHaveLength(1);
+    });
+
+    it("counts the orders in a status, up to a bound when asked", async () => {
+      const before = await repository.countByStatus("PAYMENT_PENDING");
+      for (let i = 0; i < 3; i++) {
+        const order = aValidatedOrder({ orderId: uniqueId("count") });
+        order.startPayment(aCommandContext());
+        await repository.save(order, 0);
+      }
+      await repository.save(anOrder({ orderId: uniqueId("count") }), 0);
+
+      expect(await repository.countByStatus("PAYMENT_PENDING")).toBe(before + 3);
+      expect(await repository.countByStatus("PAYMENT_PENDING", { atMost: 2 })).toBe(2);
     });
   });
 }
