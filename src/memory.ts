@@ -81,14 +81,10 @@ export {
 } from "./adapters/memory/sns-filter-policy.js";
 export { SQS_MAX_MESSAGE_BYTES } from "./adapters/memory/sqs-message-rules.js";
 export type { ReceivedMessage, SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
+export { ForbiddenError, OPERATORS_GROUP } from "./entrypoints/http/authorization.js";
 export type { HttpApi } from "./entrypoints/http/http-core.js";
-export {
-  type AcceptedNotificationAnswer,
-  type Caller,
-  ForbiddenError,
-  type NotificationApi,
-  OPERATORS_GROUP,
-} from "./entrypoints/http/notification-api.js";
+export type { Caller } from "./entrypoints/http/http-types.js";
+export type { AcceptedNotificationAnswer, NotificationApi } from "./entrypoints/http/notification-api.js";
 export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
 export {
   type AddFileFlowsOptions,

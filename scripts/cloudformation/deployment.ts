@@ -251,6 +251,7 @@ export const TABLE_VARIABLES: Readonly<Record<string, TableLogicalName>> = {
   PRODUCTS_TABLE: "products",
   FILE_HISTORY_TABLE: "fileHistory",
   NOTIFICATIONS_TABLE: "notifications",
+  SETTINGS_TABLE: "settings",
 };
 
 /** The queue each `*_QUEUE_URL` variable names. */
@@ -336,6 +337,13 @@ export const PORT_GRANTS: Readonly<Record<ResourcePort, readonly PortGrant[]>> =
       on: [{ resource: { table: "orders" }, part: "arn" }],
     },
     { actions: ["dynamodb:Query"], on: [{ resource: { table: "orders" }, part: "indexes" }] },
+  ],
+  // DynamoDbStoreSettings: GetItem (consistent), UpdateItem (the fields a change names).
+  storeSettings: [
+    {
+      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      on: [{ resource: { table: "settings" }, part: "arn" }],
+    },
   ],
   // DynamoDbIdempotencyStore: Get, Put (conditional), Update, Delete.
   idempotency: [
@@ -430,6 +438,9 @@ export const API_ROUTES = [
   { routeKey: "GET /orders/{id}", authorized: true },
   { routeKey: "POST /orders/{id}/cancel", authorized: true },
   { routeKey: "PATCH /orders/{id}", authorized: true },
+  { routeKey: "POST /orders/{id}/fulfil", authorized: true },
+  { routeKey: "GET /store", authorized: true },
+  { routeKey: "PUT /store", authorized: true },
   { routeKey: "GET /products", authorized: true },
   { routeKey: "POST /notifications", authorized: true },
   { routeKey: "GET /notifications", authorized: true },

@@ -120,6 +120,7 @@ export const PORT_VARIABLES = {
   fileExtractionQueue: {
     FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false),
   },
+  storeSettings: { SETTINGS_TABLE: tableName("operators' settings (the store: open, capacity)") },
   notifications: { NOTIFICATIONS_TABLE: tableName("customer notifications (by id, by user, by priority)") },
   notificationPublisher: {
     NOTIFICATION_TOPIC_ARN: topicArn("of customer notifications (one subscribed queue per priority)"),

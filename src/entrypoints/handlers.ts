@@ -18,6 +18,8 @@ export const HANDLERS = {
       "catalog",
       "bus",
       "intakeQueue",
+      // The store's status and settings (GET and PUT /store).
+      "storeSettings",
       // Accepting a notification publishes it and records it ACCEPTED (no channel: the consumer names it).
       "notifications",
       "notificationPublisher",

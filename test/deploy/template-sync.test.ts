@@ -13,6 +13,7 @@ import {
 } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
 import {
+  API_ROUTES,
   FUNCTIONS,
   OPTIONAL_VARIABLES_SET,
   QUEUES,
@@ -582,9 +583,9 @@ describe("tables and API", () => {
 
   it("routes only requests the HTTP core serves, every one but health behind the Cognito authorizer", async () => {
     const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route");
-    expect(routes).toHaveLength(10);
+    expect(routes).toHaveLength(API_ROUTES.length);
     const failing = new Proxy({}, { get: () => () => Promise.reject(new Error("not reached")) });
-    const failingApi = { orders: failing, notifications: failing };
+    const failingApi = { orders: failing, notifications: failing, store: failing };
     for (const [id, route] of routes) {
       const [method, path] = String(prop(route, "RouteKey")).split(" ") as [string, string];
       const response = await handleHttpRequest(failingApi as never, {

@@ -220,6 +220,30 @@ describe("orderflow CLI against the local runner", () => {
     expect((await cli("notify", "u-cli", "hi")).code).toBe(2);
   });
 
+  it("closes, sizes and opens the store, and fulfils a confirmed order", async () => {
+    expect(JSON.parse((await cli("store", "close", "--json")).stdout)).toMatchObject({ open: false });
+    expect(JSON.parse((await cli("store", "capacity", "7", "--json")).stdout)).toMatchObject({
+      open: false,
+      capacity: 7,
+    });
+    expect(JSON.parse((await cli("store", "open", "--json")).stdout)).toMatchObject({
+      open: true,
+      capacity: 7,
+    });
+    expect((await cli("store", "capacity", "-1")).code).toBe(2);
+    expect((await cli("store", "shut")).code).toBe(2);
+
+    const file = join(dir, "to-fulfil.json");
+    await writeFile(file, JSON.stringify(order({ orderId: "cli-fulfil-1" })));
+    expect((await cli("place", file, "--json")).code).toBe(0);
+    await until(
+      () => orderStatus("cli-fulfil-1"),
+      (status) => status === "CONFIRMED",
+    );
+    const fulfilled = await cli("fulfil", "cli-fulfil-1", "--json");
+    expect(JSON.parse(fulfilled.stdout)).toEqual({ orderId: "cli-fulfil-1", status: "FULFILLED" });
+  });
+
   it("refuses unknown commands, options and queues with a usage error", async () => {
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("order", "x", "--colour")).code).toBe(2);

@@ -3,8 +3,7 @@ import type { ManualClock } from "../../src/adapters/memory/clocks.js";
 import type { InMemoryLogger } from "../../src/adapters/memory/in-memory-logger.js";
 import type { Notification } from "../../src/domain/notification.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
-import type { HttpRequest } from "../../src/entrypoints/http/http-types.js";
-import type { Caller } from "../../src/entrypoints/http/notification-api.js";
+import type { Caller, HttpRequest } from "../../src/entrypoints/http/http-types.js";
 import { InMemoryOrderflow } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
 
 const aPlaceOrder = (overrides: Record<string, unknown> = {}) => ({

@@ -56,6 +56,12 @@ export class AwsOperatorBackend implements OperatorBackend {
   listProducts(): Promise<{ products: Record<string, unknown>[] }> {
     return this.needsEndpoint("products");
   }
+  fulfilOrder(): Promise<unknown> {
+    return this.needsEndpoint("fulfil");
+  }
+  store(): Promise<unknown> {
+    return this.needsEndpoint("store");
+  }
   notify(): Promise<unknown> {
     return this.needsEndpoint("notify");
   }

@@ -60,6 +60,10 @@ export interface OperatorBackend {
   cancelOrder(orderId: string, reason: string): Promise<unknown>;
   modifyOrder(orderId: string, changes: unknown): Promise<unknown>;
   listProducts(): Promise<{ readonly products: readonly Record<string, unknown>[] }>;
+  /** `POST /orders/{id}/fulfil`. */
+  fulfilOrder(orderId: string): Promise<unknown>;
+  /** `GET /store`, or `PUT /store` with `change`. */
+  store(change?: { readonly open?: boolean; readonly capacity?: number }): Promise<unknown>;
   /** `POST /notifications`. */
   notify(body: unknown, idempotencyKey?: string): Promise<unknown>;
   /** `GET /users/{userId}/notifications`: one page. */

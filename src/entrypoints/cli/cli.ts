@@ -11,7 +11,10 @@ Usage:
   orderflow place <file.json>               place the order in the file ("-" reads stdin)
   orderflow cancel <id> --reason <text>     ask for a cancellation
   orderflow modify <id> <changes.json>      ask for a modification (items and/or shippingAddress)
+  orderflow fulfil <id>                     fulfil a confirmed order (the store's staff)
   orderflow products                        list the catalog
+  orderflow store [open | close | capacity N]
+                                            the store's status, or open, close or size it
   orderflow notify <userId> <message> --priority high|medium|low
                                             send a notification to a user
   orderflow notifications <userId> [--priority p] [--limit N] [--cursor c]
@@ -168,6 +171,29 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
           );
         return 0;
       }
+      case "fulfil": {
+        const [orderId] = expectArgs(args, ["<id>"], command);
+        backend = await connect();
+        print(await backend.fulfilOrder(orderId));
+        return 0;
+      }
+      case "store": {
+        const [action, value, ...rest] = args;
+        if (rest.length > 0) throw new CliError("usage: orderflow store [open | close | capacity N]", 2);
+        const change =
+          action === undefined
+            ? undefined
+            : action === "open" && value === undefined
+              ? { open: true }
+              : action === "close" && value === undefined
+                ? { open: false }
+                : action === "capacity" && value !== undefined
+                  ? { capacity: nonNegativeInteger(value, "capacity") }
+                  : usage("usage: orderflow store [open | close | capacity N]");
+        backend = await connect();
+        print(await backend.store(change));
+        return 0;
+      }
       case "notify": {
         const [userId, message] = expectArgs(args, ["<userId>", "<message>"], command);
         if (!values.priority) throw new CliError("notify needs --priority high|medium|low", 2);
@@ -288,6 +314,18 @@ function expectArgs<const T extends readonly string[]>(
     throw new CliError(`usage: orderflow ${command}${names.map((n) => ` ${n}`).join("")}`, 2);
   }
   return [...args] as { -readonly [K in keyof T]: string };
+}
+
+function nonNegativeInteger(text: string, what: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new CliError(`${what} must be a whole number, got ${text}`, 2);
+  }
+  return value;
+}
+
+function usage(message: string): never {
+  throw new CliError(message, 2);
 }
 
 function positiveInteger(text: string, flag: string): number {

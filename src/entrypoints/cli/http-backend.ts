@@ -59,6 +59,14 @@ export class HttpOperatorBackend implements OperatorBackend {
     return this.call("PATCH", `/orders/${encodeURIComponent(orderId)}`, changes);
   }
 
+  fulfilOrder(orderId: string): Promise<unknown> {
+    return this.call("POST", `/orders/${encodeURIComponent(orderId)}/fulfil`);
+  }
+
+  store(change?: { readonly open?: boolean; readonly capacity?: number }): Promise<unknown> {
+    return change === undefined ? this.call("GET", "/store") : this.call("PUT", "/store", change);
+  }
+
   notify(body: unknown, idempotencyKey?: string): Promise<unknown> {
     return this.call(
       "POST",

@@ -14,6 +14,7 @@ import { OBJECT_STORE } from "../../ports/object-store.js";
 import { ORDER_REPOSITORY } from "../../ports/order-repository.js";
 import { PAYMENT_GATEWAY } from "../../ports/payment-gateway.js";
 import { PRODUCT_CATALOG } from "../../ports/product-catalog.js";
+import { STORE_SETTINGS } from "../../ports/store-settings-repository.js";
 import type { Token } from "../../ports/token.js";
 
 /**
@@ -34,6 +35,7 @@ export const PORT_TOKENS = {
   notifications: NOTIFICATION_STORE,
   notificationPublisher: NOTIFICATION_PUBLISHER,
   notificationChannel: NOTIFICATION_CHANNEL,
+  storeSettings: STORE_SETTINGS,
   clock: CLOCK,
   ids: ID_GENERATOR,
   logger: LOGGER,

@@ -9,6 +9,7 @@ import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-stor
 import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
 import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
+import { InMemoryStoreSettings } from "../../adapters/memory/in-memory-store-settings.js";
 import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import { LogNotificationChannel } from "../../adapters/system/log-notification-channel.js";
@@ -57,6 +58,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
       new InMemoryTopic({ name: "orderflow-notifications", clock }),
     ),
     notificationChannel: new LogNotificationChannel(logger),
+    storeSettings: new InMemoryStoreSettings(),
     clock,
     ids: options.ids ?? new RandomIdGenerator(),
     logger,

@@ -5,13 +5,17 @@ import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
+import { ChangeStoreSettings, GetStoreStatus } from "../../domain/use-cases/store-status.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";
 import { ID_GENERATOR, type IdGenerator } from "../../ports/id-generator.js";
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from "../../ports/idempotency-store.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
+import { ORDER_REPOSITORY, type OrderRepository } from "../../ports/order-repository.js";
 import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
+import { STORE_SETTINGS, type StoreSettingsRepository } from "../../ports/store-settings-repository.js";
 import {
   cancelOrderConsumer,
   modifyOrderConsumer,
@@ -19,16 +23,21 @@ import {
   validateOrderConsumer,
 } from "../consumers/order-consumers.js";
 import { OrderApi } from "../http/order-api.js";
+import { StoreApi } from "../http/store-api.js";
 import type { ConsumerFlows } from "./consumer-flows.js";
 import {
   CANCEL_ORDER,
+  CHANGE_STORE_SETTINGS,
   consumerToken,
+  FULFIL_ORDER,
   GET_ORDER,
+  GET_STORE_STATUS,
   MODIFY_ORDER,
   ORDER_API,
   PLACE_ORDER,
   PROCESS_ORDER,
   REQUEST_ORDER_CHANGE,
+  STORE_API,
   VALIDATE_ORDER,
 } from "./tokens.js";
 import { useCasesModule } from "./use-cases-module.js";
@@ -47,12 +56,37 @@ export function orderFlowsModule(): ContainerModule {
         placeOrder: PlaceOrder,
         getOrder: GetOrder,
         requestChange: RequestOrderChange,
+        fulfilOrder: FulfilOrder,
         catalog: ProductCatalog,
         idempotency: IdempotencyStore,
         clock: Clock,
         ids: IdGenerator,
-      ) => new OrderApi({ placeOrder, getOrder, requestChange, catalog, idempotency, clock, ids }),
-      [PLACE_ORDER, GET_ORDER, REQUEST_ORDER_CHANGE, PRODUCT_CATALOG, IDEMPOTENCY_STORE, CLOCK, ID_GENERATOR],
+      ) =>
+        new OrderApi({ placeOrder, getOrder, requestChange, fulfilOrder, catalog, idempotency, clock, ids }),
+      [
+        PLACE_ORDER,
+        GET_ORDER,
+        REQUEST_ORDER_CHANGE,
+        FULFIL_ORDER,
+        PRODUCT_CATALOG,
+        IDEMPOTENCY_STORE,
+        CLOCK,
+        ID_GENERATOR,
+      ],
+    );
+    bind(GET_STORE_STATUS).toResolvedValue(
+      (settings: StoreSettingsRepository, orders: OrderRepository) =>
+        new GetStoreStatus({ settings, orders }),
+      [STORE_SETTINGS, ORDER_REPOSITORY],
+    );
+    bind(CHANGE_STORE_SETTINGS).toResolvedValue(
+      (settings: StoreSettingsRepository, orders: OrderRepository) =>
+        new ChangeStoreSettings({ settings, orders }),
+      [STORE_SETTINGS, ORDER_REPOSITORY],
+    );
+    bind(STORE_API).toResolvedValue(
+      (getStatus: GetStoreStatus, change: ChangeStoreSettings) => new StoreApi({ getStatus, change }),
+      [GET_STORE_STATUS, CHANGE_STORE_SETTINGS],
     );
 
     bind(consumerToken("validateOrder")).toResolvedValue(

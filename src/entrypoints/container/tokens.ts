@@ -12,7 +12,9 @@ import type { NotifyOrderCustomers } from "../../domain/use-cases/notify-order-c
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import type { StoreAndDeliverNotification } from "../../domain/use-cases/store-and-deliver-notification.js";
+import type { ChangeStoreSettings, GetStoreStatus } from "../../domain/use-cases/store-status.js";
 import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { type Token, token } from "../../ports/token.js";
@@ -20,6 +22,7 @@ import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { ConsumerName } from "../handlers.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
+import type { StoreApi } from "../http/store-api.js";
 
 /** The use cases of the order flows, each bound once and injected where used. */
 export const PLACE_ORDER = token<PlaceOrder>("PlaceOrder");
@@ -31,6 +34,9 @@ export const CANCEL_ORDER = token<CancelOrder>("CancelOrder");
 export const MODIFY_ORDER = token<ModifyOrder>("ModifyOrder");
 export const VALIDATE_FILE = token<ValidateFile>("ValidateFile");
 export const EXTRACT_ORDERS = token<ExtractOrders>("ExtractOrders");
+export const FULFIL_ORDER = token<FulfilOrder>("FulfilOrder");
+export const GET_STORE_STATUS = token<GetStoreStatus>("GetStoreStatus");
+export const CHANGE_STORE_SETTINGS = token<ChangeStoreSettings>("ChangeStoreSettings");
 
 /** The use cases of customer notifications. */
 export const ACCEPT_NOTIFICATION = token<AcceptNotification>("AcceptNotification");
@@ -47,6 +53,7 @@ export const NOTIFY_ORDER_CUSTOMERS = token<NotifyOrderCustomers>("NotifyOrderCu
 /** The operations of the public HTTP API: orders, and customer notifications. */
 export const ORDER_API = token<OrderApi>("OrderApi");
 export const NOTIFICATION_API = token<NotificationApi>("NotificationApi");
+export const STORE_API = token<StoreApi>("StoreApi");
 
 /**
  * The token of a queue consumer, derived from its name in the handler

@@ -6,6 +6,7 @@ import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
 import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";
 import { type CommandQueue, INTAKE_QUEUE } from "../../ports/command-queue.js";
@@ -15,6 +16,7 @@ import { PAYMENT_GATEWAY, type PaymentGateway } from "../../ports/payment-gatewa
 import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
 import {
   CANCEL_ORDER,
+  FULFIL_ORDER,
   GET_ORDER,
   MODIFY_ORDER,
   PLACE_ORDER,
@@ -67,6 +69,10 @@ export function useCasesModule(options: UseCasesOptions = {}): ContainerModule {
     );
     bind(CANCEL_ORDER).toResolvedValue(
       (orders: OrderRepository, bus: EventBus, clock: Clock) => new CancelOrder({ orders, bus, clock }),
+      [...UNIT_OF_WORK],
+    );
+    bind(FULFIL_ORDER).toResolvedValue(
+      (orders: OrderRepository, bus: EventBus, clock: Clock) => new FulfilOrder({ orders, bus, clock }),
       [...UNIT_OF_WORK],
     );
     bind(MODIFY_ORDER).toResolvedValue(

@@ -6,11 +6,13 @@ import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "
 import type { HttpRequest, HttpResponse } from "./http-types.js";
 import type { NotificationApi } from "./notification-api.js";
 import type { OrderApi } from "./order-api.js";
+import type { StoreApi } from "./store-api.js";
 
-/** The operations the public HTTP API serves: orders, and customer notifications. */
+/** The operations the public HTTP API serves: orders, customer notifications, the store. */
 export interface HttpApi {
   readonly orders: OrderApi;
   readonly notifications: NotificationApi;
+  readonly store: StoreApi;
 }
 
 /** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
@@ -43,6 +45,7 @@ export type NormalizedHeaders = Readonly<Record<string, string>>;
 interface RouteContext {
   readonly api: OrderApi;
   readonly notifications: NotificationApi;
+  readonly store: StoreApi;
   readonly request: HttpRequest;
   readonly headers: NormalizedHeaders;
   readonly params: Readonly<Record<string, string>>;
@@ -94,6 +97,24 @@ const ROUTES: readonly Route[] = [
     },
   },
   {
+    pattern: ["orders", ":orderId", "fulfil"],
+    methods: {
+      POST: async ({ api, request, params, correlationId }) => {
+        const orderId = orderIdOf(params);
+        const fulfilled = await api.fulfilOrder(orderId, { correlationId }, request.caller);
+        return jsonResponse(202, fulfilled, { Location: orderLocation(request, orderId) });
+      },
+    },
+  },
+  {
+    pattern: ["store"],
+    methods: {
+      GET: async ({ store }) => jsonResponse(200, await store.status()),
+      PUT: async ({ store, request, headers, maxBodyBytes }) =>
+        jsonResponse(200, await store.change(readJsonBody(request, headers, maxBodyBytes), request.caller)),
+    },
+  },
+  {
     pattern: ["notifications"],
     methods: {
       POST: async ({ notifications, request, headers, correlationId, maxBodyBytes }) => {
@@ -142,10 +163,10 @@ export function handleHttpRequest(
   options: HttpHandlerOptions = {},
 ): Promise<HttpResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const { orders, notifications } = api;
+  const { orders, notifications, store } = api;
   return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
     dispatch(
-      { api: orders, notifications, request, headers, params: {}, correlationId, maxBodyBytes },
+      { api: orders, notifications, store, request, headers, params: {}, correlationId, maxBodyBytes },
       method,
       path,
     ),
@@ -237,7 +258,7 @@ async function dispatch(context: RouteContext, method: string, path: string): Pr
   return errorResponse(
     404,
     "ROUTE_NOT_FOUND",
-    "no such route; try POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, PATCH /orders/{id}, GET /products, POST /notifications, GET /notifications/{id}, GET /users/{userId}/notifications, GET /notifications?priority= or GET /health",
+    "no such route; try POST /orders, GET /orders/{id}, POST /orders/{id}/cancel, PATCH /orders/{id}, POST /orders/{id}/fulfil, GET /products, GET or PUT /store, POST /notifications, GET /notifications/{id}, GET /users/{userId}/notifications, GET /notifications?priority= or GET /health",
   );
 }
 

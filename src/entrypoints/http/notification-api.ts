@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { NotificationNotFoundError, OrderflowError } from "../../domain/errors.js";
+import { NotificationNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
 import type { Notification } from "../../domain/notification.js";
 import { NotificationSchema, parseOrThrow } from "../../domain/schemas.js";
@@ -10,19 +10,10 @@ import type {
   ListUserNotifications,
   NotificationList,
 } from "../../domain/use-cases/list-notifications.js";
+import { requireSelfOrOperator } from "./authorization.js";
 import type { Caller } from "./http-types.js";
 import { type IdempotencyDeps, withIdempotencyKey } from "./idempotent-request.js";
 import type { RequestMeta } from "./order-api.js";
-
-/** The group whose members may read every user's notifications (`cognito:groups` on AWS). */
-export const OPERATORS_GROUP = "operators";
-
-export type { Caller } from "./http-types.js";
-
-/** A caller may not read what it asked for. */
-export class ForbiddenError extends OrderflowError {
-  readonly code = "FORBIDDEN";
-}
 
 export interface AcceptedNotificationAnswer {
   readonly notificationId: string;
@@ -55,7 +46,7 @@ export class NotificationApi {
   async accept(body: unknown, meta: RequestMeta = {}, caller?: Caller): Promise<AcceptedNotificationAnswer> {
     // Checked first, so that a bad body is a 400 before any key is taken, and the key's fingerprint is the parsed body's.
     const input = parseOrThrow(NotificationSchema, body, "notification");
-    mayAct(caller, input.userId, "send notifications to this user");
+    requireSelfOrOperator(caller, input.userId, "send notifications to this user");
     const key = meta.idempotencyKey;
     const acceptOnce = async (notificationId?: string): Promise<AcceptedNotificationAnswer> => {
       const { notificationId: id, status } = await this.deps.accept.execute(input, { notificationId });
@@ -73,7 +64,7 @@ export class NotificationApi {
   async get(notificationId: string, caller?: Caller): Promise<Notification> {
     const notification = await this.deps.get.execute(notificationId);
     if (!notification) throw new NotificationNotFoundError(notificationId);
-    mayAct(caller, notification.userId, "read this user's notifications");
+    requireSelfOrOperator(caller, notification.userId, "read this user's notifications");
     return notification;
   }
 
@@ -83,28 +74,14 @@ export class NotificationApi {
     query: Readonly<Record<string, string>>,
     caller?: Caller,
   ): Promise<NotificationList> {
-    mayAct(caller, userId, "read this user's notifications");
+    requireSelfOrOperator(caller, userId, "read this user's notifications");
     return this.deps.listByUser.execute({ ...numericLimit(query), userId });
   }
 
   async listByPriority(query: Readonly<Record<string, string>>, caller?: Caller): Promise<NotificationList> {
-    mayAct(caller, undefined, "list every user's notifications");
+    requireSelfOrOperator(caller, undefined, "list every user's notifications");
     return this.deps.listByPriority.execute(numericLimit(query));
   }
-}
-
-/**
- * @throws ForbiddenError unless `caller` is `userId` (undefined: every user)
- * or an operator. No caller is a transport without authentication (the local runner).
- */
-function mayAct(caller: Caller | undefined, userId: string | undefined, what: string): void {
-  if (caller === undefined || caller.groups.includes(OPERATORS_GROUP)) return;
-  if (userId !== undefined && caller.userId === userId) return;
-  throw new ForbiddenError(
-    userId === undefined
-      ? `only the ${OPERATORS_GROUP} group may ${what}`
-      : `only the user or the ${OPERATORS_GROUP} group may ${what}`,
-  );
 }
 
 /** A query string's `limit` as the number the listing expects; anything but digits stays text, for the listing to refuse. */

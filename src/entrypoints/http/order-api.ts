@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Product } from "../../domain/business-rules.js";
-import { OrderNotFoundError } from "../../domain/errors.js";
+import { IllegalTransitionError, OrderNotFoundError } from "../../domain/errors.js";
 import { fingerprint } from "../../domain/fingerprint.js";
 import type { OrderStatus } from "../../domain/lifecycle.js";
 import {
@@ -13,11 +13,14 @@ import {
 import type { GetOrder, OrderView } from "../../domain/use-cases/get-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
+import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { IdempotencyStore } from "../../ports/idempotency-store.js";
 import type { ProductCatalog } from "../../ports/product-catalog.js";
 
+import { requireOperator } from "./authorization.js";
+import type { Caller } from "./http-types.js";
 import { withIdempotencyKey } from "./idempotent-request.js";
 
 export { IDEMPOTENCY_IN_PROGRESS_TIMEOUT_MS, IDEMPOTENCY_TTL_MS } from "./idempotent-request.js";
@@ -44,6 +47,7 @@ export interface OrderApiDeps {
   readonly placeOrder: PlaceOrder;
   readonly getOrder: GetOrder;
   readonly requestChange: RequestOrderChange;
+  readonly fulfilOrder: FulfilOrder;
   readonly catalog: Pick<ProductCatalog, "listProducts">;
   readonly idempotency: IdempotencyStore;
   readonly clock: Clock;
@@ -112,6 +116,27 @@ export class OrderApi {
     const changes = parseOrThrow(ModifyOrderSchema, body, "modification");
     const event = await this.deps.requestChange.requestModification(orderId, changes, this.commandMeta(meta));
     return { orderId, requestId: event.id };
+  }
+
+  /**
+   * Fulfils a confirmed order (the operator's action): it moves to FULFILLED.
+   * Fulfilling a fulfilled order again changes nothing.
+   * @throws OrderNotFoundError; IllegalTransitionError in any other status; ForbiddenError unless an operator.
+   */
+  async fulfilOrder(orderId: string, meta: RequestMeta = {}, caller?: Caller): Promise<PlacedOrder> {
+    requireOperator(caller, "fulfil orders");
+    const result = await this.deps.fulfilOrder.execute({
+      orderId,
+      // One fulfilment per order, whatever the retries.
+      commandId: `fulfil-${orderId}`,
+      correlationId: meta.correlationId ?? this.deps.ids.next(),
+      causationId: `fulfil-${orderId}`,
+    });
+    if (result.order === undefined) throw new OrderNotFoundError(orderId);
+    if (!result.applied && result.order.status !== "FULFILLED") {
+      throw new IllegalTransitionError(orderId, result.order.status, "fulfil");
+    }
+    return { orderId, status: result.order.status };
   }
 
   async listProducts(): Promise<{ products: readonly Product[] }> {

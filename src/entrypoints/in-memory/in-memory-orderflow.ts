@@ -37,7 +37,7 @@ import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
 import { notificationFlowsModule } from "../container/notification-flows-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
-import { consumerToken, NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
+import { consumerToken, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
@@ -348,6 +348,7 @@ export class InMemoryOrderflow<
       notifications: memory.notifications,
       notificationPublisher: memory.notificationPublisher,
       notificationChannel: memory.notificationChannel,
+      storeSettings: memory.storeSettings,
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
@@ -363,7 +364,11 @@ export class InMemoryOrderflow<
     ]);
     this.api = resolve(this.container, ORDER_API);
     this.notificationApi = resolve(this.container, NOTIFICATION_API);
-    this.http = { orders: this.api, notifications: this.notificationApi };
+    this.http = {
+      orders: this.api,
+      notifications: this.notificationApi,
+      store: resolve(this.container, STORE_API),
+    };
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
     const ruleDeadLetterQueues: Partial<Record<EventRouteName, InMemoryQueue>> = {};

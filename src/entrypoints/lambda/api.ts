@@ -7,7 +7,7 @@ import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../container/order-flows-module.js";
-import { NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
+import { NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -38,12 +38,14 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
       },
       options,
     );
-    const [orders, notifications, logger] = await Promise.all([
+    const [orders, notifications, store, logger] = await Promise.all([
       resolveAsync(container, ORDER_API),
       resolveAsync(container, NOTIFICATION_API),
+      resolveAsync(container, STORE_API),
       resolveAsync(container, LOGGER),
     ]);
-    return { logger, http: createApiHandler(() => ({ orders, notifications }), { ...options.http, logger }) };
+    const http = createApiHandler(() => ({ orders, notifications, store }), { ...options.http, logger });
+    return { logger, http };
   });
 
   return (async (event: unknown, context?: Parameters<ApiHandler>[1]) => {

@@ -43,6 +43,7 @@ const AWS_ENV = {
   FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
   NOTIFICATIONS_TABLE: "orderflow-notifications",
   NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
+  SETTINGS_TABLE: "orderflow-settings",
 };
 
 /** Only the variables `handler` declares. */
@@ -64,6 +65,7 @@ describe("handler environments", () => {
       "NOTIFICATION_TOPIC_ARN",
       "ORDERS_TABLE",
       "PRODUCTS_TABLE",
+      "SETTINGS_TABLE",
     ]);
     expect(required("deliver-notification")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATIONS_TABLE"]);
     expect(required("notify-order")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATION_TOPIC_ARN", "ORDERS_TABLE"]);

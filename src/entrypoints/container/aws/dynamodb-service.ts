@@ -4,11 +4,13 @@ import { DynamoDbIdempotencyStore } from "../../../adapters/aws/dynamodb-idempot
 import { DynamoDbNotificationStore } from "../../../adapters/aws/dynamodb-notification-store.js";
 import { DynamoDbOrderRepository } from "../../../adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../../../adapters/aws/dynamodb-product-catalog.js";
+import { DynamoDbStoreSettings } from "../../../adapters/aws/dynamodb-store-settings.js";
 import { FILE_HISTORY } from "../../../ports/file-history.js";
 import { IDEMPOTENCY_STORE } from "../../../ports/idempotency-store.js";
 import { NOTIFICATION_STORE } from "../../../ports/notification-store.js";
 import { ORDER_REPOSITORY } from "../../../ports/order-repository.js";
 import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
+import { STORE_SETTINGS } from "../../../ports/store-settings-repository.js";
 import { awsAdapter, awsService } from "./aws-service.js";
 
 /** DynamoDB: orders, idempotency keys, the product catalog, the file history and notifications, on one client. */
@@ -32,6 +34,11 @@ export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
     FILE_HISTORY,
     "FILE_HISTORY_TABLE",
     (client, tableName) => new DynamoDbFileHistory({ client, tableName }),
+  ),
+  awsAdapter(
+    STORE_SETTINGS,
+    "SETTINGS_TABLE",
+    (client, tableName) => new DynamoDbStoreSettings({ client, tableName }),
   ),
   awsAdapter(
     NOTIFICATION_STORE,
