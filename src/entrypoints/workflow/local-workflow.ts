@@ -1,0 +1,98 @@
+import { orderWorkflowDefinition, taskOfState, type WorkflowTask } from "./order-workflow.js";
+
+/** What `$$.Task.Token` is in a local run (the interpreter creates no token). */
+export const LOCAL_TASK_TOKEN = "local";
+
+/** What every task receives (the deployed task function gets the same fields). */
+export interface WorkflowTaskInput {
+  readonly task: WorkflowTask;
+  readonly orderId: string;
+  readonly correlationId: string;
+  readonly [field: string]: unknown;
+}
+
+/** A local implementation of each task: what the task function does on AWS. */
+export type WorkflowTaskHandlers = {
+  readonly [T in WorkflowTask]: (input: WorkflowTaskInput) => Promise<unknown>;
+};
+
+export interface LocalWorkflowRun {
+  /** The execution's output, or the error it failed with (its `name` is the ASL error). */
+  readonly outcome:
+    | { readonly succeeded: true; readonly output: unknown }
+    | { readonly succeeded: false; readonly error: unknown };
+  /** Every state entered, in order (a retry enters a state once): what Standard workflows bill as transitions. */
+  readonly states: readonly string[];
+}
+
+/**
+ * Runs the order workflow's definition, the one that deploys, in process with
+ * `aws-local-stepfunctions`: each task state calls its local handler (on AWS
+ * the task function). Local differences: no real task token (the
+ * `awaitFulfilment` handler returns a promise that the operator's fulfil
+ * settles, or rejects with an error named `States.Timeout`); retry waits are
+ * `retryIntervalMs` (default 0).
+ */
+export async function runOrderWorkflowLocally(
+  input: { readonly orderId: string; readonly correlationId: string },
+  handlers: WorkflowTaskHandlers,
+  options: { readonly definition?: Record<string, unknown>; readonly retryIntervalMs?: number } = {},
+): Promise<LocalWorkflowRun> {
+  providePromiseWithResolvers();
+  // Loaded on demand: only the local orchestration needs the interpreter.
+  const { StateMachine } = await import("aws-local-stepfunctions");
+  const definition = options.definition ?? orderWorkflowDefinition();
+  const tasks = taskOfState(definition);
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const taskResourceLocalHandlers = Object.fromEntries(
+    Object.entries(tasks).map(([state, name]) => [
+      state,
+      async (parameters: unknown) => {
+        // As the Lambda integration does: the task function gets the Payload, its answer comes back under Payload.
+        const payload = (parameters as { Payload: WorkflowTaskInput }).Payload;
+        const answer = (await handlers[name]({ ...payload, task: name })) ?? {};
+        return (state === "AwaitFulfilment" ? answer : { Payload: answer }) as never;
+      },
+    ]),
+  );
+  const retryIntervalOverrides = Object.fromEntries(
+    Object.keys(tasks).map((state) => [state, options.retryIntervalMs ?? 0]),
+  );
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    // No task tokens locally: the fulfilment task's handler waits for the operator itself.
+    context: { Task: { Token: LOCAL_TASK_TOKEN } } as never,
+  });
+  const states: string[] = [];
+  const logged = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === "StateEntered") states.push((event as { state: { name: string } }).state.name);
+    }
+  })();
+  let outcome: LocalWorkflowRun["outcome"];
+  try {
+    outcome = { succeeded: true, output: await execution.result };
+  } catch (error) {
+    outcome = { succeeded: false, error };
+  }
+  await logged.catch(() => undefined);
+  return { outcome, states };
+}
+
+/**
+ * `Promise.withResolvers` (Node ≥ 22), which aws-local-stepfunctions calls: on
+ * Node 20 it is provided here, once, before the interpreter runs.
+ */
+function providePromiseWithResolvers(): void {
+  const promise = Promise as unknown as { withResolvers?: unknown };
+  if (typeof promise.withResolvers === "function") return;
+  promise.withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T | PromiseLike<T>) => void;
+    let reject!: (reason?: unknown) => void;
+    const created = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise: created, resolve, reject };
+  };
+}
