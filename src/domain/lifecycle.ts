@@ -28,7 +28,8 @@ export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus)
  */
 export const TRANSITIONS = {
   validate: { RECEIVED: "VALIDATED" },
-  reject: { RECEIVED: "REJECTED" },
+  // A validated order may still be refused by the store (closed, or at capacity) before payment starts.
+  reject: { RECEIVED: "REJECTED", VALIDATED: "REJECTED" },
   modify: { RECEIVED: "RECEIVED", VALIDATED: "VALIDATED" },
   startPayment: { VALIDATED: "PAYMENT_PENDING" },
   recordPaymentSuccess: { PAYMENT_PENDING: "PAID", CANCELLED: "CANCELLED" },

@@ -181,6 +181,12 @@ export class Order {
     }
   }
 
+  /** Refuses a validated order for a reason of the store's (`STORE_CLOSED`, `STORE_AT_CAPACITY`), before payment. */
+  refuse(reason: { readonly code: string; readonly message: string }, ctx: CommandContext): void {
+    const reasons: Issue[] = [{ path: "", code: reason.code, message: reason.message }];
+    this.transition("reject", ctx, { reasons }, [["OrderRejected", { reasons }]]);
+  }
+
   startPayment(ctx: CommandContext): void {
     this.transition("startPayment", ctx, {}, [
       ["OrderPaymentStarted", { amount: this.total, currency: this.currency }],
