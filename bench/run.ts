@@ -38,6 +38,10 @@ await runAwsRequestBench();
 const { runNotificationRequestBench } = await import("./notification-requests.js");
 await runNotificationRequestBench();
 
+// Prints its own table: states per path of the order workflow, priced as Standard and as Express + Standard.
+const { runWorkflowCostBench } = await import("./workflow-cost.js");
+await runWorkflowCostBench();
+
 // Prints its own table: each bundled handler's cold start against a bare handler with the same SDK clients.
 const { runColdStartBench } = await import("./cold-start.js");
 await runColdStartBench();
