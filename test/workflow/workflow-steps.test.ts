@@ -46,7 +46,7 @@ describe("the workflow's tasks over the use cases", () => {
 
     expect(run.outcome.succeeded).toBe(true);
     expect(done.status).toBe("FULFILLED");
-    expect(payments.charges).toHaveLength(1);
+    expect(payments.succeededCharges).toHaveLength(1);
     expect(flow.events().map((e) => e.type)).toEqual([
       "OrderPlaced",
       "OrderValidated",
@@ -73,7 +73,7 @@ describe("the workflow's tasks over the use cases", () => {
     const rejected = (await flow.orders.get("wf-closed"))!.order.snapshot();
     expect(rejected.status).toBe("REJECTED");
     expect(rejected.reasons).toEqual([expect.objectContaining({ code: "STORE_CLOSED" })]);
-    expect(payments.charges).toHaveLength(0);
+    expect(payments.succeededCharges).toHaveLength(0);
   });
 
   it("records a declined payment as PAYMENT_FAILED with the gateway's reason", async () => {
@@ -90,7 +90,7 @@ describe("the workflow's tasks over the use cases", () => {
     const { order: done } = await workflowRun("wf-flaky", { payments });
 
     expect(done.status).toBe("FULFILLED");
-    expect(payments.charges).toHaveLength(1);
+    expect(payments.succeededCharges).toHaveLength(1);
   });
 
   it("cancels an order nobody fulfilled in time, with the refund owed", async () => {

@@ -15,6 +15,7 @@ import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-g
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import type { OrderflowEvent } from "../../domain/events.js";
 import type { NotificationPriority } from "../../domain/notification.js";
+import { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CommandQueue } from "../../ports/command-queue.js";
 import type { EventBus } from "../../ports/event-bus.js";
@@ -32,6 +33,7 @@ import {
 } from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import type { SqsRecordLike } from "../consumers/sqs-batch.js";
+import { startWorkflowConsumer } from "../consumers/workflow-consumer.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
@@ -43,7 +45,9 @@ import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from 
 import type { HttpApi } from "../http/http-core.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
+import { DEFAULT_FULFILMENT_TIMEOUT_SECONDS } from "../workflow/order-workflow.js";
 import { addNotificationQueues } from "./in-memory-notification-queues.js";
+import { LocalWorkflowExecutions } from "./local-workflow-executions.js";
 
 /** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
 export interface DrivenRecord extends SqsRecordLike {
@@ -165,6 +169,15 @@ export interface InMemoryOrderflowOptions<
   readonly reorder?: boolean;
   /** Seedable randomness for duplicates and reordering. */
   readonly random?: () => number;
+  /**
+   * Who takes a validated order through payment to fulfilment: the
+   * processing queue's consumer (`queue`, the default), or the order workflow
+   * (`workflow`: the deployed definition run in process, one execution per
+   * order, started from the processing queue).
+   */
+  readonly orchestration?: "queue" | "workflow";
+  /** With the workflow: how long (real milliseconds) an order awaits fulfilment before it is cancelled (default 24 h). */
+  readonly fulfilmentTimeoutMs?: number;
   /**
    * Wraps what the flows call, e.g. to inject faults (`FaultInjector` of
    * `orderflow/testing`): each adapter of {@link InMemoryOrderflow.adapters} by
@@ -292,6 +305,8 @@ export class InMemoryOrderflow<
    * its retries. A redrive sends the event on to that queue.
    */
   readonly ruleDeadLetterQueues: Readonly<Record<EventRouteName, InMemoryQueue>>;
+  /** The order workflow's executions, with `orchestration: "workflow"`. */
+  readonly workflows?: LocalWorkflowExecutions;
 
   private readonly pipelines: DrainedQueue[] = [];
   /** The driver the drain loop reads each pipeline's queue with ({@link InMemoryOrderflowOptions.decorate}). */
@@ -391,9 +406,27 @@ export class InMemoryOrderflow<
     };
     // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
+    if (options.orchestration === "workflow") {
+      const steps = new WorkflowSteps({ ...this.adapters, settings: this.adapters.storeSettings });
+      this.workflows = new LocalWorkflowExecutions({
+        steps,
+        orders: this.orders,
+        bus: this.bus,
+        clock: this.clock,
+        fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
+      });
+    }
+    const workflows = this.workflows;
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
-        const consumer = resolve(this.container, consumerToken(consumerOfFlow(flow)));
+        // With the workflow, validated orders start an execution instead of being processed by the queue's consumer.
+        const consumer =
+          workflows && flow === "processing"
+            ? startWorkflowConsumer((orderId, correlationId) => workflows.start(orderId, correlationId), {
+                logger: this.logger,
+                alerts: this.alerts,
+              })
+            : resolve(this.container, consumerToken(consumerOfFlow(flow)));
         return [flow, flow === "intake" ? this.attach(intake, consumer, flow) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
@@ -484,7 +517,8 @@ export class InMemoryOrderflow<
           );
         if (batches >= maxBatches) return this.report(batches, records, failures);
       }
-      if (!progressed && !this.advanceToNextMessage(pipelines))
+      // Executions of the workflow work in the background: wait until each parks or ends, then look again.
+      if (!progressed && !this.advanceToNextMessage(pipelines) && !(await this.workflows?.settle()))
         return this.report(batches, records, failures);
     }
   }
@@ -527,7 +561,11 @@ export class InMemoryOrderflow<
         (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
       )
       .map((p) => p.deadLetterQueue)
-      .concat(Object.values(this.ruleDeadLetterQueues), Object.values(this.subscriptionDeadLetterQueues));
+      .concat(
+        Object.values(this.ruleDeadLetterQueues),
+        Object.values(this.subscriptionDeadLetterQueues),
+        this.workflows ? [this.workflows.deadLetterQueue] : [],
+      );
     return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
   }
 
