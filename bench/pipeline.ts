@@ -55,13 +55,19 @@ function baseline(bodies: readonly string[]): number {
   return bodies.length / seconds;
 }
 
-async function lifecycle(bodies: readonly string[]): Promise<number> {
+async function lifecycle(
+  bodies: readonly string[],
+  orchestration: "queue" | "workflow" = "queue",
+): Promise<number> {
   const flow = createInMemoryOrderflow({
     products: PRODUCTS,
     logger: new NullLogger(),
     clock: new SystemClock(),
     ids: new RandomIdGenerator(),
+    orchestration,
   });
+  // Room for every order: the store's capacity is not what is measured.
+  await flow.adapters.storeSettings.update({ capacity: bodies.length });
   const start = performance.now();
   for (let i = 0; i < bodies.length; i += 100) {
     for (const body of bodies.slice(i, i + 100)) await flow.api.placeOrder(JSON.parse(body));
@@ -145,4 +151,25 @@ export async function runUseCaseBench(orders = 5_000, rounds = 9): Promise<numbe
   const results: number[] = [];
   for (let round = 0; round < rounds; round++) results.push(await useCases(bodies));
   return median(results);
+}
+
+/**
+ * The full lifecycle under each orchestration, alternated in the same run: the
+ * processing queue's consumer, and the order workflow's definition run in
+ * process (medians of `rounds`, after a warm-up of both).
+ */
+export async function runOrchestrationBench(
+  orders = 2_000,
+  rounds = 3,
+): Promise<{ readonly orders: number; readonly queue: number; readonly workflow: number }> {
+  const bodies = Array.from({ length: orders }, (_, i) => orderBody(i));
+  await lifecycle(bodies.slice(0, 500), "queue");
+  await lifecycle(bodies.slice(0, 500), "workflow");
+  const queue: number[] = [];
+  const workflow: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    queue.push(await lifecycle(bodies, "queue"));
+    workflow.push(await lifecycle(bodies, "workflow"));
+  }
+  return { orders, queue: median(queue), workflow: median(workflow) };
 }

@@ -3,7 +3,7 @@
  * measured within one run; absolute figures depend on the machine.
  */
 import { runNotificationBench } from "./notifications.js";
-import { runPipelineBench, runUseCaseBench } from "./pipeline.js";
+import { runOrchestrationBench, runPipelineBench, runUseCaseBench } from "./pipeline.js";
 
 const pipeline = await runPipelineBench(Number(process.env.BENCH_ORDERS ?? 5_000));
 const useCases = await runUseCaseBench(Number(process.env.BENCH_ORDERS ?? 5_000));
@@ -28,6 +28,19 @@ console.log(
   `ratio: ${pipeline.ratio.toFixed(3)}× the baseline (floor 0.12×); use cases alone ` +
     `${(useCases / pipeline.baselineOrdersPerSecond).toFixed(3)}×; ${pipeline.orders} orders, medians of 9 rounds; ` +
     "the lifecycle includes each order's confirmation notification (notify-order → topic → medium queue → delivered)",
+);
+
+const orchestrations = await runOrchestrationBench();
+console.log("\n## In-memory full lifecycle by orchestration (same run, alternated)");
+console.table([
+  { orchestration: "processing queue consumer", "orders/s": Math.round(orchestrations.queue) },
+  {
+    orchestration: "order workflow (the deployed definition, in process)",
+    "orders/s": Math.round(orchestrations.workflow),
+  },
+]);
+console.log(
+  `${orchestrations.orders} orders, medians of 3 rounds; the workflow ${(orchestrations.workflow / orchestrations.queue).toFixed(2)}× the queue.`,
 );
 
 // Prints its own tables: requests per order per AWS API, ⌈n/10⌉ batch calls, cost per million orders.

@@ -2,7 +2,9 @@
  * `npm start`: the local runner on `127.0.0.1:${PORT:-3000}`, with the inbox in
  * `./inbox` (or `ORDERFLOW_INBOX`). Environment: `PORT`, `HOST`,
  * `ORDERFLOW_INBOX`, `LOG_LEVEL` (debug|info|warn|error), `LOG_FORMAT`
- * (pretty|json; default pretty on a terminal, json when piped), `NO_COLOR`.
+ * (pretty|json; default pretty on a terminal, json when piped), `NO_COLOR`,
+ * `ORDERFLOW_ORCHESTRATION` (workflow|queue; default workflow: the order
+ * workflow's definition, run in process).
  */
 import { ConsoleLogger, type ConsoleLogLevel } from "./console-logger.js";
 import { createInboxFiles } from "./local-inbox.js";
@@ -18,6 +20,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const level = (env.LOG_LEVEL ?? "info").toLowerCase();
   if (!LEVELS.includes(level))
     fail(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(level)}`);
+  const orchestration = env.ORDERFLOW_ORCHESTRATION || "workflow";
+  if (orchestration !== "workflow" && orchestration !== "queue")
+    fail(`ORDERFLOW_ORCHESTRATION must be workflow or queue, got ${JSON.stringify(orchestration)}`);
   const format = env.LOG_FORMAT === "json" || env.LOG_FORMAT === "pretty" ? env.LOG_FORMAT : undefined;
   const logger = new ConsoleLogger({
     level: level as ConsoleLogLevel,
@@ -35,6 +40,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       inbox: env.ORDERFLOW_INBOX || "./inbox",
       logger,
       onFile: inboxFiles.onFile,
+      pipeline: { orchestration },
     });
     inboxFiles.attach(runner);
   } catch (error) {

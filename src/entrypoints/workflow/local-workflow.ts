@@ -38,12 +38,8 @@ export async function runOrderWorkflowLocally(
   handlers: WorkflowTaskHandlers,
   options: { readonly definition?: Record<string, unknown>; readonly retryIntervalMs?: number } = {},
 ): Promise<LocalWorkflowRun> {
-  providePromiseWithResolvers();
-  // Loaded on demand: only the local orchestration needs the interpreter.
-  const { StateMachine } = await import("aws-local-stepfunctions");
-  const definition = options.definition ?? orderWorkflowDefinition();
-  const tasks = taskOfState(definition);
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const definition = options.definition ?? defaultDefinition();
+  const { machine, tasks } = await machineOf(definition);
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(tasks).map(([state, name]) => [
       state,
@@ -77,6 +73,36 @@ export async function runOrderWorkflowLocally(
   }
   await logged.catch(() => undefined);
   return { outcome, states };
+}
+
+type Machine = InstanceType<typeof import("aws-local-stepfunctions").StateMachine>;
+
+const machines = new WeakMap<
+  object,
+  Promise<{ machine: Machine; tasks: Readonly<Record<string, WorkflowTask>> }>
+>();
+let defaultDefinitionValue: Record<string, unknown> | undefined;
+
+/** The default definition, made once: its machine is then built (and validated) once per process. */
+function defaultDefinition(): Record<string, unknown> {
+  defaultDefinitionValue ??= orderWorkflowDefinition();
+  return defaultDefinitionValue;
+}
+
+/** The interpreter's machine for a definition, validated once and kept for every later run. */
+function machineOf(definition: Record<string, unknown>) {
+  let built = machines.get(definition);
+  if (!built) {
+    built = (async () => {
+      providePromiseWithResolvers();
+      // Loaded on demand: only the local orchestration needs the interpreter.
+      const { StateMachine } = await import("aws-local-stepfunctions");
+      const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+      return { machine, tasks: taskOfState(definition) };
+    })();
+    machines.set(definition, built);
+  }
+  return built;
 }
 
 /**
