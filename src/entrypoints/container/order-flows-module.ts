@@ -4,6 +4,7 @@ import type { GetOrder } from "../../domain/use-cases/get-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
@@ -16,6 +17,7 @@ import {
   cancelOrderConsumer,
   modifyOrderConsumer,
   processOrderConsumer,
+  refundOrderConsumer,
   validateOrderConsumer,
 } from "../consumers/order-consumers.js";
 import { OrderApi } from "../http/order-api.js";
@@ -28,6 +30,7 @@ import {
   ORDER_API,
   PLACE_ORDER,
   PROCESS_ORDER,
+  REFUND_ORDER,
   REQUEST_ORDER_CHANGE,
   VALIDATE_ORDER,
 } from "./tokens.js";
@@ -70,6 +73,11 @@ export function orderFlowsModule(): ContainerModule {
         cancelOrderConsumer(cancel, { logger, alerts }),
       [CANCEL_ORDER, ...CONSUMER_DEPS],
     );
+    bind(consumerToken("refundOrder")).toResolvedValue(
+      (refund: RefundOrder, logger: Logger, alerts: AlertPublisher) =>
+        refundOrderConsumer(refund, { logger, alerts }),
+      [REFUND_ORDER, ...CONSUMER_DEPS],
+    );
     bind(consumerToken("modifyOrder")).toResolvedValue(
       (modify: ModifyOrder, logger: Logger, alerts: AlertPublisher) =>
         modifyOrderConsumer(modify, { logger, alerts }),
@@ -78,7 +86,7 @@ export function orderFlowsModule(): ContainerModule {
   });
 }
 
-/** The order flows (the API and the four order consumers), as a handler's composition root loads them. */
+/** The order flows (the API and the order consumers), as a handler's composition root loads them. */
 export const ORDER_FLOWS: ConsumerFlows = {
   modules: (options) => [useCasesModule({ limits: options.limits }), orderFlowsModule()],
 };

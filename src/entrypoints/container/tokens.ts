@@ -11,6 +11,7 @@ import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { NotifyOrderCustomers } from "../../domain/use-cases/notify-order-customers.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { StoreAndDeliverNotification } from "../../domain/use-cases/store-and-deliver-notification.js";
 import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
@@ -29,6 +30,7 @@ export const VALIDATE_ORDER = token<ValidateOrder>("ValidateOrder");
 export const PROCESS_ORDER = token<ProcessOrder>("ProcessOrder");
 export const CANCEL_ORDER = token<CancelOrder>("CancelOrder");
 export const MODIFY_ORDER = token<ModifyOrder>("ModifyOrder");
+export const REFUND_ORDER = token<RefundOrder>("RefundOrder");
 export const VALIDATE_FILE = token<ValidateFile>("ValidateFile");
 export const EXTRACT_ORDERS = token<ExtractOrders>("ExtractOrders");
 

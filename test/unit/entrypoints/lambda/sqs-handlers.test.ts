@@ -96,6 +96,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     "process-order": "processing-eventbridge-event",
     "cancel-order": "cancel-eventbridge-event",
     "modify-order": "modify-eventbridge-event",
+    "refund-order": "refunds-eventbridge-event",
     "deliver-notification": "notification-high-raw-event",
     "notify-order": "order-notifications-eventbridge-event",
   };
@@ -213,6 +214,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
       ["modify-order", "modify-eventbridge-event"],
       ["process-order", "processing-eventbridge-event"],
       ["cancel-order", "cancel-eventbridge-event"],
+      ["refund-order", "refunds-eventbridge-event"],
     ];
     for (const [name, event] of deliveries) {
       await h.handler(name)(fixture(event), context);
@@ -226,6 +228,10 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
       expect(h.adapters.bus.events()).toHaveLength(published);
     }
     expect(h.payments.charges).toHaveLength(1);
+    expect(h.payments.refunds).toHaveLength(1);
+    expect((await h.adapters.orders.get("o-fixture-1"))?.order.snapshot().refund).toMatchObject({
+      status: "REFUNDED",
+    });
   });
 
   it("an event that is not an SQS event fails the invocation", async () => {
