@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OrderSnapshot } from "../../src/domain/order.js";
+import type { Order, OrderSnapshot } from "../../src/domain/order.js";
 import type { OrderRepository } from "../../src/domain/ports.js";
 import {
   createInMemoryOrderflow,
@@ -115,6 +115,32 @@ function refusedAlerts(flow: Flow, orderId: string) {
   );
 }
 
+/** A `decorate` option whose order store fails (as an outage) the saves `fails` picks. */
+function failingSave(fails: (order: Order) => boolean) {
+  return <T extends object>(name: string, port: T): T => {
+    if (name !== "orders") return port;
+    const orders = port as unknown as OrderRepository;
+    const save: OrderRepository["save"] = async (order, expectedVersion) => {
+      if (fails(order)) throw new ServiceUnavailableError("orders");
+      return orders.save(order, expectedVersion);
+    };
+    return new Proxy(orders, {
+      get: (target, key) => (key === "save" ? save : Reflect.get(target, key, target)),
+    }) as unknown as T;
+  };
+}
+
+/** True for the first order `matches` picks (counted by `count`), false for every other. */
+function once(count: () => void, matches: (order: Order) => boolean) {
+  let done = false;
+  return (order: Order): boolean => {
+    if (done || !matches(order)) return false;
+    done = true;
+    count();
+    return true;
+  };
+}
+
 const flowWith = (options: InMemoryOrderflowOptions = {}) =>
   createInMemoryOrderflow({ maxReceiveCount: 3, ...options });
 
@@ -197,6 +223,22 @@ describe("refunds: every path that owes money ends REFUNDED", () => {
     expect((await flow.api.getOrder(orderId)).refund).toBeUndefined();
   });
 
+  it("repairs a crash between the gateway's refund and its record: the retry records the same refund, none is issued twice", async () => {
+    let failed = 0;
+    const flow = flowWith({
+      decorate: failingSave(
+        once(
+          () => failed++,
+          (order) => order.snapshot().refund?.status === "REFUNDED",
+        ),
+      ),
+    });
+    const orderId = await PATHS[0]!.run(flow, () => undefined);
+
+    expect(failed).toBe(1);
+    await expectRefundedOnce(flow, orderId);
+  });
+
   it("cannot owe money when the confirmation's write fails after the charge: the retry confirms on the same payment", async () => {
     // Recording the payment and confirming are one write: if it fails, the order is still
     // PAYMENT_PENDING, and the retried message asks the gateway again under the same key (the
@@ -204,20 +246,12 @@ describe("refunds: every path that owes money ends REFUNDED", () => {
     // confirmed, so none is owed back.
     let failed = 0;
     const flow = flowWith({
-      decorate: <T extends object>(name: string, port: T): T => {
-        if (name !== "orders") return port;
-        const orders = port as unknown as OrderRepository;
-        const save: OrderRepository["save"] = async (order, expectedVersion) => {
-          if (order.status === "CONFIRMED" && failed === 0) {
-            failed++;
-            throw new ServiceUnavailableError("orders");
-          }
-          return orders.save(order, expectedVersion);
-        };
-        return new Proxy(orders, {
-          get: (target, key) => (key === "save" ? save : Reflect.get(target, key, target)),
-        }) as unknown as T;
-      },
+      decorate: failingSave(
+        once(
+          () => failed++,
+          (order) => order.status === "CONFIRMED",
+        ),
+      ),
     });
     const { orderId } = await flow.api.placeOrder(order);
     const report = await flow.drain();
