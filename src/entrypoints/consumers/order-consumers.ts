@@ -1,5 +1,5 @@
 import { ValidateOrderMessageSchema } from "../../domain/commands.js";
-import { OrderNotFoundError } from "../../domain/errors.js";
+import { describeError, OrderNotFoundError } from "../../domain/errors.js";
 import { CancelOrderSchema, ModifyOrderSchema, parseWith } from "../../domain/schemas.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
@@ -153,15 +153,20 @@ async function reportRefusedRefund(
   const reason = String((error as { reason?: unknown }).reason ?? (error as Error).message);
   const receiveCount = record.attributes?.ApproximateReceiveCount;
   log.error("refund refused by the payment gateway; it stays owed", { reason, receiveCount });
-  await deps.alerts.publish([
-    {
-      kind: REFUND_REFUSED_ALERT,
-      severity: "ERROR",
-      subject: `Refund refused for order ${detail.orderId}`.slice(0, 99),
-      message: `The payment gateway refused the refund of order ${detail.orderId}: ${reason}. The refund stays OWED; its message goes to the refunds dead-letter queue once its retries are spent, and a redrive issues it once the cause is fixed.`,
-      attributes: { orderId: detail.orderId, ...(receiveCount ? { receiveCount } : {}) },
-    },
-  ]);
+  const alert = {
+    kind: REFUND_REFUSED_ALERT,
+    severity: "ERROR",
+    subject: `Refund refused for order ${detail.orderId}`.slice(0, 99),
+    message: `The payment gateway refused the refund of order ${detail.orderId}: ${reason}. The refund stays OWED; its message goes to the refunds dead-letter queue once its retries are spent, and a redrive issues it once the cause is fixed.`,
+    attributes: { orderId: detail.orderId, ...(receiveCount ? { receiveCount } : {}) },
+  } as const;
+  // The record fails with the refusal either way; an alert that cannot go out is logged, not thrown
+  // in its place (the next attempt alerts again, and the dead-letter queue's alarm stands behind both).
+  await deps.alerts
+    .publish([alert])
+    .catch((error: unknown) =>
+      log.warn("the refused refund's alert could not be published", { error: describeError(error) }),
+    );
 }
 
 function metaOf(detail: BusEvent["detail"]) {
