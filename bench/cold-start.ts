@@ -91,6 +91,7 @@ const BASELINES = {
   "process-order": "sqs-consumer",
   "cancel-order": "sqs-consumer",
   "modify-order": "sqs-consumer",
+  "refund-order": "sqs-consumer",
   "validate-file": "file-consumer",
   "extract-orders": "file-consumer",
   "deliver-notification": "sqs-consumer",

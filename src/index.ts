@@ -27,6 +27,7 @@ export {
   OrderAlreadyExistsError,
   OrderflowError,
   OrderNotFoundError,
+  RefundExceedsPaymentError,
   ValidationError,
 } from "./domain/errors.js";
 export {
@@ -99,6 +100,10 @@ export {
   type OrderLine,
   type OrderSnapshot,
   PROCESSED_COMMANDS_WINDOW,
+  type RecordRefundOutcome,
+  type Refund,
+  type RefundOwed,
+  type RefundStatus,
   type RejectedRequest,
 } from "./domain/order.js";
 export {
@@ -200,6 +205,12 @@ export {
   type ProcessOrderOutcome,
 } from "./domain/use-cases/process-order.js";
 export { RecordPayment, type RecordPaymentCommand } from "./domain/use-cases/record-payment.js";
+export {
+  RefundOrder,
+  type RefundOrderDeps,
+  type RefundOrderOutcome,
+  refundIdempotencyKey,
+} from "./domain/use-cases/refund-order.js";
 export { type RequestChangeDeps, RequestOrderChange } from "./domain/use-cases/request-change.js";
 export { ConfirmOrder, FulfilOrder, type TransitionResult } from "./domain/use-cases/simple-transitions.js";
 export {
@@ -246,6 +257,7 @@ export {
   InvalidCursorError,
   ObjectNotFoundError,
   PortError,
+  RefundRefusedError,
   ServiceUnavailableError,
 } from "./ports/errors.js";
 export { EVENT_BUS, type EventBus } from "./ports/event-bus.js";

@@ -123,6 +123,10 @@ export {
   createProcessOrderHandler,
   handler as processOrderHandler,
 } from "./entrypoints/lambda/process-order.js";
+export {
+  createRefundOrderHandler,
+  handler as refundOrderHandler,
+} from "./entrypoints/lambda/refund-order.js";
 export type { SqsBatchResponse, SqsEvent, SqsEventRecord } from "./entrypoints/lambda/sqs-event.js";
 export {
   createValidateFileHandler,

@@ -69,6 +69,7 @@ export {
   type ScriptedOutcome,
   ScriptedPaymentGateway,
   type ScriptedPaymentGatewayOptions,
+  type ScriptedRefundOutcome,
 } from "./adapters/memory/scripted-payment-gateway.js";
 export {
   type FilterableMessage,

@@ -93,6 +93,14 @@ export const QUEUES = {
     oldestMessageAlarmSeconds: 300,
     mapping: ORDER_FLOW_MAPPING,
   },
+  refunds: {
+    description: "OrderRefundRequired and OrderCancelled events for refund-order (refunds owed)",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
   "file-intake": {
     description: "S3 notifications of files under incoming/ for validate-file",
     fifo: false,
@@ -199,6 +207,11 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
   },
   "cancel-order": {
     description: "Applies cancellation requests",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+  },
+  "refund-order": {
+    description: "Pays back the refunds cancelled orders owe, through the payment gateway",
     memoryMb: 512,
     timeoutSeconds: 30,
   },

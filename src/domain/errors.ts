@@ -77,6 +77,25 @@ export class IllegalTransitionError extends DomainError {
   }
 }
 
+/**
+ * A refund that does not match the payment it gives back (more than was
+ * charged, or another payment): a broken invariant, never recorded as issued.
+ */
+export class RefundExceedsPaymentError extends DomainError {
+  readonly code = "REFUND_EXCEEDS_PAYMENT";
+
+  constructor(
+    readonly orderId: string,
+    refund: { readonly amount: number; readonly paymentId: string },
+    payment: { readonly amount: number; readonly paymentId: string } | undefined,
+  ) {
+    super(
+      `order ${orderId}: a refund of ${refund.amount} under ${refund.paymentId} does not match the payment ${payment ? `${payment.paymentId} of ${payment.amount}` : "(none recorded)"}`,
+      { details: { orderId, refund, payment } },
+    );
+  }
+}
+
 export class OrderNotFoundError extends DomainError {
   readonly code = "ORDER_NOT_FOUND";
 

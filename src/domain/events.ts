@@ -65,6 +65,13 @@ export interface OrderEventData {
   };
   /** A payment that completed after the order was cancelled: the money must go back. */
   OrderRefundRequired: { readonly amount: number; readonly currency: string; readonly paymentId: string };
+  /** The refund owed was issued by the payment gateway (once per order). */
+  OrderRefunded: {
+    readonly amount: number;
+    readonly currency: string;
+    readonly paymentId: string;
+    readonly refundId: string;
+  };
   CancellationRejected: { readonly reason: string; readonly status: OrderStatus };
   OrderModified: {
     readonly old: Pick<OrderSummaryData, "items" | "total" | "shippingAddress">;
@@ -91,6 +98,7 @@ export const ORDER_EVENT_TYPES = [
   "OrderFulfilled",
   "OrderCancelled",
   "OrderRefundRequired",
+  "OrderRefunded",
   "CancellationRejected",
   "OrderModified",
   "ModificationRejected",

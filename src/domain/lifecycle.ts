@@ -23,8 +23,9 @@ export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus)
 /**
  * For each command, the statuses it may be applied in and the status it leads to.
  * A status missing from a command's row means the command is illegal there.
- * Self-loops are legal commands that keep the status (a modification, or a late
- * payment on a cancelled order, which only records that a refund is owed).
+ * Self-loops are legal commands that keep the status (a modification, a late
+ * payment on a cancelled order, which only records that a refund is owed, or
+ * the record that the refund owed was issued).
  */
 export const TRANSITIONS = {
   validate: { RECEIVED: "VALIDATED" },
@@ -44,6 +45,8 @@ export const TRANSITIONS = {
     PAYMENT_FAILED: "CANCELLED",
     CONFIRMED: "CANCELLED",
   },
+  /** The refund a cancelled order owed was issued by the payment gateway. */
+  recordRefund: { CANCELLED: "CANCELLED" },
 } as const satisfies Record<string, Partial<Record<OrderStatus, OrderStatus>>>;
 
 export type OrderCommand = keyof typeof TRANSITIONS;

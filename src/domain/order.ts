@@ -1,5 +1,5 @@
 import type { Issue } from "./errors.js";
-import { IllegalTransitionError } from "./errors.js";
+import { IllegalTransitionError, RefundExceedsPaymentError } from "./errors.js";
 import type {
   AddressData,
   OrderEvent,
@@ -65,10 +65,15 @@ export interface OrderSnapshot {
   /** Why the payment was declined, once a decline was recorded. */
   readonly paymentFailure?: { readonly reason: string } | undefined;
   readonly cancellation?: { readonly reason: string; readonly previousStatus: OrderStatus } | undefined;
-  /** Money the customer must get back (a cancelled paid order, or a payment that landed after a cancel). */
-  readonly refundOwed?:
-    | { readonly amount: number; readonly currency: string; readonly paymentId: string }
-    | undefined;
+  /**
+   * Money the customer must get back and has not got yet (a cancelled paid
+   * order, or a payment that landed after a cancel): present exactly while
+   * {@link OrderSnapshot.refund} is `OWED`, and removed once it is `REFUNDED`.
+   * Kept for readers of the order JSON that predate `refund`.
+   */
+  readonly refundOwed?: RefundOwed | undefined;
+  /** The refund this order gives back, once one is owed: `OWED` until the gateway issued it, then `REFUNDED`. */
+  readonly refund?: Refund | undefined;
   readonly lastRejectedRequest?: RejectedRequest | undefined;
   /**
    * When the latest modification request considered was made. Requests travel
@@ -78,6 +83,26 @@ export interface OrderSnapshot {
   readonly lastModificationRequestedAt?: string | undefined;
   readonly processedCommandIds: readonly string[];
 }
+
+/** Money owed back to the customer: what was charged, under the payment that charged it. */
+export interface RefundOwed {
+  readonly amount: number;
+  readonly currency: string;
+  readonly paymentId: string;
+}
+
+/** Whether a refund is still owed, or was issued by the payment gateway. */
+export type RefundStatus = "OWED" | "REFUNDED";
+
+/** An order's refund: what is owed back and, once issued, the gateway's refund id. */
+export interface Refund extends RefundOwed {
+  readonly status: RefundStatus;
+  /** The payment gateway's id of the refund (once `REFUNDED`). */
+  readonly refundId?: string | undefined;
+}
+
+/** What happened to the record of an issued refund. */
+export type RecordRefundOutcome = "REFUNDED" | "ALREADY_REFUNDED" | "NOTHING_OWED";
 
 export interface NewOrder {
   readonly orderId: string;
@@ -193,12 +218,18 @@ export class Order {
     ]);
   }
 
-  /** Records a captured payment; on an order cancelled meanwhile it records that the money is owed back. */
+  /**
+   * Records a captured payment; on an order cancelled meanwhile it records that
+   * the money is owed back. An order takes one payment: on a cancelled order
+   * whose payment is already recorded, it changes nothing (its refund, owed or
+   * issued, stays as it is).
+   */
   recordPaymentSuccess(paymentId: string, ctx: CommandContext): void {
     const payment = { paymentId, amount: this.total };
     if (this.status === OrderStatus.CANCELLED) {
+      if (this.state.payment !== undefined) return;
       const refund = { amount: this.total, currency: this.currency, paymentId };
-      this.transition("recordPaymentSuccess", ctx, { payment, refundOwed: refund }, [
+      this.transition("recordPaymentSuccess", ctx, { payment, ...owing(refund) }, [
         ["OrderRefundRequired", refund],
       ]);
       return;
@@ -270,10 +301,48 @@ export class Order {
     this.transition(
       "cancel",
       ctx,
-      { cancellation: { reason, previousStatus }, ...(refund ? { refundOwed: refund } : {}) },
+      { cancellation: { reason, previousStatus }, ...(refund ? owing(refund) : {}) },
       [["OrderCancelled", { reason, previousStatus, ...(refund ? { refund } : {}) }]],
     );
     return "CANCELLED";
+  }
+
+  /**
+   * The refund this order owes or gave back, if any. An order stored before
+   * `refund` existed has only `refundOwed`: it reads as `OWED`.
+   */
+  get refund(): Refund | undefined {
+    const { refund, refundOwed } = this.state;
+    if (refund) return refund;
+    return refundOwed ? { ...refundOwed, status: "OWED" } : undefined;
+  }
+
+  /**
+   * Records that the payment gateway issued the refund owed, under its
+   * `refundId`: the refund becomes `REFUNDED` (and `refundOwed` goes), with an
+   * `OrderRefunded` event. Once only: a second record, or one on an order that
+   * owes nothing, changes nothing. Legal only on a cancelled order (the table).
+   */
+  recordRefund(refundId: string, ctx: CommandContext): RecordRefundOutcome {
+    if (nextStatus(this.status, "recordRefund") === undefined) {
+      throw new IllegalTransitionError(this.id, this.status, "recordRefund");
+    }
+    const refund = this.refund;
+    if (refund === undefined) return "NOTHING_OWED";
+    if (refund.status === "REFUNDED") return "ALREADY_REFUNDED";
+    // Never more back than was taken: the refund was made from the payment, and must still match it.
+    const charged = this.state.payment;
+    if (charged === undefined || charged.paymentId !== refund.paymentId || refund.amount > charged.amount) {
+      throw new RefundExceedsPaymentError(this.id, refund, charged);
+    }
+    const { amount, currency, paymentId } = refund;
+    this.transition(
+      "recordRefund",
+      ctx,
+      { refund: { amount, currency, paymentId, status: "REFUNDED", refundId }, refundOwed: undefined },
+      [["OrderRefunded", { amount, currency, paymentId, refundId }]],
+    );
+    return "REFUNDED";
   }
 
   /**
@@ -473,6 +542,11 @@ function nextState(
     }
   }
   return next as unknown as OrderSnapshot;
+}
+
+/** The snapshot fields that record a refund owed: `refund` (OWED), and `refundOwed` for older readers. */
+function owing(refund: RefundOwed): Pick<OrderSnapshot, "refund" | "refundOwed"> {
+  return { refund: { ...refund, status: "OWED" }, refundOwed: refund };
 }
 
 type EventSpec = { [K in OrderEventType]: readonly [K, OrderEventData[K]] }[OrderEventType];

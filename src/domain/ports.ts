@@ -107,6 +107,12 @@ export interface RefundRequest {
 export interface PaymentGateway {
   /** @throws ServiceUnavailableError when the provider cannot be reached. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * Gives back (part of) a payment. The same key refunds at most once and
+   * answers the same refund id again.
+   * @throws ServiceUnavailableError when the provider cannot be reached (a retry may succeed).
+   * @throws an error with code `REFUND_REFUSED` (`RefundRefusedError`) when the provider refuses for good.
+   */
   refund(request: RefundRequest): Promise<{ readonly refundId: string }>;
 }
 

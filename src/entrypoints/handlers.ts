@@ -40,6 +40,11 @@ export const HANDLERS = {
     consumer: "cancelOrder",
     ports: ["orders", "bus", "alerts"],
   },
+  "refund-order": {
+    trigger: { kind: "queue", queues: ["refunds"] },
+    consumer: "refundOrder",
+    ports: ["orders", "bus", "payments", "alerts"],
+  },
   "modify-order": {
     trigger: { kind: "queue", queues: ["modify"] },
     consumer: "modifyOrder",

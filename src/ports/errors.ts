@@ -98,6 +98,26 @@ export class ServiceUnavailableError extends PortError {
   }
 }
 
+/**
+ * The payment provider refused a refund for good (the payment is disputed, the
+ * card's account is closed…): asking again with the same request will not
+ * help until someone acts. A transient failure is a {@link ServiceUnavailableError}.
+ */
+export class RefundRefusedError extends PortError {
+  readonly code = "REFUND_REFUSED";
+
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`the refund of order ${orderId} was refused: ${reason}`, {
+      ...options,
+      details: { orderId, reason },
+    });
+  }
+}
+
 /** An object (file) that does not exist in the store. */
 export class ObjectNotFoundError extends PortError {
   readonly code = "OBJECT_NOT_FOUND";

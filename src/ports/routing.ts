@@ -18,6 +18,8 @@ export const EVENT_ROUTES = {
   processing: ["OrderValidated"],
   cancel: ["CancellationRequested"],
   modify: ["ModificationRequested"],
+  /** Money owed back: a payment that landed after a cancel, or a cancel after payment (with `refund`). */
+  refunds: ["OrderRefundRequired", "OrderCancelled"],
   /** Order outcomes the customer is told about (`ORDER_OUTCOME_NOTIFICATIONS`). */
   "order-notifications": NOTIFIED_ORDER_EVENT_TYPES,
 } as const satisfies Record<string, readonly OrderflowEvent["type"][]>;

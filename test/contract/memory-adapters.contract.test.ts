@@ -257,6 +257,42 @@ describe("in-memory adapters beyond the ports", () => {
     expect(payments.refunds).toHaveLength(1);
   });
 
+  it("ScriptedPaymentGateway plays refund scripts per order, and refuses more than a payment took", async () => {
+    const payments = new ScriptedPaymentGateway();
+    const charged = await payments.charge({
+      orderId: "o-1",
+      amount: 1000,
+      currency: "BRL",
+      idempotencyKey: "k-1",
+    });
+    if (charged.status !== "SUCCEEDED") throw new Error("the default outcome approves");
+    const outage = new ServiceUnavailableError("payments");
+    payments.scriptRefund("o-1", { fail: outage }, { refuse: "payment disputed" });
+    const refund = {
+      orderId: "o-1",
+      paymentId: charged.paymentId,
+      amount: 1000,
+      currency: "BRL",
+      idempotencyKey: "r-1",
+    };
+
+    await expect(payments.refund(refund)).rejects.toBe(outage);
+    await expect(payments.refund(refund)).rejects.toMatchObject({
+      code: "REFUND_REFUSED",
+      reason: "payment disputed",
+    });
+    expect(payments.refunds).toHaveLength(0);
+    await expect(payments.refund({ ...refund, amount: 1001 })).rejects.toMatchObject({
+      code: "REFUND_REFUSED",
+    });
+    await expect(payments.refund({ ...refund, paymentId: "pay-unknown" })).rejects.toMatchObject({
+      code: "REFUND_REFUSED",
+    });
+    const issued = await payments.refund(refund);
+    expect(await payments.refund(refund)).toEqual(issued);
+    expect(payments.refunds).toEqual([{ request: refund, refundId: issued.refundId }]);
+  });
+
   it("ScriptedPaymentGateway declines everything unscripted when told to", async () => {
     const payments = new ScriptedPaymentGateway({ defaultOutcome: "DECLINE" });
     const result = await payments.charge({ orderId: "o", amount: 1, currency: "BRL", idempotencyKey: "k" });

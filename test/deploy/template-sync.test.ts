@@ -452,6 +452,7 @@ describe("bus rules", () => {
     processing: ["OrderValidated"],
     cancel: ["CancellationRequested"],
     modify: ["ModificationRequested"],
+    refunds: ["OrderRefundRequired", "OrderCancelled"],
     "order-notifications": [
       "OrderConfirmed",
       "OrderPaymentFailed",

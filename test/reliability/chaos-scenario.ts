@@ -97,6 +97,8 @@ export interface ChaosTally {
   /** Batch files dropped, and the valid orders they hold. */
   files: number;
   fileOrders: number;
+  /** Refunds the payment gateway issued (money taken from orders that ended cancelled, each once). */
+  refunds: number;
 }
 
 /**
@@ -224,6 +226,7 @@ export async function runChaos(
     busEntriesFailed: 0,
     files: 0,
     fileOrders: 0,
+    refunds: 0,
   };
 
   /** A client: retries a 503 or a key still in progress after the second its Retry-After names. */
@@ -393,6 +396,7 @@ export async function runChaos(
   const fileOrders = options.files ? await checkFiles(flow, options.files, uploads, placed) : [];
   const all = [...placed, ...fileOrders];
   await checkOutcome(flow, all, acceptedRequests, modificationsSent);
+  tally.refunds = flow.payments.refunds.length;
   return { tally, finalStates: await finalStates(flow, all) };
 }
 
@@ -477,6 +481,7 @@ const STATUS_OF_EVENT: Partial<Record<OrderflowEvent["type"], OrderStatus>> = {
   OrderPaymentFailed: "PAYMENT_FAILED",
   OrderConfirmed: "CONFIRMED",
   OrderCancelled: "CANCELLED",
+  OrderRefunded: "CANCELLED",
 };
 
 /** What must hold once the faults stopped and everything was redriven and drained. */
@@ -508,6 +513,14 @@ async function checkOutcome(
   for (const { request } of flow.payments.succeededCharges)
     chargesOf.set(request.orderId, [...(chargesOf.get(request.orderId) ?? []), request.amount]);
 
+  // Every refund the gateway issued, by order: the amounts, and the refund ids.
+  const refundsOf = new Map<string, { amount: number; refundId: string }[]>();
+  for (const { request, refundId } of flow.payments.refunds)
+    refundsOf.set(request.orderId, [
+      ...(refundsOf.get(request.orderId) ?? []),
+      { amount: request.amount, refundId },
+    ]);
+
   for (const { orderId, accepted } of placed) {
     const stored = await flow.orders.get(orderId);
     // 0 lost: every 202 has its order. (An order whose client never got a 202 may exist too.)
@@ -517,12 +530,28 @@ async function checkOutcome(
     expect(FINAL.has(order.status), `${orderId} ended ${order.status}`).toBe(true);
     expect(stored.outbox, `${orderId} outbox`).toEqual([]);
 
-    // At most one charge; the refund owed recorded exactly when money was taken from a cancelled order.
+    // At most one charge; money taken from a cancelled order refunded through the gateway, exactly once
+    // and all of it (recorded REFUNDED under the gateway's refund id, nothing left owed); no refund otherwise.
     const charges = chargesOf.get(orderId) ?? [];
+    const refunds = refundsOf.get(orderId) ?? [];
     expect(charges.length, `${orderId} charges`).toBeLessThanOrEqual(1);
-    if (order.status === "CANCELLED" && charges.length === 1)
-      expect(order.refundOwed?.amount, `${orderId} refund owed`).toBe(charges[0]);
-    else expect(order.refundOwed, `${orderId} refund owed without a charge`).toBeUndefined();
+    expect(refunds.length, `${orderId} refunds`).toBeLessThanOrEqual(1);
+    if (order.status === "CANCELLED" && charges.length === 1) {
+      expect(
+        refunds.map((refund) => refund.amount),
+        `${orderId} refunded`,
+      ).toEqual(charges);
+      expect(order.refund, `${orderId} refund`).toMatchObject({
+        amount: charges[0],
+        status: "REFUNDED",
+        refundId: refunds[0]?.refundId,
+      });
+      expect(order.refundOwed, `${orderId} still owed`).toBeUndefined();
+    } else {
+      expect(order.refund, `${orderId} refund without a charge`).toBeUndefined();
+      expect(order.refundOwed, `${orderId} refund owed without a charge`).toBeUndefined();
+      expect(refunds, `${orderId} refunded without a charge`).toEqual([]);
+    }
     if (order.status === "CONFIRMED") expect(charges, `${orderId} confirmed unpaid`).toEqual([order.total]);
 
     // One history per order, every version published: replayed in version order, the events walk the
@@ -616,6 +645,7 @@ export function chaosTable(
     ["bus events redriven from rule dead-letter queues", tally.busDeliveriesRetried],
     ["duplicate deliveries", tally.duplicateDeliveries],
     ["messages redriven from dead-letter queues", tally.redriven],
+    ["refunds issued (each once, all of what was charged)", tally.refunds],
     ...Object.entries(finalStates)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([status, count]): [string, number] => [`final ${status}`, count]),

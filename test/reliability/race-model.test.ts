@@ -80,6 +80,34 @@ describe("the races model", () => {
     expect(verdict.violations).toContain(`${placed.id}: event ${placed.id}:2:0 published twice, differently`);
   });
 
+  it("catches money owed back but never refunded, and a refund issued twice", async () => {
+    const flow = new InMemoryOrderflow({ products: RACE_PRODUCTS });
+    await placeOrders(flow, ["o-1"]);
+    await flow.drain();
+    const cancel = { id: "cancel", kind: "cancel" as const };
+    await resolve(flow.container, CANCEL_ORDER).execute({
+      orderId: "o-1",
+      commandId: cancel.id,
+      correlationId: "c",
+      reason: "no",
+    });
+    const verdict = async (refunds: typeof flow.payments.refunds) =>
+      checkOrderHistory({
+        orderId: "o-1",
+        events: flow.events(),
+        stored: await flow.orders.get("o-1"),
+        requests: [cancel],
+        charges: flow.payments.charges,
+        refunds,
+      }).violations;
+
+    expect(await verdict([])).toContain("o-1: money owed back was never refunded");
+    await flow.drain();
+    expect(await verdict(flow.payments.refunds)).toEqual([]);
+    const twice = [...flow.payments.refunds, ...flow.payments.refunds];
+    expect(await verdict(twice)).toContain("o-1: 2 refunds given");
+  });
+
   it("catches one request answered twice: unchanged, then refused", () => {
     const request = { id: "m-1", kind: "modify" as const };
     expect(checkCallAnswers(request, "refused", ["UNCHANGED", "REFUSED"])).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { RecordedCharge } from "../../src/adapters/memory/scripted-payment-gateway.js";
+import type { RecordedCharge, RecordedRefund } from "../../src/adapters/memory/scripted-payment-gateway.js";
 import type { AddressData, OrderEvent, OrderflowEvent } from "../../src/domain/events.js";
 import { nextStatus, type OrderCommand, OrderStatus } from "../../src/domain/lifecycle.js";
 import type { StoredOrder } from "../../src/ports/order-repository.js";
@@ -10,8 +10,8 @@ import type { StoredOrder } from "../../src/ports/order-repository.js";
  * table, that history must be legal at every step, lose no update (each
  * modification starts from what the one before left), give every client
  * request exactly one outcome, and land exactly on the stored order, with
- * at most one charge and a refund owed exactly when money was taken from an
- * order that ends cancelled.
+ * at most one charge, and the money taken from an order that ends cancelled
+ * refunded through the gateway exactly once, all of it and no more.
  */
 
 /** A cancel or modify request a client (or a redelivered message) made: its id is its command id. */
@@ -58,6 +58,7 @@ const COMMAND_OF_EVENT: Partial<Record<OrderEvent["type"], OrderCommand>> = {
   OrderConfirmed: "confirm",
   OrderFulfilled: "fulfil",
   OrderCancelled: "cancel",
+  OrderRefunded: "recordRefund",
   OrderModified: "modify",
 };
 
@@ -84,6 +85,8 @@ export function checkOrderHistory(input: {
   readonly requests: readonly SentRequest[];
   /** The payment gateway's charges. */
   readonly charges: readonly RecordedCharge[];
+  /** The payment gateway's refunds (none: the refunds were not asked for yet). */
+  readonly refunds?: readonly RecordedRefund[];
 }): OrderVerdict {
   const { orderId, stored } = input;
   const violations: string[] = [];
@@ -116,7 +119,8 @@ export function checkOrderHistory(input: {
   let awaitingPayment = false;
   let chargedAmount: number | undefined;
   let payment: { paymentId: string; amount: number } | undefined;
-  let refundOwed: unknown;
+  let refundOwed: { amount: number; currency: string; paymentId: string } | undefined;
+  let refunded: { amount: number; currency: string; paymentId: string; refundId: string } | undefined;
   let latestConsidered: string | undefined;
   /** Versions that changed nothing but remembered a modification that asked for what the order held. */
   let unchangedModifications = 0;
@@ -183,6 +187,16 @@ export function checkOrderHistory(input: {
         refundOwed = refund;
         break;
       }
+      case "OrderRefunded":
+        if (!refundOwed) fail(`${where}: refunded, but nothing was owed`);
+        else if (refunded) fail(`${where}: refunded a second time`);
+        else {
+          const { amount, currency, paymentId } = event.data;
+          if (canonical({ amount, currency, paymentId }) !== canonical(refundOwed))
+            fail(`${where}: refunded ${canonical(event.data)}, owed ${canonical(refundOwed)}`);
+        }
+        refunded = event.data;
+        break;
       case "CancellationRejected":
         if (event.data.status !== status)
           fail(`${where}: names ${event.data.status}, the order was ${status}`);
@@ -286,9 +300,36 @@ export function checkOrderHistory(input: {
   if (money?.status === "SUCCEEDED" && payment?.paymentId !== money.paymentId)
     fail(`money taken (${money.paymentId}) but recorded ${payment?.paymentId ?? "nothing"}`);
   if (!money && payment) fail("a payment recorded with no money taken");
+  // Money taken from an order that ends cancelled is owed back; once the refunds were asked for
+  // (`refunds` given), it was given back through the gateway exactly once, all of it, and recorded.
   const owesRefund = money !== undefined && status === OrderStatus.CANCELLED;
-  if (owesRefund !== (final.refundOwed !== undefined)) fail(`refund owed: ${canonical(final.refundOwed)}`);
-  if (canonical(final.refundOwed) !== canonical(refundOwed)) fail("stored refund differs from the history");
+  if (owesRefund !== (final.refund !== undefined)) fail(`refund: ${canonical(final.refund)}`);
+  if (owesRefund !== (refundOwed !== undefined)) fail(`refund owed in the history: ${canonical(refundOwed)}`);
+  if (input.refunds === undefined) {
+    if (canonical(final.refundOwed) !== canonical(refundOwed)) fail("stored refund differs from the history");
+  } else {
+    const given = input.refunds.filter((refund) => refund.request.orderId === orderId);
+    if (given.length > (owesRefund ? 1 : 0)) fail(`${given.length} refunds given`);
+    if (owesRefund) {
+      const issued = given[0];
+      if (!issued) fail("money owed back was never refunded");
+      else if (
+        money?.status !== "SUCCEEDED" ||
+        issued.request.paymentId !== money.paymentId ||
+        issued.request.amount !== chargedAmount
+      )
+        fail(`refunded ${canonical(issued.request)}, charged ${chargedAmount} as ${canonical(money)}`);
+      const expected = refundOwed &&
+        issued && { ...refundOwed, status: "REFUNDED", refundId: issued.refundId };
+      if (canonical(final.refund) !== canonical(expected))
+        fail(
+          `stored refund ${canonical(final.refund)}, the history and the gateway say ${canonical(expected)}`,
+        );
+      if (canonical(refunded) !== canonical(expected && { ...refundOwed, refundId: issued?.refundId }))
+        fail(`OrderRefunded ${canonical(refunded)}`);
+      if (final.refundOwed !== undefined) fail("refunded, but still recorded as owed");
+    }
+  }
   return { violations, outcomes, finalStatus: final.status };
 }
 

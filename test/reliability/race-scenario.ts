@@ -324,13 +324,13 @@ export class RaceTally {
   readonly finalStatuses = new Map<string, number>();
 
   chargesTaken = 0;
-  refundsOwed = 0;
+  refundsIssued = 0;
 
   add(hold: HoldState, sent: readonly Sent[], verdict: RaceVerdict) {
     const { outcomes, finals } = verdict;
     this.orders += finals.length;
     this.chargesTaken += verdict.chargesTaken;
-    this.refundsOwed += verdict.refundsOwed;
+    this.refundsIssued += verdict.refundsIssued;
     this.perState.set(hold, (this.perState.get(hold) ?? 0) + finals.length);
     for (const one of sent) {
       this.requests[one.plan.kind] += one.requests.length;
@@ -347,7 +347,7 @@ export class RaceTally {
     return [
       `${title}: ${this.runs} runs, ${this.orders} orders (held at ${states})`,
       `  requests: ${this.requests.cancel} cancel, ${this.requests.modify} modify (${this.requests.copies} copies sent)`,
-      `  money: ${this.chargesTaken} charges took money (at most one per order), ${this.refundsOwed} refunds owed (each exactly where money was taken from an order that ended cancelled)`,
+      `  money: ${this.chargesTaken} charges took money (at most one per order), ${this.refundsIssued} refunds issued (each once, all of it, exactly where money was taken from an order that ended cancelled)`,
       `  outcomes: ${this.outcomes.applied} applied, ${this.outcomes.refused} refused with their reason, ${this.outcomes["no-op"]} nothing to do; final: ${finals}`,
     ].join("\n");
   }
@@ -366,17 +366,18 @@ export async function verifyOrders(
   const violations: string[] = [];
   const outcomes = new Map<string, RequestOutcome>();
   const finals: (string | undefined)[] = [];
-  let refundsOwed = 0;
+  let refundsIssued = 0;
   for (const orderId of orderIds) {
     const mine = sent.filter((one) => one.orderId === orderId);
     const stored = await flow.orders.get(orderId);
-    if (stored?.order.snapshot().refundOwed) refundsOwed++;
+    if (stored?.order.snapshot().refund?.status === "REFUNDED") refundsIssued++;
     const verdict = checkOrderHistory({
       orderId,
       events,
       stored,
       requests: mine.flatMap((one) => one.requests),
       charges: flow.payments.charges,
+      refunds: flow.payments.refunds,
     });
     violations.push(...verdict.violations);
     finals.push(verdict.finalStatus);
@@ -390,7 +391,7 @@ export async function verifyOrders(
   }
   const ordered = new Set(orderIds);
   const charges = flow.payments.succeededCharges.filter((charge) => ordered.has(charge.request.orderId));
-  return { violations, outcomes, finals, chargesTaken: charges.length, refundsOwed };
+  return { violations, outcomes, finals, chargesTaken: charges.length, refundsIssued };
 }
 
 export interface RaceVerdict {
@@ -399,6 +400,6 @@ export interface RaceVerdict {
   readonly finals: readonly (string | undefined)[];
   /** Charges that took money from these orders. */
   readonly chargesTaken: number;
-  /** Orders that ended owing a refund. */
-  readonly refundsOwed: number;
+  /** Orders whose refund was issued through the gateway. */
+  readonly refundsIssued: number;
 }

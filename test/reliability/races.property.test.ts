@@ -74,7 +74,7 @@ class ScheduledOrderRepository implements OrderRepository {
 
 describe("races at every intermediate state (in memory, scheduled interleavings)", () => {
   it(
-    "every request gets exactly one outcome, no update is lost, money is taken at most once and owed back when cancelled",
+    "every request gets exactly one outcome, no update is lost, money is taken at most once and given back once when cancelled",
     async () => {
       const tally = new RaceTally();
       let runs = 0;

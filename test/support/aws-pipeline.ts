@@ -104,6 +104,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       processing: await external("processing", "orderflow-processing"),
       cancel: await external("cancel", "orderflow-cancel"),
       modify: await external("modify", "orderflow-modify"),
+      refunds: await external("refunds", "orderflow-refunds"),
       "order-notifications": await external("order-notifications", "orderflow-order-notifications"),
     };
 

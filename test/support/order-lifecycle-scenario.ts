@@ -171,7 +171,7 @@ export async function runOrderLifecycleScenario(flow: ScenarioFlow, orders: numb
   expect(failedBy("SERVICE_UNAVAILABLE")).toBeGreaterThanOrEqual(perScenario);
   expect(failedBy("DELIVERY_FAILED")).toBeGreaterThanOrEqual(BUS_FAILURES);
 
-  // Phase 4: requests after payment: cancel (refund owed) and a modification that must be refused.
+  // Phase 4: requests after payment: cancel (refund owed, then issued) and a modification that must be refused.
   for (let i = 0; i < orders; i++) {
     const scenario = scenarioOf(i);
     if (scenario === "cancelled-after-payment") await flow.api.cancelOrder(ids[i]!, { reason: "too slow" });
@@ -192,8 +192,12 @@ export async function runOrderLifecycleScenario(flow: ScenarioFlow, orders: numb
     if (scenario === "bad-modification" || scenario === "late-modification") {
       expect(order.lastRejectedRequest?.request).toBe("modify");
     }
-    if (scenario === "cancelled-after-payment") expect(order.refundOwed?.amount).toBe(order.total);
-    if (scenario === "cancelled-before-payment") expect(order.refundOwed).toBeUndefined();
+    // Money taken from a cancelled order was given back through the gateway; none owed or given otherwise.
+    if (scenario === "cancelled-after-payment") {
+      expect(order.refund).toEqual({ amount: order.total, currency: order.currency, status: "REFUNDED" });
+      expect(order.refundOwed).toBeUndefined();
+    }
+    if (scenario === "cancelled-before-payment") expect(order.refund).toBeUndefined();
     if (scenario === "rejected" || scenario === "rejected-then-cancel") {
       expect(order.reasons?.[0]?.code).toBe("UNKNOWN_SKU");
     }
@@ -242,6 +246,10 @@ export async function runOrderLifecycleScenario(flow: ScenarioFlow, orders: numb
   const succeeded = new Set(payments.succeededCharges.map((charge) => charge.request.orderId));
   expect(succeeded.size).toBe(payments.succeededCharges.length);
   expect(succeeded.size).toBe(6 * perScenario); // confirmed + cancelled after payment
+  // One refund per order cancelled after payment, however many deliveries.
+  const refunded = new Set(payments.refunds.map((refund) => refund.request.orderId));
+  expect(refunded.size).toBe(payments.refunds.length);
+  expect(refunded.size).toBe(perScenario);
   // Standard queues really delivered duplicates, and consumers ignored them.
   const logged = flow.logger instanceof InMemoryLogger ? flow.logger.entries : [];
   expect(logged.filter((entry) => entry.message === "order processing: skipped").length).toBeGreaterThan(0);

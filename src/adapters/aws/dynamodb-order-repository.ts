@@ -29,6 +29,7 @@ const OPTIONAL_SNAPSHOT_FIELDS = [
   "payment",
   "cancellation",
   "refundOwed",
+  "refund",
   "lastRejectedRequest",
   "paymentFailure",
   "lastModificationRequestedAt",

@@ -1,3 +1,4 @@
+import { RefundRefusedError } from "../../ports/errors.js";
 import type {
   ChargeRequest,
   ChargeResult,
@@ -10,6 +11,13 @@ import type {
  * with a reason, or throw (an outage such as `ServiceUnavailableError`).
  */
 export type ScriptedOutcome = "SUCCEED" | { readonly decline: string } | { readonly fail: Error };
+
+/**
+ * What the gateway answers to the next refund of an order: issue it, throw (an
+ * outage such as `ServiceUnavailableError`), or refuse it for good (a
+ * {@link RefundRefusedError} with this reason).
+ */
+export type ScriptedRefundOutcome = "SUCCEED" | { readonly fail: Error } | { readonly refuse: string };
 
 export interface ScriptedPaymentGatewayOptions {
   /** What charges without a scripted outcome get; `"SUCCEED"` by default. */
@@ -45,6 +53,7 @@ export const DEFAULT_DECLINE_REASON = "card declined";
 export class ScriptedPaymentGateway implements PaymentGateway {
   private readonly defaultOutcome: "SUCCEED" | "DECLINE";
   private readonly scripts = new Map<string, ScriptedOutcome[]>();
+  private readonly refundScripts = new Map<string, ScriptedRefundOutcome[]>();
   private readonly chargesByKey = new Map<string, ChargeResult>();
   private readonly refundsByKey = new Map<string, string>();
   private readonly chargeLog: RecordedCharge[] = [];
@@ -66,6 +75,16 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   /** Queues outcomes for the next charges of `orderId` (with new idempotency keys), in order. */
   script(orderId: string, ...outcomes: ScriptedOutcome[]): this {
     this.scripts.set(orderId, [...(this.scripts.get(orderId) ?? []), ...outcomes]);
+    return this;
+  }
+
+  /**
+   * Queues outcomes for the next refunds of `orderId`, in order; once they are
+   * used up, refunds are issued. A refund already issued under a key is answered
+   * again without consuming one.
+   */
+  scriptRefund(orderId: string, ...outcomes: ScriptedRefundOutcome[]): this {
+    this.refundScripts.set(orderId, [...(this.refundScripts.get(orderId) ?? []), ...outcomes]);
     return this;
   }
 
@@ -154,6 +173,20 @@ export class ScriptedPaymentGateway implements PaymentGateway {
   async refund(request: RefundRequest): Promise<{ readonly refundId: string }> {
     const answered = this.refundsByKey.get(request.idempotencyKey);
     if (answered) return { refundId: answered };
+    // As a provider does: a refund gives back (part of) a payment it took, never more.
+    const charged = this.chargeLog.find(
+      (charge) => charge.result.status === "SUCCEEDED" && charge.result.paymentId === request.paymentId,
+    );
+    if (!charged) throw new RefundRefusedError(request.orderId, `no payment ${request.paymentId}`);
+    if (request.amount > charged.request.amount || request.currency !== charged.request.currency) {
+      throw new RefundRefusedError(request.orderId, `more than payment ${request.paymentId} took`);
+    }
+    const outcome = this.refundScripts.get(request.orderId)?.shift() ?? "SUCCEED";
+    if (typeof outcome === "object") {
+      // Neither an outage nor a refusal is remembered: the retry with the same key takes the next outcome.
+      if ("fail" in outcome) throw outcome.fail;
+      throw new RefundRefusedError(request.orderId, outcome.refuse);
+    }
     const refundId = `refund-${String(++this.refundCount).padStart(6, "0")}`;
     this.refundsByKey.set(request.idempotencyKey, refundId);
     this.refundLog.push({ request: { ...request }, refundId });

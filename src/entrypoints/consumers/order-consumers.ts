@@ -1,10 +1,12 @@
 import { ValidateOrderMessageSchema } from "../../domain/commands.js";
-import { OrderNotFoundError } from "../../domain/errors.js";
+import { describeError, OrderNotFoundError } from "../../domain/errors.js";
 import { CancelOrderSchema, ModifyOrderSchema, parseWith } from "../../domain/schemas.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import type { Logger } from "../../ports/logger.js";
 import { type Parsed, parseJson, reportMalformedMessage } from "./malformed-message.js";
 import { type BusEvent, BusEventSchema } from "./messages.js";
 import { type ConsumerDeps, type QueueConsumer, queueConsumer } from "./queue-consumer.js";
@@ -100,6 +102,73 @@ export function modifyOrderConsumer(modify: ModifyOrder, deps: ConsumerDeps): Qu
   });
 }
 
+/** The alert kind of a refund the payment gateway refused for good (the refund stays OWED). */
+export const REFUND_REFUSED_ALERT = "REFUND_REFUSED";
+
+/**
+ * Refunds queue (OrderRefundRequired, and OrderCancelled from the bus): pays
+ * back the refund the order owes. A cancellation that owed nothing (no
+ * `refund` in it) is acknowledged without reading the order. An outage fails
+ * the record (the queue retries it, then dead-letters it). A refusal is
+ * reported first (an error log and a `REFUND_REFUSED` alert naming the order),
+ * then fails the record the same way: the refund stays OWED, its message ends
+ * in the refunds dead-letter queue (whose alarm fires), and a redrive once the
+ * cause is fixed issues it.
+ */
+export function refundOrderConsumer(refund: RefundOrder, deps: ConsumerDeps): QueueConsumer {
+  return queueConsumer("refund-order", deps, async (record, log) => {
+    const event = parseBusEvent(record, REFUND_EVENT_TYPES);
+    if (!event.ok) return reportMalformedMessage("refund-order", record, event.issues, deps);
+    const { detail } = event.value;
+    const orderLog = log.child({ orderId: detail.orderId, correlationId: detail.correlationId });
+    if (detail.type === "OrderCancelled" && !owesRefund(detail.data)) {
+      return orderLog.debug("cancellation owes no refund");
+    }
+    try {
+      const result = await refund.execute(metaOf(detail));
+      if (result.outcome === "NOT_FOUND") throw new OrderNotFoundError(detail.orderId);
+      orderLog.info(`refund: ${result.outcome.toLowerCase()}`, { refund: result.order?.refund });
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === "REFUND_REFUSED") {
+        await reportRefusedRefund(detail, record, error, orderLog, deps);
+      }
+      throw error;
+    }
+  });
+}
+
+const REFUND_EVENT_TYPES = ["OrderRefundRequired", "OrderCancelled"] as const;
+
+function owesRefund(data: unknown): boolean {
+  return typeof data === "object" && data !== null && (data as { refund?: unknown }).refund !== undefined;
+}
+
+async function reportRefusedRefund(
+  detail: BusEvent["detail"],
+  record: SqsRecordLike,
+  error: unknown,
+  log: Logger,
+  deps: ConsumerDeps,
+): Promise<void> {
+  const reason = String((error as { reason?: unknown }).reason ?? (error as Error).message);
+  const receiveCount = record.attributes?.ApproximateReceiveCount;
+  log.error("refund refused by the payment gateway; it stays owed", { reason, receiveCount });
+  const alert = {
+    kind: REFUND_REFUSED_ALERT,
+    severity: "ERROR",
+    subject: `Refund refused for order ${detail.orderId}`.slice(0, 99),
+    message: `The payment gateway refused the refund of order ${detail.orderId}: ${reason}. The refund stays OWED; its message goes to the refunds dead-letter queue once its retries are spent, and a redrive issues it once the cause is fixed.`,
+    attributes: { orderId: detail.orderId, ...(receiveCount ? { receiveCount } : {}) },
+  } as const;
+  // The record fails with the refusal either way; an alert that cannot go out is logged, not thrown
+  // in its place (the next attempt alerts again, and the dead-letter queue's alarm stands behind both).
+  await deps.alerts
+    .publish([alert])
+    .catch((error: unknown) =>
+      log.warn("the refused refund's alert could not be published", { error: describeError(error) }),
+    );
+}
+
 function metaOf(detail: BusEvent["detail"]) {
   return {
     orderId: detail.orderId,
@@ -109,11 +178,13 @@ function metaOf(detail: BusEvent["detail"]) {
   };
 }
 
-function parseBusEvent(record: SqsRecordLike, expectedType: string): Parsed<BusEvent> {
+function parseBusEvent(record: SqsRecordLike, expected: string | readonly string[]): Parsed<BusEvent> {
   const event = parseJson(record.body, parseBusEnvelope);
   if (!event.ok) return event;
-  if (event.value["detail-type"] !== expectedType || event.value.detail.type !== expectedType) {
-    const message = `expected ${expectedType}, got ${event.value["detail-type"]}`;
+  const types: readonly string[] = typeof expected === "string" ? [expected] : expected;
+  const type = event.value["detail-type"];
+  if (!types.includes(type) || event.value.detail.type !== type) {
+    const message = `expected ${types.join(" or ")}, got ${type}`;
     return { ok: false, issues: [{ path: "detail-type", code: "UNEXPECTED_EVENT", message }] };
   }
   return event;

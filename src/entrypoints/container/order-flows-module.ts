@@ -4,6 +4,7 @@ import type { GetOrder } from "../../domain/use-cases/get-order.js";
 import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import { ChangeStoreSettings, GetStoreStatus } from "../../domain/use-cases/store-status.js";
@@ -20,6 +21,7 @@ import {
   cancelOrderConsumer,
   modifyOrderConsumer,
   processOrderConsumer,
+  refundOrderConsumer,
   validateOrderConsumer,
 } from "../consumers/order-consumers.js";
 import { OrderApi } from "../http/order-api.js";
@@ -36,6 +38,7 @@ import {
   ORDER_API,
   PLACE_ORDER,
   PROCESS_ORDER,
+  REFUND_ORDER,
   REQUEST_ORDER_CHANGE,
   STORE_API,
   VALIDATE_ORDER,
@@ -104,6 +107,11 @@ export function orderFlowsModule(): ContainerModule {
         cancelOrderConsumer(cancel, { logger, alerts }),
       [CANCEL_ORDER, ...CONSUMER_DEPS],
     );
+    bind(consumerToken("refundOrder")).toResolvedValue(
+      (refund: RefundOrder, logger: Logger, alerts: AlertPublisher) =>
+        refundOrderConsumer(refund, { logger, alerts }),
+      [REFUND_ORDER, ...CONSUMER_DEPS],
+    );
     bind(consumerToken("modifyOrder")).toResolvedValue(
       (modify: ModifyOrder, logger: Logger, alerts: AlertPublisher) =>
         modifyOrderConsumer(modify, { logger, alerts }),
@@ -112,7 +120,7 @@ export function orderFlowsModule(): ContainerModule {
   });
 }
 
-/** The order flows (the API and the four order consumers), as a handler's composition root loads them. */
+/** The order flows (the API and the order consumers), as a handler's composition root loads them. */
 export const ORDER_FLOWS: ConsumerFlows = {
   modules: (options) => [useCasesModule({ limits: options.limits }), orderFlowsModule()],
 };

@@ -5,6 +5,7 @@ import { GetOrder } from "../../domain/use-cases/get-order.js";
 import { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import { ValidateOrder } from "../../domain/use-cases/validate-order.js";
@@ -21,6 +22,7 @@ import {
   MODIFY_ORDER,
   PLACE_ORDER,
   PROCESS_ORDER,
+  REFUND_ORDER,
   REQUEST_ORDER_CHANGE,
   VALIDATE_ORDER,
 } from "./tokens.js";
@@ -74,6 +76,11 @@ export function useCasesModule(options: UseCasesOptions = {}): ContainerModule {
     bind(FULFIL_ORDER).toResolvedValue(
       (orders: OrderRepository, bus: EventBus, clock: Clock) => new FulfilOrder({ orders, bus, clock }),
       [...UNIT_OF_WORK],
+    );
+    bind(REFUND_ORDER).toResolvedValue(
+      (orders: OrderRepository, bus: EventBus, clock: Clock, payments: PaymentGateway) =>
+        new RefundOrder({ orders, bus, clock, payments }),
+      [...UNIT_OF_WORK, PAYMENT_GATEWAY],
     );
     bind(MODIFY_ORDER).toResolvedValue(
       (orders: OrderRepository, bus: EventBus, clock: Clock, catalog: ProductCatalog) =>

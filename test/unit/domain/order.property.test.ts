@@ -18,6 +18,7 @@ const commandArb = fc.oneof(
   fc.constant({ kind: "confirm" as const }),
   fc.constant({ kind: "fulfil" as const }),
   fc.constant({ kind: "cancel" as const }),
+  fc.constant({ kind: "refund" as const }),
   fc.record({
     kind: fc.constant("modify" as const),
     items: fc.array(itemArb, { minLength: 1, maxLength: 100 }),
@@ -34,6 +35,8 @@ function tableCommand(command: Command): OrderCommand {
       return command.ok ? "validate" : "reject";
     case "pay":
       return command.ok ? "recordPaymentSuccess" : "recordPaymentFailure";
+    case "refund":
+      return "recordRefund";
     default:
       return command.kind;
   }
@@ -60,6 +63,9 @@ function apply(order: Order, command: Command): void {
       break;
     case "cancel":
       order.cancel("because", c);
+      break;
+    case "refund":
+      order.recordRefund("refund-1", c);
       break;
     case "modify":
       order.modify({ items: command.items }, command.ok ? [] : [{ path: "items", message: "nope" }], c);
@@ -109,6 +115,19 @@ describe("Order under random command sequences", () => {
           }
           if (after.status === "REJECTED") expect(after.reasons?.length).toBeGreaterThan(0);
           if (before.status === "FULFILLED") expect(after.status).toBe("FULFILLED");
+
+          // Money: a refund only where money was taken, never more than it, REFUNDED once and for good.
+          if (after.refund) {
+            expect(after.status).toBe("CANCELLED");
+            expect(after.payment?.paymentId).toBe(after.refund.paymentId);
+            expect(after.refund.amount).toBeLessThanOrEqual(after.payment!.amount);
+            expect(after.refundOwed !== undefined).toBe(after.refund.status === "OWED");
+          }
+          if (before.refund?.status === "REFUNDED") expect(after.refund).toEqual(before.refund);
+          const refunded = events.filter((event) => event.type === "OrderRefunded");
+          expect(refunded.length).toBe(
+            before.refund?.status === "OWED" && after.refund?.status === "REFUNDED" ? 1 : 0,
+          );
         }
       }),
       { numRuns: 500 },

@@ -115,6 +115,77 @@ describe("Order", () => {
     expect(order.pullEvents().at(-1)).toMatchObject({ type: "OrderRefundRequired" });
   });
 
+  it("records a refund OWED beside refundOwed, then REFUNDED once, with OrderRefunded", () => {
+    const order = paidOrder();
+    order.cancel("changed my mind", ctx());
+    expect(order.snapshot().refund).toEqual({
+      amount: 2500,
+      currency: "BRL",
+      paymentId: "pay-1",
+      status: "OWED",
+    });
+    order.pullEvents();
+
+    expect(order.recordRefund("refund-1", ctx())).toBe("REFUNDED");
+    expect(order.status).toBe("CANCELLED");
+    expect(order.snapshot().refund).toEqual({
+      amount: 2500,
+      currency: "BRL",
+      paymentId: "pay-1",
+      status: "REFUNDED",
+      refundId: "refund-1",
+    });
+    // Nothing is owed any more: the compatibility field goes with the debt.
+    expect(JSON.parse(JSON.stringify(order.snapshot())).refundOwed).toBeUndefined();
+    expect(order.pullEvents()).toMatchObject([
+      {
+        type: "OrderRefunded",
+        data: { amount: 2500, currency: "BRL", paymentId: "pay-1", refundId: "refund-1" },
+      },
+    ]);
+
+    const version = order.version;
+    expect(order.recordRefund("refund-2", ctx())).toBe("ALREADY_REFUNDED");
+    expect(order.version).toBe(version);
+    expect(order.snapshot().refund?.refundId).toBe("refund-1");
+    expect(order.pullEvents()).toEqual([]);
+  });
+
+  it("records no refund on a cancelled order that owes none, and refuses one on an order not cancelled", () => {
+    const unpaid = Order.place(newOrder(), ctx());
+    unpaid.cancel("no money taken", ctx());
+    const version = unpaid.version;
+    expect(unpaid.recordRefund("refund-1", ctx())).toBe("NOTHING_OWED");
+    expect(unpaid.version).toBe(version);
+
+    expect(() => paidOrder().recordRefund("refund-1", ctx())).toThrowError(
+      expect.objectContaining({ code: "ILLEGAL_TRANSITION" }),
+    );
+  });
+
+  it("reads an order stored before refund existed (refundOwed only) as OWED, and refunds it", () => {
+    const order = paidOrder();
+    order.cancel("changed my mind", ctx());
+    const { refund: _refund, ...legacy } = order.snapshot();
+    const stored = Order.fromSnapshot(legacy);
+    expect(stored.refund).toEqual({ amount: 2500, currency: "BRL", paymentId: "pay-1", status: "OWED" });
+    expect(stored.recordRefund("refund-1", ctx())).toBe("REFUNDED");
+    expect(stored.snapshot().refund?.status).toBe("REFUNDED");
+  });
+
+  it("never records a refund larger than the payment it gives back", () => {
+    const order = paidOrder();
+    order.cancel("changed my mind", ctx());
+    const tampered = Order.fromSnapshot({
+      ...order.snapshot(),
+      refund: { amount: 2501, currency: "BRL", paymentId: "pay-1", status: "OWED" },
+    });
+    expect(() => tampered.recordRefund("refund-1", ctx())).toThrowError(
+      expect.objectContaining({ code: "REFUND_EXCEEDS_PAYMENT" }),
+    );
+    expect(tampered.snapshot().refund?.status).toBe("OWED");
+  });
+
   it("modifies before payment with old, new and changed", () => {
     const order = Order.place(newOrder(), ctx());
     order.validate([], ctx());

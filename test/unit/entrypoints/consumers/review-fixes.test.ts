@@ -41,7 +41,7 @@ describe("an Idempotency-Key without an orderId", () => {
 });
 
 describe("a cancel while a payment's outcome is unknown", () => {
-  it("records the refund when the retried processing finds the charge succeeded", async () => {
+  it("records the refund when the retried processing finds the charge succeeded, and issues it", async () => {
     const payments = new ScriptedPaymentGateway();
     const flow = createInMemoryOrderflow({ payments });
     await flow.api.placeOrder({ ...body, orderId: "o-race" });
@@ -68,9 +68,12 @@ describe("a cancel while a payment's outcome is unknown", () => {
 
     const order = await flow.api.getOrder("o-race");
     expect(order.status).toBe("CANCELLED");
-    expect(order.refundOwed).toMatchObject({ amount: 3490, currency: "BRL" });
+    expect(order.refund).toEqual({ amount: 3490, currency: "BRL", status: "REFUNDED" });
+    expect(order).not.toHaveProperty("refundOwed");
     expect(payments.succeededCharges).toHaveLength(1);
     expect(flow.events("OrderRefundRequired")).toHaveLength(1);
+    expect(payments.refunds.map((refund) => refund.request.amount)).toEqual([3490]);
+    expect(flow.events("OrderRefunded")).toHaveLength(1);
   });
 });
 

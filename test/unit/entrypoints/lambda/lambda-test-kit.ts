@@ -21,6 +21,7 @@ import type {
 import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
 import { createNotifyOrderHandler } from "../../../../src/entrypoints/lambda/notify-order.js";
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
+import { createRefundOrderHandler } from "../../../../src/entrypoints/lambda/refund-order.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
 import { createValidateFileHandler } from "../../../../src/entrypoints/lambda/validate-file.js";
 import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
@@ -34,6 +35,7 @@ export type FixtureName =
   | "processing-eventbridge-event"
   | "cancel-eventbridge-event"
   | "modify-eventbridge-event"
+  | "refunds-eventbridge-event"
   | "notification-high-raw-event"
   | "order-notifications-eventbridge-event";
 
@@ -64,6 +66,7 @@ export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOpti
   "process-order": createProcessOrderHandler,
   "cancel-order": createCancelOrderHandler,
   "modify-order": createModifyOrderHandler,
+  "refund-order": createRefundOrderHandler,
   "validate-file": createValidateFileHandler,
   "extract-orders": createExtractOrdersHandler,
   "deliver-notification": createDeliverNotificationHandler,

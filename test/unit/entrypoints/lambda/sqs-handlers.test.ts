@@ -96,6 +96,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     "process-order": "processing-eventbridge-event",
     "cancel-order": "cancel-eventbridge-event",
     "modify-order": "modify-eventbridge-event",
+    "refund-order": "refunds-eventbridge-event",
     "deliver-notification": "notification-high-raw-event",
     "notify-order": "order-notifications-eventbridge-event",
   };
@@ -213,6 +214,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
       ["modify-order", "modify-eventbridge-event"],
       ["process-order", "processing-eventbridge-event"],
       ["cancel-order", "cancel-eventbridge-event"],
+      ["refund-order", "refunds-eventbridge-event"],
     ];
     for (const [name, event] of deliveries) {
       await h.handler(name)(fixture(event), context);
@@ -226,6 +228,53 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
       expect(h.adapters.bus.events()).toHaveLength(published);
     }
     expect(h.payments.charges).toHaveLength(1);
+    expect(h.payments.refunds).toHaveLength(1);
+    expect((await h.adapters.orders.get("o-fixture-1"))?.order.snapshot().refund).toMatchObject({
+      status: "REFUNDED",
+    });
+  });
+
+  it("refund-order: a refused refund fails its record, stays OWED and alerts; an outage fails it quietly", async () => {
+    const h = harness();
+    await h.place("o-fixture-1");
+    for (const [name, event] of [
+      ["validate-order", "intake-fifo-event"],
+      ["process-order", "processing-eventbridge-event"],
+      ["cancel-order", "cancel-eventbridge-event"],
+    ] as const)
+      await h.handler(name)(fixture(event), context);
+    h.payments.scriptRefund(
+      "o-fixture-1",
+      { refuse: "payment disputed" },
+      { fail: new ServiceUnavailableError("payments") },
+    );
+    const messageId = recordOf("refunds-eventbridge-event").messageId;
+
+    const refused = await h.handler("refund-order")(fixture("refunds-eventbridge-event"), context);
+    const failed = await h.handler("refund-order")(fixture("refunds-eventbridge-event"), context);
+
+    expect(refused).toEqual({ batchItemFailures: [{ itemIdentifier: messageId }] });
+    expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: messageId }] });
+    const refusedAlerts = h.adapters.alerts.published.filter(
+      (alert) => alert.attributes?.kind === "REFUND_REFUSED",
+    );
+    expect(refusedAlerts.map((alert) => alert.attributes?.orderId)).toEqual(["o-fixture-1"]);
+    expect(
+      h.logs().find((line) => line.message === "refund refused by the payment gateway; it stays owed"),
+    ).toMatchObject({
+      orderId: "o-fixture-1",
+      reason: "payment disputed",
+    });
+    const stored = (await h.adapters.orders.get("o-fixture-1"))?.order.snapshot();
+    expect(stored?.refund).toMatchObject({ status: "OWED" });
+    expect(h.payments.refunds).toEqual([]);
+
+    expect(await h.handler("refund-order")(fixture("refunds-eventbridge-event"), context)).toEqual({
+      batchItemFailures: [],
+    });
+    expect((await h.adapters.orders.get("o-fixture-1"))?.order.snapshot().refund).toMatchObject({
+      status: "REFUNDED",
+    });
   });
 
   it("an event that is not an SQS event fails the invocation", async () => {
