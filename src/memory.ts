@@ -30,6 +30,7 @@ export {
   type LogLevel,
   NullLogger,
 } from "./adapters/memory/in-memory-logger.js";
+export { InMemoryMetricsStore } from "./adapters/memory/in-memory-metrics-store.js";
 export { InMemoryNotificationPublisher } from "./adapters/memory/in-memory-notification-publisher.js";
 export { InMemoryNotificationStore } from "./adapters/memory/in-memory-notification-store.js";
 export {

@@ -10,6 +10,7 @@ import {
   InMemoryFileHistory,
   InMemoryIdempotencyStore,
   InMemoryLogger,
+  InMemoryMetricsStore,
   InMemoryNotificationPublisher,
   InMemoryNotificationStore,
   InMemoryObjectStore,
@@ -34,6 +35,7 @@ import {
   describeFileHistoryContract,
   describeIdempotencyStoreContract,
   describeIdGeneratorContract,
+  describeMetricsStoreContract,
   describeNotificationChannelContract,
   describeNotificationPublisherContract,
   describeNotificationStoreContract,
@@ -90,6 +92,8 @@ describeFileHistoryContract("InMemoryFileHistory", () => ({ history: new InMemor
 describeIdempotencyStoreContract("InMemoryIdempotencyStore", () => ({
   store: new InMemoryIdempotencyStore(),
 }));
+describeMetricsStoreContract("InMemoryMetricsStore", () => ({ store: new InMemoryMetricsStore() }));
+
 describeNotificationStoreContract("InMemoryNotificationStore", () => ({
   store: new InMemoryNotificationStore(),
 }));
