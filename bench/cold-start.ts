@@ -95,6 +95,7 @@ const BASELINES = {
   "extract-orders": "file-consumer",
   "deliver-notification": "sqs-consumer",
   "notify-order": "sqs-consumer",
+  "record-metrics": "sqs-consumer",
 } as const satisfies Record<LambdaHandlerName, string>;
 
 const SQS_EVENT = { Records: [] };

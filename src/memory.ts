@@ -83,6 +83,7 @@ export {
 export { SQS_MAX_MESSAGE_BYTES } from "./adapters/memory/sqs-message-rules.js";
 export type { ReceivedMessage, SqsRecord, SqsRecordMessageAttribute } from "./adapters/memory/sqs-record.js";
 export type { HttpApi } from "./entrypoints/http/http-core.js";
+export type { MetricsApi } from "./entrypoints/http/metrics-api.js";
 export {
   type AcceptedNotificationAnswer,
   type Caller,

@@ -458,6 +458,7 @@ describe("bus rules", () => {
       "OrderCancelled",
       "OrderFulfilled",
     ],
+    metrics: ["OrderConfirmed", "OrderFulfilled", "OrderCancelled", "OrderRejected", "OrderPaymentFailed"],
   };
   const eventTypes = [...ORDER_EVENT_TYPES, "CancellationRequested", "ModificationRequested"];
   const envelope = (type: string, source = EVENT_SOURCE): BusEnvelope => ({
@@ -582,9 +583,9 @@ describe("tables and API", () => {
 
   it("routes only requests the HTTP core serves, every one but health behind the Cognito authorizer", async () => {
     const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route");
-    expect(routes).toHaveLength(10);
+    expect(routes).toHaveLength(11);
     const failing = new Proxy({}, { get: () => () => Promise.reject(new Error("not reached")) });
-    const failingApi = { orders: failing, notifications: failing };
+    const failingApi = { orders: failing, notifications: failing, metrics: failing };
     for (const [id, route] of routes) {
       const [method, path] = String(prop(route, "RouteKey")).split(" ") as [string, string];
       const response = await handleHttpRequest(failingApi as never, {

@@ -105,6 +105,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       cancel: await external("cancel", "orderflow-cancel"),
       modify: await external("modify", "orderflow-modify"),
       "order-notifications": await external("order-notifications", "orderflow-order-notifications"),
+      metrics: await external("metrics", "orderflow-metrics"),
     };
 
     const flow = new InMemoryOrderflow({

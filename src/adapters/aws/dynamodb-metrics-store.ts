@@ -94,9 +94,9 @@ export class DynamoDbMetricsStore implements MetricsStore {
           new QueryCommand({
             TableName: this.tableName,
             // A sort key `<start>#<shard>` is ≥ `from` exactly when start ≥ from, and ≤ `to` when start < to.
-            KeyConditionExpression: "#period = :period AND #bucket BETWEEN :from AND :to",
+            KeyConditionExpression: "#period = :period AND #bucket BETWEEN :first AND :last",
             ExpressionAttributeNames: { "#period": A.period, "#bucket": A.bucket },
-            ExpressionAttributeValues: { ":period": period, ":from": from, ":to": to },
+            ExpressionAttributeValues: { ":period": period, ":first": from, ":last": to },
             ExclusiveStartKey: startKey,
           }),
         );

@@ -3,6 +3,7 @@ import { ManualClock } from "../../adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../adapters/memory/id-generators.js";
 import type { BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import type { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import type { InMemoryMetricsStore } from "../../adapters/memory/in-memory-metrics-store.js";
 import type { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import type { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
 import type {
@@ -35,12 +36,14 @@ import type { SqsRecordLike } from "../consumers/sqs-batch.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
+import { metricsFlowsModule } from "../container/metrics-flows-module.js";
 import { notificationFlowsModule } from "../container/notification-flows-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
-import { consumerToken, NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
+import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
+import type { MetricsApi } from "../http/metrics-api.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
 import { addNotificationQueues } from "./in-memory-notification-queues.js";
@@ -272,6 +275,10 @@ export class InMemoryOrderflow<
   readonly api: OrderApi;
   /** The notification operations of the HTTP API. */
   readonly notificationApi: NotificationApi;
+  /** The business-metrics operation of the HTTP API. */
+  readonly metricsApi: MetricsApi;
+  /** The business metrics (fed by the metrics route's consumer). */
+  readonly metrics: InMemoryMetricsStore;
   /** What the HTTP API serves: `handleHttpRequest(flow.http, request)`. */
   readonly http: HttpApi;
   /** The stored notifications. */
@@ -332,6 +339,7 @@ export class InMemoryOrderflow<
     this.alerts = memory.alerts;
     this.notifications = memory.notifications;
     this.notificationTopic = memory.notificationPublisher.topic;
+    this.metrics = memory.metrics;
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
@@ -348,6 +356,7 @@ export class InMemoryOrderflow<
       notifications: memory.notifications,
       notificationPublisher: memory.notificationPublisher,
       notificationChannel: memory.notificationChannel,
+      metrics: memory.metrics,
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
@@ -360,10 +369,12 @@ export class InMemoryOrderflow<
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
       notificationFlowsModule(),
+      metricsFlowsModule(),
     ]);
     this.api = resolve(this.container, ORDER_API);
     this.notificationApi = resolve(this.container, NOTIFICATION_API);
-    this.http = { orders: this.api, notifications: this.notificationApi };
+    this.metricsApi = resolve(this.container, METRICS_API);
+    this.http = { orders: this.api, notifications: this.notificationApi, metrics: this.metricsApi };
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };
     const ruleDeadLetterQueues: Partial<Record<EventRouteName, InMemoryQueue>> = {};

@@ -5,9 +5,10 @@ import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
+import { METRICS_FLOWS } from "../container/metrics-flows-module.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../container/order-flows-module.js";
-import { NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
+import { METRICS_API, NOTIFICATION_API, ORDER_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -34,16 +35,21 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
         modules: (flowOptions) => [
           ...ORDER_FLOWS.modules(flowOptions),
           ...NOTIFICATION_FLOWS.modules(flowOptions),
+          ...METRICS_FLOWS.modules(flowOptions),
         ],
       },
       options,
     );
-    const [orders, notifications, logger] = await Promise.all([
+    const [orders, notifications, metrics, logger] = await Promise.all([
       resolveAsync(container, ORDER_API),
       resolveAsync(container, NOTIFICATION_API),
+      resolveAsync(container, METRICS_API),
       resolveAsync(container, LOGGER),
     ]);
-    return { logger, http: createApiHandler(() => ({ orders, notifications }), { ...options.http, logger }) };
+    return {
+      logger,
+      http: createApiHandler(() => ({ orders, notifications, metrics }), { ...options.http, logger }),
+    };
   });
 
   return (async (event: unknown, context?: Parameters<ApiHandler>[1]) => {

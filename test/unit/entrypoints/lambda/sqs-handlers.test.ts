@@ -98,6 +98,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     "modify-order": "modify-eventbridge-event",
     "deliver-notification": "notification-high-raw-event",
     "notify-order": "order-notifications-eventbridge-event",
+    "record-metrics": "metrics-eventbridge-event",
   };
 
   for (const name of Object.keys(foreignBodies) as (keyof typeof foreignBodies)[]) {
