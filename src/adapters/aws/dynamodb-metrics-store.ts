@@ -49,11 +49,13 @@ import { METRICS_ATTRIBUTES as A, METRICS_BUCKET_SHARDS } from "./dynamodb-table
  * fails and dead-letters, and the alarm says so. Reads add the shards up.
  *
  * **Costs** (on-demand units). An UpdateItem costs the larger of the item's
- * size before and after, per KB: for an item that counted `n` events, about
- * 1 + 23·n/1024 WCU. Per event: two UpdateItems, on average ≈ 2 + 23·(h/4 +
- * d/16)/2048 WCU for `h` events in its hour and `d` in its day; at 1,000
- * completed-order events a day (42 an hour) that is ≈ 2.7 WCU; at 10,000 a day
- * ≈ 9.2 WCU, where a transaction (2 × (1 + 1 + 1) = 6 WCU) becomes cheaper. A
+ * size before and after, per KB rounded up: for an item of counters (under a
+ * KB) that counted `n` events, about 1 + 23·n/1024 WCU. Per event: two
+ * UpdateItems, on average ≈ 2 + 23·(h/4 + d/16)/2048 WCU (plus about half a
+ * unit each for the rounding once items pass a KB) for `h` events in its hour
+ * and `d` in its day; at 1,000 completed-order events a day (42 an hour) that
+ * is ≈ 3 WCU; at 10,000 a day ≈ 10 WCU, where a transaction (2 × (1 + 1 + 1) =
+ * 6 WCU) becomes cheaper. A
  * duplicate costs its two failed conditions (the same units). A query reads
  * every shard of every bucket in range with one Query per partition (month or
  * year; at most two for the bounded ranges of `GET /metrics`), eventually
