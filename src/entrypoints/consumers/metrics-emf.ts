@@ -13,7 +13,8 @@ import type { RecordMetricsOutcome } from "../../domain/use-cases/record-order-m
  * Only events counted for the first time are in the lines (a duplicate adds
  * nothing to the table, so nothing to CloudWatch either). The metrics table is
  * the truth: a process that dies after the table's write and before the log
- * line leaves CloudWatch one event short, never one over.
+ * line leaves CloudWatch one event short, never one over. The lines are
+ * written at `info`: a function whose LOG_LEVEL is `warn` or above writes none.
  */
 
 /** The namespace of orderflow's business metrics (the dashboard's widgets read it). */
