@@ -81,6 +81,7 @@ const AWS_ENV = {
   FILE_HISTORY_TABLE: "orderflow-file-history",
   FILE_EXTRACTION_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/orderflow-file-extraction",
   NOTIFICATIONS_TABLE: "orderflow-notifications",
+  METRICS_TABLE: "orderflow-metrics",
   NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
 };
 
@@ -96,6 +97,7 @@ const BASELINES = {
   "extract-orders": "file-consumer",
   "deliver-notification": "sqs-consumer",
   "notify-order": "sqs-consumer",
+  "record-metrics": "sqs-consumer",
 } as const satisfies Record<LambdaHandlerName, string>;
 
 const SQS_EVENT = { Records: [] };

@@ -9,6 +9,7 @@ export type { AwsClientOptions, AwsStaticCredentials } from "./adapters/aws/clie
 export { createDynamoDbClient } from "./adapters/aws/dynamodb.js";
 export { DynamoDbFileHistory } from "./adapters/aws/dynamodb-file-history.js";
 export { DynamoDbIdempotencyStore } from "./adapters/aws/dynamodb-idempotency-store.js";
+export { DynamoDbMetricsStore } from "./adapters/aws/dynamodb-metrics-store.js";
 export { DynamoDbNotificationStore } from "./adapters/aws/dynamodb-notification-store.js";
 export { DynamoDbOrderRepository } from "./adapters/aws/dynamodb-order-repository.js";
 export { DynamoDbProductCatalog } from "./adapters/aws/dynamodb-product-catalog.js";
@@ -25,6 +26,8 @@ export {
   type GlobalSecondaryIndex,
   IDEMPOTENCY_TABLE,
   type KeySchemaElement,
+  METRICS_BUCKET_SHARDS,
+  METRICS_TABLE,
   NOTIFICATIONS_TABLE,
   ORDERS_TABLE,
   PRODUCTS_TABLE,

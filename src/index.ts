@@ -65,6 +65,30 @@ export {
   TRANSITIONS,
 } from "./domain/lifecycle.js";
 export {
+  bucketStart,
+  FULFILMENT_BINS,
+  FULFILMENT_BINS_PER_DOUBLING,
+  fulfilmentBin,
+  fulfilmentBinValue,
+  histogramQuantile,
+  isMeasuredOrderEvent,
+  MEASURED_ORDER_EVENT_TYPES,
+  METRICS_GRANULARITIES,
+  METRICS_QUERY_LIMITS,
+  type MeasuredOrder,
+  type MeasuredOrderEvent,
+  type MeasuredOrderEventType,
+  type MetricCounters,
+  type MetricsBucket,
+  type MetricsGranularity,
+  metricContributions,
+  ORDER_OUTCOME_METRICS,
+  ORDER_OUTCOMES,
+  type OrderOutcome,
+  type StoredMetricsBucket,
+  toMetricsBucket,
+} from "./domain/metrics.js";
+export {
   type Currency,
   isValidMinorUnits,
   lineTotal,
@@ -172,6 +196,12 @@ export {
   type FilePrefixes,
   type FileProgress,
 } from "./domain/use-cases/file-flow.js";
+export {
+  GetMetrics,
+  type MetricsAnswer,
+  type MetricsQueryInput,
+  MetricsQuerySchema,
+} from "./domain/use-cases/get-metrics.js";
 export { GetNotification } from "./domain/use-cases/get-notification.js";
 export { GetOrder, type OrderView, toOrderView } from "./domain/use-cases/get-order.js";
 export {
@@ -204,6 +234,11 @@ export {
   type ProcessOrderDeps,
   type ProcessOrderOutcome,
 } from "./domain/use-cases/process-order.js";
+export {
+  type RecordMetricsOutcome,
+  RecordOrderMetrics,
+  type RecordOrderMetricsDeps,
+} from "./domain/use-cases/record-order-metrics.js";
 export { RecordPayment, type RecordPaymentCommand } from "./domain/use-cases/record-payment.js";
 export {
   RefundOrder,
@@ -276,6 +311,7 @@ export {
   type IdempotencyStore,
 } from "./ports/idempotency-store.js";
 export { LOGGER, type LogFields, type Logger } from "./ports/logger.js";
+export { METRICS_STORE, type MetricsQuery, type MetricsStore } from "./ports/metrics-store.js";
 export { NOTIFICATION_CHANNEL, type NotificationChannel } from "./ports/notification-channel.js";
 export {
   NOTIFICATION_PRIORITY_ATTRIBUTE,

@@ -27,6 +27,14 @@ export {
   PORT_VARIABLES,
 } from "./entrypoints/config.js";
 export {
+  BUSINESS_METRICS_NAMESPACE,
+  BUSINESS_METRICS_SERVICE,
+  businessMetricLines,
+  type EmfLine,
+  outcomeMetricName,
+  REVENUE_METRIC,
+} from "./entrypoints/consumers/metrics-emf.js";
+export {
   adaptersModule,
   PORT_TOKENS,
   type PortAdapters,
@@ -50,6 +58,7 @@ export {
   type MemoryAdapters,
   memoryModule,
 } from "./entrypoints/container/memory-module.js";
+export { METRICS_FLOWS, metricsFlowsModule } from "./entrypoints/container/metrics-flows-module.js";
 export {
   NOTIFICATION_FLOWS,
   notificationFlowsModule,
@@ -60,16 +69,19 @@ export {
   CANCEL_ORDER,
   consumerToken,
   EXTRACT_ORDERS,
+  GET_METRICS,
   GET_NOTIFICATION,
   GET_ORDER,
   LIST_NOTIFICATIONS_BY_PRIORITY,
   LIST_USER_NOTIFICATIONS,
+  METRICS_API,
   MODIFY_ORDER,
   NOTIFICATION_API,
   NOTIFY_ORDER_CUSTOMERS,
   ORDER_API,
   PLACE_ORDER,
   PROCESS_ORDER,
+  RECORD_ORDER_METRICS,
   REQUEST_ORDER_CHANGE,
   STORE_AND_DELIVER_NOTIFICATION,
   VALIDATE_FILE,
@@ -124,9 +136,14 @@ export {
   handler as processOrderHandler,
 } from "./entrypoints/lambda/process-order.js";
 export {
+  createRecordMetricsHandler,
+  handler as recordMetricsHandler,
+} from "./entrypoints/lambda/record-metrics.js";
+export {
   createRefundOrderHandler,
   handler as refundOrderHandler,
 } from "./entrypoints/lambda/refund-order.js";
+
 export type { SqsBatchResponse, SqsEvent, SqsEventRecord } from "./entrypoints/lambda/sqs-event.js";
 export {
   createValidateFileHandler,

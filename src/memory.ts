@@ -30,6 +30,7 @@ export {
   type LogLevel,
   NullLogger,
 } from "./adapters/memory/in-memory-logger.js";
+export { InMemoryMetricsStore } from "./adapters/memory/in-memory-metrics-store.js";
 export { InMemoryNotificationPublisher } from "./adapters/memory/in-memory-notification-publisher.js";
 export { InMemoryNotificationStore } from "./adapters/memory/in-memory-notification-store.js";
 export {
@@ -85,6 +86,7 @@ export type { ReceivedMessage, SqsRecord, SqsRecordMessageAttribute } from "./ad
 export { ForbiddenError, OPERATORS_GROUP } from "./entrypoints/http/authorization.js";
 export type { HttpApi } from "./entrypoints/http/http-core.js";
 export type { Caller } from "./entrypoints/http/http-types.js";
+export type { MetricsApi } from "./entrypoints/http/metrics-api.js";
 export type { AcceptedNotificationAnswer, NotificationApi } from "./entrypoints/http/notification-api.js";
 export type { AcceptedRequest, OrderApi, PlacedOrder, RequestMeta } from "./entrypoints/http/order-api.js";
 export {

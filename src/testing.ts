@@ -43,6 +43,10 @@ export {
   type IdempotencyStoreSubject,
 } from "./ports/contracts/idempotency-store.contract.js";
 export {
+  describeMetricsStoreContract,
+  type MetricsStoreSubject,
+} from "./ports/contracts/metrics-store.contract.js";
+export {
   describeNotificationChannelContract,
   type NotificationChannelSubject,
 } from "./ports/contracts/notification-channel.contract.js";

@@ -11,6 +11,7 @@ import {
   type TableDefinition,
   type TableLogicalName,
 } from "../../src/adapters/aws/dynamodb-tables.js";
+import { ORDER_OUTCOMES } from "../../src/domain/metrics.js";
 import {
   type Environment,
   HANDLER_ENVIRONMENT,
@@ -24,6 +25,12 @@ import {
   type ResourcePort,
   RUNTIME_VARIABLES,
 } from "../../src/entrypoints/config.js";
+import {
+  BUSINESS_METRICS_NAMESPACE,
+  BUSINESS_METRICS_SERVICE,
+  outcomeMetricName,
+  REVENUE_METRIC,
+} from "../../src/entrypoints/consumers/metrics-emf.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../src/ports/notification-publisher.js";
 import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
@@ -1425,6 +1432,65 @@ function notificationWidgets(widget: Widget, y: number): unknown[] {
   ];
 }
 
+/**
+ * The business metrics the record-metrics consumer writes as EMF lines: orders
+ * by outcome, and revenue per currency (a SEARCH, since currencies are data),
+ * hourly sums; and the metrics table's capacity (its writes grow with the
+ * events a bucket item holds, see DynamoDbMetricsStore).
+ */
+function businessMetricWidgets(widget: Widget, y: number): Value[] {
+  const hourly = { period: 3600 };
+  return [
+    widget(
+      "Orders by outcome (per hour)",
+      ORDER_OUTCOMES.map((outcome) => [
+        BUSINESS_METRICS_NAMESPACE,
+        outcomeMetricName(outcome),
+        "Service",
+        BUSINESS_METRICS_SERVICE,
+        { stat: "Sum", label: outcome },
+      ]),
+      y,
+      0,
+      8,
+      hourly,
+    ),
+    widget(
+      "Revenue per currency (minor units, per hour)",
+      [
+        [
+          {
+            expression: `SEARCH('{${BUSINESS_METRICS_NAMESPACE},Service,Currency} MetricName="${REVENUE_METRIC}"', 'Sum', 3600)`,
+            id: "revenue",
+            label: "",
+          },
+        ],
+      ],
+      y,
+      8,
+      8,
+      hourly,
+    ),
+    widget(
+      "Metrics table: consumed capacity and duplicates",
+      [
+        ["ConsumedWriteCapacityUnits", "writes"],
+        ["ConsumedReadCapacityUnits", "reads"],
+        ["ConditionalCheckFailedRequests", "duplicates refused"],
+        ["ThrottledRequests", "throttled"],
+      ].map(([metric, label]) => [
+        "AWS/DynamoDB",
+        metric,
+        "TableName",
+        `\${${ids.table("metrics")}}`,
+        { stat: "Sum", label },
+      ]),
+      y,
+      16,
+    ),
+  ];
+}
+
 /** The handlers of the notification flows, whose metrics the dashboard groups. */
 const NOTIFICATION_CONSUMERS = [
   "deliver-notification",
@@ -1462,7 +1528,7 @@ function dashboardBody(): Value {
       height: 2,
       properties: {
         markdown:
-          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Notifications: API and order outcomes (bus → order-notifications → notify-order) → notifications topic → high / medium / low queues → deliver-notification. Any dead-letter message or alarm goes to the alert topic.",
+          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Notifications: API and order outcomes (bus → order-notifications → notify-order) → notifications topic → high / medium / low queues → deliver-notification. Metrics: order outcomes (bus → metrics → record-metrics) → metrics table and EMF. Any dead-letter message or alarm goes to the alert topic.",
       },
     },
     widget(
@@ -1654,6 +1720,7 @@ function dashboardBody(): Value {
       },
     },
     ...notificationWidgets(widget, 26),
+    ...businessMetricWidgets(widget, 38),
   ];
   return sub(JSON.stringify({ widgets }));
 }

@@ -126,6 +126,17 @@ export const QUEUES = {
     oldestMessageAlarmSeconds: 300,
     mapping: ORDER_FLOW_MAPPING,
   },
+  // Metrics can wait: a batching window fills batches (fewer invocations, one EMF line per batch), and few
+  // pollers keep the writes to each bucket's items from contending.
+  metrics: {
+    description:
+      "Completed-order events (confirmed, fulfilled, cancelled, rejected, payment failed) for record-metrics",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 900,
+    mapping: { batchSize: 10, maximumConcurrency: 2, maximumBatchingWindowSeconds: 10 },
+  },
   // Priority is what the three mappings differ in: high is read at once and by
   // the most pollers, so a backlog of low never delays it; medium and low wait
   // to fill their batches (fewer invocations), low longest and by the fewest.
@@ -191,7 +202,7 @@ export interface FunctionSpec extends FunctionSizes {
 const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
   api: {
     description:
-      "HTTP API: place, get, cancel and modify orders, list products, accept and list notifications, health",
+      "HTTP API: place, get, cancel and modify orders, list products, accept and list notifications, metrics, health",
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -240,6 +251,11 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
     memoryMb: 256,
     timeoutSeconds: 30,
   },
+  "record-metrics": {
+    description: "Counts completed-order events, each once, into the metrics table and CloudWatch (EMF)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
 };
 
 function functionSpec(handler: HandlerName): FunctionSpec {
@@ -265,6 +281,7 @@ export const TABLE_VARIABLES: Readonly<Record<string, TableLogicalName>> = {
   FILE_HISTORY_TABLE: "fileHistory",
   NOTIFICATIONS_TABLE: "notifications",
   SETTINGS_TABLE: "settings",
+  METRICS_TABLE: "metrics",
 };
 
 /** The queue each `*_QUEUE_URL` variable names. */
@@ -413,6 +430,13 @@ export const PORT_GRANTS: Readonly<Record<ResourcePort, readonly PortGrant[]>> =
     },
     { actions: ["dynamodb:Query"], on: [{ resource: { table: "notifications" }, part: "indexes" }] },
   ],
+  // DynamoDbMetricsStore: UpdateItem (conditional ADD per bucket item), Query (a range of buckets).
+  metrics: [
+    {
+      actions: ["dynamodb:UpdateItem", "dynamodb:Query"],
+      on: [{ resource: { table: "metrics" }, part: "arn" }],
+    },
+  ],
   // SnsNotificationPublisher: Publish, PublishBatch (authorized as sns:Publish), to a topic under a customer managed key.
   notificationPublisher: [
     { actions: ["sns:Publish"], on: [{ resource: "notification-topic", part: "arn" }] },
@@ -459,6 +483,7 @@ export const API_ROUTES = [
   { routeKey: "GET /notifications", authorized: true },
   { routeKey: "GET /notifications/{id}", authorized: true },
   { routeKey: "GET /users/{userId}/notifications", authorized: true },
+  { routeKey: "GET /metrics", authorized: true },
   { routeKey: "GET /health", authorized: false },
 ] as const;
 

@@ -1,6 +1,7 @@
 import type { Product } from "./business-rules.js";
 import type { OrderEvent, OrderflowEvent } from "./events.js";
 import type { OrderStatus } from "./lifecycle.js";
+import type { MetricCounters, MetricsGranularity, StoredMetricsBucket } from "./metrics.js";
 import type {
   AcceptedNotification,
   Notification,
@@ -349,4 +350,33 @@ export interface NotificationChannel {
    * notification can never be delivered; any other error is transient.
    */
   deliver(notification: Notification): Promise<void>;
+}
+
+// ─── Business metrics ───────────────────────────────────────────────────────
+
+/** Buckets of one granularity whose start lies in `[from, to)` (ISO 8601 times). */
+export interface MetricsQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly granularity: MetricsGranularity;
+}
+
+/**
+ * Business metrics aggregated per hour and per day (UTC), each event **counted
+ * once**: the store applies an event's counters to its hour and its day
+ * bucket exactly once per event id, however often, however concurrently and
+ * after whatever crash it is asked again.
+ */
+export interface MetricsStore {
+  /**
+   * Adds `counters` to the hour and the day buckets of `at`, unless the event
+   * `eventId` was applied to them already (each bucket checks for itself, so a
+   * retry after a crash between the two completes the one that is missing).
+   * @returns true when it added to at least one bucket, false for a duplicate.
+   * @throws ServiceUnavailableError when the store cannot be reached; retrying is safe.
+   */
+  record(eventId: string, at: string, counters: MetricCounters): Promise<boolean>;
+
+  /** The non-empty buckets of the query, oldest first. */
+  query(query: MetricsQuery): Promise<StoredMetricsBucket[]>;
 }

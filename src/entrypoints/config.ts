@@ -135,6 +135,7 @@ export const PORT_VARIABLES = {
       .optional(topicArnSchema())
       .check(z.describe("ARN of the SNS topic of e-mail notifications (NOTIFICATION_CHANNEL=email)")),
   },
+  metrics: { METRICS_TABLE: tableName("business metrics per hour and per day") },
 } as const;
 
 /** A port that needs AWS resources. */

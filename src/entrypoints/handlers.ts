@@ -23,6 +23,8 @@ export const HANDLERS = {
       // Accepting a notification publishes it and records it ACCEPTED (no channel: the consumer names it).
       "notifications",
       "notificationPublisher",
+      // GET /metrics reads the business metrics.
+      "metrics",
     ],
   },
   "validate-order": {
@@ -76,6 +78,12 @@ export const HANDLERS = {
     consumer: "notifyOrder",
     // It reads the order for its customer, and publishes the notification to the notifications topic.
     ports: ["orders", "notificationPublisher", "alerts"],
+  },
+  "record-metrics": {
+    trigger: { kind: "queue", queues: ["metrics"] },
+    consumer: "recordMetrics",
+    // It reads a confirmed order's items and a fulfilled order's placement time.
+    ports: ["orders", "metrics", "alerts"],
   },
 } as const satisfies Readonly<Record<string, HandlerDeclaration>>;
 

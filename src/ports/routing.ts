@@ -1,4 +1,5 @@
 import type { OrderflowEvent } from "../domain/events.js";
+import { MEASURED_ORDER_EVENT_TYPES } from "../domain/metrics.js";
 import type { NotificationPriority } from "../domain/notification.js";
 import { NOTIFIED_ORDER_EVENT_TYPES } from "../domain/order-notifications.js";
 
@@ -22,6 +23,8 @@ export const EVENT_ROUTES = {
   refunds: ["OrderRefundRequired", "OrderCancelled"],
   /** Order outcomes the customer is told about (`ORDER_OUTCOME_NOTIFICATIONS`). */
   "order-notifications": NOTIFIED_ORDER_EVENT_TYPES,
+  /** Completed-order events counted into the business metrics (`ORDER_OUTCOME_METRICS`). */
+  metrics: MEASURED_ORDER_EVENT_TYPES,
 } as const satisfies Record<string, readonly OrderflowEvent["type"][]>;
 
 export type EventRouteName = keyof typeof EVENT_ROUTES;

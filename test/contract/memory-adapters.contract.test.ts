@@ -11,6 +11,7 @@ import {
   InMemoryFileHistory,
   InMemoryIdempotencyStore,
   InMemoryLogger,
+  InMemoryMetricsStore,
   InMemoryNotificationPublisher,
   InMemoryNotificationStore,
   InMemoryObjectStore,
@@ -35,6 +36,7 @@ import {
   describeFileHistoryContract,
   describeIdempotencyStoreContract,
   describeIdGeneratorContract,
+  describeMetricsStoreContract,
   describeNotificationChannelContract,
   describeNotificationPublisherContract,
   describeNotificationStoreContract,
@@ -92,6 +94,8 @@ describeFileHistoryContract("InMemoryFileHistory", () => ({ history: new InMemor
 describeIdempotencyStoreContract("InMemoryIdempotencyStore", () => ({
   store: new InMemoryIdempotencyStore(),
 }));
+describeMetricsStoreContract("InMemoryMetricsStore", () => ({ store: new InMemoryMetricsStore() }));
+
 describeNotificationStoreContract("InMemoryNotificationStore", () => ({
   store: new InMemoryNotificationStore(),
 }));

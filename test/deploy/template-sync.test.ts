@@ -460,6 +460,7 @@ describe("bus rules", () => {
       "OrderCancelled",
       "OrderFulfilled",
     ],
+    metrics: ["OrderConfirmed", "OrderFulfilled", "OrderCancelled", "OrderRejected", "OrderPaymentFailed"],
   };
   const eventTypes = [...ORDER_EVENT_TYPES, "CancellationRequested", "ModificationRequested"];
   const envelope = (type: string, source = EVENT_SOURCE): BusEnvelope => ({
@@ -586,7 +587,7 @@ describe("tables and API", () => {
     const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route");
     expect(routes).toHaveLength(API_ROUTES.length);
     const failing = new Proxy({}, { get: () => () => Promise.reject(new Error("not reached")) });
-    const failingApi = { orders: failing, notifications: failing, store: failing };
+    const failingApi = { orders: failing, notifications: failing, store: failing, metrics: failing };
     for (const [id, route] of routes) {
       const [method, path] = String(prop(route, "RouteKey")).split(" ") as [string, string];
       const response = await handleHttpRequest(failingApi as never, {

@@ -244,6 +244,19 @@ describe("orderflow CLI against the local runner", () => {
     expect(JSON.parse(fulfilled.stdout)).toEqual({ orderId: "cli-fulfil-1", status: "FULFILLED" });
   });
 
+  it("shows the business metrics of a range, and refuses a bad one", async () => {
+    const range = ["--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z"];
+    const answer = await cli("metrics", ...range, "--granularity", "hour", "--json");
+    expect(answer.code).toBe(0);
+    expect(JSON.parse(answer.stdout)).toEqual({ buckets: [] });
+    expect((await cli("metrics", ...range)).stdout).toMatch(/START\s+CONFIRMED\s+FULFILLED/);
+
+    const refused = await cli("metrics", ...range, "--granularity", "minute");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("granularity");
+    expect((await cli("metrics", "--from", "2020-01-01T00:00:00Z")).code).toBe(2);
+  });
+
   it("refuses unknown commands, options and queues with a usage error", async () => {
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("order", "x", "--colour")).code).toBe(2);

@@ -106,6 +106,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       modify: await external("modify", "orderflow-modify"),
       refunds: await external("refunds", "orderflow-refunds"),
       "order-notifications": await external("order-notifications", "orderflow-order-notifications"),
+      metrics: await external("metrics", "orderflow-metrics"),
     };
 
     const flow = new InMemoryOrderflow({

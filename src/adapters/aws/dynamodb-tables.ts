@@ -26,7 +26,8 @@ export type TableLogicalName =
   | "idempotency"
   | "products"
   | "notifications"
-  | "settings";
+  | "settings"
+  | "metrics";
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -218,6 +219,40 @@ export const SETTINGS_TABLE: TableDefinition = {
   BillingMode: "PAY_PER_REQUEST",
 };
 
+/** Attribute names of the metrics table (see `DynamoDbMetricsStore`). */
+export const METRICS_ATTRIBUTES = {
+  /** Partition key: `<granularity>#<month>` for hours (`hour#2030-01`), `<granularity>#<year>` for days. */
+  period: "period",
+  /** Sort key: `<bucket start>#<shard>` (`2030-01-15T05:00:00.000Z#03`). */
+  bucket: "bucket",
+  /** String set of the fingerprints of the events applied to this item. */
+  applied: "applied",
+  /** Prefix of a counter attribute: `c:<counter name>` (`c:revenue.BRL`). */
+  counterPrefix: "c:",
+} as const;
+
+/**
+ * Items per bucket: an event lands in the shard its fingerprint names, so an
+ * item holds the ids of a share of its bucket's events (see the adapter's notes
+ * on item sizes). Fixed for a table's life: a redelivered event must meet the
+ * item that holds its id.
+ */
+export const METRICS_BUCKET_SHARDS = { hour: 4, day: 16 } as const;
+
+export const METRICS_TABLE: TableDefinition = {
+  logicalName: "metrics",
+  description: "Business metrics per hour and per day, each event counted once per bucket",
+  KeySchema: [
+    { AttributeName: METRICS_ATTRIBUTES.period, KeyType: "HASH" },
+    { AttributeName: METRICS_ATTRIBUTES.bucket, KeyType: "RANGE" },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: METRICS_ATTRIBUTES.period, AttributeType: "S" },
+    { AttributeName: METRICS_ATTRIBUTES.bucket, AttributeType: "S" },
+  ],
+  BillingMode: "PAY_PER_REQUEST",
+};
+
 /** Every table, by logical name. */
 export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
   orders: ORDERS_TABLE,
@@ -226,6 +261,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinitio
   products: PRODUCTS_TABLE,
   notifications: NOTIFICATIONS_TABLE,
   settings: SETTINGS_TABLE,
+  metrics: METRICS_TABLE,
 };
 
 /** The `CreateTable` input for a definition under a physical table name. */

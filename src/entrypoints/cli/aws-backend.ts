@@ -68,6 +68,9 @@ export class AwsOperatorBackend implements OperatorBackend {
   listNotifications(): Promise<NotificationPage> {
     return this.needsEndpoint("notifications");
   }
+  metrics(): Promise<{ buckets: Record<string, unknown>[] }> {
+    return this.needsEndpoint("metrics");
+  }
 
   async health(): Promise<HealthResult> {
     const lines: string[] = [];

@@ -68,6 +68,12 @@ export interface OperatorBackend {
   notify(body: unknown, idempotencyKey?: string): Promise<unknown>;
   /** `GET /users/{userId}/notifications`: one page. */
   listNotifications(userId: string, query: NotificationListQuery): Promise<NotificationPage>;
+  /** `GET /metrics`: the business metrics of a range. */
+  metrics(query: {
+    readonly from: string;
+    readonly to: string;
+    readonly granularity: string;
+  }): Promise<{ readonly buckets: readonly Record<string, unknown>[] }>;
   health(): Promise<HealthResult>;
   listDeadLetterQueues(): Promise<readonly DeadLetterQueueSummary[]>;
   peekDeadLetters(queue: string, max?: number): Promise<readonly DeadLetter[]>;

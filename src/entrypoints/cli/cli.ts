@@ -19,6 +19,8 @@ Usage:
                                             send a notification to a user
   orderflow notifications <userId> [--priority p] [--limit N] [--cursor c]
                                             a user's notifications, newest first
+  orderflow metrics --from <iso> --to <iso> [--granularity hour|day]
+                                            business metrics per hour or per day (default day)
   orderflow dlq list                        dead-letter queues and their message counts
   orderflow dlq peek <dlq> [--max N]        show dead-lettered messages, leave them in place
   orderflow redrive <dlq> [--to <queue>] [--dry-run] [--max N]
@@ -70,6 +72,8 @@ const OPTIONS = {
   priority: { type: "string" },
   limit: { type: "string" },
   cursor: { type: "string" },
+  from: { type: "string" },
+  granularity: { type: "string" },
   "keep-dedup-id": { type: "boolean" },
   table: { type: "string" },
   region: { type: "string" },
@@ -230,6 +234,52 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
           );
           if (page.nextCursor) err(`more: orderflow notifications ${userId} --cursor ${page.nextCursor}\n`);
         }
+        return 0;
+      }
+      case "metrics": {
+        expectArgs(args, [], command);
+        if (!values.from || !values.to) throw new CliError("metrics needs --from <iso> and --to <iso>", 2);
+        backend = await connect();
+        const answer = await backend.metrics({
+          from: values.from,
+          to: values.to,
+          granularity: values.granularity ?? "day",
+        });
+        if (json) print(answer);
+        else
+          out(
+            table(
+              [
+                "START",
+                "CONFIRMED",
+                "FULFILLED",
+                "CANCELLED",
+                "REJECTED",
+                "PAY FAILED",
+                "REVENUE",
+                "P50 MS",
+                "P90 MS",
+              ],
+              answer.buckets.map((b) => {
+                const orders = (b.orders ?? {}) as Record<string, number>;
+                const revenue = Object.entries((b.revenue ?? {}) as Record<string, number>)
+                  .map(([currency, amount]) => `${currency} ${amount}`)
+                  .join(", ");
+                const fulfilment = (b.placedToFulfilledMs ?? {}) as { p50?: number; p90?: number };
+                return [
+                  b.start,
+                  orders.confirmed ?? 0,
+                  orders.fulfilled ?? 0,
+                  orders.cancelled ?? 0,
+                  orders.rejected ?? 0,
+                  orders.paymentFailed ?? 0,
+                  revenue,
+                  fulfilment.p50 ?? "",
+                  fulfilment.p90 ?? "",
+                ];
+              }),
+            ),
+          );
         return 0;
       }
       case "health": {

@@ -87,6 +87,12 @@ export class HttpOperatorBackend implements OperatorBackend {
     ) as Promise<NotificationPage>;
   }
 
+  metrics(query: { from: string; to: string; granularity: string }) {
+    return this.call("GET", `/metrics?${new URLSearchParams(query)}`) as Promise<{
+      buckets: Record<string, unknown>[];
+    }>;
+  }
+
   listProducts() {
     return this.call("GET", "/products") as Promise<{ products: Record<string, unknown>[] }>;
   }

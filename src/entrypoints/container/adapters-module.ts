@@ -7,6 +7,7 @@ import { FILE_HISTORY } from "../../ports/file-history.js";
 import { ID_GENERATOR } from "../../ports/id-generator.js";
 import { IDEMPOTENCY_STORE } from "../../ports/idempotency-store.js";
 import { LOGGER } from "../../ports/logger.js";
+import { METRICS_STORE } from "../../ports/metrics-store.js";
 import { NOTIFICATION_CHANNEL } from "../../ports/notification-channel.js";
 import { NOTIFICATION_PUBLISHER } from "../../ports/notification-publisher.js";
 import { NOTIFICATION_STORE } from "../../ports/notification-store.js";
@@ -36,6 +37,7 @@ export const PORT_TOKENS = {
   notificationPublisher: NOTIFICATION_PUBLISHER,
   notificationChannel: NOTIFICATION_CHANNEL,
   storeSettings: STORE_SETTINGS,
+  metrics: METRICS_STORE,
   clock: CLOCK,
   ids: ID_GENERATOR,
   logger: LOGGER,

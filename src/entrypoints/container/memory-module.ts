@@ -3,6 +3,7 @@ import { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
 import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import { InMemoryMetricsStore } from "../../adapters/memory/in-memory-metrics-store.js";
 import { InMemoryNotificationPublisher } from "../../adapters/memory/in-memory-notification-publisher.js";
 import { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
@@ -59,6 +60,7 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
     ),
     notificationChannel: new LogNotificationChannel(logger),
     storeSettings: new InMemoryStoreSettings(),
+    metrics: new InMemoryMetricsStore(),
     clock,
     ids: options.ids ?? new RandomIdGenerator(),
     logger,

@@ -1,6 +1,7 @@
 import type { AcceptNotification } from "../../domain/use-cases/accept-notification.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
+import type { GetMetrics } from "../../domain/use-cases/get-metrics.js";
 import type { GetNotification } from "../../domain/use-cases/get-notification.js";
 import type { GetOrder } from "../../domain/use-cases/get-order.js";
 import type {
@@ -11,6 +12,7 @@ import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { NotifyOrderCustomers } from "../../domain/use-cases/notify-order-customers.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
 import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
+import type { RecordOrderMetrics } from "../../domain/use-cases/record-order-metrics.js";
 import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
@@ -21,6 +23,7 @@ import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { type Token, token } from "../../ports/token.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { ConsumerName } from "../handlers.js";
+import type { MetricsApi } from "../http/metrics-api.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
 import type { StoreApi } from "../http/store-api.js";
@@ -51,6 +54,11 @@ export const STORE_AND_DELIVER_NOTIFICATION = token<StoreAndDeliverNotification>
   "StoreAndDeliverNotification",
 );
 export const NOTIFY_ORDER_CUSTOMERS = token<NotifyOrderCustomers>("NotifyOrderCustomers");
+
+/** The use cases of business metrics. */
+export const RECORD_ORDER_METRICS = token<RecordOrderMetrics>("RecordOrderMetrics");
+export const GET_METRICS = token<GetMetrics>("GetMetrics");
+export const METRICS_API = token<MetricsApi>("MetricsApi");
 
 /** The operations of the public HTTP API: orders, and customer notifications. */
 export const ORDER_API = token<OrderApi>("OrderApi");

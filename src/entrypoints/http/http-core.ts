@@ -4,6 +4,7 @@ import { ORDER_ID_PATTERN } from "../../domain/schemas.js";
 import type { Logger } from "../../ports/logger.js";
 import { errorResponse, errorToResponse, HttpRequestError, jsonResponse } from "./http-errors.js";
 import type { HttpRequest, HttpResponse } from "./http-types.js";
+import type { MetricsApi } from "./metrics-api.js";
 import type { NotificationApi } from "./notification-api.js";
 import type { OrderApi } from "./order-api.js";
 import type { StoreApi } from "./store-api.js";
@@ -13,6 +14,7 @@ export interface HttpApi {
   readonly orders: OrderApi;
   readonly notifications: NotificationApi;
   readonly store: StoreApi;
+  readonly metrics: MetricsApi;
 }
 
 /** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
@@ -46,6 +48,7 @@ interface RouteContext {
   readonly api: OrderApi;
   readonly notifications: NotificationApi;
   readonly store: StoreApi;
+  readonly metrics: MetricsApi;
   readonly request: HttpRequest;
   readonly headers: NormalizedHeaders;
   readonly params: Readonly<Record<string, string>>;
@@ -146,6 +149,13 @@ const ROUTES: readonly Route[] = [
         ),
     },
   },
+  {
+    pattern: ["metrics"],
+    methods: {
+      GET: async ({ metrics, request }) =>
+        jsonResponse(200, await metrics.get(queryOf(request), request.caller)),
+    },
+  },
   { pattern: ["products"], methods: { GET: async ({ api }) => jsonResponse(200, await api.listProducts()) } },
   { pattern: ["health"], methods: { GET: async () => jsonResponse(200, { status: "ok" }) } },
 ];
@@ -163,10 +173,20 @@ export function handleHttpRequest(
   options: HttpHandlerOptions = {},
 ): Promise<HttpResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const { orders, notifications, store } = api;
+  const { orders, notifications, store, metrics } = api;
   return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
     dispatch(
-      { api: orders, notifications, store, request, headers, params: {}, correlationId, maxBodyBytes },
+      {
+        api: orders,
+        notifications,
+        store,
+        metrics,
+        request,
+        headers,
+        params: {},
+        correlationId,
+        maxBodyBytes,
+      },
       method,
       path,
     ),

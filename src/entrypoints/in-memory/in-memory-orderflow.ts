@@ -3,6 +3,7 @@ import { ManualClock } from "../../adapters/memory/clocks.js";
 import { SequentialIdGenerator } from "../../adapters/memory/id-generators.js";
 import type { BusEnvelope, InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import type { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
+import type { InMemoryMetricsStore } from "../../adapters/memory/in-memory-metrics-store.js";
 import type { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import type { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
 import type {
@@ -37,12 +38,14 @@ import { startWorkflowConsumer } from "../consumers/workflow-consumer.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
+import { metricsFlowsModule } from "../container/metrics-flows-module.js";
 import { notificationFlowsModule } from "../container/notification-flows-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
-import { consumerToken, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
+import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
+import type { MetricsApi } from "../http/metrics-api.js";
 import type { NotificationApi } from "../http/notification-api.js";
 import type { OrderApi } from "../http/order-api.js";
 import { DEFAULT_FULFILMENT_TIMEOUT_SECONDS } from "../workflow/order-workflow.js";
@@ -285,6 +288,10 @@ export class InMemoryOrderflow<
   readonly api: OrderApi;
   /** The notification operations of the HTTP API. */
   readonly notificationApi: NotificationApi;
+  /** The business-metrics operation of the HTTP API. */
+  readonly metricsApi: MetricsApi;
+  /** The business metrics (fed by the metrics route's consumer). */
+  readonly metrics: InMemoryMetricsStore;
   /** What the HTTP API serves: `handleHttpRequest(flow.http, request)`. */
   readonly http: HttpApi;
   /** The stored notifications. */
@@ -347,6 +354,7 @@ export class InMemoryOrderflow<
     this.alerts = memory.alerts;
     this.notifications = memory.notifications;
     this.notificationTopic = memory.notificationPublisher.topic;
+    this.metrics = memory.metrics;
 
     const external: ExternalQueues = options.queues ?? {};
     const intake = external.intake ?? this.createQueue("orderflow-intake.fifo", true);
@@ -364,6 +372,7 @@ export class InMemoryOrderflow<
       notificationPublisher: memory.notificationPublisher,
       notificationChannel: memory.notificationChannel,
       storeSettings: memory.storeSettings,
+      metrics: memory.metrics,
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
@@ -376,13 +385,16 @@ export class InMemoryOrderflow<
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
       notificationFlowsModule(),
+      metricsFlowsModule(),
     ]);
     this.api = resolve(this.container, ORDER_API);
     this.notificationApi = resolve(this.container, NOTIFICATION_API);
+    this.metricsApi = resolve(this.container, METRICS_API);
     this.http = {
       orders: this.api,
       notifications: this.notificationApi,
       store: resolve(this.container, STORE_API),
+      metrics: this.metricsApi,
     };
 
     const duplicates = { rate: options.duplicateDeliveryRate ?? 0, random: options.random ?? Math.random };

@@ -5,9 +5,10 @@ import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
+import { METRICS_FLOWS } from "../container/metrics-flows-module.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../container/order-flows-module.js";
-import { NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
+import { METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -34,17 +35,22 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
         modules: (flowOptions) => [
           ...ORDER_FLOWS.modules(flowOptions),
           ...NOTIFICATION_FLOWS.modules(flowOptions),
+          ...METRICS_FLOWS.modules(flowOptions),
         ],
       },
       options,
     );
-    const [orders, notifications, store, logger] = await Promise.all([
+    const [orders, notifications, store, metrics, logger] = await Promise.all([
       resolveAsync(container, ORDER_API),
       resolveAsync(container, NOTIFICATION_API),
       resolveAsync(container, STORE_API),
+      resolveAsync(container, METRICS_API),
       resolveAsync(container, LOGGER),
     ]);
-    const http = createApiHandler(() => ({ orders, notifications, store }), { ...options.http, logger });
+    const http = createApiHandler(() => ({ orders, notifications, store, metrics }), {
+      ...options.http,
+      logger,
+    });
     return { logger, http };
   });
 

@@ -34,13 +34,14 @@ export interface ConsoleLoggerOptions {
   readonly now?: () => Date;
   /**
    * Fields pretty lines leave out because the message already says them or they
-   * are noise to a person (default: `messageId`, `method`, `path`, `statusCode`).
+   * are noise to a person (default: `messageId`, `method`, `path`, `statusCode`, `_aws`).
    * JSON lines keep every field.
    */
   readonly quietFields?: readonly string[];
 }
 
-const DEFAULT_QUIET_FIELDS = ["messageId", "method", "path", "statusCode"];
+// `_aws`: the EMF directive of business-metric lines; a person reads the metrics beside it.
+const DEFAULT_QUIET_FIELDS = ["messageId", "method", "path", "statusCode", "_aws"];
 
 /**
  * The local runner's logger: readable lines on a terminal, JSON lines when

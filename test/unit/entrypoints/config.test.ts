@@ -44,6 +44,7 @@ const AWS_ENV = {
   NOTIFICATIONS_TABLE: "orderflow-notifications",
   NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
   SETTINGS_TABLE: "orderflow-settings",
+  METRICS_TABLE: "orderflow-metrics",
 };
 
 /** Only the variables `handler` declares. */
@@ -61,6 +62,7 @@ describe("handler environments", () => {
       "EVENT_BUS_NAME",
       "IDEMPOTENCY_TABLE",
       "INTAKE_QUEUE_URL",
+      "METRICS_TABLE",
       "NOTIFICATIONS_TABLE",
       "NOTIFICATION_TOPIC_ARN",
       "ORDERS_TABLE",
@@ -69,6 +71,7 @@ describe("handler environments", () => {
     ]);
     expect(required("deliver-notification")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATIONS_TABLE"]);
     expect(required("notify-order")).toEqual(["ALERT_TOPIC_ARN", "NOTIFICATION_TOPIC_ARN", "ORDERS_TABLE"]);
+    expect(required("record-metrics")).toEqual(["ALERT_TOPIC_ARN", "METRICS_TABLE", "ORDERS_TABLE"]);
     expect(required("validate-order")).toEqual([
       "ALERT_TOPIC_ARN",
       "EVENT_BUS_NAME",

@@ -1,19 +1,21 @@
 import { createDynamoDbClient } from "../../../adapters/aws/dynamodb.js";
 import { DynamoDbFileHistory } from "../../../adapters/aws/dynamodb-file-history.js";
 import { DynamoDbIdempotencyStore } from "../../../adapters/aws/dynamodb-idempotency-store.js";
+import { DynamoDbMetricsStore } from "../../../adapters/aws/dynamodb-metrics-store.js";
 import { DynamoDbNotificationStore } from "../../../adapters/aws/dynamodb-notification-store.js";
 import { DynamoDbOrderRepository } from "../../../adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../../../adapters/aws/dynamodb-product-catalog.js";
 import { DynamoDbStoreSettings } from "../../../adapters/aws/dynamodb-store-settings.js";
 import { FILE_HISTORY } from "../../../ports/file-history.js";
 import { IDEMPOTENCY_STORE } from "../../../ports/idempotency-store.js";
+import { METRICS_STORE } from "../../../ports/metrics-store.js";
 import { NOTIFICATION_STORE } from "../../../ports/notification-store.js";
 import { ORDER_REPOSITORY } from "../../../ports/order-repository.js";
 import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
 import { STORE_SETTINGS } from "../../../ports/store-settings-repository.js";
 import { awsAdapter, awsService } from "./aws-service.js";
 
-/** DynamoDB: orders, idempotency keys, the product catalog, the file history and notifications, on one client. */
+/** DynamoDB: orders, idempotency keys, the product catalog, the file history, notifications and metrics, on one client. */
 export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
   awsAdapter(
     ORDER_REPOSITORY,
@@ -44,5 +46,10 @@ export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
     NOTIFICATION_STORE,
     "NOTIFICATIONS_TABLE",
     (client, tableName) => new DynamoDbNotificationStore({ client, tableName }),
+  ),
+  awsAdapter(
+    METRICS_STORE,
+    "METRICS_TABLE",
+    (client, tableName) => new DynamoDbMetricsStore({ client, tableName }),
   ),
 ]);

@@ -21,6 +21,7 @@ import type {
 import { createModifyOrderHandler } from "../../../../src/entrypoints/lambda/modify-order.js";
 import { createNotifyOrderHandler } from "../../../../src/entrypoints/lambda/notify-order.js";
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
+import { createRecordMetricsHandler } from "../../../../src/entrypoints/lambda/record-metrics.js";
 import { createRefundOrderHandler } from "../../../../src/entrypoints/lambda/refund-order.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
 import { createValidateFileHandler } from "../../../../src/entrypoints/lambda/validate-file.js";
@@ -37,7 +38,8 @@ export type FixtureName =
   | "modify-eventbridge-event"
   | "refunds-eventbridge-event"
   | "notification-high-raw-event"
-  | "order-notifications-eventbridge-event";
+  | "order-notifications-eventbridge-event"
+  | "metrics-eventbridge-event";
 
 /** A documented-shape SQS event from test/fixtures/sqs (a fresh copy each time). */
 export function fixture(name: FixtureName): SqsEvent {
@@ -71,6 +73,7 @@ export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOpti
   "extract-orders": createExtractOrdersHandler,
   "deliver-notification": createDeliverNotificationHandler,
   "notify-order": createNotifyOrderHandler,
+  "record-metrics": createRecordMetricsHandler,
 };
 
 export interface Harness {

@@ -99,6 +99,7 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
     "refund-order": "refunds-eventbridge-event",
     "deliver-notification": "notification-high-raw-event",
     "notify-order": "order-notifications-eventbridge-event",
+    "record-metrics": "metrics-eventbridge-event",
   };
 
   for (const name of Object.keys(foreignBodies) as (keyof typeof foreignBodies)[]) {
