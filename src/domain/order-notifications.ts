@@ -16,6 +16,8 @@ export const ORDER_OUTCOME_NOTIFICATIONS = {
   OrderRejected: "high",
   OrderCancelled: "high",
   OrderFulfilled: "low",
+  /** The money of a cancelled order is back with the customer. */
+  OrderRefunded: "medium",
 } as const satisfies Partial<Record<OrderEventType, NotificationPriority>>;
 
 export type NotifiedOrderEventType = keyof typeof ORDER_OUTCOME_NOTIFICATIONS;
@@ -89,6 +91,10 @@ function outcomeMessage(event: NotifiedOrderEvent): string {
     }
     case "OrderFulfilled":
       return `${order} has been fulfilled.`;
+    case "OrderRefunded": {
+      const refunded = amount(data);
+      return `${order}: ${refunded || "its payment"} was refunded.`;
+    }
   }
 }
 

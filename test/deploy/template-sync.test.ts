@@ -459,6 +459,7 @@ describe("bus rules", () => {
       "OrderRejected",
       "OrderCancelled",
       "OrderFulfilled",
+      "OrderRefunded",
     ],
     metrics: ["OrderConfirmed", "OrderFulfilled", "OrderCancelled", "OrderRejected", "OrderPaymentFailed"],
   };

@@ -343,14 +343,18 @@ describe("order lifecycle notifications", () => {
 
     const listed = await call(flow, "GET", "/users/c-9/notifications");
     const notifications = listed.body.notifications as Notification[];
-    expect(notifications.map((n) => [n.priority, n.status, n.orderId])).toEqual([
+    // Confirmed first; then, at the cancel's time, the cancellation and the refund it led to.
+    expect(notifications.map((n) => [n.priority, n.status, n.orderId]).sort()).toEqual([
       ["high", "DELIVERED", orderId],
       ["medium", "DELIVERED", orderId],
+      ["medium", "DELIVERED", orderId],
     ]);
-    expect(notifications[0]!.message).toMatch(
-      new RegExp(`Your order ${orderId} was cancelled: changed my mind\\.`),
+    const messages = notifications.map((n) => n.message);
+    expect(messages.at(-1)).toContain(`Your order ${orderId} is confirmed`);
+    expect(messages).toContainEqual(
+      `Your order ${orderId} was cancelled: changed my mind. 6980 BRL (minor units) will be refunded.`,
     );
-    expect(notifications[1]!.message).toContain(`Your order ${orderId} is confirmed`);
+    expect(messages).toContainEqual(`Your order ${orderId}: 6980 BRL (minor units) was refunded.`);
     expect(delivered(flow).sort()).toEqual(notifications.map((n) => n.notificationId).sort());
   });
 
