@@ -18,7 +18,8 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     treeshake: true,
-    external: ["vitest"],
+    // The workflow interpreter is an optional peer: loaded only by the workflow orchestration.
+    external: ["vitest", "aws-local-stepfunctions"],
   },
   {
     // The `orderflow` command (package "bin"): loads AWS code only for the commands that need it.

@@ -13,6 +13,7 @@ export { DynamoDbMetricsStore } from "./adapters/aws/dynamodb-metrics-store.js";
 export { DynamoDbNotificationStore } from "./adapters/aws/dynamodb-notification-store.js";
 export { DynamoDbOrderRepository } from "./adapters/aws/dynamodb-order-repository.js";
 export { DynamoDbProductCatalog } from "./adapters/aws/dynamodb-product-catalog.js";
+export { DynamoDbStoreSettings } from "./adapters/aws/dynamodb-store-settings.js";
 export {
   DEFAULT_PAGE_SIZE,
   type DynamoDbAdapterOptions,
@@ -31,10 +32,13 @@ export {
   NOTIFICATIONS_TABLE,
   ORDERS_TABLE,
   PRODUCTS_TABLE,
+  SETTINGS_TABLE,
   TABLE_DEFINITIONS,
+  TASK_TOKENS_TABLE,
   type TableDefinition,
   type TableLogicalName,
 } from "./adapters/aws/dynamodb-tables.js";
+export { DynamoDbTaskTokenStore } from "./adapters/aws/dynamodb-task-token-store.js";
 export {
   createEventBridgeClient,
   EVENTBRIDGE_MAX_BATCH_ENTRIES,

@@ -166,6 +166,12 @@ export {
   UserNotificationsQuerySchema,
 } from "./domain/schemas.js";
 export {
+  DEFAULT_STORE_SETTINGS,
+  MAX_STORE_CAPACITY,
+  type StoreRefusal,
+  storeRefusal,
+} from "./domain/store-settings.js";
+export {
   AcceptNotification,
   type AcceptNotificationDeps,
   type AcceptNotificationResult,
@@ -255,6 +261,12 @@ export {
   type StoreAndDeliverOutcome,
   type StoreAndDeliverResult,
 } from "./domain/use-cases/store-and-deliver-notification.js";
+export {
+  ChangeStoreSettings,
+  GetStoreStatus,
+  type StoreStatus,
+  type StoreStatusDeps,
+} from "./domain/use-cases/store-status.js";
 // ─── Use cases ──────────────────────────────────────────────────────────────
 export type { CommandMeta, UnitOfWorkDeps } from "./domain/use-cases/unit-of-work.js";
 // ─── Batch files: the use cases and the streaming reader ────────────────────
@@ -270,6 +282,13 @@ export {
   type ValidateOrderDeps,
   type ValidateOrderOutcome,
 } from "./domain/use-cases/validate-order.js";
+export {
+  FULFILMENT_TIMEOUT_REASON,
+  PaymentDeclinedError,
+  type WorkflowStepInput,
+  WorkflowSteps,
+  type WorkflowStepsDeps,
+} from "./domain/use-cases/workflow-steps.js";
 export {
   ALERT_PUBLISHER,
   type Alert,
@@ -346,4 +365,10 @@ export {
   type EventRouteName,
   NOTIFICATION_QUEUES,
 } from "./ports/routing.js";
+export {
+  STORE_SETTINGS,
+  type StoreSettings,
+  type StoreSettingsRepository,
+} from "./ports/store-settings-repository.js";
+export { TASK_TOKEN_STORE, type TaskTokenStore } from "./ports/task-token-store.js";
 export { type Token, token } from "./ports/token.js";

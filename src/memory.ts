@@ -52,6 +52,8 @@ export {
   type StoredMessageState,
   type StoredMessageView,
 } from "./adapters/memory/in-memory-queue.js";
+export { InMemoryStoreSettings } from "./adapters/memory/in-memory-store-settings.js";
+export { InMemoryTaskTokenStore } from "./adapters/memory/in-memory-task-token-store.js";
 export {
   InMemoryTopic,
   type InMemoryTopicOptions,
@@ -114,3 +116,20 @@ export {
   type PipelineQueue,
   type QueueDriver,
 } from "./entrypoints/in-memory/in-memory-orderflow.js";
+// ─── The order workflow, run in process from the definition that deploys ───
+export {
+  LOCAL_TASK_TOKEN,
+  type LocalWorkflowRun,
+  runOrderWorkflowLocally,
+  type WorkflowTaskHandlers,
+  type WorkflowTaskInput,
+} from "./entrypoints/workflow/local-workflow.js";
+export {
+  DEFAULT_FULFILMENT_TIMEOUT_SECONDS,
+  type OrderWorkflowOptions,
+  orderWorkflowDefinition,
+  WORKFLOW_ERRORS,
+  WORKFLOW_TASKS,
+  type WorkflowTask,
+} from "./entrypoints/workflow/order-workflow.js";
+export { workflowTaskHandlers } from "./entrypoints/workflow/workflow-task-handlers.js";

@@ -95,3 +95,7 @@ export {
   describeStoreSettingsContract,
   type StoreSettingsSubject,
 } from "./ports/contracts/store-settings.contract.js";
+export {
+  describeTaskTokenStoreContract,
+  type TaskTokenStoreSubject,
+} from "./ports/contracts/task-token-store.contract.js";

@@ -285,6 +285,18 @@ export interface StoreSettingsRepository {
   update(change: Partial<StoreSettings>): Promise<StoreSettings>;
 }
 
+/**
+ * The task token of each order's fulfilment wait: saved when the workflow
+ * starts waiting, taken when the operator fulfils the order (the token then
+ * completes the wait). Taking is atomic: of two fulfils, one gets the token.
+ */
+export interface TaskTokenStore {
+  /** Keeps `token` for the order, in place of any earlier one (a retried wait has a new token). */
+  save(orderId: string, token: string, options: { readonly expiresAt: Date }): Promise<void>;
+  /** The order's token, removed; undefined when none is kept (never saved, taken, or expired). */
+  take(orderId: string): Promise<string | undefined>;
+}
+
 // ─── Notifications ──────────────────────────────────────────────────────────
 
 /** A listing of one user's notifications, optionally of one priority only. */

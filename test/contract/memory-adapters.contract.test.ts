@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InMemoryEventBus } from "../../src/adapters/memory/in-memory-event-bus.js";
 import { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryStoreSettings } from "../../src/adapters/memory/in-memory-store-settings.js";
+import { InMemoryTaskTokenStore } from "../../src/adapters/memory/in-memory-task-token-store.js";
 import { InMemoryTopic } from "../../src/adapters/memory/in-memory-topic.js";
 import { LogNotificationChannel } from "../../src/adapters/system/log-notification-channel.js";
 import { RandomIdGenerator } from "../../src/adapters/system/random-id-generator.js";
@@ -45,6 +46,7 @@ import {
   describePaymentGatewayContract,
   describeProductCatalogContract,
   describeStoreSettingsContract,
+  describeTaskTokenStoreContract,
   type ReceivedQueueMessage,
 } from "../../src/testing.js";
 
@@ -118,6 +120,10 @@ describeNotificationPublisherContract("InMemoryNotificationPublisher", () => {
   };
 });
 describeStoreSettingsContract("InMemoryStoreSettings", () => ({ settings: new InMemoryStoreSettings() }));
+describeTaskTokenStoreContract("InMemoryTaskTokenStore", () => {
+  const clock = new ManualClock();
+  return { store: new InMemoryTaskTokenStore(clock), clock };
+});
 describePaymentGatewayContract("ScriptedPaymentGateway", () => ({ gateway: new ScriptedPaymentGateway() }));
 describeProductCatalogContract("InMemoryProductCatalog", (products) => ({
   catalog: new InMemoryProductCatalog(products),

@@ -27,7 +27,8 @@ export type TableLogicalName =
   | "products"
   | "notifications"
   | "settings"
-  | "metrics";
+  | "metrics"
+  | "taskTokens";
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -253,6 +254,16 @@ export const METRICS_TABLE: TableDefinition = {
   BillingMode: "PAY_PER_REQUEST",
 };
 
+export const TASK_TOKENS_TABLE: TableDefinition = {
+  logicalName: "taskTokens",
+  description:
+    "The task token of each order's fulfilment wait, until the operator fulfils it; expired by TTL",
+  KeySchema: [{ AttributeName: "orderId", KeyType: "HASH" }],
+  AttributeDefinitions: [{ AttributeName: "orderId", AttributeType: "S" }],
+  BillingMode: "PAY_PER_REQUEST",
+  timeToLiveAttribute: "expiresAt",
+};
+
 /** Every table, by logical name. */
 export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinition>> = {
   orders: ORDERS_TABLE,
@@ -262,6 +273,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinitio
   notifications: NOTIFICATIONS_TABLE,
   settings: SETTINGS_TABLE,
   metrics: METRICS_TABLE,
+  taskTokens: TASK_TOKENS_TABLE,
 };
 
 /** The `CreateTable` input for a definition under a physical table name. */

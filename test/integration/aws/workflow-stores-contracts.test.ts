@@ -1,7 +1,13 @@
 import { afterAll, beforeAll } from "vitest";
 import { DynamoDbStoreSettings } from "../../../src/adapters/aws/dynamodb-store-settings.js";
 import { createTables } from "../../../src/adapters/aws/dynamodb-tables.js";
-import { describeStoreSettingsContract, uniqueId } from "../../../src/testing.js";
+import { DynamoDbTaskTokenStore } from "../../../src/adapters/aws/dynamodb-task-token-store.js";
+import { ManualClock } from "../../../src/adapters/memory/clocks.js";
+import {
+  describeStoreSettingsContract,
+  describeTaskTokenStoreContract,
+  uniqueId,
+} from "../../../src/testing.js";
 import { type DynaliteHandle, startDynalite } from "../../support/dynalite.js";
 
 let dynalite: DynaliteHandle;
@@ -18,4 +24,11 @@ describeStoreSettingsContract("DynamoDbStoreSettings on dynalite", async () => {
   const tableName = uniqueId("settings");
   await createTables(dynalite.client, { settings: tableName });
   return { settings: new DynamoDbStoreSettings({ client: dynalite.client, tableName }) };
+});
+
+describeTaskTokenStoreContract("DynamoDbTaskTokenStore on dynalite", async () => {
+  const tableName = uniqueId("task-tokens");
+  await createTables(dynalite.client, { taskTokens: tableName });
+  const clock = new ManualClock();
+  return { store: new DynamoDbTaskTokenStore({ client: dynalite.client, tableName }, clock), clock };
 });
