@@ -5,7 +5,7 @@ import type { Clock } from "../../ports/clock.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../ports/notification-publisher.js";
 import { NOTIFICATION_QUEUES } from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
-import type { DrainedQueue, PipelineQueue } from "./in-memory-orderflow.js";
+import type { DrainedQueue, PipelineQueue } from "./pipeline-queues.js";
 
 /** The queue of each notification priority, and the dead-letter queue of each one's topic subscription. */
 export interface NotificationQueues {

@@ -15,7 +15,7 @@ interface Execution {
   /** Waiting for the operator (its fulfilment task), rather than working. */
   parked: boolean;
   done: boolean;
-  readonly finished: Promise<LocalWorkflowRun>;
+  finished: Promise<LocalWorkflowRun>;
   /** Settles when the execution next parks or ends. */
   quiet: Promise<void>;
   wake: () => void;
@@ -63,13 +63,11 @@ export class LocalWorkflowExecutions {
   start(orderId: string, correlationId: string): void {
     if (this.executions.has(orderId)) return;
     const handlers = workflowTaskHandlers(this.options.steps, (input) => this.awaitFulfilment(input));
+    // Its promises are set below: `quiet` by rearm, `finished` once the run starts.
     const execution = { parked: false, done: false } as Execution;
     this.rearm(execution);
     this.executions.set(orderId, execution);
-    (execution as { finished: Promise<LocalWorkflowRun> }).finished = runOrderWorkflowLocally(
-      { orderId, correlationId },
-      handlers,
-    ).then((run) => {
+    execution.finished = runOrderWorkflowLocally({ orderId, correlationId }, handlers).then((run) => {
       execution.done = true;
       execution.wake();
       return run;
