@@ -44,11 +44,8 @@ export interface HttpHandlerOptions {
 /** Header names lower-cased; the last value wins when a name appears in several cases. */
 export type NormalizedHeaders = Readonly<Record<string, string>>;
 
-interface RouteContext {
-  readonly api: OrderApi;
-  readonly notifications: NotificationApi;
-  readonly store: StoreApi;
-  readonly metrics: MetricsApi;
+/** What a route's handler gets: the API's operations, and the request as the core read it. */
+interface RouteContext extends HttpApi {
   readonly request: HttpRequest;
   readonly headers: NormalizedHeaders;
   readonly params: Readonly<Record<string, string>>;
@@ -68,10 +65,10 @@ const ROUTES: readonly Route[] = [
   {
     pattern: ["orders"],
     methods: {
-      POST: async ({ api, request, headers, correlationId, maxBodyBytes }) => {
+      POST: async ({ orders, request, headers, correlationId, maxBodyBytes }) => {
         const idempotencyKey = idempotencyKeyOf(headers);
         const body = readJsonBody(request, headers, maxBodyBytes);
-        const placed = await api.placeOrder(body, { idempotencyKey, correlationId });
+        const placed = await orders.placeOrder(body, { idempotencyKey, correlationId });
         return jsonResponse(202, placed, { Location: orderLocation(request, placed.orderId) });
       },
     },
@@ -79,11 +76,11 @@ const ROUTES: readonly Route[] = [
   {
     pattern: ["orders", ":orderId"],
     methods: {
-      GET: async ({ api, params }) => jsonResponse(200, await api.getOrder(orderIdOf(params))),
-      PATCH: async ({ api, request, headers, params, correlationId, maxBodyBytes }) => {
+      GET: async ({ orders, params }) => jsonResponse(200, await orders.getOrder(orderIdOf(params))),
+      PATCH: async ({ orders, request, headers, params, correlationId, maxBodyBytes }) => {
         const orderId = orderIdOf(params);
         const body = readJsonBody(request, headers, maxBodyBytes);
-        const accepted = await api.modifyOrder(orderId, body, { correlationId });
+        const accepted = await orders.modifyOrder(orderId, body, { correlationId });
         return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
       },
     },
@@ -91,10 +88,10 @@ const ROUTES: readonly Route[] = [
   {
     pattern: ["orders", ":orderId", "cancel"],
     methods: {
-      POST: async ({ api, request, headers, params, correlationId, maxBodyBytes }) => {
+      POST: async ({ orders, request, headers, params, correlationId, maxBodyBytes }) => {
         const orderId = orderIdOf(params);
         const body = readJsonBody(request, headers, maxBodyBytes);
-        const accepted = await api.cancelOrder(orderId, body, { correlationId });
+        const accepted = await orders.cancelOrder(orderId, body, { correlationId });
         return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
       },
     },
@@ -102,9 +99,9 @@ const ROUTES: readonly Route[] = [
   {
     pattern: ["orders", ":orderId", "fulfil"],
     methods: {
-      POST: async ({ api, request, params, correlationId }) => {
+      POST: async ({ orders, request, params, correlationId }) => {
         const orderId = orderIdOf(params);
-        const fulfilled = await api.fulfilOrder(orderId, { correlationId }, request.caller);
+        const fulfilled = await orders.fulfilOrder(orderId, { correlationId }, request.caller);
         return jsonResponse(202, fulfilled, { Location: orderLocation(request, orderId) });
       },
     },
@@ -156,7 +153,10 @@ const ROUTES: readonly Route[] = [
         jsonResponse(200, await metrics.get(queryOf(request), request.caller)),
     },
   },
-  { pattern: ["products"], methods: { GET: async ({ api }) => jsonResponse(200, await api.listProducts()) } },
+  {
+    pattern: ["products"],
+    methods: { GET: async ({ orders }) => jsonResponse(200, await orders.listProducts()) },
+  },
   { pattern: ["health"], methods: { GET: async () => jsonResponse(200, { status: "ok" }) } },
 ];
 
@@ -173,14 +173,10 @@ export function handleHttpRequest(
   options: HttpHandlerOptions = {},
 ): Promise<HttpResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const { orders, notifications, store, metrics } = api;
   return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
     dispatch(
       {
-        api: orders,
-        notifications,
-        store,
-        metrics,
+        ...api,
         request,
         headers,
         params: {},
