@@ -83,6 +83,10 @@ export {
   type OrderRepositorySubject,
 } from "./ports/contracts/order-repository.contract.js";
 export {
+  describeOrderWorkflowsContract,
+  type OrderWorkflowsSubject,
+} from "./ports/contracts/order-workflows.contract.js";
+export {
   describePaymentGatewayContract,
   type PaymentGatewaySubject,
 } from "./ports/contracts/payment-gateway.contract.js";

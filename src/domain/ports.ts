@@ -297,6 +297,20 @@ export interface TaskTokenStore {
   take(orderId: string): Promise<string | undefined>;
 }
 
+/**
+ * The order workflow's executions, one per order, as the orchestrator runs
+ * them (Step Functions on AWS, the definition in process locally).
+ */
+export interface OrderWorkflows {
+  /** Starts the order's execution, named by the order id, unless it has one (a duplicate start starts nothing). */
+  start(orderId: string, correlationId: string): Promise<void>;
+  /**
+   * Ends the fulfilment wait that `taskToken` names, so the execution goes on.
+   * @returns false when that wait is over already (completed, or timed out).
+   */
+  completeFulfilment(taskToken: string): Promise<boolean>;
+}
+
 // ─── Notifications ──────────────────────────────────────────────────────────
 
 /** A listing of one user's notifications, optionally of one priority only. */

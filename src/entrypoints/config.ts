@@ -136,6 +136,18 @@ export const PORT_VARIABLES = {
       .check(z.describe("ARN of the SNS topic of e-mail notifications (NOTIFICATION_CHANNEL=email)")),
   },
   metrics: { METRICS_TABLE: tableName("business metrics per hour and per day") },
+  taskTokens: { TASK_TOKENS_TABLE: tableName("the task token of each order's fulfilment wait") },
+  workflows: {
+    STATE_MACHINE_ARN: z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/,
+          "must be a Step Functions state machine ARN",
+        ),
+        z.describe("ARN of the order workflow's state machine (Standard)"),
+      ),
+  },
 } as const;
 
 /** A port that needs AWS resources. */

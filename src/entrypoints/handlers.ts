@@ -33,9 +33,28 @@ export const HANDLERS = {
     ports: ["orders", "catalog", "bus", "alerts"],
   },
   "process-order": {
-    trigger: { kind: "queue", queues: ["processing"] },
+    // Under the queue orchestration it pays and confirms each validated order itself.
+    trigger: { kind: "queue", queues: ["processing"], orchestration: "queue" },
     consumer: "processOrder",
     ports: ["orders", "bus", "payments", "alerts"],
+  },
+  "start-workflow": {
+    // Under the workflow orchestration (the default on AWS) it starts each validated order's execution instead.
+    trigger: { kind: "queue", queues: ["processing"], orchestration: "workflow" },
+    consumer: "startWorkflow",
+    ports: ["workflows", "alerts"],
+  },
+  "workflow-task": {
+    // Every task state of the order workflow invokes it with the task's name (src/entrypoints/workflow).
+    trigger: { kind: "workflow" },
+    // The steps' use cases; the fulfilment wait keeps its task token and, when the operator was quicker, ends itself.
+    ports: ["orders", "bus", "payments", "storeSettings", "taskTokens", "workflows"],
+  },
+  "release-fulfilment": {
+    trigger: { kind: "queue", queues: ["fulfilments"] },
+    consumer: "releaseFulfilment",
+    // It completes a fulfilled order's wait with the kept token; a wait not yet begun sees the order itself.
+    ports: ["taskTokens", "workflows", "orders", "alerts"],
   },
   "cancel-order": {
     trigger: { kind: "queue", queues: ["cancel"] },
@@ -87,10 +106,23 @@ export const HANDLERS = {
   },
 } as const satisfies Readonly<Record<string, HandlerDeclaration>>;
 
-/** How a handler is invoked: by API Gateway, or by an event source mapping on each of its queues. */
+/** How validated orders are paid, confirmed and fulfilled: by a queue consumer, or by the order workflow. */
+export const ORCHESTRATIONS = ["queue", "workflow"] as const;
+export type Orchestration = (typeof ORCHESTRATIONS)[number];
+
+/**
+ * How a handler is invoked: by API Gateway, by an event source mapping on each
+ * of its queues (only under `orchestration`, when it names one), or by the
+ * order workflow's task states.
+ */
 export type HandlerTrigger =
   | { readonly kind: "http" }
-  | { readonly kind: "queue"; readonly queues: readonly string[] };
+  | {
+      readonly kind: "queue";
+      readonly queues: readonly string[];
+      readonly orchestration?: Orchestration;
+    }
+  | { readonly kind: "workflow" };
 
 /** One row of {@link HANDLERS}. */
 export interface HandlerDeclaration {

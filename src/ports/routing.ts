@@ -23,6 +23,8 @@ export const EVENT_ROUTES = {
   refunds: ["OrderRefundRequired", "OrderCancelled"],
   /** Order outcomes the customer is told about (`ORDER_OUTCOME_NOTIFICATIONS`). */
   "order-notifications": NOTIFIED_ORDER_EVENT_TYPES,
+  /** Fulfilled orders release the workflow's wait for the operator (its task token). */
+  fulfilments: ["OrderFulfilled"],
   /** Completed-order events counted into the business metrics (`ORDER_OUTCOME_METRICS`). */
   metrics: MEASURED_ORDER_EVENT_TYPES,
 } as const satisfies Record<string, readonly OrderflowEvent["type"][]>;

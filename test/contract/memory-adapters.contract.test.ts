@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryEventBus } from "../../src/adapters/memory/in-memory-event-bus.js";
+import { InMemoryOrderWorkflows } from "../../src/adapters/memory/in-memory-order-workflows.js";
 import { InMemoryQueue } from "../../src/adapters/memory/in-memory-queue.js";
 import { InMemoryStoreSettings } from "../../src/adapters/memory/in-memory-store-settings.js";
 import { InMemoryTaskTokenStore } from "../../src/adapters/memory/in-memory-task-token-store.js";
@@ -43,6 +44,7 @@ import {
   describeNotificationStoreContract,
   describeObjectStoreContract,
   describeOrderRepositoryContract,
+  describeOrderWorkflowsContract,
   describePaymentGatewayContract,
   describeProductCatalogContract,
   describeStoreSettingsContract,
@@ -376,4 +378,16 @@ describe("InMemoryObjectStore refuses the keys S3 refuses", () => {
       await store.put(key, "x");
     expect(store.keys()).toHaveLength(2);
   });
+});
+
+describeOrderWorkflowsContract("InMemoryOrderWorkflows", () => {
+  const workflows = new InMemoryOrderWorkflows();
+  return {
+    workflows,
+    executionsOf: async (orderId) => (workflows.executions.has(orderId) ? 1 : 0),
+    waitingToken: async (orderId) => {
+      await workflows.start(orderId, "corr");
+      return workflows.beginWait(orderId);
+    },
+  };
 });

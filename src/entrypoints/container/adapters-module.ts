@@ -13,9 +13,11 @@ import { NOTIFICATION_PUBLISHER } from "../../ports/notification-publisher.js";
 import { NOTIFICATION_STORE } from "../../ports/notification-store.js";
 import { OBJECT_STORE } from "../../ports/object-store.js";
 import { ORDER_REPOSITORY } from "../../ports/order-repository.js";
+import { ORDER_WORKFLOWS } from "../../ports/order-workflows.js";
 import { PAYMENT_GATEWAY } from "../../ports/payment-gateway.js";
 import { PRODUCT_CATALOG } from "../../ports/product-catalog.js";
 import { STORE_SETTINGS } from "../../ports/store-settings-repository.js";
+import { TASK_TOKEN_STORE } from "../../ports/task-token-store.js";
 import type { Token } from "../../ports/token.js";
 
 /**
@@ -38,6 +40,8 @@ export const PORT_TOKENS = {
   notificationChannel: NOTIFICATION_CHANNEL,
   storeSettings: STORE_SETTINGS,
   metrics: METRICS_STORE,
+  taskTokens: TASK_TOKEN_STORE,
+  workflows: ORDER_WORKFLOWS,
   clock: CLOCK,
   ids: ID_GENERATOR,
   logger: LOGGER,

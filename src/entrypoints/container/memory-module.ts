@@ -8,9 +8,11 @@ import { InMemoryNotificationPublisher } from "../../adapters/memory/in-memory-n
 import { InMemoryNotificationStore } from "../../adapters/memory/in-memory-notification-store.js";
 import { InMemoryObjectStore } from "../../adapters/memory/in-memory-object-store.js";
 import { InMemoryOrderRepository } from "../../adapters/memory/in-memory-order-repository.js";
+import { InMemoryOrderWorkflows } from "../../adapters/memory/in-memory-order-workflows.js";
 import { DEMO_CATALOG, InMemoryProductCatalog } from "../../adapters/memory/in-memory-product-catalog.js";
 import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import { InMemoryStoreSettings } from "../../adapters/memory/in-memory-store-settings.js";
+import { InMemoryTaskTokenStore } from "../../adapters/memory/in-memory-task-token-store.js";
 import { InMemoryTopic } from "../../adapters/memory/in-memory-topic.js";
 import { ScriptedPaymentGateway } from "../../adapters/memory/scripted-payment-gateway.js";
 import { LogNotificationChannel } from "../../adapters/system/log-notification-channel.js";
@@ -61,6 +63,9 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
     notificationChannel: new LogNotificationChannel(logger),
     storeSettings: new InMemoryStoreSettings(),
     metrics: new InMemoryMetricsStore(),
+    taskTokens: new InMemoryTaskTokenStore(clock),
+    // Records starts and waits; the in-memory pipeline runs the workflow itself (orchestration: "workflow").
+    workflows: new InMemoryOrderWorkflows(),
     clock,
     ids: options.ids ?? new RandomIdGenerator(),
     logger,

@@ -1,6 +1,7 @@
 import type { AcceptNotification } from "../../domain/use-cases/accept-notification.js";
 import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { ExtractOrders } from "../../domain/use-cases/extract-orders.js";
+import type { FulfilmentWait } from "../../domain/use-cases/fulfilment-wait.js";
 import type { GetMetrics } from "../../domain/use-cases/get-metrics.js";
 import type { GetNotification } from "../../domain/use-cases/get-notification.js";
 import type { GetOrder } from "../../domain/use-cases/get-order.js";
@@ -20,6 +21,7 @@ import type { StoreAndDeliverNotification } from "../../domain/use-cases/store-a
 import type { ChangeStoreSettings, GetStoreStatus } from "../../domain/use-cases/store-status.js";
 import type { ValidateFile } from "../../domain/use-cases/validate-file.js";
 import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
+import type { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import { type Token, token } from "../../ports/token.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { ConsumerName } from "../handlers.js";
@@ -59,6 +61,10 @@ export const NOTIFY_ORDER_CUSTOMERS = token<NotifyOrderCustomers>("NotifyOrderCu
 export const RECORD_ORDER_METRICS = token<RecordOrderMetrics>("RecordOrderMetrics");
 export const GET_METRICS = token<GetMetrics>("GetMetrics");
 export const METRICS_API = token<MetricsApi>("MetricsApi");
+
+/** The order workflow's steps, and its wait for the operator. */
+export const WORKFLOW_STEPS = token<WorkflowSteps>("WorkflowSteps");
+export const FULFILMENT_WAIT = token<FulfilmentWait>("FulfilmentWait");
 
 /** The operations of the public HTTP API: orders, and customer notifications. */
 export const ORDER_API = token<OrderApi>("OrderApi");

@@ -33,7 +33,6 @@ import {
   routeRuleName,
 } from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
-import { startWorkflowConsumer } from "../consumers/workflow-consumer.js";
 import { adaptersModule, type PortAdapters } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
 import { createMemoryAdapters } from "../container/memory-module.js";
@@ -42,7 +41,14 @@ import { notificationFlowsModule } from "../container/notification-flows-module.
 import { orderFlowsModule } from "../container/order-flows-module.js";
 import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
-import { type ConsumerName, HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../handlers.js";
+import { workflowFlowsModule } from "../container/workflow-flows-module.js";
+import {
+  type ConsumerName,
+  HANDLER_NAMES,
+  HANDLERS,
+  type HandlerTrigger,
+  type Orchestration,
+} from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
 import type { MetricsApi } from "../http/metrics-api.js";
 import type { NotificationApi } from "../http/notification-api.js";
@@ -174,11 +180,15 @@ const MAX_CONSECUTIVE_FAILED_RECEIVES = 100;
 /** The order flows: the intake queue the API sends to, and one queue per bus route. */
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
 
-/** The consumer of the handler a flow's queue triggers. */
-function consumerOfFlow(flow: string): ConsumerName {
+/** The consumer of the handler a flow's queue triggers under the orchestration. */
+function consumerOfFlow(flow: string, orchestration: Orchestration): ConsumerName {
   const handler = HANDLER_NAMES.find((name) => {
     const trigger: HandlerTrigger = HANDLERS[name].trigger;
-    return trigger.kind === "queue" && trigger.queues.includes(flow);
+    return (
+      trigger.kind === "queue" &&
+      trigger.queues.includes(flow) &&
+      (trigger.orchestration ?? orchestration) === orchestration
+    );
   });
   const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
   if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
@@ -315,19 +325,33 @@ export class InMemoryOrderflow<
       notificationChannel: memory.notificationChannel,
       storeSettings: memory.storeSettings,
       metrics: memory.metrics,
+      taskTokens: memory.taskTokens,
       clock: this.clock,
       ids: this.ids,
       logger: this.logger,
     };
-    this.adapters = Object.fromEntries(
+    const decorated = Object.fromEntries(
       Object.entries(adapters).map(([port, adapter]) => [port, decorate(port, adapter)]),
     ) as typeof adapters;
+    // With the workflow, validated orders start executions of the definition here, over the same adapters.
+    const orchestration = options.orchestration ?? "queue";
+    if (orchestration === "workflow") {
+      this.workflows = new LocalWorkflowExecutions({
+        steps: new WorkflowSteps({ ...decorated, settings: decorated.storeSettings }),
+        orders: decorated.orders,
+        taskTokens: decorated.taskTokens,
+        clock: this.clock,
+        fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
+      });
+    }
+    this.adapters = { ...decorated, workflows: decorate("workflows", this.workflows ?? memory.workflows) };
     this.container = createContainer([
       adaptersModule(this.adapters),
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
       notificationFlowsModule(),
       metricsFlowsModule(),
+      workflowFlowsModule(),
     ]);
     this.api = resolve(this.container, ORDER_API);
     this.notificationApi = resolve(this.container, NOTIFICATION_API);
@@ -360,27 +384,9 @@ export class InMemoryOrderflow<
     };
     // Each flow's queue is drained by the consumer of the handler it triggers (src/entrypoints/handlers.ts).
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
-    if (options.orchestration === "workflow") {
-      const steps = new WorkflowSteps({ ...this.adapters, settings: this.adapters.storeSettings });
-      this.workflows = new LocalWorkflowExecutions({
-        steps,
-        orders: this.orders,
-        bus: this.bus,
-        clock: this.clock,
-        fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
-      });
-    }
-    const workflows = this.workflows;
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
-        // With the workflow, validated orders start an execution instead of being processed by the queue's consumer.
-        const consumer =
-          workflows && flow === "processing"
-            ? startWorkflowConsumer((orderId, correlationId) => workflows.start(orderId, correlationId), {
-                logger: this.logger,
-                alerts: this.alerts,
-              })
-            : resolve(this.container, consumerToken(consumerOfFlow(flow)));
+        const consumer = resolve(this.container, consumerToken(consumerOfFlow(flow, orchestration)));
         return [flow, flow === "intake" ? this.attach(intake, consumer, flow) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
@@ -389,7 +395,7 @@ export class InMemoryOrderflow<
     const notifications = addNotificationQueues(
       this,
       this.notificationTopic,
-      resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high))),
+      resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high, orchestration))),
     );
     this.notificationQueues = notifications.queues;
     this.subscriptionDeadLetterQueues = notifications.subscriptionDeadLetterQueues;
@@ -515,11 +521,7 @@ export class InMemoryOrderflow<
         (p): p is PipelineQueue => (p as Partial<PipelineQueue>).deadLetterQueue instanceof InMemoryQueue,
       )
       .map((p) => p.deadLetterQueue)
-      .concat(
-        Object.values(this.ruleDeadLetterQueues),
-        Object.values(this.subscriptionDeadLetterQueues),
-        this.workflows ? [this.workflows.deadLetterQueue] : [],
-      );
+      .concat(Object.values(this.ruleDeadLetterQueues), Object.values(this.subscriptionDeadLetterQueues));
     return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
   }
 

@@ -1,15 +1,11 @@
-import type { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
-import { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
+import { FulfilmentWait } from "../../domain/use-cases/fulfilment-wait.js";
 import type { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import type { Clock } from "../../ports/clock.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
-import { EVENT_SOURCE } from "../../ports/routing.js";
-import {
-  type LocalWorkflowRun,
-  runOrderWorkflowLocally,
-  type WorkflowTaskInput,
-} from "../workflow/local-workflow.js";
-import { workflowTaskHandlers } from "../workflow/workflow-task-handlers.js";
+import type { OrderWorkflows } from "../../ports/order-workflows.js";
+import type { TaskTokenStore } from "../../ports/task-token-store.js";
+import { type LocalWorkflowRun, runOrderWorkflowLocally } from "../workflow/local-workflow.js";
+import { beginFulfilmentWait, workflowTaskHandlers } from "../workflow/workflow-task-handlers.js";
 
 interface Execution {
   /** Waiting for the operator (its fulfilment task), rather than working. */
@@ -23,9 +19,10 @@ interface Execution {
 
 export interface LocalWorkflowExecutionsOptions {
   readonly steps: WorkflowSteps;
-  /** Read to see an order fulfilled before its execution began to wait (the operator was quicker). */
+  /** Read when a wait begins, to see an order the operator fulfilled first. */
   readonly orders: Pick<OrderRepository, "get">;
-  readonly bus: InMemoryEventBus;
+  /** Where each wait keeps its task token, as the task function does on AWS. */
+  readonly taskTokens: TaskTokenStore;
   readonly clock: Clock;
   /** How long the fulfilment task waits for the operator before the order is cancelled (real milliseconds). */
   readonly fulfilmentTimeoutMs: number;
@@ -34,44 +31,50 @@ export interface LocalWorkflowExecutionsOptions {
 /**
  * The order workflow's executions in process, one per order (as the execution
  * name derived from the order id makes it on AWS: a duplicate start starts
- * nothing), each running the deployed definition over the workflow's steps.
- * The fulfilment task waits for the order's `OrderFulfilled` on the bus (the
- * operator's fulfil; on AWS, SendTaskSuccess with the stored task token) or
- * times out. The pipeline's drain waits, through {@link settle}, for every
- * execution to park or end.
+ * nothing), each running the deployed definition over the workflow's steps:
+ * {@link OrderWorkflows} without Step Functions. The fulfilment task is the
+ * task function's, {@link FulfilmentWait}, over a token of its own per
+ * execution; the execution then waits until {@link completeFulfilment} is
+ * called with that token (by the release of the order's `OrderFulfilled`, as
+ * on AWS) or times out. The pipeline's drain waits, through {@link settle}, for
+ * every execution to park or end.
  */
-export class LocalWorkflowExecutions {
+export class LocalWorkflowExecutions implements OrderWorkflows {
   private readonly executions = new Map<string, Execution>();
+  /** The open waits, by task token: each resolves its fulfilment task. */
   private readonly waiting = new Map<string, () => void>();
-  /** Where the bus puts an OrderFulfilled it could not hand to a waiting execution. */
-  readonly deadLetterQueue: InMemoryQueue;
+  private readonly wait: FulfilmentWait;
 
   constructor(private readonly options: LocalWorkflowExecutionsOptions) {
-    this.deadLetterQueue = new InMemoryQueue({
-      name: "orderflow-workflow-fulfilment-rule-dlq",
-      clock: options.clock,
-    });
-    options.bus.addRule({
-      name: "workflow-fulfilment",
-      pattern: { source: [EVENT_SOURCE], "detail-type": ["OrderFulfilled"] },
-      target: (envelope) => this.waiting.get(envelope.detail.orderId)?.(),
-      deadLetterQueue: this.deadLetterQueue,
-    });
+    this.wait = new FulfilmentWait({ ...options, workflows: this });
   }
 
   /** Starts the order's execution unless it has one. */
-  start(orderId: string, correlationId: string): void {
+  async start(orderId: string, correlationId: string): Promise<void> {
     if (this.executions.has(orderId)) return;
-    const handlers = workflowTaskHandlers(this.options.steps, (input) => this.awaitFulfilment(input));
-    // Its promises are set below: `quiet` by rearm, `finished` once the run starts.
     const execution = { parked: false, done: false } as Execution;
+    const begin = beginFulfilmentWait(this.wait);
+    const handlers = workflowTaskHandlers(this.options.steps, (input) =>
+      this.awaitFulfilment(execution, input, begin),
+    );
+    // Its promises are set below: `quiet` by rearm, `finished` once the run starts.
     this.rearm(execution);
     this.executions.set(orderId, execution);
-    execution.finished = runOrderWorkflowLocally({ orderId, correlationId }, handlers).then((run) => {
-      execution.done = true;
-      execution.wake();
-      return run;
-    });
+    // One token per execution: what `$$.Task.Token` is in its local run.
+    const taskToken = `local-${orderId}`;
+    execution.finished = runOrderWorkflowLocally({ orderId, correlationId }, handlers, { taskToken }).then(
+      (run) => {
+        execution.done = true;
+        execution.wake();
+        return run;
+      },
+    );
+  }
+
+  async completeFulfilment(taskToken: string): Promise<boolean> {
+    const complete = this.waiting.get(taskToken);
+    complete?.();
+    return complete !== undefined;
   }
 
   /** The order's execution's outcome, once it ended (for tests and inspection). */
@@ -90,9 +93,13 @@ export class LocalWorkflowExecutions {
     }
   }
 
-  private async awaitFulfilment(input: WorkflowTaskInput): Promise<unknown> {
-    const execution = this.executions.get(input.orderId)!;
-    if ((await this.options.orders.get(input.orderId))?.order.status === "FULFILLED") return {};
+  /** The fulfilment task: begins the wait (keeping the token), then parks until it is completed or times out. */
+  private awaitFulfilment(
+    execution: Execution,
+    input: Parameters<ReturnType<typeof beginFulfilmentWait>>[0],
+    begin: ReturnType<typeof beginFulfilmentWait>,
+  ): Promise<unknown> {
+    const token = String(input.taskToken);
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         finish();
@@ -101,16 +108,26 @@ export class LocalWorkflowExecutions {
       timer.unref?.();
       const finish = () => {
         clearTimeout(timer);
-        this.waiting.delete(input.orderId);
+        this.waiting.delete(token);
         execution.parked = false;
         this.rearm(execution);
       };
-      this.waiting.set(input.orderId, () => {
+      // Registered before the wait begins: a wait that finds the order fulfilled completes itself at once.
+      this.waiting.set(token, () => {
         finish();
         resolve({});
       });
-      execution.parked = true;
-      execution.wake();
+      begin(input).then(
+        () => {
+          if (!this.waiting.has(token)) return;
+          execution.parked = true;
+          execution.wake();
+        },
+        (error: unknown) => {
+          finish();
+          reject(error);
+        },
+      );
     });
   }
 

@@ -36,7 +36,12 @@ export interface LocalWorkflowRun {
 export async function runOrderWorkflowLocally(
   input: { readonly orderId: string; readonly correlationId: string },
   handlers: WorkflowTaskHandlers,
-  options: { readonly definition?: Record<string, unknown>; readonly retryIntervalMs?: number } = {},
+  options: {
+    readonly definition?: Record<string, unknown>;
+    readonly retryIntervalMs?: number;
+    /** What `$$.Task.Token` is in this run (default {@link LOCAL_TASK_TOKEN}). */
+    readonly taskToken?: string;
+  } = {},
 ): Promise<LocalWorkflowRun> {
   const definition = options.definition ?? defaultDefinition();
   const { machine, tasks } = await machineOf(definition);
@@ -56,8 +61,8 @@ export async function runOrderWorkflowLocally(
   );
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
-    // No task tokens locally: the fulfilment task's handler waits for the operator itself.
-    context: { Task: { Token: LOCAL_TASK_TOKEN } } as never,
+    // The interpreter makes no task tokens: the run is given one, and the fulfilment task waits for the operator itself.
+    context: { Task: { Token: options.taskToken ?? LOCAL_TASK_TOKEN } } as never,
   });
   const states: string[] = [];
   const logged = (async () => {

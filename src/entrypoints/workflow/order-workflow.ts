@@ -145,7 +145,13 @@ export function orderWorkflowDefinition(options: OrderWorkflowOptions = {}): Rec
         Resource: `${LAMBDA_INVOKE}.waitForTaskToken`,
         Parameters: {
           FunctionName: TASK_FUNCTION_PLACEHOLDER,
-          Payload: { task: "awaitFulfilment", ...TASK_INPUT, "taskToken.$": "$$.Task.Token" },
+          // The wait's timeout comes along, so the token is kept as long as the wait may last.
+          Payload: {
+            task: "awaitFulfilment",
+            ...TASK_INPUT,
+            "taskToken.$": "$$.Task.Token",
+            timeoutSeconds: fulfilmentTimeout,
+          },
         },
         TimeoutSeconds: fulfilmentTimeout,
         ResultPath: null,

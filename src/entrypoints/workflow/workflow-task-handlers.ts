@@ -1,4 +1,5 @@
 import type { StoreRefusal } from "../../domain/store-settings.js";
+import type { FulfilmentWait } from "../../domain/use-cases/fulfilment-wait.js";
 import type { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import type { WorkflowTaskHandlers, WorkflowTaskInput } from "./local-workflow.js";
 import { WORKFLOW_ERRORS } from "./order-workflow.js";
@@ -37,6 +38,22 @@ export function workflowTaskHandlers(
     awaitFulfilment,
     cancelForTimeout: (input) => transient(() => steps.cancelForTimeout(input)),
   };
+}
+
+/**
+ * The fulfilment task as the deployed task function runs it: the wait
+ * begins, keeping the execution's task token (`.waitForTaskToken`: the
+ * function's answer is not the task's; the token's completion is).
+ */
+export function beginFulfilmentWait(wait: Pick<FulfilmentWait, "begin">) {
+  return (input: WorkflowTaskInput): Promise<unknown> =>
+    transient(() =>
+      wait.begin({
+        orderId: input.orderId,
+        taskToken: String(input.taskToken),
+        timeoutSeconds: Number(input.timeoutSeconds),
+      }),
+    );
 }
 
 /** Runs a step; a retryable port error leaves it named as the definition retries it. */

@@ -45,6 +45,8 @@ const AWS_ENV = {
   NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
   SETTINGS_TABLE: "orderflow-settings",
   METRICS_TABLE: "orderflow-metrics",
+  TASK_TOKENS_TABLE: "orderflow-task-tokens",
+  STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:orderflow-order-workflow",
 };
 
 /** Only the variables `handler` declares. */

@@ -7,6 +7,7 @@ import { eventBridgeService } from "./eventbridge-service.js";
 import { s3Service } from "./s3-service.js";
 import { snsService } from "./sns-service.js";
 import { sqsService } from "./sqs-service.js";
+import { stepFunctionsService } from "./step-functions-service.js";
 
 /** Every AWS service orderflow uses. */
 export const AWS_SERVICES: readonly AwsService[] = [
@@ -15,6 +16,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
   snsService,
   sqsService,
   s3Service,
+  stepFunctionsService,
 ];
 
 /**

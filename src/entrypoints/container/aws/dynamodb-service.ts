@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDynamoDbClient } from "../../../adapters/aws/dynamodb.js";
 import { DynamoDbFileHistory } from "../../../adapters/aws/dynamodb-file-history.js";
 import { DynamoDbIdempotencyStore } from "../../../adapters/aws/dynamodb-idempotency-store.js";
@@ -6,6 +7,8 @@ import { DynamoDbNotificationStore } from "../../../adapters/aws/dynamodb-notifi
 import { DynamoDbOrderRepository } from "../../../adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../../../adapters/aws/dynamodb-product-catalog.js";
 import { DynamoDbStoreSettings } from "../../../adapters/aws/dynamodb-store-settings.js";
+import { DynamoDbTaskTokenStore } from "../../../adapters/aws/dynamodb-task-token-store.js";
+import { CLOCK, type Clock } from "../../../ports/clock.js";
 import { FILE_HISTORY } from "../../../ports/file-history.js";
 import { IDEMPOTENCY_STORE } from "../../../ports/idempotency-store.js";
 import { METRICS_STORE } from "../../../ports/metrics-store.js";
@@ -13,9 +16,25 @@ import { NOTIFICATION_STORE } from "../../../ports/notification-store.js";
 import { ORDER_REPOSITORY } from "../../../ports/order-repository.js";
 import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
 import { STORE_SETTINGS } from "../../../ports/store-settings-repository.js";
-import { awsAdapter, awsService } from "./aws-service.js";
+import { TASK_TOKEN_STORE } from "../../../ports/task-token-store.js";
+import { requireVariable } from "../../config.js";
+import { type AwsAdapterBinding, awsAdapter, awsService } from "./aws-service.js";
 
-/** DynamoDB: orders, idempotency keys, the product catalog, the file history, notifications and metrics, on one client. */
+/** The task tokens, on their TTL'd table: the store reads the clock to see a token expired before TTL removed it. */
+const taskTokenStore: AwsAdapterBinding<DynamoDBClient> = {
+  bind(bind, config, clientToken) {
+    bind(TASK_TOKEN_STORE).toResolvedValue(
+      (client: DynamoDBClient, clock: Clock) =>
+        new DynamoDbTaskTokenStore(
+          { client, tableName: requireVariable(config, "TASK_TOKENS_TABLE", "TaskTokenStore") },
+          clock,
+        ),
+      [clientToken, CLOCK],
+    );
+  },
+};
+
+/** DynamoDB: orders, idempotency keys, the product catalog, the file history, notifications, metrics and task tokens, on one client. */
 export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
   awsAdapter(
     ORDER_REPOSITORY,
@@ -52,4 +71,5 @@ export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
     "METRICS_TABLE",
     (client, tableName) => new DynamoDbMetricsStore({ client, tableName }),
   ),
+  taskTokenStore,
 ]);

@@ -23,7 +23,9 @@ import { createNotifyOrderHandler } from "../../../../src/entrypoints/lambda/not
 import { createProcessOrderHandler } from "../../../../src/entrypoints/lambda/process-order.js";
 import { createRecordMetricsHandler } from "../../../../src/entrypoints/lambda/record-metrics.js";
 import { createRefundOrderHandler } from "../../../../src/entrypoints/lambda/refund-order.js";
+import { createReleaseFulfilmentHandler } from "../../../../src/entrypoints/lambda/release-fulfilment.js";
 import type { SqsEvent, SqsEventRecord } from "../../../../src/entrypoints/lambda/sqs-event.js";
+import { createStartWorkflowHandler } from "../../../../src/entrypoints/lambda/start-workflow.js";
 import { createValidateFileHandler } from "../../../../src/entrypoints/lambda/validate-file.js";
 import { createValidateOrderHandler } from "../../../../src/entrypoints/lambda/validate-order.js";
 import { PinoLogger } from "../../../../src/entrypoints/logging.js";
@@ -39,7 +41,8 @@ export type FixtureName =
   | "refunds-eventbridge-event"
   | "notification-high-raw-event"
   | "order-notifications-eventbridge-event"
-  | "metrics-eventbridge-event";
+  | "metrics-eventbridge-event"
+  | "fulfilments-eventbridge-event";
 
 /** A documented-shape SQS event from test/fixtures/sqs (a fresh copy each time). */
 export function fixture(name: FixtureName): SqsEvent {
@@ -66,6 +69,8 @@ export function lambdaContext(
 export const SQS_HANDLER_FACTORIES: Record<SqsHandlerName, (options: HandlerOptions) => SqsHandler> = {
   "validate-order": createValidateOrderHandler,
   "process-order": createProcessOrderHandler,
+  "start-workflow": createStartWorkflowHandler,
+  "release-fulfilment": createReleaseFulfilmentHandler,
   "cancel-order": createCancelOrderHandler,
   "modify-order": createModifyOrderHandler,
   "refund-order": createRefundOrderHandler,

@@ -94,6 +94,8 @@ describe("SQS handlers on in-memory adapters, fed documented Lambda SQS events",
   const foreignBodies: Record<Exclude<SqsHandlerName, "validate-file" | "extract-orders">, FixtureName> = {
     "validate-order": "intake-fifo-event",
     "process-order": "processing-eventbridge-event",
+    "start-workflow": "processing-eventbridge-event",
+    "release-fulfilment": "fulfilments-eventbridge-event",
     "cancel-order": "cancel-eventbridge-event",
     "modify-order": "modify-eventbridge-event",
     "refund-order": "refunds-eventbridge-event",
