@@ -83,6 +83,9 @@ const AWS_ENV = {
   NOTIFICATIONS_TABLE: "orderflow-notifications",
   METRICS_TABLE: "orderflow-metrics",
   NOTIFICATION_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-notifications",
+  SETTINGS_TABLE: "orderflow-settings",
+  TASK_TOKENS_TABLE: "orderflow-task-tokens",
+  STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:orderflow-order-workflow",
 };
 
 /** The bare handler each handler is measured against: same SDK clients, nothing else. */
@@ -90,6 +93,10 @@ const BASELINES = {
   api: "api",
   "validate-order": "sqs-consumer",
   "process-order": "sqs-consumer",
+  "start-workflow": "sqs-consumer",
+  "release-fulfilment": "sqs-consumer",
+  // Invoked by the state machine's task states, with a task's payload rather than a batch of records.
+  "workflow-task": "workflow-task",
   "cancel-order": "sqs-consumer",
   "modify-order": "sqs-consumer",
   "refund-order": "sqs-consumer",
@@ -101,6 +108,8 @@ const BASELINES = {
 } as const satisfies Record<LambdaHandlerName, string>;
 
 const SQS_EVENT = { Records: [] };
+/** What a task state of the order workflow sends (its first task). */
+const WORKFLOW_TASK_EVENT = { task: "checkStore", orderId: "o-1", correlationId: "c-1" };
 const HEALTH_EVENT = {
   version: "2.0",
   routeKey: "$default",
@@ -132,11 +141,14 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
           "sqs-consumer/index": "bench/bare/sqs-consumer.ts",
           "api/index": "bench/bare/api.ts",
           "file-consumer/index": "bench/bare/file-consumer.ts",
+          "workflow-task/index": "bench/bare/workflow-task.ts",
           "floor/index": "bench/bare/floor.ts",
         },
       });
       for (const handler of handlers) {
-        const event = handler === "api" ? HEALTH_EVENT : SQS_EVENT;
+        const kind = BASELINES[handler];
+        const event =
+          kind === "api" ? HEALTH_EVENT : kind === "workflow-task" ? WORKFLOW_TASK_EVENT : SQS_EVENT;
         const bundle = join(handlerDir, handler, `index.${ext}`);
         const baseline = join(bareDir, BASELINES[handler], `index.${ext}`);
         try {

@@ -4,11 +4,11 @@
 #
 #   deploy/deploy.sh [--dry-run] STACK_NAME REGION ARTIFACT_BUCKET [ALERT_EMAIL] [Key=Value ...]
 #
-# STACK_NAME       lower case, 3-25 characters (it is part of the files bucket's name)
+# STACK_NAME       lower case, 3-25 characters (part of the files bucket's and the state machine's names)
 # REGION           e.g. eu-west-1
 # ARTIFACT_BUCKET  an existing S3 bucket in REGION for the bundles and the packaged template
 # ALERT_EMAIL      optional: subscribed to the alert topic (confirm the email AWS sends); "" for none
-# Key=Value        optional: more template parameters (PaymentMode=always-decline, LogLevel=debug, ...)
+# Key=Value        optional: more template parameters (Orchestration=queue, LogLevel=debug, ...)
 #
 # --dry-run prints the commands instead of running them (no AWS call, no build).
 set -euo pipefail

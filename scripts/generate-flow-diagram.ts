@@ -1,5 +1,6 @@
 /**
- * Draws the flows (HTTP, queues, bus rules, handlers, tables, topic, bucket)
+ * Draws the flows (HTTP, queues, bus rules, handlers, tables, topic, bucket,
+ * the order workflow's state machine)
  * as a Mermaid diagram, from the handler declaration
  * (src/entrypoints/handlers.ts), the bus routes and the deployment's queues
  * and port resources. `npm run docs:flows` writes it into README.md and
@@ -8,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { HANDLER_NAMES, HANDLERS } from "../src/entrypoints/handlers.js";
+import { HANDLER_NAMES, HANDLERS, type HandlerTrigger } from "../src/entrypoints/handlers.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../src/ports/notification-publisher.js";
 import { EVENT_ROUTES } from "../src/ports/routing.js";
 import {
@@ -27,6 +28,8 @@ export const FLOW_DIAGRAM_FILES = ["README.md", "docs/architecture.md"] as const
 
 const nodeId = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
 const queueNode = (queue: string) => nodeId("queue", queue);
+/** The order workflow's state machine: started by one handler, its task states invoke another. */
+const WORKFLOW_NODE = "workflow";
 
 /** The node a port resource is drawn as, with its shape; undefined for what the picture leaves out (keys). */
 function resourceNode(resource: PortResource): [id: string, shape: string] | undefined {
@@ -38,7 +41,15 @@ function resourceNode(resource: PortResource): [id: string, shape: string] | und
   if (resource === "notification-topic") return ["notifications", ""];
   if (resource === "email-topic") return ["email", `>"e-mail topic"]`];
   if (resource === "files-bucket") return ["bucket", ""];
+  if (resource === "state-machine") return [WORKFLOW_NODE, ""];
   return undefined;
+}
+
+/** The edge from a queue to its consumer, labelled with the orchestration it consumes under, if any. */
+export function queueEdge(queue: string, handlerNode: string, orchestration?: string): string {
+  return orchestration === undefined
+    ? `  ${queueNode(queue)} --> ${handlerNode}`
+    : `  ${queueNode(queue)} -->|"${orchestration} orchestration"| ${handlerNode}`;
 }
 
 /** The event types a bus route sends to its queue. */
@@ -54,18 +65,24 @@ export function flowMermaid(): string {
     '  alerts>"alert topic"]',
     '  notifications>"notifications topic"]',
     '  bucket[("files bucket")]',
+    `  ${WORKFLOW_NODE}[/"order workflow (state machine)"/]`,
   ];
   for (const [queue, spec] of Object.entries(QUEUES))
     nodes.push(`  ${queueNode(queue)}[["${queue} queue${spec.fifo ? " (FIFO)" : ""}"]]`);
   const edges = new Set<string>();
   for (const handler of HANDLER_NAMES) {
-    const { trigger, ports } = HANDLERS[handler];
+    const { ports } = HANDLERS[handler];
+    const trigger: HandlerTrigger = HANDLERS[handler].trigger;
     const id = nodeId("handler", handler);
     nodes.push(`  ${id}("${handler}")`);
     if (trigger.kind === "http") edges.add(`  client -->|HTTP API| ${id}`);
-    else for (const queue of trigger.queues) edges.add(`  ${queueNode(queue)} --> ${id}`);
+    else if (trigger.kind === "workflow") edges.add(`  ${WORKFLOW_NODE} -->|task states| ${id}`);
+    else for (const queue of trigger.queues) edges.add(queueEdge(queue, id, trigger.orchestration));
     for (const port of ports) {
-      for (const { resource } of PORT_GRANTS[port].flatMap((grant) => grant.on)) {
+      const grants = PORT_GRANTS[port].filter(
+        (grant) => !grant.calledBy || (grant.calledBy as readonly string[]).includes(handler),
+      );
+      for (const { resource } of grants.flatMap((grant) => grant.on)) {
         const node = resourceNode(resource);
         if (!node) continue;
         const [target, shape] = node;

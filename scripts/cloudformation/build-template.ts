@@ -31,7 +31,12 @@ import {
   outcomeMetricName,
   REVENUE_METRIC,
 } from "../../src/entrypoints/consumers/metrics-emf.js";
+import { ORCHESTRATIONS, type Orchestration } from "../../src/entrypoints/handlers.js";
 import { LOG_LEVELS } from "../../src/entrypoints/logging.js";
+import {
+  orderWorkflowDefinition,
+  TASK_FUNCTION_PLACEHOLDER,
+} from "../../src/entrypoints/workflow/order-workflow.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../src/ports/notification-publisher.js";
 import { EVENT_ROUTES, EVENT_SOURCE, type EventRouteName, routeRuleName } from "../../src/ports/routing.js";
 import type { CfnResource, CfnTemplate } from "./cfn-yaml.js";
@@ -120,7 +125,39 @@ export const ids = {
   notificationKey: "NotificationKey",
   emailTopic: "EmailTopic",
   httpApi: "HttpApi",
+  stateMachine: "OrderWorkflowStateMachine",
+  stateMachineRole: "OrderWorkflowRole",
+  /** An alarm on one of the state machine's execution metrics (`ExecutionsFailed`, …). */
+  workflowAlarm: (metric: string) => `OrderWorkflow${metric}Alarm`,
 } as const;
+
+/** The handler the workflow's task states invoke: the one whose trigger is the workflow. */
+export const WORKFLOW_TASK_HANDLER: string = (() => {
+  const handlers = Object.keys(FUNCTIONS).filter((name) => FUNCTIONS[name]!.trigger.kind === "workflow");
+  if (handlers.length !== 1)
+    throw new Error(`expected one workflow-triggered handler, found ${handlers.length}`);
+  return handlers[0]!;
+})();
+
+/**
+ * The state machine's name, explicit so its ARN can be written without
+ * referring to it: the state machine depends on the task function's ARN, so
+ * the task function (and any role it shares a dependency with) cannot depend
+ * on the state machine. A name has 80 characters at most: deploy/deploy.sh
+ * takes stack names of 25 at most (the files bucket's name limits them).
+ */
+export const STATE_MACHINE_NAME = "${AWS::StackName}-order-workflow";
+
+/** The state machine's ARN, built from its name (see {@link STATE_MACHINE_NAME}). */
+export function stateMachineArn(): Value {
+  return sub(
+    `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${STATE_MACHINE_NAME}`,
+  );
+}
+
+/** The template condition true when the `Orchestration` parameter is `orchestration`. */
+export const orchestrationCondition = (orchestration: Orchestration) =>
+  `Use${pascal(orchestration)}Orchestration`;
 
 /** The queue name (as in `ids.deadLetterQueue`) of where SNS puts a notification it could not deliver to its queue. */
 export const SUBSCRIPTIONS_DEAD_LETTERS = "notification-subscriptions";
@@ -192,6 +229,8 @@ export function variableValue(name: string): Value {
       return ref("PaymentMode");
     case "LOG_LEVEL":
       return ref("LogLevel");
+    case "STATE_MACHINE_ARN":
+      return stateMachineArn();
     default:
       throw new Error(
         `no template value for the environment variable ${name}: add it to scripts/cloudformation`,
@@ -217,23 +256,26 @@ function specOf(handler: string): FunctionSpec {
   return spec;
 }
 
-/** The handler that consumes each queue. */
-export function consumerOf(queue: QueueName): string {
-  const handler = Object.keys(FUNCTIONS).find((name) => {
+/** The handlers that consume each queue: one, or one per orchestration (the processing queue). */
+export function consumersOf(queue: QueueName): string[] {
+  const handlers = Object.keys(FUNCTIONS).filter((name) => {
     const trigger = specOf(name).trigger;
     return trigger.kind === "queue" && trigger.queues.includes(queue);
   });
-  if (!handler) throw new Error(`queue ${queue} has no consuming handler`);
-  return handler;
+  if (handlers.length === 0) throw new Error(`queue ${queue} has no consuming handler`);
+  return handlers;
 }
 
 /**
  * Visibility timeout of a queue: 6 × its consumer's function timeout, plus the
- * time its mapping may hold a batch open (AWS guidance for SQS triggers).
+ * time its mapping may hold a batch open (AWS guidance for SQS triggers). A
+ * queue with a consumer per orchestration takes the longest of theirs, as
+ * either may be the one reading it.
  */
 export function visibilityTimeoutOf(queue: QueueName): number {
   const mapping: QueueMappingSpec = QUEUES[queue].mapping;
-  return 6 * specOf(consumerOf(queue)).timeoutSeconds + (mapping.maximumBatchingWindowSeconds ?? 0);
+  const timeout = Math.max(...consumersOf(queue).map((handler) => specOf(handler).timeoutSeconds));
+  return 6 * timeout + (mapping.maximumBatchingWindowSeconds ?? 0);
 }
 
 /** The ids of a handler's mappings, one per queue it consumes (see {@link ids.mapping}). */
@@ -290,6 +332,8 @@ function resourceArn(resource: PortResource, part: "arn" | "indexes" | "objects"
       return getAtt(ids.notificationKey, "Arn");
     case "files-bucket":
       return part === "objects" ? sub(`\${${ids.filesBucket}.Arn}/*`) : getAtt(ids.filesBucket, "Arn");
+    case "state-machine":
+      return stateMachineArn();
   }
 }
 
@@ -315,6 +359,7 @@ export function roleStatements(handler: string): Record<string, Value>[] {
   }
   for (const port of portsOf(handler)) {
     PORT_GRANTS[port].forEach((grant, index) => {
+      if (grant.calledBy && !(grant.calledBy as readonly string[]).includes(handler)) return;
       for (const { resource } of grant.on) {
         const condition = conditionOf(resource);
         if (condition && grant.when !== condition)
@@ -651,14 +696,24 @@ function functionResources(handler: string, resources: Record<string, CfnResourc
     },
   };
   // One mapping per queue, sized by the queue's spec: a function consuming several
-  // queues reads each at its own pace.
+  // queues reads each at its own pace. A consumer of one orchestration reads only
+  // under it: both consumers of the processing queue exist, one is enabled, so
+  // changing the Orchestration parameter switches them without recreating either.
+  const trigger = spec.trigger;
+  const orchestration = trigger.kind === "queue" ? trigger.orchestration : undefined;
+  // A consumer that starts or ends executions reads only once the state machine exists.
+  const needsStateMachine = portsOf(handler).includes("workflows");
   for (const { queue, id } of mappingsOf(handler)) {
     const mapping: QueueMappingSpec = QUEUES[queue].mapping;
     resources[id] = {
       Type: "AWS::Lambda::EventSourceMapping",
+      ...(needsStateMachine ? { DependsOn: [ids.stateMachine] } : {}),
       Properties: {
         FunctionName: ref(ids.function(handler)),
         EventSourceArn: getAtt(ids.queue(queue), "Arn"),
+        ...(orchestration === undefined
+          ? {}
+          : { Enabled: fnIf(orchestrationCondition(orchestration), true, false) }),
         BatchSize: mapping.batchSize,
         ...(mapping.maximumBatchingWindowSeconds === undefined
           ? {}
@@ -691,6 +746,90 @@ function functionResources(handler: string, resources: Record<string, CfnResourc
     },
     1,
   );
+}
+
+/** The state machine's execution metrics that alarm, and what each means for the operator. */
+const WORKFLOW_ALARMS = {
+  ExecutionsFailed:
+    "order workflow: executions failed (a charge that could not be completed, or a task that kept failing; see the execution's history)",
+  ExecutionsTimedOut: "order workflow: executions timed out (see the execution's history)",
+  ExecutionsAborted: "order workflow: executions were stopped by hand or by a deployment",
+} as const;
+
+/**
+ * The order workflow: a Standard state machine (only Standard waits for a
+ * task token, which the fulfilment wait needs; Express runs five minutes at
+ * most), its definition the one `orderWorkflowDefinition()` declares with the
+ * task function's ARN substituted, a role that may invoke only that function,
+ * and alarms on executions that fail, time out or are aborted.
+ *
+ * No execution logs: Standard executions keep their full history (90 days)
+ * for the console and `GetExecutionHistory`, and log delivery would need
+ * `logs:*LogDelivery` and resource-policy actions that IAM grants only on
+ * `*`, which the security rules refuse.
+ */
+function workflowResources(resources: Record<string, CfnResource>): void {
+  const taskFunction = ids.function(WORKFLOW_TASK_HANDLER);
+  resources[ids.stateMachineRole] = {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      Description: `orderflow order workflow: only invoking ${WORKFLOW_TASK_HANDLER}`,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "states.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") } },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: "order-workflow-least-privilege",
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "InvokeTaskFunction",
+                Effect: "Allow",
+                Action: ["lambda:InvokeFunction"],
+                // The function, and any version or alias of it (a qualified ARN).
+                Resource: [getAtt(taskFunction, "Arn"), sub(`\${${taskFunction}.Arn}:*`)],
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  const placeholder = TASK_FUNCTION_PLACEHOLDER.slice(2, -1);
+  resources[ids.stateMachine] = {
+    Type: "AWS::StepFunctions::StateMachine",
+    Properties: {
+      StateMachineName: sub(STATE_MACHINE_NAME),
+      StateMachineType: "STANDARD",
+      RoleArn: getAtt(ids.stateMachineRole, "Arn"),
+      Definition: orderWorkflowDefinition(),
+      DefinitionSubstitutions: { [placeholder]: getAtt(taskFunction, "Arn") },
+      Tags: [{ Key: "orderflow:workflow", Value: "order" }],
+    },
+  };
+  for (const [metric, description] of Object.entries(WORKFLOW_ALARMS)) {
+    resources[ids.workflowAlarm(metric)] = alarm(
+      description,
+      {
+        Namespace: "AWS/States",
+        MetricName: metric,
+        // Ref of a state machine is its ARN.
+        Dimensions: [{ Name: "StateMachineArn", Value: ref(ids.stateMachine) }],
+        Statistic: "Sum",
+        Period: 300,
+      },
+      1,
+    );
+  }
 }
 
 /**
@@ -1019,6 +1158,9 @@ export function buildTemplate(): CfnTemplate {
   // Functions, roles, log groups, triggers, alarms.
   for (const handler of DEPLOYED_HANDLERS) functionResources(handler, resources);
 
+  // The order workflow's state machine, which invokes the task function.
+  workflowResources(resources);
+
   // The HTTP API with a Cognito JWT authorizer.
   resources.UserPool = {
     Type: "AWS::Cognito::UserPool",
@@ -1183,6 +1325,7 @@ export function buildTemplate(): CfnTemplate {
           {
             Label: { default: "Operation" },
             Parameters: [
+              "Orchestration",
               "PaymentMode",
               "LogLevel",
               "LogRetentionDays",
@@ -1215,6 +1358,13 @@ export function buildTemplate(): CfnTemplate {
         AllowedPattern: "^([^@\\s]+@[^@\\s]+\\.[^@\\s]+)?$",
         Description:
           "An email address subscribed to the alert topic (confirm the email AWS sends); empty: none",
+      },
+      Orchestration: {
+        Type: "String",
+        Default: "workflow",
+        AllowedValues: [...ORCHESTRATIONS],
+        Description:
+          "Who pays, confirms and awaits the fulfilment of validated orders: the order workflow (a Step Functions state machine) or the process-order queue consumer",
       },
       PaymentMode: {
         Type: "String",
@@ -1287,6 +1437,12 @@ export function buildTemplate(): CfnTemplate {
     Conditions: {
       CreateUserPool: { "Fn::Equals": [ref("ExistingUserPoolId"), ""] },
       HasAlertEmail: { "Fn::Not": [{ "Fn::Equals": [ref("AlertEmail"), ""] }] },
+      ...Object.fromEntries(
+        ORCHESTRATIONS.map((orchestration) => [
+          orchestrationCondition(orchestration),
+          { "Fn::Equals": [ref("Orchestration"), orchestration] },
+        ]),
+      ),
       [CONDITIONAL_RESOURCES["email-topic"]!]: { "Fn::Equals": [ref("NotificationChannel"), "email"] },
       ...Object.fromEntries(
         SCALABLE_TABLES.map((table) => [
@@ -1305,6 +1461,10 @@ export function buildTemplate(): CfnTemplate {
         Value: ref(ids.filesBucket),
       },
       EventBusName: { Description: "The orderflow event bus", Value: ref(ids.eventBus) },
+      StateMachineArn: {
+        Description: "The order workflow (an execution per order, named by its order id)",
+        Value: ref(ids.stateMachine),
+      },
       AlertTopicArn: {
         Description: "Operator alerts (alarms and rejected files)",
         Value: ref(ids.alertTopic),
@@ -1491,6 +1651,63 @@ function businessMetricWidgets(widget: Widget, y: number): Value[] {
   ];
 }
 
+/**
+ * The order workflow's row: its executions by outcome (started, succeeded,
+ * failed, timed out), the task function's invocations and errors, and the
+ * workflow's alarms.
+ */
+function workflowWidgets(widget: Widget, y: number): Value[] {
+  const executions = (metric: string, label: string) => [
+    "AWS/States",
+    metric,
+    "StateMachineArn",
+    `\${${ids.stateMachine}}`,
+    { stat: "Sum", label },
+  ];
+  const taskFunction = (metric: string, label: string) => [
+    "AWS/Lambda",
+    metric,
+    "FunctionName",
+    `\${${ids.function(WORKFLOW_TASK_HANDLER)}}`,
+    { stat: "Sum", label: `${WORKFLOW_TASK_HANDLER} ${label}` },
+  ];
+  return [
+    widget(
+      "Order workflow: executions",
+      [
+        executions("ExecutionsStarted", "started"),
+        executions("ExecutionsSucceeded", "succeeded"),
+        executions("ExecutionsFailed", "failed"),
+        executions("ExecutionsTimedOut", "timed out"),
+        executions("ExecutionsAborted", "aborted"),
+      ],
+      y,
+      0,
+    ),
+    widget(
+      "Order workflow: task function",
+      [
+        taskFunction("Invocations", "invocations"),
+        taskFunction("Errors", "errors"),
+        taskFunction("Throttles", "throttles"),
+      ],
+      y,
+      8,
+    ),
+    {
+      type: "alarm",
+      x: 16,
+      y,
+      width: 8,
+      height: 6,
+      properties: {
+        title: "Order workflow alarms",
+        alarms: Object.keys(WORKFLOW_ALARMS).map((metric) => `\${${ids.workflowAlarm(metric)}.Arn}`),
+      },
+    },
+  ];
+}
+
 /** The handlers of the notification flows, whose metrics the dashboard groups. */
 const NOTIFICATION_CONSUMERS = [
   "deliver-notification",
@@ -1528,7 +1745,7 @@ function dashboardBody(): Value {
       height: 2,
       properties: {
         markdown:
-          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Notifications: API and order outcomes (bus → order-notifications → notify-order) → notifications topic → high / medium / low queues → deliver-notification. Metrics: order outcomes (bus → metrics → record-metrics) → metrics table and EMF. Any dead-letter message or alarm goes to the alert topic.",
+          "## orderflow pipeline\nAPI → intake (FIFO) → validate-order → bus → processing / cancel / modify → tables. Workflow (Orchestration=workflow): processing → start-workflow → order workflow (state machine) → workflow-task; fulfilments → release-fulfilment ends its wait. Files: S3 incoming/ → file-intake → validate-file → file-extraction → extract-orders → intake. Notifications: API and order outcomes (bus → order-notifications → notify-order) → notifications topic → high / medium / low queues → deliver-notification. Metrics: order outcomes (bus → metrics → record-metrics) → metrics table and EMF. Any dead-letter message or alarm goes to the alert topic.",
       },
     },
     widget(
@@ -1721,6 +1938,7 @@ function dashboardBody(): Value {
     },
     ...notificationWidgets(widget, 26),
     ...businessMetricWidgets(widget, 38),
+    ...workflowWidgets(widget, 44),
   ];
   return sub(JSON.stringify({ widgets }));
 }

@@ -14,6 +14,7 @@ import {
   HANDLERS,
   type HandlerName,
   type HandlerTrigger,
+  type Orchestration,
 } from "../../src/entrypoints/handlers.js";
 import { type EventRouteName, NOTIFICATION_QUEUES } from "../../src/ports/routing.js";
 
@@ -32,9 +33,10 @@ export interface QueueSpec {
   /** Alarm when the oldest message waits longer than this. */
   readonly oldestMessageAlarmSeconds: number;
   /**
-   * How its one consumer reads it (the event source mapping). On the queue
-   * rather than the function, since a function may consume several queues at
-   * different paces while a queue has exactly one consumer.
+   * How its consumer reads it (the event source mapping). On the queue rather
+   * than the function, since a function may consume several queues at
+   * different paces while a queue has one consumer at a time (the processing
+   * queue has two, each enabled under its own orchestration).
    */
   readonly mapping: QueueMappingSpec;
 }
@@ -70,7 +72,7 @@ export const QUEUES = {
     mapping: { batchSize: 10, maximumConcurrency: 10 },
   },
   processing: {
-    description: "OrderValidated events for process-order",
+    description: "OrderValidated events for start-workflow or process-order (by the Orchestration parameter)",
     fifo: false,
     fedBy: "bus-rule",
     maxReceiveCount: 5,
@@ -95,6 +97,14 @@ export const QUEUES = {
   },
   refunds: {
     description: "OrderRefundRequired and OrderCancelled events for refund-order (refunds owed)",
+    fifo: false,
+    fedBy: "bus-rule",
+    maxReceiveCount: 5,
+    oldestMessageAlarmSeconds: 300,
+    mapping: ORDER_FLOW_MAPPING,
+  },
+  fulfilments: {
+    description: "OrderFulfilled events for release-fulfilment (ends the workflow's wait for the operator)",
     fifo: false,
     fedBy: "bus-rule",
     maxReceiveCount: 5,
@@ -181,7 +191,13 @@ export function priorityOfQueue(queue: QueueName): NotificationPriority {
 /** How a function is invoked: its trigger as the handler declares it, its queues checked against {@link QUEUES}. */
 export type FunctionTrigger =
   | { readonly kind: "http" }
-  | { readonly kind: "queue"; readonly queues: readonly QueueName[] };
+  | {
+      readonly kind: "queue";
+      readonly queues: readonly QueueName[];
+      /** Its mappings are enabled only under this orchestration (the `Orchestration` parameter). */
+      readonly orchestration?: Orchestration;
+    }
+  | { readonly kind: "workflow" };
 
 /** What the deployment says of a function; its trigger comes from the handler declaration. */
 interface FunctionSizes {
@@ -214,6 +230,22 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
   "process-order": {
     description: "Takes validated orders through payment to confirmation",
     memoryMb: 512,
+    timeoutSeconds: 30,
+  },
+  "start-workflow": {
+    description: "Starts the order workflow of each validated order (an execution named by its order id)",
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  "workflow-task": {
+    description:
+      "Runs the task states of the order workflow (store check, payment, confirmation, fulfilment wait)",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+  },
+  "release-fulfilment": {
+    description: "Ends the fulfilment wait of each fulfilled order with its kept task token",
+    memoryMb: 256,
     timeoutSeconds: 30,
   },
   "cancel-order": {
@@ -261,11 +293,15 @@ const FUNCTION_SIZES: Readonly<Record<HandlerName, FunctionSizes>> = {
 function functionSpec(handler: HandlerName): FunctionSpec {
   const sizes = FUNCTION_SIZES[handler];
   const trigger: HandlerTrigger = HANDLERS[handler].trigger;
-  if (trigger.kind === "http") return { ...sizes, trigger };
+  if (trigger.kind !== "queue") return { ...sizes, trigger };
   for (const queue of trigger.queues) {
     if (!(queue in QUEUES)) throw new Error(`${handler} is triggered by ${queue}, which QUEUES lacks`);
   }
-  return { ...sizes, trigger: { kind: "queue", queues: trigger.queues as readonly QueueName[] } };
+  const orchestration = trigger.orchestration === undefined ? {} : { orchestration: trigger.orchestration };
+  return {
+    ...sizes,
+    trigger: { kind: "queue", queues: trigger.queues as readonly QueueName[], ...orchestration },
+  };
 }
 
 /** One function per handler of the declaration. */
@@ -282,6 +318,7 @@ export const TABLE_VARIABLES: Readonly<Record<string, TableLogicalName>> = {
   NOTIFICATIONS_TABLE: "notifications",
   SETTINGS_TABLE: "settings",
   METRICS_TABLE: "metrics",
+  TASK_TOKENS_TABLE: "taskTokens",
 };
 
 /** The queue each `*_QUEUE_URL` variable names. */
@@ -340,6 +377,12 @@ export interface PortGrant {
   readonly on: readonly { readonly resource: PortResource; readonly part: "arn" | "indexes" | "objects" }[];
   /** The template condition the statement exists under (it names a resource of {@link CONDITIONAL_RESOURCES}). */
   readonly when?: string;
+  /**
+   * The handlers of the port whose code calls these actions, when not all do
+   * (a port whose adapter has methods for different handlers); absent: every
+   * handler using the port.
+   */
+  readonly calledBy?: readonly HandlerName[];
 }
 
 /** Resources a port's adapter touches. */
@@ -350,7 +393,8 @@ export type PortResource =
   | TopicResource
   | "alert-key"
   | "notification-key"
-  | "files-bucket";
+  | "files-bucket"
+  | "state-machine";
 
 /** The SNS topics: operator alerts, customer notifications (fanned out by priority), e-mail notifications. */
 export type TopicResource = "alert-topic" | "notification-topic" | "email-topic";
@@ -457,6 +501,32 @@ export const PORT_GRANTS: Readonly<Record<ResourcePort, readonly PortGrant[]>> =
       actions: ["kms:GenerateDataKey", "kms:Decrypt"],
       on: [{ resource: "notification-key", part: "arn" }],
       when: EMAIL_CHANNEL_CONDITION,
+    },
+  ],
+  // DynamoDbTaskTokenStore: Put (the token of a wait), Delete (ReturnValues ALL_OLD: taking it, once).
+  taskTokens: [
+    {
+      actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+      on: [{ resource: { table: "taskTokens" }, part: "arn" }],
+    },
+  ],
+  // StepFunctionsOrderWorkflows: StartExecution (`start`, by the workflow consumer of start-workflow) and
+  // SendTaskSuccess (`completeFulfilment`, by the fulfilment wait of workflow-task and release-fulfilment).
+  // SendTaskSuccess names no resource in its request (only the token), and IAM authorizes it on the state
+  // machine whose execution issued the token: the CDK grants it so (StateMachine.grantTaskResponse:
+  // SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat on the state machine ARN), and the Step Functions
+  // guide's state machine-level permissions (concept-create-iam-advanced.html) scope by state machine ARN.
+  // No "*" is needed.
+  workflows: [
+    {
+      actions: ["states:StartExecution"],
+      on: [{ resource: "state-machine", part: "arn" }],
+      calledBy: ["start-workflow"],
+    },
+    {
+      actions: ["states:SendTaskSuccess"],
+      on: [{ resource: "state-machine", part: "arn" }],
+      calledBy: ["workflow-task", "release-fulfilment"],
     },
   ],
 };

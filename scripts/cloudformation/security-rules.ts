@@ -267,7 +267,10 @@ function asList(value: unknown): unknown[] {
 /**
  * Why an identity policy's resource is not scoped to the template's own
  * resources, or undefined when it is: a literal `*` or ARN pattern is not; a
- * `Ref`/`GetAtt` of a resource is; a `Sub` is when it names a resource.
+ * `Ref`/`GetAtt` of a resource is; a `Sub` is when it names a resource, or
+ * when it is the ARN of a resource the template gives an explicit name (an
+ * ARN ending in that name, with no wildcard): how a resource is named where
+ * referring to it would close a dependency cycle.
  */
 function unscopedResource(target: unknown, template: CfnTemplate): string | undefined {
   if (typeof target === "string") return `resource ${target} is not one of this template's resources`;
@@ -281,11 +284,25 @@ function unscopedResource(target: unknown, template: CfnTemplate): string | unde
     const args = record["Fn::Sub"];
     const text = Array.isArray(args) ? args[0] : args;
     const names = [...String(text).matchAll(/\$\{([^}.!]+)(\.[^}]*)?\}/g)].map((match) => match[1]!);
-    return names.some((name) => name in template.Resources)
+    return names.some((name) => name in template.Resources) || isArnOfNamedResource(String(text), template)
       ? undefined
       : `resource ${String(text)} names none of this template's resources`;
   }
   return "resource is not a reference to this template's resources";
+}
+
+/** Properties by which CloudFormation resources take an explicit physical name. */
+const NAME_PROPERTIES = ["StateMachineName", "FunctionName", "QueueName", "TableName", "TopicName", "Name"];
+
+function isArnOfNamedResource(arn: string, template: CfnTemplate): boolean {
+  if (!arn.startsWith("arn:${AWS::Partition}:") || arn.includes("*")) return false;
+  return Object.values(template.Resources).some((resource) =>
+    NAME_PROPERTIES.some((property) => {
+      const given = resource.Properties?.[property] as { "Fn::Sub"?: unknown } | string | undefined;
+      const name = typeof given === "object" ? given?.["Fn::Sub"] : undefined;
+      return typeof name === "string" && (arn.endsWith(`:${name}`) || arn.endsWith(`/${name}`));
+    }),
+  );
 }
 
 function targetOf(value: unknown): string | undefined {

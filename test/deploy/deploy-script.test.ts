@@ -1,7 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { STATE_MACHINE_NAME } from "../../scripts/cloudformation/build-template.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), "utf8");
@@ -38,6 +40,32 @@ describe("deploy/deploy.sh", () => {
       /^\+ aws cloudformation deploy --region eu-west-1 .* --stack-name shop .*--capabilities CAPABILITY_IAM .*--parameter-overrides AlertEmail=ops@example\.com LogLevel=debug$/,
     );
     expect(commands[3]).toMatch(/^\+ aws cloudformation describe-stacks /);
+  });
+
+  it("passes template parameters through, such as the orchestration", () => {
+    const out = execFileSync(
+      "bash",
+      ["deploy/deploy.sh", "--dry-run", "shop", "eu-west-1", "my-artifacts", "", "Orchestration=queue"],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(out).toMatch(/--parameter-overrides AlertEmail= Orchestration=queue\n/);
+  });
+
+  it("accepts only stack names the state machine's name can carry (80 characters at most)", () => {
+    const longest = `s${"a".repeat(24)}`;
+    const out = execFileSync("bash", ["deploy/deploy.sh", "--dry-run", longest, "eu-west-1", "b"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(out).toContain(`--stack-name ${longest}`);
+    expect(() =>
+      execFileSync("bash", ["deploy/deploy.sh", "--dry-run", `${longest}a`, "eu-west-1", "b"], {
+        cwd: root,
+        stdio: "pipe",
+      }),
+    ).toThrow(/3-25/);
+    const name = STATE_MACHINE_NAME.replace("${AWS::StackName}", longest);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
   });
 
   it("refuses a stack name the files bucket name cannot carry", () => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
 import { describe, expect, it } from "vitest";
 import { ids, SUBSCRIPTIONS_DEAD_LETTERS } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
@@ -188,6 +189,38 @@ describe("security rules", () => {
         conditional["Fn::If"][1].Action = ["sns:*"];
       },
       /wildcard action sns:\*/,
+    ],
+    [
+      "a state machine ARN pattern instead of the named state machine",
+      (r) => {
+        const statement = firstStatement(r, "start-workflow").find((candidate: Record<string, unknown>) =>
+          JSON.stringify(candidate).includes("states:StartExecution"),
+        );
+        statement.Resource = {
+          "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*",
+        };
+      },
+      /stateMachine:\* names none of this template's resources/,
+    ],
+    [
+      "an ARN by a name no resource of the template has",
+      (r) => {
+        const statement = firstStatement(r, "release-fulfilment").find((candidate: Record<string, unknown>) =>
+          JSON.stringify(candidate).includes("states:SendTaskSuccess"),
+        );
+        statement.Resource = {
+          "Fn::Sub":
+            "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:someone-elses-workflow",
+        };
+      },
+      /someone-elses-workflow names none of this template's resources/,
+    ],
+    [
+      "a state machine role allowed to invoke any function",
+      (r) => {
+        r[ids.stateMachineRole]!.Properties.Policies[0].PolicyDocument.Statement[0].Resource = "*";
+      },
+      /OrderWorkflowRole.*resource \* is not one of this template's resources/,
     ],
   ];
 

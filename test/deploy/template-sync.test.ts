@@ -8,14 +8,18 @@ import {
   environmentSchemaOf,
   ids,
   loadHandlerConfig,
+  orchestrationCondition,
+  STATE_MACHINE_NAME,
   SUBSCRIPTIONS_DEAD_LETTERS,
   tableScalingResources,
+  WORKFLOW_TASK_HANDLER,
 } from "../../scripts/cloudformation/build-template.js";
 import type { CfnTemplate } from "../../scripts/cloudformation/cfn-yaml.js";
 import {
   API_ROUTES,
   FUNCTIONS,
   OPTIONAL_VARIABLES_SET,
+  PORT_GRANTS,
   QUEUES,
   type QueueName,
   SCALABLE_TABLES,
@@ -29,8 +33,13 @@ import {
 } from "../../src/adapters/memory/event-pattern.js";
 import type { BusEnvelope } from "../../src/adapters/memory/in-memory-event-bus.js";
 import { ORDER_EVENT_TYPES } from "../../src/domain/events.js";
-import { RUNTIME_VARIABLES } from "../../src/entrypoints/config.js";
+import { HANDLER_PORTS, type ResourcePort, RUNTIME_VARIABLES } from "../../src/entrypoints/config.js";
+import { ORCHESTRATIONS } from "../../src/entrypoints/handlers.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
+import {
+  orderWorkflowDefinition,
+  TASK_FUNCTION_PLACEHOLDER,
+} from "../../src/entrypoints/workflow/order-workflow.js";
 import { NOTIFICATION_PRIORITY_ATTRIBUTE } from "../../src/ports/notification-publisher.js";
 import {
   EVENT_ROUTES,
@@ -107,6 +116,20 @@ function resolve(value: unknown, t: CfnTemplate, parameters: Record<string, stri
     default:
       throw new Error(`no fake value for ${target.Type}`);
   }
+}
+
+/** A boolean property, `Fn::If` included, as the stack would resolve it with the given parameter values. */
+function resolveBoolean(value: unknown, t: CfnTemplate, parameters: Record<string, string>): boolean {
+  const branches = (value as Record<string, unknown> | undefined)?.["Fn::If"];
+  if (Array.isArray(branches)) {
+    const [condition, whenTrue, whenFalse] = branches as [string, unknown, unknown];
+    return resolveBoolean(
+      holds({ Condition: condition }, t, parameters) ? whenTrue : whenFalse,
+      t,
+      parameters,
+    );
+  }
+  return value === true || value === "true";
 }
 
 /** The subscriptions of queues to topics (the alert topic's e-mail subscription is not one). */
@@ -267,8 +290,11 @@ describe("functions", () => {
           (policy) => policy.PolicyDocument.Statement,
         ),
       );
+      // A value the environment gives (the state machine's ARN, built from its name) names what it names.
+      const given = Object.values(environmentOf(handler)).map((value) => JSON.stringify(value));
       for (const statement of statements) {
         for (const target of [statement.Resource].flat()) {
+          if (given.includes(JSON.stringify(target))) continue;
           const sub = (target as Record<string, unknown>)["Fn::Sub"];
           const name = typeof sub === "string" ? /^\$\{([A-Za-z0-9]+)/.exec(sub)?.[1] : targetOf(target);
           expect(allowed, JSON.stringify(target)).toContain(name);
@@ -371,14 +397,59 @@ describe("queues and triggers", () => {
     }
   });
 
-  it("every queue of the flows is consumed by its handler", () => {
-    for (const name of Object.keys(QUEUES)) {
-      const consumers = mappings.filter(
-        ([, mapping]) => targetOf(prop(mapping, "EventSourceArn")) === ids.queue(name),
-      );
-      expect(consumers, name).toHaveLength(1);
+  it("every queue of the flows is consumed by one handler under each orchestration", () => {
+    for (const orchestration of ORCHESTRATIONS) {
+      const parameters = { Orchestration: orchestration };
+      for (const name of Object.keys(QUEUES)) {
+        const consumers = mappings.filter(
+          ([, mapping]) =>
+            targetOf(prop(mapping, "EventSourceArn")) === ids.queue(name) &&
+            (prop(mapping, "Enabled") === undefined ||
+              resolveBoolean(prop(mapping, "Enabled"), template, parameters)),
+        );
+        expect(consumers, `${name} (${orchestration})`).toHaveLength(1);
+      }
     }
     expect(prop(resource(ids.queue("intake")), "FifoQueue")).toBe(true);
+  });
+
+  it("the processing queue has two mappings, enabled by opposite conditions: each its handler's orchestration", () => {
+    const processing = mappings.filter(
+      ([, mapping]) => targetOf(prop(mapping, "EventSourceArn")) === ids.queue("processing"),
+    );
+    expect(processing).toHaveLength(2);
+    const byHandler = new Map(
+      processing.map(([, mapping]) => [targetOf(prop(mapping, "FunctionName")), prop(mapping, "Enabled")]),
+    );
+    for (const handler of DEPLOYED_HANDLERS) {
+      const trigger = FUNCTIONS[handler]!.trigger;
+      if (trigger.kind !== "queue" || !trigger.queues.includes("processing")) continue;
+      expect(trigger.orchestration, handler).toBeDefined();
+      expect(byHandler.get(ids.function(handler)), handler).toEqual({
+        "Fn::If": [orchestrationCondition(trigger.orchestration!), true, false],
+      });
+    }
+    expect(template.Conditions?.UseWorkflowOrchestration).toEqual({
+      "Fn::Equals": [{ Ref: "Orchestration" }, "workflow"],
+    });
+    expect(template.Conditions?.UseQueueOrchestration).toEqual({
+      "Fn::Equals": [{ Ref: "Orchestration" }, "queue"],
+    });
+    expect(template.Parameters?.Orchestration).toMatchObject({
+      Default: "workflow",
+      AllowedValues: [...ORCHESTRATIONS],
+    });
+    const enabled = (parameters: Record<string, string>) =>
+      [...byHandler.values()].filter((value) => resolveBoolean(value, template, parameters)).length;
+    expect(enabled({})).toBe(1);
+    for (const orchestration of ORCHESTRATIONS) expect(enabled({ Orchestration: orchestration })).toBe(1);
+    expect(prop(resource(ids.queue("processing")), "VisibilityTimeout")).toBe(
+      6 *
+        Math.max(
+          prop<number>(resource(ids.function("process-order")), "Timeout"),
+          prop<number>(resource(ids.function("start-workflow")), "Timeout"),
+        ),
+    );
   });
 
   it("each mapping reads its queue as the queue's spec says, one mapping per queue of a function with several", () => {
@@ -461,6 +532,7 @@ describe("bus rules", () => {
       "OrderFulfilled",
       "OrderRefunded",
     ],
+    fulfilments: ["OrderFulfilled"],
     metrics: ["OrderConfirmed", "OrderFulfilled", "OrderCancelled", "OrderRejected", "OrderPaymentFailed"],
   };
   const eventTypes = [...ORDER_EVENT_TYPES, "CancellationRequested", "ModificationRequested"];
@@ -742,5 +814,113 @@ describe("capacity of the scalable tables", () => {
         ).PredefinedMetricSpecification.PredefinedMetricType,
       ).toMatch(/^DynamoDB(Read|Write)CapacityUtilization$/);
     }
+  });
+});
+
+describe("the order workflow", () => {
+  const machine = resource(ids.stateMachine);
+  const taskFunction = ids.function(WORKFLOW_TASK_HANDLER);
+
+  it("is a Standard state machine (only Standard waits for a task token) running the code's definition", () => {
+    expect(machine?.Type).toBe("AWS::StepFunctions::StateMachine");
+    expect(prop(machine, "StateMachineType")).toBe("STANDARD");
+    expect(prop(machine, "Definition")).toEqual(orderWorkflowDefinition());
+    expect(prop(machine, "DefinitionSubstitutions")).toEqual({
+      [TASK_FUNCTION_PLACEHOLDER.slice(2, -1)]: { "Fn::GetAtt": [taskFunction, "Arn"] },
+    });
+    expect(JSON.stringify(prop(machine, "Definition"))).toContain(TASK_FUNCTION_PLACEHOLDER);
+    expect(FUNCTIONS[WORKFLOW_TASK_HANDLER]?.trigger).toEqual({ kind: "workflow" });
+  });
+
+  it("every function that names it gets the ARN of its explicit name, without depending on it", () => {
+    expect(prop(machine, "StateMachineName")).toEqual({ "Fn::Sub": STATE_MACHINE_NAME });
+    const name = resolve(prop(machine, "StateMachineName"), template);
+    const users = DEPLOYED_HANDLERS.filter((handler) => "STATE_MACHINE_ARN" in environmentOf(handler));
+    expect(users.sort()).toEqual(["release-fulfilment", "start-workflow", "workflow-task"]);
+    for (const handler of users)
+      expect(resolvedEnvironmentOf(handler).STATE_MACHINE_ARN).toBe(
+        `arn:aws:states:eu-west-1:123456789012:stateMachine:${name}`,
+      );
+    // The task function must not refer to the state machine, which refers to it.
+    expect(JSON.stringify(resource(taskFunction))).not.toContain(ids.stateMachine);
+    expect(JSON.stringify(resource(ids.role(WORKFLOW_TASK_HANDLER)))).not.toContain(ids.stateMachine);
+  });
+
+  it("its role, assumed only by Step Functions of this account, may invoke only the task function", () => {
+    expect(targetOf(prop(machine, "RoleArn"))).toBe(ids.stateMachineRole);
+    const role = resource(ids.stateMachineRole);
+    const [trust, ...otherTrust] = prop<{ Statement: Record<string, unknown>[] }>(
+      role,
+      "AssumeRolePolicyDocument",
+    ).Statement;
+    expect(otherTrust).toEqual([]);
+    expect(trust).toEqual({
+      Effect: "Allow",
+      Principal: { Service: "states.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+    });
+    const statements = prop<{ PolicyDocument: { Statement: Record<string, unknown>[] } }[]>(
+      role,
+      "Policies",
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ Effect: "Allow", Action: ["lambda:InvokeFunction"] });
+    expect(statements[0]!.Resource).toEqual([
+      { "Fn::GetAtt": [taskFunction, "Arn"] },
+      { "Fn::Sub": `\${${taskFunction}.Arn}:*` },
+    ]);
+    expect(prop(role, "ManagedPolicyArns")).toBeUndefined();
+  });
+
+  it("alarms to the alert topic when executions fail, time out or are aborted", () => {
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]) {
+      const watching = resourcesOfType(template, "AWS::CloudWatch::Alarm").filter(
+        ([, alarm]) => prop(alarm, "Namespace") === "AWS/States" && prop(alarm, "MetricName") === metric,
+      );
+      expect(watching, metric).toHaveLength(1);
+      const [[, alarm]] = watching as [[string, never]];
+      expect(prop(alarm, "Dimensions")).toEqual([
+        { Name: "StateMachineArn", Value: { Ref: ids.stateMachine } },
+      ]);
+      expect(prop(alarm, "Threshold")).toBe(1);
+      expect(prop<unknown[]>(alarm, "AlarmActions")).toEqual([{ Ref: ids.alertTopic }]);
+    }
+    const body = prop<{ "Fn::Sub": string }>(resource("Dashboard"), "DashboardBody")["Fn::Sub"];
+    const metrics = (JSON.parse(body) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets
+      .flatMap((widget) => widget.properties.metrics ?? [])
+      .map((metric) => metric.slice(0, 4).join(" "));
+    expect(metrics).toContain(`AWS/States ExecutionsStarted StateMachineArn \${${ids.stateMachine}}`);
+    expect(metrics).toContain(`AWS/Lambda Errors FunctionName \${${taskFunction}}`);
+  });
+
+  it("each handler of the workflows port is granted only the call its code makes on the state machine", () => {
+    const actionsOf = (handler: string) =>
+      statementsOf(
+        prop<{ PolicyDocument: { Statement: unknown[] } }[]>(resource(ids.role(handler)), "Policies").flatMap(
+          (policy) => policy.PolicyDocument.Statement,
+        ),
+      ).flatMap((statement) => [statement.Action].flat() as string[]);
+    const states = (handler: string) => actionsOf(handler).filter((action) => action.startsWith("states:"));
+    expect(states("start-workflow")).toEqual(["states:StartExecution"]);
+    expect(states("workflow-task")).toEqual(["states:SendTaskSuccess"]);
+    expect(states("release-fulfilment")).toEqual(["states:SendTaskSuccess"]);
+    for (const handler of DEPLOYED_HANDLERS)
+      if (!HANDLER_PORTS[handler as keyof typeof HANDLER_PORTS].includes("workflows"))
+        expect(states(handler), handler).toEqual([]);
+  });
+
+  it("a grant names as its callers only handlers that use its port", () => {
+    for (const [port, grants] of Object.entries(PORT_GRANTS))
+      for (const grant of grants)
+        for (const handler of grant.calledBy ?? [])
+          expect(HANDLER_PORTS[handler], `${handler} of ${port}`).toContain(port as ResourcePort);
+  });
+
+  it("the task tokens table expires its items by TTL on expiresAt", () => {
+    expect(prop(resource(ids.table("taskTokens")), "TimeToLiveSpecification")).toEqual({
+      AttributeName: "expiresAt",
+      Enabled: true,
+    });
   });
 });

@@ -106,6 +106,7 @@ export async function startAwsPipeline(options: AwsPipelineOptions): Promise<Aws
       modify: await external("modify", "orderflow-modify"),
       refunds: await external("refunds", "orderflow-refunds"),
       "order-notifications": await external("order-notifications", "orderflow-order-notifications"),
+      fulfilments: await external("fulfilments", "orderflow-fulfilments"),
       metrics: await external("metrics", "orderflow-metrics"),
     };
 
