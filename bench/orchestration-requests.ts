@@ -127,7 +127,8 @@ export async function runOrchestrationRequestBench(
     let stepFunctionsRequests = 0;
     for (const [key, count] of tally.calls) {
       const [port, method] = key.split(".") as [string, string];
-      if (DYNAMODB_PORTS.has(port)) READS.test(method) ? (reads += count) : (writes += count);
+      if (DYNAMODB_PORTS.has(port) && READS.test(method)) reads += count;
+      else if (DYNAMODB_PORTS.has(port)) writes += count;
       else if (port === "intakeQueue") fifoSends += count;
       else if (port === "notificationPublisher" || port === "alerts") snsPublishes += count;
       else if (port === "workflows") stepFunctionsRequests += count;
