@@ -55,6 +55,10 @@ await runNotificationRequestBench();
 const { runWorkflowCostBench } = await import("./workflow-cost.js");
 await runWorkflowCostBench();
 
+// Prints its own table: per fulfilled order, Lambda invocations, transitions and AWS requests under each orchestration, and cost.
+const { runOrchestrationRequestBench } = await import("./orchestration-requests.js");
+await runOrchestrationRequestBench();
+
 // Prints its own table: each bundled handler's cold start against a bare handler with the same SDK clients.
 const { runColdStartBench } = await import("./cold-start.js");
 await runColdStartBench();

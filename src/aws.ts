@@ -81,3 +81,8 @@ export {
   SqsCommandQueue,
   type SqsCommandQueueOptions,
 } from "./adapters/aws/sqs-command-queue.js";
+export { createStepFunctionsClient } from "./adapters/aws/step-functions.js";
+export {
+  StepFunctionsOrderWorkflows,
+  type StepFunctionsOrderWorkflowsOptions,
+} from "./adapters/aws/step-functions-order-workflows.js";

@@ -203,6 +203,11 @@ export {
   type FileProgress,
 } from "./domain/use-cases/file-flow.js";
 export {
+  FulfilmentWait,
+  type FulfilmentWaitDeps,
+  TASK_TOKEN_GRACE_MS,
+} from "./domain/use-cases/fulfilment-wait.js";
+export {
   GetMetrics,
   type MetricsAnswer,
   type MetricsQueryInput,
@@ -351,6 +356,7 @@ export {
   type PutOptions,
 } from "./ports/object-store.js";
 export { ORDER_REPOSITORY, type OrderRepository, type StoredOrder } from "./ports/order-repository.js";
+export { ORDER_WORKFLOWS, type OrderWorkflows } from "./ports/order-workflows.js";
 export {
   type ChargeRequest,
   type ChargeResult,

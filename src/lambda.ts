@@ -95,6 +95,8 @@ export {
   type HandlerDeclaration,
   type HandlerName,
   type HandlerTrigger,
+  ORCHESTRATIONS,
+  type Orchestration,
 } from "./entrypoints/handlers.js";
 // ─── The handlers (`index.handler` of each function) and their factories ────
 export {
@@ -143,8 +145,16 @@ export {
   createRefundOrderHandler,
   handler as refundOrderHandler,
 } from "./entrypoints/lambda/refund-order.js";
+export {
+  createReleaseFulfilmentHandler,
+  handler as releaseFulfilmentHandler,
+} from "./entrypoints/lambda/release-fulfilment.js";
 
 export type { SqsBatchResponse, SqsEvent, SqsEventRecord } from "./entrypoints/lambda/sqs-event.js";
+export {
+  createStartWorkflowHandler,
+  handler as startWorkflowHandler,
+} from "./entrypoints/lambda/start-workflow.js";
 export {
   createValidateFileHandler,
   handler as validateFileHandler,
@@ -153,6 +163,12 @@ export {
   createValidateOrderHandler,
   handler as validateOrderHandler,
 } from "./entrypoints/lambda/validate-order.js";
+export {
+  createWorkflowTaskHandler,
+  handler as workflowTaskHandler,
+  InvalidTaskPayloadError,
+  type WorkflowTaskHandler,
+} from "./entrypoints/lambda/workflow-task.js";
 
 // ─── Logging ─────────────────────────────────────────────────────────────────
 export {

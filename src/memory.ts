@@ -40,6 +40,7 @@ export {
 } from "./adapters/memory/in-memory-object-store.js";
 // ─── Stores, payments, time, ids, logs ───────────────────────────────────────
 export { InMemoryOrderRepository } from "./adapters/memory/in-memory-order-repository.js";
+export { InMemoryOrderWorkflows } from "./adapters/memory/in-memory-order-workflows.js";
 export { DEMO_CATALOG, InMemoryProductCatalog } from "./adapters/memory/in-memory-product-catalog.js";
 // ─── Messaging: SQS queues, an EventBridge bus, an SNS topic, their filters ──
 export {
@@ -116,6 +117,10 @@ export {
   type PipelineQueue,
   type QueueDriver,
 } from "./entrypoints/in-memory/in-memory-orderflow.js";
+export {
+  LocalWorkflowExecutions,
+  type LocalWorkflowExecutionsOptions,
+} from "./entrypoints/in-memory/local-workflow-executions.js";
 // ─── The order workflow, run in process from the definition that deploys ───
 export {
   LOCAL_TASK_TOKEN,
@@ -132,4 +137,4 @@ export {
   WORKFLOW_TASKS,
   type WorkflowTask,
 } from "./entrypoints/workflow/order-workflow.js";
-export { workflowTaskHandlers } from "./entrypoints/workflow/workflow-task-handlers.js";
+export { beginFulfilmentWait, workflowTaskHandlers } from "./entrypoints/workflow/workflow-task-handlers.js";
