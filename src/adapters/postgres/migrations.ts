@@ -62,10 +62,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE file_history (
         file_key     text COLLATE "C" NOT NULL,
         file_version text COLLATE "C" NOT NULL,
+        started_at   text COLLATE "C" NOT NULL,
         revision     integer NOT NULL,
         record       jsonb NOT NULL,
         PRIMARY KEY (file_key, file_version)
       );
+      CREATE INDEX file_history_by_start ON file_history (started_at DESC, file_key, file_version);
     `,
   },
   {
@@ -107,21 +109,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 6,
     name: "business metrics",
-    // One row per bucket and counter; one row per bucket and event counted.
+    // One row per bucket and counter; one row per event counted (with its day, so old ones can be pruned).
     sql: `
       CREATE TABLE metrics_counters (
-        granularity text NOT NULL,
-        bucket      text COLLATE "C" NOT NULL,
-        name        text COLLATE "C" NOT NULL,
-        value       bigint NOT NULL,
-        PRIMARY KEY (granularity, bucket, name)
+        granularity  text NOT NULL,
+        bucket_start bigint NOT NULL,
+        name         text COLLATE "C" NOT NULL,
+        value        bigint NOT NULL,
+        PRIMARY KEY (granularity, bucket_start, name)
       );
-      CREATE TABLE metrics_applied_events (
-        granularity text NOT NULL,
-        bucket      text COLLATE "C" NOT NULL,
-        event_id    text NOT NULL,
-        PRIMARY KEY (granularity, bucket, event_id)
+      CREATE TABLE metrics_events (
+        event_id  text PRIMARY KEY,
+        day_start bigint NOT NULL
       );
+      CREATE INDEX metrics_events_by_day ON metrics_events (day_start);
     `,
   },
   {
