@@ -5,11 +5,15 @@
  * {@link SqlClient}, sending the same SQL to both), and the object store on a
  * local folder that the embedded deployment keeps its files in.
  */
-export { FolderObjectStore, type FolderObjectStoreOptions, InvalidObjectKeyError } from "./folder-object-store.js";
 export {
-  type Migration,
+  FolderObjectStore,
+  type FolderObjectStoreOptions,
+  InvalidObjectKeyError,
+} from "./folder-object-store.js";
+export {
   type MigrateOptions,
   type MigrateResult,
+  type Migration,
   MigrationMismatchError,
   migrate,
   POSTGRES_MIGRATIONS,
