@@ -1,0 +1,42 @@
+/**
+ * The PostgreSQL adapter family, listed once: one query interface over two
+ * connections (node-postgres for a server, PGlite in process), the schema's
+ * migrations, the adapters of the ports (each written once against
+ * {@link SqlClient}, sending the same SQL to both), and the object store on a
+ * local folder that the embedded deployment keeps its files in.
+ */
+export {
+  FolderObjectStore,
+  type FolderObjectStoreOptions,
+  InvalidObjectKeyError,
+} from "./folder-object-store.js";
+export {
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+  MigrationMismatchError,
+  migrate,
+  POSTGRES_MIGRATIONS,
+} from "./migrations.js";
+export {
+  isTransientPostgresError,
+  isUniqueViolation,
+  SERIALIZATION_FAILURE,
+  sqlStateOf,
+  translatePostgresError,
+  UNIQUE_VIOLATION,
+} from "./postgres-errors.js";
+export { PostgresFileHistory } from "./postgres-file-history.js";
+export { PostgresIdempotencyStore } from "./postgres-idempotency-store.js";
+export { PostgresMetricsStore } from "./postgres-metrics-store.js";
+export { PostgresNotificationStore } from "./postgres-notification-store.js";
+export { PostgresProductCatalog } from "./postgres-product-catalog.js";
+export { PostgresStoreSettings } from "./postgres-store-settings.js";
+export { PostgresTaskTokenStore } from "./postgres-task-token-store.js";
+export {
+  type PgClientConfig,
+  type PgliteClientOptions,
+  pgClient,
+  pgliteClient,
+  type SqlClient,
+} from "./sql-client.js";
