@@ -26,10 +26,22 @@ export {
   translatePostgresError,
   UNIQUE_VIOLATION,
 } from "./postgres-errors.js";
+export {
+  type EventQueueRoutes,
+  flowQueueRoutes,
+  MAX_EVENT_BYTES,
+  PostgresEventBus,
+  type PostgresEventBusOptions,
+  type RoutedEvents,
+} from "./postgres-event-bus.js";
 export { PostgresFileHistory } from "./postgres-file-history.js";
 export { PostgresIdempotencyStore } from "./postgres-idempotency-store.js";
 export { PostgresMetricsStore } from "./postgres-metrics-store.js";
 export { PostgresNotificationStore } from "./postgres-notification-store.js";
+export {
+  PostgresOrderRepository,
+  type PostgresOrderRepositoryOptions,
+} from "./postgres-order-repository.js";
 export { PostgresProductCatalog } from "./postgres-product-catalog.js";
 export { PostgresStoreSettings } from "./postgres-store-settings.js";
 export { PostgresTaskTokenStore } from "./postgres-task-token-store.js";

@@ -182,6 +182,59 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX queue_deduplication_expiry ON queue_deduplication (expires_at);
     `,
   },
+  {
+    version: 9,
+    name: "orders and the event bus",
+    // One row per order: the snapshot whole, beside the columns the writes
+    // condition on (`version`) and the listings sort on. The outbox holds the
+    // events of an order saved but not yet known to be published (only when
+    // the repository does not route them itself). `bus_events` remembers the
+    // ids of routed events, so an event published twice is routed once;
+    // `route_events` is the routing both the bus and the repository call:
+    // one row per (event, queue) pair, the event's envelope as the body.
+    sql: `
+      CREATE TABLE orders (
+        order_id    text COLLATE "C" PRIMARY KEY,
+        customer_id text COLLATE "C" NOT NULL,
+        status      text NOT NULL,
+        version     integer NOT NULL,
+        created_at  text COLLATE "C" NOT NULL,
+        updated_at  text COLLATE "C" NOT NULL,
+        snapshot    jsonb NOT NULL
+      );
+      CREATE INDEX orders_by_customer ON orders (customer_id, created_at DESC, order_id DESC);
+      CREATE INDEX orders_by_status ON orders (status, updated_at, order_id);
+      CREATE TABLE order_outbox (
+        seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        order_id text COLLATE "C" NOT NULL,
+        event_id text NOT NULL,
+        event    jsonb NOT NULL,
+        UNIQUE (order_id, event_id)
+      );
+      CREATE TABLE bus_events (
+        event_id     text PRIMARY KEY,
+        published_at bigint NOT NULL
+      );
+      CREATE INDEX bus_events_by_time ON bus_events (published_at);
+      CREATE FUNCTION route_events(event_ids text[], queues text[], bodies text[], at bigint)
+      RETURNS integer LANGUAGE sql AS $fn$
+        WITH fresh AS (
+          INSERT INTO bus_events (event_id, published_at)
+          SELECT DISTINCT id, at FROM unnest(event_ids) AS e(id)
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING event_id
+        ), sent AS (
+          INSERT INTO queue_messages (queue, message_id, body, sent_at, visible_at)
+          SELECT m.queue, gen_random_uuid()::text, m.body, at, at
+          FROM unnest(event_ids, queues, bodies) WITH ORDINALITY AS m(event_id, queue, body, n)
+          JOIN fresh USING (event_id)
+          ORDER BY m.n
+          RETURNING 1
+        )
+        SELECT count(*)::integer FROM sent
+      $fn$;
+    `,
+  },
 ];
 
 /** Options of {@link migrate}. */
