@@ -18,6 +18,7 @@ export {
   migrate,
   POSTGRES_MIGRATIONS,
 } from "./migrations.js";
+export { PostgresAlertPublisher, type StoredAlert } from "./postgres-alert-publisher.js";
 export {
   isTransientPostgresError,
   isUniqueViolation,
@@ -37,6 +38,7 @@ export {
 export { PostgresFileHistory } from "./postgres-file-history.js";
 export { PostgresIdempotencyStore } from "./postgres-idempotency-store.js";
 export { PostgresMetricsStore } from "./postgres-metrics-store.js";
+export { PostgresNotificationPublisher } from "./postgres-notification-publisher.js";
 export { PostgresNotificationStore } from "./postgres-notification-store.js";
 export {
   PostgresOrderRepository,

@@ -235,6 +235,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 10,
+    name: "alerts",
+    // What operators are told (a rejected file, a dead-lettered message), newest first.
+    sql: `
+      CREATE TABLE alerts (
+        seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind       text NOT NULL,
+        severity   text NOT NULL,
+        subject    text NOT NULL,
+        message    text NOT NULL,
+        attributes jsonb NOT NULL DEFAULT '{}',
+        raised_at  bigint NOT NULL
+      );
+      CREATE INDEX alerts_by_kind ON alerts (kind, seq DESC);
+    `,
+  },
 ];
 
 /** Options of {@link migrate}. */
