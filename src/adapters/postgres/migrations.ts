@@ -145,6 +145,43 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         ON notifications (priority, created_at DESC, notification_id DESC);
     `,
   },
+  {
+    version: 8,
+    name: "queues",
+    // Every queue's messages in one table, in send order (`seq`). A message is
+    // visible once `visible_at` (epoch ms) has passed: delayed on send, hidden
+    // while in flight; `receipt` is the handle of its latest receive, so a stale
+    // handle settles nothing. On a FIFO queue only the head of a group (its
+    // lowest `seq`) is deliverable. A dead-letter queue is a queue like the
+    // others; `dead_letter_source` is where a message came from, for redrive.
+    // `queue_deduplication` holds FIFO deduplication ids for their window.
+    sql: `
+      CREATE TABLE queue_messages (
+        seq                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        queue              text COLLATE "C" NOT NULL,
+        message_id         text NOT NULL,
+        body               text NOT NULL,
+        attributes         jsonb NOT NULL DEFAULT '{}',
+        group_id           text COLLATE "C",
+        deduplication_id   text,
+        sent_at            bigint NOT NULL,
+        visible_at         bigint NOT NULL,
+        receive_count      integer NOT NULL DEFAULT 0,
+        first_received_at  bigint,
+        receipt            text,
+        dead_letter_source text
+      );
+      CREATE INDEX queue_messages_visible ON queue_messages (queue, visible_at, seq);
+      CREATE INDEX queue_messages_groups ON queue_messages (queue, group_id, seq) WHERE group_id IS NOT NULL;
+      CREATE TABLE queue_deduplication (
+        queue            text COLLATE "C" NOT NULL,
+        deduplication_id text NOT NULL,
+        expires_at       bigint NOT NULL,
+        PRIMARY KEY (queue, deduplication_id)
+      );
+      CREATE INDEX queue_deduplication_expiry ON queue_deduplication (expires_at);
+    `,
+  },
 ];
 
 /** Options of {@link migrate}. */
