@@ -45,6 +45,18 @@ export {
   type PostgresOrderRepositoryOptions,
 } from "./postgres-order-repository.js";
 export { PostgresProductCatalog } from "./postgres-product-catalog.js";
+export {
+  InvalidReceiptHandleError,
+  POSTGRES_QUEUE_DEDUPLICATION_WINDOW_MS,
+  POSTGRES_QUEUE_MAX_MESSAGE_BYTES,
+  POSTGRES_QUEUE_MAX_RECEIVE,
+  PostgresQueue,
+  type PostgresQueueOptions,
+  type PostgresReceivedMessage,
+  type PostgresReceiveOptions,
+  type PostgresStoredMessageState,
+  type PostgresStoredMessageView,
+} from "./postgres-queue.js";
 export { PostgresStoreSettings } from "./postgres-store-settings.js";
 export { PostgresTaskTokenStore } from "./postgres-task-token-store.js";
 export {
