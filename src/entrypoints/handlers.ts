@@ -145,3 +145,23 @@ export type SqsHandlerName = {
 
 /** The consumer an SQS-triggered handler runs. */
 export type ConsumerName = (typeof HANDLERS)[SqsHandlerName]["consumer"];
+
+/**
+ * The consumer of the handler that `queue` (a flow's name: `intake`, a route,
+ * a notification queue) triggers under `orchestration`: how a pipeline that
+ * runs every flow in one process (in memory, on PostgreSQL) picks each
+ * queue's consumer from this declaration.
+ */
+export function consumerOfQueue(queue: string, orchestration: Orchestration): ConsumerName {
+  const handler = HANDLER_NAMES.find((name) => {
+    const trigger: HandlerTrigger = HANDLERS[name].trigger;
+    return (
+      trigger.kind === "queue" &&
+      trigger.queues.includes(queue) &&
+      (trigger.orchestration ?? orchestration) === orchestration
+    );
+  });
+  const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
+  if (!consumer) throw new Error(`no handler consumes the ${queue} queue in src/entrypoints/handlers.ts`);
+  return consumer as ConsumerName;
+}

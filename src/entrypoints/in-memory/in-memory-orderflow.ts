@@ -42,13 +42,7 @@ import { orderFlowsModule } from "../container/order-flows-module.js";
 import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { workflowFlowsModule } from "../container/workflow-flows-module.js";
-import {
-  type ConsumerName,
-  HANDLER_NAMES,
-  HANDLERS,
-  type HandlerTrigger,
-  type Orchestration,
-} from "../handlers.js";
+import { consumerOfQueue } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
 import type { MetricsApi } from "../http/metrics-api.js";
 import type { NotificationApi } from "../http/notification-api.js";
@@ -179,21 +173,6 @@ const MAX_CONSECUTIVE_FAILED_RECEIVES = 100;
 
 /** The order flows: the intake queue the API sends to, and one queue per bus route. */
 const FLOW_NAMES: readonly FlowName[] = ["intake", ...(Object.keys(EVENT_ROUTES) as EventRouteName[])];
-
-/** The consumer of the handler a flow's queue triggers under the orchestration. */
-function consumerOfFlow(flow: string, orchestration: Orchestration): ConsumerName {
-  const handler = HANDLER_NAMES.find((name) => {
-    const trigger: HandlerTrigger = HANDLERS[name].trigger;
-    return (
-      trigger.kind === "queue" &&
-      trigger.queues.includes(flow) &&
-      (trigger.orchestration ?? orchestration) === orchestration
-    );
-  });
-  const consumer = handler && (HANDLERS[handler] as { readonly consumer?: string }).consumer;
-  if (!consumer) throw new Error(`no handler consumes the ${flow} queue in src/entrypoints/handlers.ts`);
-  return consumer as ConsumerName;
-}
 
 export interface DrainOptions {
   /** Drain only these flows (`intake`, `processing`, `cancel`, `modify`) or queues (by name); default all. */
@@ -386,7 +365,7 @@ export class InMemoryOrderflow<
     // Each entry is an ExternalPipelineQueue exactly when its flow was injected, as PipelineFlows says.
     this.flows = Object.fromEntries(
       FLOW_NAMES.map((flow) => {
-        const consumer = resolve(this.container, consumerToken(consumerOfFlow(flow, orchestration)));
+        const consumer = resolve(this.container, consumerToken(consumerOfQueue(flow, orchestration)));
         return [flow, flow === "intake" ? this.attach(intake, consumer, flow) : routed(flow, consumer)];
       }),
     ) as PipelineFlows<TQueues>;
@@ -395,7 +374,7 @@ export class InMemoryOrderflow<
     const notifications = addNotificationQueues(
       this,
       this.notificationTopic,
-      resolve(this.container, consumerToken(consumerOfFlow(NOTIFICATION_QUEUES.high, orchestration))),
+      resolve(this.container, consumerToken(consumerOfQueue(NOTIFICATION_QUEUES.high, orchestration))),
     );
     this.notificationQueues = notifications.queues;
     this.subscriptionDeadLetterQueues = notifications.subscriptionDeadLetterQueues;

@@ -1,0 +1,245 @@
+import type { Container } from "inversify";
+import { migrate } from "../../adapters/postgres/migrations.js";
+import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
+import { pgClient, type SqlClient } from "../../adapters/postgres/sql-client.js";
+import type { BusinessLimits, Product } from "../../domain/business-rules.js";
+import { NOTIFICATION_PRIORITIES } from "../../domain/notification.js";
+import { EVENT_ROUTES, type EventRouteName, NOTIFICATION_QUEUES } from "../../ports/routing.js";
+import type { QueueConsumer } from "../consumers/queue-consumer.js";
+import { adaptersModule } from "../container/adapters-module.js";
+import { createContainer, resolve } from "../container/create-container.js";
+import { metricsFlowsModule } from "../container/metrics-flows-module.js";
+import { notificationFlowsModule } from "../container/notification-flows-module.js";
+import { orderFlowsModule } from "../container/order-flows-module.js";
+import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
+import { useCasesModule } from "../container/use-cases-module.js";
+import { workflowFlowsModule } from "../container/workflow-flows-module.js";
+import { consumerOfQueue } from "../handlers.js";
+import type { HttpApi } from "../http/http-core.js";
+import type { OrderApi } from "../http/order-api.js";
+import {
+  createPostgresAdapters,
+  POSTGRES_QUEUE_NAMES,
+  type PostgresAdapterOptions,
+  type PostgresAdapters,
+  postgresQueue,
+} from "./postgres-adapters.js";
+import { PostgresQueueDriver } from "./postgres-queue-driver.js";
+
+export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
+  /** A PostgreSQL connection URL (`postgres://user@host:5432/db`, node-postgres), or a client (e.g. `pgliteClient`). */
+  readonly connection: string | SqlClient;
+  /** The schema of orderflow's tables (created and migrated on start); the connection's default otherwise. */
+  readonly schema?: string | undefined;
+  /** Seeded into the catalog on start (products already there are updated). */
+  readonly products?: readonly Product[] | undefined;
+  readonly limits?: BusinessLimits | undefined;
+  /** Records per consumer call, as an event source mapping's batch size (default 10). */
+  readonly batchSize?: number | undefined;
+  /** Workers this process runs side by side, each taking batches from any queue (default 2). */
+  readonly workers?: number | undefined;
+  /** How long an idle worker waits before it looks at the queues again (default 50 ms). */
+  readonly pollIntervalMs?: number | undefined;
+}
+
+/** A queue of the flows with its dead-letter queue and the consumer its handler runs. */
+export interface PostgresFlowQueue {
+  readonly queue: PostgresQueue;
+  readonly deadLetterQueue: PostgresQueue;
+  readonly driver: PostgresQueueDriver;
+  readonly consumer: QueueConsumer;
+  /** Queues read first: this one is read only when none of them handed out a message (priorities). */
+  readonly yieldsTo: readonly PostgresFlowQueue[];
+}
+
+/** What one pass over the queues did. */
+interface Pass {
+  readonly records: number;
+  readonly failures: number;
+}
+
+/**
+ * orderflow as a long-running service on PostgreSQL: the HTTP API's
+ * operations ({@link http}) and every flow's consumer, over the PostgreSQL
+ * family's adapters on one connection. Workers ({@link start}) take batches
+ * from the flows' queues as Lambda's event source mappings take them from SQS:
+ * a batch to the queue's consumer, the handled records deleted, the failed
+ * ones made visible again and, after `maxReceiveCount` receives, moved to the
+ * queue's dead-letter queue. Since receiving locks with `SKIP LOCKED`, any
+ * number of processes may run workers on one database: each message goes to
+ * one of them at a time. Validated orders are paid and confirmed by the
+ * processing queue's consumer (the `queue` orchestration).
+ */
+export class PostgresOrderflow {
+  readonly http: HttpApi;
+  readonly api: OrderApi;
+  readonly container: Container;
+  /** The queue of each flow: `intake`, each bus route, each notification priority. */
+  readonly flows: Readonly<Record<string, PostgresFlowQueue>>;
+
+  #running: Promise<void>[] = [];
+  #stopping = false;
+
+  private constructor(
+    readonly client: SqlClient,
+    readonly adapters: PostgresAdapters,
+    private readonly options: PostgresOrderflowOptions,
+    private readonly ownsClient: boolean,
+  ) {
+    this.container = createContainer([
+      adaptersModule(adapters),
+      useCasesModule({ limits: options.limits }),
+      orderFlowsModule(),
+      notificationFlowsModule(),
+      metricsFlowsModule(),
+      workflowFlowsModule(),
+    ]);
+    this.api = resolve(this.container, ORDER_API);
+    this.http = {
+      orders: this.api,
+      notifications: resolve(this.container, NOTIFICATION_API),
+      store: resolve(this.container, STORE_API),
+      metrics: resolve(this.container, METRICS_API),
+    };
+    this.flows = this.#flowQueues();
+  }
+
+  /** Connects, brings the schema up to date (safe from every process at once), seeds the catalog. */
+  static async create(options: PostgresOrderflowOptions): Promise<PostgresOrderflow> {
+    const owned = typeof options.connection === "string";
+    const client =
+      typeof options.connection === "string"
+        ? await pgClient({ connectionString: options.connection, schema: options.schema })
+        : options.connection;
+    try {
+      await migrate(client, { schema: options.schema });
+      const adapters = createPostgresAdapters(client, options);
+      if (options.products) await adapters.catalog.putProducts(options.products);
+      return new PostgresOrderflow(client, adapters, options, owned);
+    } catch (error) {
+      if (owned) await client.close();
+      throw error;
+    }
+  }
+
+  /** Starts this process's workers; they run until {@link stop}. */
+  start(): void {
+    if (this.#running.length > 0) return;
+    this.#stopping = false;
+    const workers = this.options.workers ?? 2;
+    this.#running = Array.from({ length: workers }, () => this.#work());
+  }
+
+  /** Lets each worker finish its batch, then stops them. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.#running);
+    this.#running = [];
+  }
+
+  /** Stops the workers and closes the connection when this orderflow opened it. */
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.ownsClient) await this.client.close();
+  }
+
+  /**
+   * Runs passes over the queues in this process until every flow's queue is
+   * empty (messages in flight at other workers count as not empty), or
+   * `timeoutMs` passed. For tests and one-off runs; a service calls {@link start}.
+   * @returns the records handled and failed meanwhile.
+   */
+  async drain(options: { readonly timeoutMs?: number } = {}): Promise<Pass> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let records = 0;
+    let failures = 0;
+    for (;;) {
+      const pass = await this.#pass();
+      records += pass.records;
+      failures += pass.failures;
+      if (pass.records > 0) continue;
+      if ((await this.#held()) === 0 || Date.now() > deadline) return { records, failures };
+      await sleep(this.options.pollIntervalMs ?? 50);
+    }
+  }
+
+  /** Messages in each dead-letter queue, by queue name. */
+  async deadLettered(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const flow of Object.values(this.flows))
+      counts[flow.deadLetterQueue.name] = await flow.deadLetterQueue.size();
+    return counts;
+  }
+
+  async #work(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        const { records } = await this.#pass();
+        if (records === 0) await sleep(this.options.pollIntervalMs ?? 50);
+      } catch (error) {
+        // The database is away: its messages stay in their queues; look again after a pause.
+        this.adapters.logger.warn("worker pass failed; retrying", { error: String(error) });
+        await sleep(1_000);
+      }
+    }
+  }
+
+  /** One batch from each queue in turn (a queue yields to its more urgent ones that handed out a batch). */
+  async #pass(): Promise<Pass> {
+    let records = 0;
+    let failures = 0;
+    const served = new Set<PostgresFlowQueue>();
+    for (const flow of Object.values(this.flows)) {
+      if (this.#stopping) break;
+      if (flow.yieldsTo.some((urgent) => served.has(urgent))) continue;
+      const received = await flow.driver.receive(this.options.batchSize ?? 10);
+      if (received.length === 0) continue;
+      served.add(flow);
+      records += received.length;
+      const result = await flow.consumer(received).catch(() => ({
+        batchItemFailures: received.map((record) => ({ itemIdentifier: record.messageId })),
+      }));
+      const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
+      failures += failed.size;
+      await flow.driver.ack(received.filter((record) => !failed.has(record.messageId)));
+      if (failed.size > 0) await flow.driver.retry(received.filter((record) => failed.has(record.messageId)));
+    }
+    return { records, failures };
+  }
+
+  async #held(): Promise<number> {
+    let held = 0;
+    for (const flow of Object.values(this.flows)) held += await flow.queue.size();
+    return held;
+  }
+
+  #flowQueues(): Record<string, PostgresFlowQueue> {
+    const { clock } = this.adapters;
+    const flows: Record<string, PostgresFlowQueue> = {};
+    const add = (name: string, consumerOf: string, yieldsTo: readonly PostgresFlowQueue[] = []) => {
+      // A queue is its name in one table: this is the queue the adapters send to.
+      const fifo = name === POSTGRES_QUEUE_NAMES.intake;
+      const queues = postgresQueue(this.client, name, { ...this.options, clock, fifo });
+      const consumer = resolve(this.container, consumerToken(consumerOfQueue(consumerOf, "queue")));
+      flows[name] = { ...queues, driver: new PostgresQueueDriver(queues.queue), consumer, yieldsTo };
+      return flows[name];
+    };
+    add(POSTGRES_QUEUE_NAMES.intake, "intake");
+    for (const route of Object.keys(EVENT_ROUTES) as EventRouteName[]) add(route, route);
+    const moreUrgent: PostgresFlowQueue[] = [];
+    for (const priority of NOTIFICATION_PRIORITIES) {
+      const name = NOTIFICATION_QUEUES[priority];
+      moreUrgent.push(add(name, name, [...moreUrgent]));
+    }
+    return flows;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** Connects and starts orderflow on PostgreSQL; see {@link PostgresOrderflow}. Call `start()` to run its workers. */
+export function createPostgresOrderflow(options: PostgresOrderflowOptions): Promise<PostgresOrderflow> {
+  return PostgresOrderflow.create(options);
+}

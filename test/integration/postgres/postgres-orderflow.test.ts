@@ -1,0 +1,83 @@
+import { expect, it } from "vitest";
+import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
+import { ScriptedPaymentGateway } from "../../../src/adapters/memory/scripted-payment-gateway.js";
+import type { SqlClient } from "../../../src/adapters/postgres/sql-client.js";
+import { PostgresOrderflow } from "../../../src/entrypoints/postgres/postgres-orderflow.js";
+import { SCENARIO_PRODUCTS } from "../../support/order-lifecycle-scenario.js";
+import { usePostgresEngines } from "../../support/postgres-engines.js";
+
+// orderflow as a service on PostgreSQL: the API and every flow's consumer over
+// the family's adapters, its workers reading the queue table, on PGlite and on
+// a real server.
+
+const address = { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" };
+
+function placement(orderId: string, sku = SCENARIO_PRODUCTS[0]!.sku) {
+  return {
+    orderId,
+    customerId: "c-1",
+    currency: "BRL",
+    items: [{ sku, quantity: 1, unitPrice: SCENARIO_PRODUCTS[0]!.unitPrice }],
+    shippingAddress: address,
+  };
+}
+
+/** The client, counting the statements sent through it. */
+function counting(client: SqlClient): SqlClient & { readonly statements: () => number } {
+  let statements = 0;
+  const wrap = (inner: SqlClient): SqlClient => ({
+    query: (text, params) => {
+      statements++;
+      return inner.query(text, params);
+    },
+    transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
+    close: () => inner.close(),
+  });
+  return Object.assign(wrap(client), { statements: () => statements });
+}
+
+for (const engine of usePostgresEngines()) {
+  engine.describe("orderflow on PostgreSQL", (db) => {
+    it("takes orders from the API to their outcomes through the queue table, nothing dead-lettered", async () => {
+      const payments = new ScriptedPaymentGateway().script("pg-declined", { decline: "insufficient funds" });
+      const logger = new InMemoryLogger();
+      const flow = await PostgresOrderflow.create({
+        connection: db.client(),
+        products: SCENARIO_PRODUCTS,
+        payments,
+        logger,
+      });
+      await flow.api.placeOrder(placement("pg-confirmed"));
+      await flow.api.placeOrder(placement("pg-declined"));
+      await flow.api.placeOrder(placement("pg-rejected", "NO-SUCH-SKU"));
+      await flow.drain();
+      await flow.api.cancelOrder("pg-confirmed", { reason: "changed my mind" });
+      await flow.drain();
+
+      expect((await flow.api.getOrder("pg-confirmed")).status).toBe("CANCELLED");
+      expect((await flow.api.getOrder("pg-declined")).status).toBe("PAYMENT_FAILED");
+      expect(await flow.api.getOrder("pg-rejected")).toMatchObject({
+        status: "REJECTED",
+        reasons: [expect.objectContaining({ code: "UNKNOWN_SKU" })],
+      });
+      expect(payments.refunds.map((refund) => refund.request.orderId)).toEqual(["pg-confirmed"]);
+      expect(Object.values(await flow.deadLettered()).every((count) => count === 0)).toBe(true);
+      const notified = await flow.adapters.notifications.listByUser("c-1");
+      expect(notified.items.map((n) => n.status)).toContain("DELIVERED");
+    });
+
+    it("places and confirms an order in a handful of statements", async () => {
+      const client = counting(db.client());
+      const flow = await PostgresOrderflow.create({ connection: client, products: SCENARIO_PRODUCTS });
+      await flow.drain();
+      const before = client.statements();
+      const orders = 20;
+      for (let i = 0; i < orders; i++) await flow.api.placeOrder(placement(`pg-count-${i}`));
+      await flow.drain();
+      const perOrder = (client.statements() - before) / orders;
+      expect((await flow.api.getOrder("pg-count-0")).status).toBe("CONFIRMED");
+      console.log(`statements per order, API → CONFIRMED: ${perOrder.toFixed(1)}`);
+      expect(perOrder).toBeGreaterThan(0);
+    });
+  });
+}
