@@ -7,6 +7,7 @@ export default defineConfig([
       index: "src/index.ts",
       memory: "src/memory.ts",
       aws: "src/aws.ts",
+      postgres: "src/postgres.ts",
       lambda: "src/lambda.ts",
       testing: "src/testing.ts",
     },
@@ -19,7 +20,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     // The workflow interpreter is an optional peer: loaded only by the workflow orchestration.
-    external: ["vitest", "aws-local-stepfunctions"],
+    external: ["vitest", "aws-local-stepfunctions", "pg", "@electric-sql/pglite"],
   },
   {
     // The `orderflow` command (package "bin"): loads AWS code only for the commands that need it.

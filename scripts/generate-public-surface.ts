@@ -16,6 +16,7 @@ export const SUBPATHS = {
   orderflow: "src/index.ts",
   "orderflow/memory": "src/memory.ts",
   "orderflow/aws": "src/aws.ts",
+  "orderflow/postgres": "src/postgres.ts",
   "orderflow/lambda": "src/lambda.ts",
   "orderflow/testing": "src/testing.ts",
 } as const;
