@@ -27,7 +27,7 @@ describe("the built package", () => {
     expect(Number(esm)).toBeGreaterThan(10);
   });
 
-  it.each(["orderflow", "orderflow/memory", "orderflow/aws", "orderflow/lambda"])(
+  it.each(["orderflow", "orderflow/memory", "orderflow/aws", "orderflow/postgres", "orderflow/lambda"])(
     "%s loads in ESM and CJS with the same exports",
     (specifier) => {
       const esm = node(
@@ -65,6 +65,23 @@ describe("the built package", () => {
     );
     expect(status).toBe("CONFIRMED");
   });
+
+  it("runs orderflow on PostgreSQL (PGlite in process) from the build", () => {
+    const status = node(
+      `const { createPostgresOrderflow, pgliteClient } = await import("orderflow/postgres");
+       const { PGlite } = await import("@electric-sql/pglite");
+       const flow = await createPostgresOrderflow({ connection: await pgliteClient(await PGlite.create()),
+         products: [{ sku: "CAFE-ESPRESSO-250G", unitPrice: 3490, currency: "BRL", stock: 10 }] });
+       const { orderId } = await flow.api.placeOrder({ customerId: "c-1", currency: "BRL",
+         items: [{ sku: "CAFE-ESPRESSO-250G", quantity: 1, unitPrice: 3490 }],
+         shippingAddress: { line1: "Rua A, 1", city: "São Paulo", postalCode: "01000-000", country: "BR" } });
+       await flow.drain();
+       console.log((await flow.api.getOrder(orderId)).status);
+       await flow.close();`,
+      "module",
+    );
+    expect(status).toBe("CONFIRMED");
+  }, 60_000);
 
   it("ships the `orderflow` command", () => {
     const help = execFileSync(process.execPath, [resolve(root, "dist/cli.js"), "--help"], {
