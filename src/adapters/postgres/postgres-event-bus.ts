@@ -45,7 +45,8 @@ export interface PostgresEventBusOptions {
  * **Once per event id.** `bus_events` remembers the ids routed, and
  * `route_events` routes only ids it did not know: an event published again
  * (a retried outbox, or one the {@link PostgresOrderRepository} routed in the
- * transaction that saved it) changes nothing, in one statement. The ids are
+ * transaction that saved it) changes nothing, in one statement; when this
+ * process's repository routed it, in none. The ids are
  * kept until {@link prune} removes those older than a retention; a repeat
  * after that is delivered again, which the consumers' idempotency absorbs.
  *
@@ -55,6 +56,13 @@ export interface PostgresEventBusOptions {
 export class PostgresEventBus implements EventBus {
   readonly #clock: Clock;
   readonly #routes: EventQueueRoutes;
+  /**
+   * Ids of events this process's repository routed in a committed save, not
+   * yet published again by the use case: their publish needs no round trip.
+   * Bounded, oldest forgotten first (a forgotten id costs one statement that
+   * routes nothing).
+   */
+  readonly #routedAtSave = new Set<string>();
 
   constructor(
     private readonly client: SqlClient,
@@ -65,8 +73,9 @@ export class PostgresEventBus implements EventBus {
   }
 
   async publish(events: readonly OrderflowEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const { routed, failures } = this.route(events);
+    const unrouted = events.filter((event) => !this.#routedAtSave.delete(event.id));
+    if (unrouted.length === 0) return;
+    const { routed, failures } = this.route(unrouted);
     if (routed.eventIds.length > 0) await this.client.query(...routeEventsStatement(routed, this.now()));
     if (failures.length > 0) throw new DeliveryError("the event bus", failures);
   }
@@ -98,6 +107,15 @@ export class PostgresEventBus implements EventBus {
     return { routed, failures };
   }
 
+  /** Called by the repository once a save that routed these events committed. */
+  routedAtSave(eventIds: readonly string[]): void {
+    for (const id of eventIds) this.#routedAtSave.add(id);
+    for (const oldest of this.#routedAtSave) {
+      if (this.#routedAtSave.size <= MAX_REMEMBERED_ROUTED_IDS) break;
+      this.#routedAtSave.delete(oldest);
+    }
+  }
+
   /** Forgets the ids of events routed before `before` (they may then be routed again). Answers how many. */
   async prune(before: Date): Promise<number> {
     const { rowCount } = await this.client.query("DELETE FROM bus_events WHERE published_at < $1", [
@@ -110,6 +128,9 @@ export class PostgresEventBus implements EventBus {
     return this.#clock.now().getTime();
   }
 }
+
+/** How many ids of events routed at save a bus remembers (a few batches' worth). */
+const MAX_REMEMBERED_ROUTED_IDS = 10_000;
 
 /**
  * The `route_events` call for `routed` at `at` (epoch ms), as query text and

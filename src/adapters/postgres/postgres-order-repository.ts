@@ -44,8 +44,9 @@ interface SnapshotRow {
  * written`): the state change, its events and the queue messages they become
  * commit together or not at all, in one round trip. The outbox is then always
  * empty (`get` answers none, `markPublished` has nothing to do), and the use
- * case's own publish of the same events finds their ids routed already and
- * changes nothing. Without the bus the events go to `order_outbox` in that
+ * case's own publish of the same events is skipped by the bus without a round
+ * trip (another process's publish of them finds their ids routed already and
+ * changes nothing). Without the bus the events go to `order_outbox` in that
  * same statement instead, and leave it by `markPublished`, as on DynamoDB.
  */
 export class PostgresOrderRepository implements OrderRepository {
@@ -100,10 +101,13 @@ export class PostgresOrderRepository implements OrderRepository {
     const next = params.length + 1;
     const events = order.peekEvents();
     let text: string;
+    let routedIds: readonly string[] = [];
     if (this.#bus) {
       // Refused events (over the bus's size limit) are left to the use case's publish, which names them.
-      const { routed } = this.#bus.route(events);
+      const { routed, failures } = this.#bus.route(events);
       params.push(routed.eventIds, routed.queues, routed.bodies, this.#bus.now());
+      const refused = new Set(failures.map((failure) => failure.id));
+      routedIds = events.filter((event) => !refused.has(event.id)).map((event) => event.id);
       text = `WITH written AS (${write}) SELECT ${routeEventsCall(next)} FROM written`;
     } else {
       params.push(
@@ -120,6 +124,7 @@ export class PostgresOrderRepository implements OrderRepository {
     }
     const { rowCount } = await this.client.query(text, params);
     if (rowCount === 0) throw new ConcurrencyError("Order", order.id, expectedVersion);
+    this.#bus?.routedAtSave(routedIds);
   }
 
   async markPublished(orderId: string, eventIds: readonly string[]): Promise<void> {
