@@ -58,14 +58,26 @@ function counting(client: SqlClient, counts: StatementCounts): SqlClient {
   };
 }
 
+/** What a statement does, by the shape of its SQL. */
+const STATEMENT_KINDS: readonly [RegExp, string][] = [
+  [/^WITH written AS \(INSERT/, "create the order (+ route its events)"],
+  [/^WITH written AS \(UPDATE/, "change the order (+ route its events)"],
+  [/^SELECT snapshot/, "read an order"],
+  [/^WITH picked/, "receive a batch from a queue"],
+  [/^DELETE FROM queue_messages/, "delete a handled batch"],
+  [/^WITH input/, "send to the intake queue (FIFO, deduplicated)"],
+  [/^INSERT INTO queue_messages/, "publish a notification (to its priority's queue)"],
+  [/^SELECT route_events/, "publish events not routed at save"],
+  [/metrics_events/, "count the order's metrics"],
+  [/^INSERT INTO notifications/, "store a notification"],
+  [/^UPDATE notifications/, "change a notification's status"],
+  [/FROM products/, "read the catalog"],
+  [/idempotency_keys/, "idempotency key"],
+];
+
 function kindOf(text: string): string {
   const sql = text.replace(/\s+/g, " ").trim();
-  const table = /(?:INTO|UPDATE|FROM|route_events)\s*\(?\s*([a-z_]+)/i.exec(sql)?.[1] ?? "";
-  if (/^WITH written/.test(sql)) return "save order (+ route its events)";
-  if (/^SELECT route_events/.test(sql)) return "publish events (already routed: nothing sent)";
-  if (/^UPDATE queue_messages SET .*receipt/i.test(sql) || /FOR UPDATE SKIP LOCKED/.test(sql))
-    return "receive from a queue";
-  return `${sql.split(" ")[0]!.toUpperCase()} ${table}`;
+  return STATEMENT_KINDS.find(([pattern]) => pattern.test(sql))?.[1] ?? sql.slice(0, 40);
 }
 
 async function inMemory(orders: number): Promise<number> {
@@ -156,7 +168,9 @@ export async function runPostgresBench(orders = Number(process.env.BENCH_PG_ORDE
   console.log("\n## orderflow on PostgreSQL: orders per second, API → CONFIRMED (same run)");
   console.table(rows);
   if (unavailable) console.log(`PostgreSQL server skipped: ${unavailable}`);
-  console.log(`\n## Statements per order (PGlite, ${orders} orders, API → CONFIRMED, notifications delivered)`);
+  console.log(
+    `\n## Statements per order (PGlite, ${orders} orders, API → CONFIRMED, notifications delivered)`,
+  );
   console.table(
     [...lite.statements.byKind.entries()]
       .sort((a, b) => b[1] - a[1])

@@ -71,3 +71,8 @@ await runFileBench();
 // processes), alone, beside a stream of 10,000 low ones, and behind 10,000 low ones already queued.
 const { runNotificationLatencyBench } = await import("./notification-latency.js");
 await runNotificationLatencyBench();
+
+// Prints its own tables: orders per second on PostgreSQL (PGlite, a server with one and two worker
+// processes) beside the in-memory pipeline, and the statements each order costs.
+const { runPostgresBench } = await import("./postgres.js");
+await runPostgresBench();
