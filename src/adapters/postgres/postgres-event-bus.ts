@@ -17,7 +17,11 @@ export type EventQueueRoutes = Readonly<Partial<Record<OrderflowEvent["type"], r
 export function flowQueueRoutes(): EventQueueRoutes {
   const routes: Partial<Record<OrderflowEvent["type"], string[]>> = {};
   for (const [route, types] of Object.entries(EVENT_ROUTES)) {
-    for (const type of types as readonly OrderflowEvent["type"][]) (routes[type] ??= []).push(route);
+    for (const type of types as readonly OrderflowEvent["type"][]) {
+      const queues = routes[type] ?? [];
+      queues.push(route);
+      routes[type] = queues;
+    }
   }
   return routes;
 }
