@@ -160,8 +160,9 @@ const MESSAGE_COLUMNS = `m.seq, m.message_id, m.body, m.attributes, m.group_id, 
  * to the dead-letter queue or redriven out of it is appended (a new `seq`) and
  * starts with a receive count of 0.
  *
- * **Cost of a receive** is the visible rows it walks past: in-flight and
- * locked rows, and on FIFO queues the messages behind a group's head. With a
+ * **Cost of a receive** is the visible rows it walks past (in-flight and
+ * delayed ones lie outside its index range): rows other receivers hold
+ * locked, and on FIFO queues the messages behind a group's head. With a
  * group per order, as the pipeline has, most visible messages are heads and a
  * receive stops after `max`; a FIFO queue whose few groups hold deep backlogs
  * behind heads in flight makes each receive walk that backlog (one index probe
