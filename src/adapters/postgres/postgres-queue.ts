@@ -151,9 +151,22 @@ const MESSAGE_COLUMNS = `m.seq, m.message_id, m.body, m.attributes, m.group_id, 
  *   answers a delete with an old handle with success too ("the message might
  *   not be deleted"); we take the strict reading, as the in-memory queue does.
  *
- * **Order of delivery.** By `seq` (send order); a retried message keeps its
- * place. A message moved to the dead-letter queue or redriven out of it is
- * appended (a new `seq`) and starts with a receive count of 0.
+ * **Order of delivery.** A receive takes the messages that became visible
+ * first, then in send order (`visible_at, seq`: the order of the
+ * `queue_messages_visible` index, so a receive reads only the rows it skips or
+ * takes, never the whole backlog; on a standard queue a retried message goes
+ * behind those visible before it, as SQS promises no order there). Within a
+ * FIFO group the order is `seq` whatever the visibility times. A message moved
+ * to the dead-letter queue or redriven out of it is appended (a new `seq`) and
+ * starts with a receive count of 0.
+ *
+ * **Cost of a receive** is the visible rows it walks past (in-flight and
+ * delayed ones lie outside its index range): rows other receivers hold
+ * locked, and on FIFO queues the messages behind a group's head. With a
+ * group per order, as the pipeline has, most visible messages are heads and a
+ * receive stops after `max`; a FIFO queue whose few groups hold deep backlogs
+ * behind heads in flight makes each receive walk that backlog (one index probe
+ * per message: ≈ 80 ms for 20 000 messages in 50 groups on a test server).
  *
  * **Validation** is what PostgreSQL can store faithfully and what SQS would
  * refuse: an empty body, lone surrogates or NUL characters (text and jsonb
@@ -304,7 +317,7 @@ export class PostgresQueue implements CommandQueue {
         `WITH picked AS (
            SELECT m.seq, m.receive_count FROM queue_messages m
            WHERE m.queue = $1 AND m.visible_at <= $2::bigint ${head}
-           ORDER BY m.seq LIMIT $3
+           ORDER BY m.visible_at, m.seq LIMIT $3
            FOR UPDATE OF m SKIP LOCKED
          ),
          dead_lettered AS (

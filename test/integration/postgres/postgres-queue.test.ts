@@ -17,7 +17,7 @@ import {
   type ReceivedQueueMessage,
 } from "../../../src/ports/contracts/command-queue.contract.js";
 import { uniqueId } from "../../../src/ports/contracts/order-mother.js";
-import { DeliveryError } from "../../../src/ports/errors.js";
+import { DeliveryError, ServiceUnavailableError } from "../../../src/ports/errors.js";
 import { type PostgresTestDatabase, usePostgresEngines } from "../../support/postgres-engines.js";
 
 // PostgresQueue on PGlite and on a real server: the CommandQueue contract
@@ -278,6 +278,30 @@ for (const engine of engines) {
       expect(received).toMatchObject({ body: text, attributes: { note: text } });
     });
 
+    it("answers a database outage on send with a retryable DeliveryError naming every message of the call", async () => {
+      const down: SqlClient = {
+        query: () => Promise.reject(new ServiceUnavailableError("PostgreSQL")),
+        transaction: () => Promise.reject(new ServiceUnavailableError("PostgreSQL")),
+        close: async () => {},
+      };
+      const queue = new PostgresQueue(down, { name: uniqueId("q"), clock: new ManualClock() });
+
+      const error = await queue
+        .send([
+          { id: "a", body: "a" },
+          { id: "b", body: "" },
+        ])
+        .catch((err: unknown) => err);
+
+      expect(error).toBeInstanceOf(DeliveryError);
+      const failures = (error as DeliveryError).failures;
+      expect(failures.map((f) => [f.id, f.retryable])).toEqual([
+        ["b", false],
+        ["a", undefined],
+      ]);
+      expect((error as DeliveryError).cause).toBeInstanceOf(ServiceUnavailableError);
+    });
+
     it("takes rows that another writer INSERTs directly into queue_messages (an event bus routing events)", async () => {
       const { queue, clock } = queueOn(db);
       await db.client().query(
@@ -484,6 +508,30 @@ for (const engine of engines) {
           expect(seen.size).toBe(total);
           expect([...seen.values()].every((n) => n === 1)).toBe(true);
           expect(await queue.size()).toBe(0);
+        });
+
+        it("FIFO: of processes sending the same deduplication ids at once, exactly one message of each is stored", async () => {
+          const { queue } = queueOn(db, { fifo: true });
+          const clients = await Promise.all(Array.from({ length: RECEIVERS }, () => db.connect()));
+          try {
+            await Promise.all(
+              clients.map((client, sender) =>
+                new PostgresQueue(client, { name: queue.name, clock: new ManualClock() }).send(
+                  Array.from({ length: 50 }, (_, i) => ({
+                    body: `${i} from ${sender}`,
+                    groupId: `g${i % 5}`,
+                    deduplicationId: `d${i}`,
+                  })),
+                ),
+              ),
+            );
+          } finally {
+            await Promise.all(clients.map((client) => client.close()));
+          }
+          const stored = await queue.peek();
+          expect(stored.map((m) => m.deduplicationId).sort()).toEqual(
+            Array.from({ length: 50 }, (_, i) => `d${i}`).sort(),
+          );
         });
 
         it("FIFO: never has two messages of a group in flight, and delivers each group in order", async () => {
