@@ -191,7 +191,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // the repository does not route them itself). `bus_events` remembers the
     // ids of routed events, so an event published twice is routed once;
     // `route_events` is the routing both the bus and the repository call:
-    // one row per (event, queue) pair, the event's envelope as the body.
+    // one row per (event, queue) pair, the event's envelope as the body (in
+    // PL/pgSQL, whose plans a session keeps, where a SQL function's are made
+    // again on every call).
     sql: `
       CREATE TABLE orders (
         order_id    text COLLATE "C" PRIMARY KEY,
@@ -217,13 +219,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX bus_events_by_time ON bus_events (published_at);
       CREATE FUNCTION route_events(event_ids text[], queues text[], bodies text[], at bigint)
-      RETURNS integer LANGUAGE sql AS $fn$
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE
+        sent integer;
+      BEGIN
         WITH fresh AS (
           INSERT INTO bus_events (event_id, published_at)
           SELECT DISTINCT id, at FROM unnest(event_ids) AS e(id)
           ON CONFLICT (event_id) DO NOTHING
           RETURNING event_id
-        ), sent AS (
+        ), inserted AS (
           INSERT INTO queue_messages (queue, message_id, body, sent_at, visible_at)
           SELECT m.queue, gen_random_uuid()::text, m.body, at, at
           FROM unnest(event_ids, queues, bodies) WITH ORDINALITY AS m(event_id, queue, body, n)
@@ -231,7 +236,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
           ORDER BY m.n
           RETURNING 1
         )
-        SELECT count(*)::integer FROM sent
+        SELECT count(*)::integer INTO sent FROM inserted;
+        RETURN sent;
+      END
       $fn$;
     `,
   },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PGlite, Results, Transaction } from "@electric-sql/pglite";
 import type { Pool, PoolClient, PoolConfig, QueryResult } from "pg";
 import { translatePostgresError } from "./postgres-errors.js";
@@ -129,6 +130,17 @@ export async function pgClient(poolOrConfig: Pool | PgClientConfig | string): Pr
     owned = true;
   }
 
+  // A statement with parameters is prepared once per connection, by a name derived from its text:
+  // the server parses and plans the family's few dozen statements once, not on every call.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `orderflow_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   const run = async (
     on: Pick<Pool | PoolClient, "query">,
     text: string,
@@ -137,7 +149,7 @@ export async function pgClient(poolOrConfig: Pool | PgClientConfig | string): Pr
     try {
       const answer = (await on.query({
         text,
-        ...(params === undefined || params.length === 0 ? {} : { values: [...params] }),
+        ...(params === undefined || params.length === 0 ? {} : { name: nameOf(text), values: [...params] }),
         types,
       })) as unknown as PgAnswer;
       const last = Array.isArray(answer) ? answer[answer.length - 1] : answer;
