@@ -109,14 +109,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 6,
     name: "business metrics",
-    // One row per bucket and counter; one row per event counted (with its day, so old ones can be pruned).
+    // One row per bucket, counter and shard (the event id picks the shard, so
+    // concurrent events rarely wait on one row); one row per event counted
+    // (with its day, so old ones can be pruned).
     sql: `
       CREATE TABLE metrics_counters (
         granularity  text NOT NULL,
         bucket_start bigint NOT NULL,
         name         text COLLATE "C" NOT NULL,
+        shard        smallint NOT NULL,
         value        bigint NOT NULL,
-        PRIMARY KEY (granularity, bucket_start, name)
+        PRIMARY KEY (granularity, bucket_start, name, shard)
       );
       CREATE TABLE metrics_events (
         event_id  text PRIMARY KEY,
