@@ -16,6 +16,7 @@ import { useCasesModule } from "../container/use-cases-module.js";
 import { workflowFlowsModule } from "../container/workflow-flows-module.js";
 import { consumerOfQueue } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
+import { type HttpServer, type HttpServerOptions, startHttpServer } from "../http/node-http-server.js";
 import type { OrderApi } from "../http/order-api.js";
 import {
   createPostgresAdapters,
@@ -59,8 +60,8 @@ interface Pass {
 }
 
 /**
- * orderflow as a long-running service on PostgreSQL: the HTTP API's
- * operations ({@link http}) and every flow's consumer, over the PostgreSQL
+ * orderflow as a long-running service on PostgreSQL: the HTTP API (its
+ * operations as {@link http}, served by {@link listen}) and every flow's consumer, over the PostgreSQL
  * family's adapters on one connection. Workers ({@link start}) take batches
  * from the flows' queues as Lambda's event source mappings take them from SQS:
  * a batch to the queue's consumer, the handled records deleted, the failed
@@ -78,6 +79,7 @@ export class PostgresOrderflow {
   readonly flows: Readonly<Record<string, PostgresFlowQueue>>;
 
   #running: Promise<void>[] = [];
+  readonly #servers: HttpServer[] = [];
   #stopping = false;
 
   private constructor(
@@ -122,6 +124,14 @@ export class PostgresOrderflow {
     }
   }
 
+  /** Serves the HTTP API on node's server (loopback and port 3000 by default); {@link close} stops it. */
+  async listen(options: Omit<HttpServerOptions, "logger"> = {}): Promise<HttpServer> {
+    const logger = this.adapters.logger.child({ component: "http" });
+    const server = await startHttpServer(this.http, { ...options, logger });
+    this.#servers.push(server);
+    return server;
+  }
+
   /** Starts this process's workers; they run until {@link stop}. */
   start(): void {
     if (this.#running.length > 0) return;
@@ -137,8 +147,9 @@ export class PostgresOrderflow {
     this.#running = [];
   }
 
-  /** Stops the workers and closes the connection when this orderflow opened it. */
+  /** Stops serving, stops the workers, and closes the connection when this orderflow opened it. */
   async close(): Promise<void> {
+    await Promise.all(this.#servers.splice(0).map((server) => server.close()));
     await this.stop();
     if (this.ownsClient) await this.client.close();
   }

@@ -66,6 +66,30 @@ for (const engine of usePostgresEngines()) {
       expect(notified.items.map((n) => n.status)).toContain("DELIVERED");
     });
 
+    it("serves the HTTP API: POST /orders answers 202, GET /orders/{id} the order once the workers took it", async () => {
+      const flow = await PostgresOrderflow.create({ connection: db.client(), products: SCENARIO_PRODUCTS });
+      const server = await flow.listen({ port: 0 });
+      flow.start();
+      try {
+        const placed = await fetch(`${server.url}/orders`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(placement("pg-http")),
+        });
+        expect(placed.status).toBe(202);
+        let status = "";
+        for (let i = 0; i < 200 && status !== "CONFIRMED"; i++) {
+          await new Promise((next) => setTimeout(next, 25));
+          status = ((await (await fetch(`${server.url}/orders/pg-http`)).json()) as { status: string })
+            .status;
+        }
+        expect(status).toBe("CONFIRMED");
+        expect((await fetch(`${server.url}/orders`, { method: "POST", body: "{" })).status).toBe(415);
+      } finally {
+        await flow.close();
+      }
+    });
+
     it("places and confirms an order in a handful of statements", async () => {
       const client = counting(db.client());
       const flow = await PostgresOrderflow.create({ connection: client, products: SCENARIO_PRODUCTS });
