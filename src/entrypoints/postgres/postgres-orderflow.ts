@@ -4,6 +4,7 @@ import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
 import { pgClient, type SqlClient } from "../../adapters/postgres/sql-client.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import { NOTIFICATION_PRIORITIES } from "../../domain/notification.js";
+import { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import { EVENT_ROUTES, type EventRouteName, NOTIFICATION_QUEUES } from "../../ports/routing.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
 import { adaptersModule } from "../container/adapters-module.js";
@@ -14,10 +15,12 @@ import { orderFlowsModule } from "../container/order-flows-module.js";
 import { consumerToken, METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { useCasesModule } from "../container/use-cases-module.js";
 import { workflowFlowsModule } from "../container/workflow-flows-module.js";
-import { consumerOfQueue } from "../handlers.js";
+import { consumerOfQueue, type Orchestration } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
 import { type HttpServer, type HttpServerOptions, startHttpServer } from "../http/node-http-server.js";
 import type { OrderApi } from "../http/order-api.js";
+import { LocalWorkflowExecutions } from "../in-memory/local-workflow-executions.js";
+import { DEFAULT_FULFILMENT_TIMEOUT_SECONDS } from "../workflow/order-workflow.js";
 import {
   createPostgresAdapters,
   POSTGRES_QUEUE_NAMES,
@@ -41,6 +44,17 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
   readonly workers?: number | undefined;
   /** How long an idle worker waits before it looks at the queues again (default 50 ms). */
   readonly pollIntervalMs?: number | undefined;
+  /**
+   * Who takes a validated order through payment to fulfilment: the processing
+   * queue's consumer (`queue`, the default), or the order workflow (`workflow`:
+   * the deployed definition run in this process, one execution per order).
+   * An execution lives in the process that started it, so the workflow wants
+   * one worker process, and a restart ends the executions in flight (their
+   * orders stay where they were; the next change of each carries on).
+   */
+  readonly orchestration?: Orchestration | undefined;
+  /** With the workflow: how long (ms) an order awaits fulfilment before it is cancelled (default 24 h). */
+  readonly fulfilmentTimeoutMs?: number | undefined;
 }
 
 /** A queue of the flows with its dead-letter queue and the consumer its handler runs. */
@@ -69,7 +83,8 @@ interface Pass {
  * queue's dead-letter queue. Since receiving locks with `SKIP LOCKED`, any
  * number of processes may run workers on one database: each message goes to
  * one of them at a time. Validated orders are paid and confirmed by the
- * processing queue's consumer (the `queue` orchestration).
+ * processing queue's consumer, or by the order workflow run in this process
+ * (see {@link PostgresOrderflowOptions.orchestration}).
  */
 export class PostgresOrderflow {
   readonly http: HttpApi;
@@ -77,6 +92,8 @@ export class PostgresOrderflow {
   readonly container: Container;
   /** The queue of each flow: `intake`, each bus route, each notification priority. */
   readonly flows: Readonly<Record<string, PostgresFlowQueue>>;
+  /** The order workflow's executions, with `orchestration: "workflow"`. */
+  readonly workflows?: LocalWorkflowExecutions;
 
   #running: Promise<void>[] = [];
   readonly #servers: HttpServer[] = [];
@@ -88,8 +105,17 @@ export class PostgresOrderflow {
     private readonly options: PostgresOrderflowOptions,
     private readonly ownsClient: boolean,
   ) {
+    if (options.orchestration === "workflow") {
+      this.workflows = new LocalWorkflowExecutions({
+        steps: new WorkflowSteps({ ...adapters, settings: adapters.storeSettings }),
+        orders: adapters.orders,
+        taskTokens: adapters.taskTokens,
+        clock: adapters.clock,
+        fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
+      });
+    }
     this.container = createContainer([
-      adaptersModule(adapters),
+      adaptersModule({ ...adapters, workflows: this.workflows ?? adapters.workflows }),
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
       notificationFlowsModule(),
@@ -169,6 +195,8 @@ export class PostgresOrderflow {
       records += pass.records;
       failures += pass.failures;
       if (pass.records > 0) continue;
+      // Executions of the workflow work in the background: wait until each parks or ends, then look again.
+      if (await this.workflows?.settle()) continue;
       if ((await this.#held()) === 0 || Date.now() > deadline) return { records, failures };
       await sleep(this.options.pollIntervalMs ?? 50);
     }
@@ -231,7 +259,8 @@ export class PostgresOrderflow {
       // A queue is its name in one table: this is the queue the adapters send to.
       const fifo = name === POSTGRES_QUEUE_NAMES.intake;
       const queues = postgresQueue(this.client, name, { ...this.options, clock, fifo });
-      const consumer = resolve(this.container, consumerToken(consumerOfQueue(consumerOf, "queue")));
+      const orchestration = this.options.orchestration ?? "queue";
+      const consumer = resolve(this.container, consumerToken(consumerOfQueue(consumerOf, orchestration)));
       flows[name] = { ...queues, driver: new PostgresQueueDriver(queues.queue), consumer, yieldsTo };
       return flows[name];
     };

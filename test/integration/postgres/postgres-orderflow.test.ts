@@ -90,6 +90,32 @@ for (const engine of usePostgresEngines()) {
       }
     });
 
+    it("runs the order workflow in process: confirmed, then fulfilled by the operator; refused while the store is closed", async () => {
+      const flow = await PostgresOrderflow.create({
+        connection: db.client(),
+        products: SCENARIO_PRODUCTS,
+        orchestration: "workflow",
+      });
+      await flow.api.placeOrder(placement("pg-wf-fulfilled"));
+      await flow.drain();
+      expect((await flow.api.getOrder("pg-wf-fulfilled")).status).toBe("CONFIRMED");
+      await flow.api.fulfilOrder("pg-wf-fulfilled");
+      await flow.drain();
+      expect((await flow.api.getOrder("pg-wf-fulfilled")).status).toBe("FULFILLED");
+      expect(await flow.workflows?.finished("pg-wf-fulfilled")).toMatchObject({
+        outcome: { succeeded: true },
+      });
+
+      await flow.adapters.storeSettings.update({ open: false });
+      await flow.api.placeOrder(placement("pg-wf-closed"));
+      await flow.drain();
+      expect(await flow.api.getOrder("pg-wf-closed")).toMatchObject({
+        status: "REJECTED",
+        reasons: [expect.objectContaining({ code: "STORE_CLOSED" })],
+      });
+      await flow.adapters.storeSettings.update({ open: true });
+    });
+
     it("places and confirms an order in a handful of statements", async () => {
       const client = counting(db.client());
       const flow = await PostgresOrderflow.create({ connection: client, products: SCENARIO_PRODUCTS });
