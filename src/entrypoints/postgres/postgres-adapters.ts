@@ -25,7 +25,11 @@ import type { PaymentGateway } from "../../ports/payment-gateway.js";
 import type { PortAdapters } from "../container/adapters-module.js";
 
 /** The queue names of the family: the flows' (each bus route feeds the queue of its name) and the file flows'. */
-export const POSTGRES_QUEUE_NAMES = { intake: "intake", fileExtraction: "file-extraction" } as const;
+export const POSTGRES_QUEUE_NAMES = {
+  intake: "intake",
+  fileIntake: "file-intake",
+  fileExtraction: "file-extraction",
+} as const;
 
 /** How the family's queues behave (as an SQS queue's attributes and redrive policy). */
 export interface PostgresQueueSettings {

@@ -4,11 +4,15 @@ import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
 import { pgClient, type SqlClient } from "../../adapters/postgres/sql-client.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import { NOTIFICATION_PRIORITIES } from "../../domain/notification.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../../domain/use-cases/file-flow.js";
 import { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import { EVENT_ROUTES, type EventRouteName, NOTIFICATION_QUEUES } from "../../ports/routing.js";
+import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
+import { s3PutEvent } from "../consumers/s3-events.js";
 import { adaptersModule } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
+import { fileFlowsModule } from "../container/file-flows-module.js";
 import { metricsFlowsModule } from "../container/metrics-flows-module.js";
 import { notificationFlowsModule } from "../container/notification-flows-module.js";
 import { orderFlowsModule } from "../container/order-flows-module.js";
@@ -38,6 +42,8 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
   /** Seeded into the catalog on start (products already there are updated). */
   readonly products?: readonly Product[] | undefined;
   readonly limits?: BusinessLimits | undefined;
+  /** Limits and prefixes of the batch-file flows (validate-file, extract-orders). */
+  readonly files?: FileFlowOptions | undefined;
   /** Records per consumer call, as an event source mapping's batch size (default 10). */
   readonly batchSize?: number | undefined;
   /** Workers this process runs side by side, each taking batches from any queue (default 2). */
@@ -121,6 +127,7 @@ export class PostgresOrderflow {
       notificationFlowsModule(),
       metricsFlowsModule(),
       workflowFlowsModule(),
+      fileFlowsModule(options.files),
     ]);
     this.api = resolve(this.container, ORDER_API);
     this.http = {
@@ -156,6 +163,35 @@ export class PostgresOrderflow {
     const server = await startHttpServer(this.http, { ...options, logger });
     this.#servers.push(server);
     return server;
+  }
+
+  /**
+   * Stores a batch file under `incoming/` (in {@link PostgresAdapterOptions.filesDir})
+   * and tells the file-intake queue, as an S3 event notification would; the
+   * workers (or {@link drain}) validate it and place its orders.
+   */
+  async upload(
+    name: string,
+    body: Uint8Array | string | AsyncIterable<Uint8Array>,
+  ): Promise<{ key: string }> {
+    const incoming = this.options.files?.prefixes?.incoming ?? DEFAULT_FILE_PREFIXES.incoming;
+    const key = name.startsWith(incoming) ? name : `${incoming}${name}`;
+    const contentType = /\.(jsonl|ndjson|jsonlines)$/i.test(key)
+      ? "application/x-ndjson"
+      : "application/json";
+    const stored = await this.adapters.objectStore.put(key, body, { contentType });
+    const info = await this.adapters.objectStore.head(key);
+    const notification = s3PutEvent({
+      bucket: "orderflow-files",
+      key,
+      size: info?.size ?? 0,
+      etag: stored.etag,
+      versionId: stored.versionId,
+      sequencer: this.adapters.clock.now().getTime().toString(16).toUpperCase().padStart(16, "0"),
+      eventTime: this.adapters.clock.now(),
+    });
+    await this.flows[POSTGRES_QUEUE_NAMES.fileIntake]!.queue.send([{ body: notification }]);
+    return { key };
   }
 
   /** Starts this process's workers; they run until {@link stop}. */
@@ -255,12 +291,18 @@ export class PostgresOrderflow {
   #flowQueues(): Record<string, PostgresFlowQueue> {
     const { clock } = this.adapters;
     const flows: Record<string, PostgresFlowQueue> = {};
-    const add = (name: string, consumerOf: string, yieldsTo: readonly PostgresFlowQueue[] = []) => {
+    const add = (
+      name: string,
+      consumerOf: string,
+      yieldsTo: readonly PostgresFlowQueue[] = [],
+      consume?: QueueConsumer,
+    ) => {
       // A queue is its name in one table: this is the queue the adapters send to.
       const fifo = name === POSTGRES_QUEUE_NAMES.intake;
       const queues = postgresQueue(this.client, name, { ...this.options, clock, fifo });
       const orchestration = this.options.orchestration ?? "queue";
-      const consumer = resolve(this.container, consumerToken(consumerOfQueue(consumerOf, orchestration)));
+      const consumer =
+        consume ?? resolve(this.container, consumerToken(consumerOfQueue(consumerOf, orchestration)));
       flows[name] = { ...queues, driver: new PostgresQueueDriver(queues.queue), consumer, yieldsTo };
       return flows[name];
     };
@@ -271,6 +313,12 @@ export class PostgresOrderflow {
       const name = NOTIFICATION_QUEUES[priority];
       moreUrgent.push(add(name, name, [...moreUrgent]));
     }
+    add(POSTGRES_QUEUE_NAMES.fileIntake, POSTGRES_QUEUE_NAMES.fileIntake);
+    // A worker is no Lambda invocation: extraction has all the time it needs, no continuation.
+    const extract: ExtractionConsumer = resolve(this.container, consumerToken("extractOrders"));
+    add(POSTGRES_QUEUE_NAMES.fileExtraction, POSTGRES_QUEUE_NAMES.fileExtraction, [], (records) =>
+      extract(records, {}),
+    );
     return flows;
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { ScriptedPaymentGateway } from "../../../src/adapters/memory/scripted-payment-gateway.js";
@@ -114,6 +117,34 @@ for (const engine of usePostgresEngines()) {
         reasons: [expect.objectContaining({ code: "STORE_CLOSED" })],
       });
       await flow.adapters.storeSettings.update({ open: true });
+    });
+
+    it("takes a batch file from the files folder to its orders, recording its history", async () => {
+      const filesDir = mkdtempSync(join(tmpdir(), "orderflow-files-"));
+      try {
+        const flow = await PostgresOrderflow.create({
+          connection: db.client(),
+          products: SCENARIO_PRODUCTS,
+          filesDir,
+        });
+        const lines = [
+          placement("pg-file-1"),
+          { ...placement("pg-file-bad"), items: [] },
+          placement("pg-file-2"),
+        ];
+        await flow.upload("orders.jsonl", lines.map((line) => JSON.stringify(line)).join("\n"));
+        await flow.drain();
+        expect((await flow.api.getOrder("pg-file-1")).status).toBe("CONFIRMED");
+        expect((await flow.api.getOrder("pg-file-2")).status).toBe("CONFIRMED");
+        const [record] = (await flow.adapters.fileHistory.list()).items;
+        expect(record).toMatchObject({
+          fileKey: "incoming/orders.jsonl",
+          counts: { total: 3, valid: 2, invalid: 1 },
+        });
+        expect(record?.errors?.[0]).toMatchObject({ index: 1 });
+      } finally {
+        rmSync(filesDir, { recursive: true, force: true });
+      }
     });
 
     it("places and confirms an order in a handful of statements", async () => {
