@@ -41,7 +41,6 @@ export {
   PostgresProductCatalog,
   PostgresQueue,
   type PostgresQueueOptions,
-  type PostgresReceivedMessage,
   type PostgresReceiveOptions,
   type PostgresStoredMessageState,
   type PostgresStoredMessageView,

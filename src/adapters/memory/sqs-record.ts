@@ -1,3 +1,4 @@
+import type { ReceivedMessage } from "../../ports/command-queue.js";
 /**
  * The SQS record a Lambda event source mapping hands a consumer
  * (`event.Records[n]`), built from a message an in-memory queue delivered.
@@ -8,22 +9,7 @@ import { createHash } from "node:crypto";
 /** What Lambda shows as `SenderId` for messages sent by an IAM role. */
 const SENDER_ID = "AROAORDERFLOWINMEMORY";
 
-/** A message as a consumer receives it. */
-export interface ReceivedMessage {
-  readonly messageId: string;
-  /** Valid until the message is received again; only the latest handle deletes it. */
-  readonly receiptHandle: string;
-  readonly body: string;
-  /** Message attributes. */
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  readonly sequenceNumber?: string | undefined;
-  /** 1 on the first delivery. */
-  readonly receiveCount: number;
-  readonly sentAt: Date;
-  readonly firstReceivedAt: Date;
-}
+export type { ReceivedMessage };
 
 /** The SQS message of an AWS Lambda SQS event (`event.Records[n]`). */
 export interface SqsRecord {

@@ -52,7 +52,6 @@ export {
   POSTGRES_QUEUE_MAX_RECEIVE,
   PostgresQueue,
   type PostgresQueueOptions,
-  type PostgresReceivedMessage,
   type PostgresReceiveOptions,
   type PostgresStoredMessageState,
   type PostgresStoredMessageView,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { type Clock, epochMsOf } from "../../ports/clock.js";
-import type { CommandQueue, QueueMessage } from "../../ports/command-queue.js";
+import type { CommandQueue, QueueMessage, ReceivedMessage } from "../../ports/command-queue.js";
 import {
   DeliveryError,
   type DeliveryFailure,
@@ -46,32 +46,12 @@ export interface PostgresReceiveOptions {
   readonly visibilityTimeoutSeconds?: number | undefined;
 }
 
-/**
- * A message as a consumer receives it; the same fields as the in-memory
- * queue's received messages, so the same SQS record can be built from either.
- */
-export interface PostgresReceivedMessage {
-  readonly messageId: string;
-  /** Names this receive: only the latest receive's handle settles the message. */
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  /** FIFO: increasing decimal string of constant width, from the row's send order. */
-  readonly sequenceNumber?: string | undefined;
-  /** 1 on the first delivery. */
-  readonly receiveCount: number;
-  readonly sentAt: Date;
-  readonly firstReceivedAt: Date;
-}
-
 /** Where a stored message stands. */
 export type PostgresStoredMessageState = "visible" | "inFlight" | "delayed";
 
 /** A stored message as {@link PostgresQueue.peek} shows it. */
 export interface PostgresStoredMessageView
-  extends Omit<PostgresReceivedMessage, "receiptHandle" | "firstReceivedAt"> {
+  extends Omit<ReceivedMessage, "receiptHandle" | "firstReceivedAt"> {
   readonly firstReceivedAt?: Date | undefined;
   readonly state: PostgresStoredMessageState;
   /** When it becomes (or became) receivable. */
@@ -298,7 +278,7 @@ export class PostgresQueue implements CommandQueue {
    * visibility timeout; moves those received `maxReceiveCount` times already
    * to the dead-letter queue instead. One statement (see the class notes).
    */
-  async receive(options: PostgresReceiveOptions = {}): Promise<PostgresReceivedMessage[]> {
+  async receive(options: PostgresReceiveOptions = {}): Promise<ReceivedMessage[]> {
     const max = options.max ?? 10;
     if (!Number.isInteger(max) || max < 1 || max > POSTGRES_QUEUE_MAX_RECEIVE) {
       throw new RangeError(`max must be an integer in 1..${POSTGRES_QUEUE_MAX_RECEIVE}, got ${max}`);
@@ -528,7 +508,7 @@ export class PostgresQueue implements CommandQueue {
     return match[1]!;
   }
 
-  #common(row: MessageRow): Omit<PostgresReceivedMessage, "receiptHandle" | "firstReceivedAt"> {
+  #common(row: MessageRow): Omit<ReceivedMessage, "receiptHandle" | "firstReceivedAt"> {
     return {
       messageId: row.message_id,
       body: row.body,
@@ -542,7 +522,7 @@ export class PostgresQueue implements CommandQueue {
     };
   }
 
-  #received(row: MessageRow): PostgresReceivedMessage {
+  #received(row: MessageRow): ReceivedMessage {
     return {
       ...this.#common(row),
       receiptHandle: row.receipt!,

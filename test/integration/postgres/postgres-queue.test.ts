@@ -6,11 +6,11 @@ import {
   InvalidReceiptHandleError,
   PostgresQueue,
   type PostgresQueueOptions,
-  type PostgresReceivedMessage,
 } from "../../../src/adapters/postgres/postgres-queue.js";
 import type { SqlClient } from "../../../src/adapters/postgres/sql-client.js";
 import { InMemoryQueueDriver } from "../../../src/entrypoints/in-memory/pipeline-queues.js";
 import { PostgresQueueDriver } from "../../../src/entrypoints/postgres/postgres-queue-driver.js";
+import type { ReceivedMessage } from "../../../src/ports/command-queue.js";
 import {
   type CommandQueueSubject,
   describeCommandQueueContract,
@@ -27,8 +27,8 @@ import { type PostgresTestDatabase, usePostgresEngines } from "../../support/pos
 const engines = usePostgresEngines();
 
 /** Receives (and deletes) everything deliverable now, in delivery order. */
-async function drain(queue: PostgresQueue): Promise<PostgresReceivedMessage[]> {
-  const all: PostgresReceivedMessage[] = [];
+async function drain(queue: PostgresQueue): Promise<ReceivedMessage[]> {
+  const all: ReceivedMessage[] = [];
   for (;;) {
     const batch = await queue.receive({ max: 10 });
     if (batch.length === 0) return all;
@@ -399,7 +399,7 @@ for (const engine of engines) {
         fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps) => {
           const { queue, clock } = queueOn(db, { fifo: true, visibilityTimeoutSeconds: 10 });
           const pending = new Map<string, string[]>(); // group → bodies not yet acknowledged, in send order
-          const inFlight = new Map<string, PostgresReceivedMessage>(); // group → its message in flight
+          const inFlight = new Map<string, ReceivedMessage>(); // group → its message in flight
           let sent = 0;
           const receive = async (max: number) => {
             for (const message of await queue.receive({ max })) {
@@ -461,8 +461,8 @@ for (const engine of engines) {
         async function race(
           name: string,
           fifo: boolean,
-          onReceived: (message: PostgresReceivedMessage) => void,
-          beforeDelete: (message: PostgresReceivedMessage) => void,
+          onReceived: (message: ReceivedMessage) => void,
+          beforeDelete: (message: ReceivedMessage) => void,
           done: () => boolean,
         ): Promise<void> {
           const clients = await Promise.all(Array.from({ length: RECEIVERS }, () => db.connect()));
