@@ -117,10 +117,6 @@ export {
   type PipelineQueue,
   type QueueDriver,
 } from "./entrypoints/in-memory/in-memory-orderflow.js";
-export {
-  LocalWorkflowExecutions,
-  type LocalWorkflowExecutionsOptions,
-} from "./entrypoints/in-memory/local-workflow-executions.js";
 // ─── The order workflow, run in process from the definition that deploys ───
 export {
   LOCAL_TASK_TOKEN,
@@ -129,6 +125,10 @@ export {
   type WorkflowTaskHandlers,
   type WorkflowTaskInput,
 } from "./entrypoints/workflow/local-workflow.js";
+export {
+  LocalWorkflowExecutions,
+  type LocalWorkflowExecutionsOptions,
+} from "./entrypoints/workflow/local-workflow-executions.js";
 export {
   DEFAULT_FULFILMENT_TIMEOUT_SECONDS,
   type OrderWorkflowOptions,

@@ -65,7 +65,7 @@ export {
   type QueueDriver,
 } from "./pipeline-queues.js";
 
-import { LocalWorkflowExecutions } from "./local-workflow-executions.js";
+import { LocalWorkflowExecutions } from "../workflow/local-workflow-executions.js";
 
 /** A flow's queue run by something else than this process (SQS on an emulator or on AWS). */
 export interface ExternalQueue {

@@ -1,41 +1,14 @@
 import type { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
-import type { SqsRecordLike } from "../consumers/sqs-batch.js";
+import type { DrivenRecord, QueueDriver } from "../consumers/queue-driver.js";
+
+export type { DrivenRecord, QueueDriver } from "../consumers/queue-driver.js";
 
 /**
  * The queues of the in-memory pipeline as its drain loop reads them, apart
  * from the pipeline itself so that the modules adding flows to it
  * (notifications, batch files) need nothing else of it.
  */
-
-/** A received message as the drain loop hands it to a consumer, with the handle to settle it. */
-export interface DrivenRecord extends SqsRecordLike {
-  readonly receiptHandle: string;
-}
-
-/**
- * How {@link InMemoryOrderflow.drain} reads one queue, whatever runs it: the
- * in-memory queues ({@link InMemoryQueueDriver}), or a real queue service
- * (SQS on an emulator) driven through its API. The drain loop treats both the
- * same, as a Lambda event source mapping does: receive a batch, hand it to the
- * consumer, delete the successes, make the failures visible again.
- */
-export interface QueueDriver {
-  readonly name: string;
-  /** Receives up to `max` (1..10) visible messages and hides them for the queue's visibility timeout. */
-  receive(max: number): Promise<readonly DrivenRecord[]>;
-  /** Deletes handled messages. */
-  ack(records: readonly DrivenRecord[]): Promise<void>;
-  /**
-   * Makes failed messages visible again at once, for a retry; the queue's own
-   * redrive policy moves a message to its dead-letter queue after `maxReceiveCount` receives.
-   */
-  retry(records: readonly DrivenRecord[]): Promise<void>;
-  /** Messages held: visible, in flight or delayed. */
-  size(): Promise<number>;
-  /** When the next in-flight or delayed message becomes visible, if the driver knows (lets a ManualClock jump there). */
-  nextVisibleAt?(): Date | undefined;
-}
 
 /** {@link QueueDriver} of an {@link InMemoryQueue}. */
 export class InMemoryQueueDriver implements QueueDriver {

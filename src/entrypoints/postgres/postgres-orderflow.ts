@@ -23,7 +23,7 @@ import { consumerOfQueue, type Orchestration } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
 import { type HttpServer, type HttpServerOptions, startHttpServer } from "../http/node-http-server.js";
 import type { OrderApi } from "../http/order-api.js";
-import { LocalWorkflowExecutions } from "../in-memory/local-workflow-executions.js";
+import { LocalWorkflowExecutions } from "../workflow/local-workflow-executions.js";
 import { DEFAULT_FULFILMENT_TIMEOUT_SECONDS } from "../workflow/order-workflow.js";
 import {
   createPostgresAdapters,

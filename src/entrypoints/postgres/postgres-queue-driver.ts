@@ -1,6 +1,6 @@
 import { sqsRecordOf } from "../../adapters/memory/sqs-record.js";
 import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
-import type { DrivenRecord, QueueDriver } from "../in-memory/pipeline-queues.js";
+import type { DrivenRecord, QueueDriver } from "../consumers/queue-driver.js";
 
 /** Options of {@link PostgresQueueDriver}. */
 export interface PostgresQueueDriverOptions {

@@ -4,8 +4,8 @@ import type { Clock } from "../../ports/clock.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { OrderWorkflows } from "../../ports/order-workflows.js";
 import type { TaskTokenStore } from "../../ports/task-token-store.js";
-import { type LocalWorkflowRun, runOrderWorkflowLocally } from "../workflow/local-workflow.js";
-import { beginFulfilmentWait, workflowTaskHandlers } from "../workflow/workflow-task-handlers.js";
+import { type LocalWorkflowRun, runOrderWorkflowLocally } from "./local-workflow.js";
+import { beginFulfilmentWait, workflowTaskHandlers } from "./workflow-task-handlers.js";
 
 interface Execution {
   /** Waiting for the operator (its fulfilment task), rather than working. */
