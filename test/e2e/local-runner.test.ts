@@ -142,7 +142,10 @@ describe("the local runner over real HTTP", () => {
     expect(dlqs.body.deadLetterQueues).toContainEqual(
       expect.objectContaining({ name: "orderflow-cancel-rule-dlq", messages: 1, source: "orderflow-cancel" }),
     );
-    await call("POST", "/_local/dlqs/orderflow-cancel-rule-dlq/redrive");
+    // An operator request that changes something says it is JSON, even with no body (the request guard).
+    await call("POST", "/_local/dlqs/orderflow-cancel-rule-dlq/redrive", {
+      headers: { "Content-Type": "application/json" },
+    });
     await eventually("e2e-undelivered", (o) => o.status === "CANCELLED");
   });
 

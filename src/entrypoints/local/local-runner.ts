@@ -9,6 +9,7 @@ import { ConsoleLogger } from "./console-logger.js";
 import { InboxWatcher } from "./inbox-watcher.js";
 import { handleOperatorRequest, isOperatorRequest } from "./operator-routes.js";
 import { PipelineDriver } from "./pipeline-driver.js";
+import { guardRefusal, type RequestGuardOptions } from "./request-guard.js";
 
 export interface LocalRunnerOptions {
   /** Default 3000; 0 picks a free port (see {@link LocalRunner.url}). */
@@ -23,6 +24,8 @@ export interface LocalRunnerOptions {
   readonly pollIntervalMs?: number;
   /** Handles a file dropped in the inbox (default: the file is only logged). */
   readonly onFile?: (path: string) => Promise<void>;
+  /** Host names answered besides the loopback ones, and the operator token (see {@link guardRefusal}). */
+  readonly guard?: RequestGuardOptions;
   /** Default {@link DEFAULT_MAX_BODY_BYTES}; a longer body is not read past it, and answered 413. */
   readonly maxBodyBytes?: number;
   /**
@@ -49,7 +52,8 @@ export interface LocalRunner {
 /**
  * Runs the whole of orderflow in this process, as ARCHITECTURE.md's "Local
  * runner" describes: the public HTTP API (plus operator routes under
- * `/_local/`) over the in-memory pipeline, drained continuously in real time,
+ * `/_local/`), answered only to loopback host names and refused to other
+ * origins when it would change something (`request-guard.ts`), over the in-memory pipeline, drained continuously in real time,
  * and an inbox folder watched for batch files.
  */
 export async function startLocalRunner(options: LocalRunnerOptions = {}): Promise<LocalRunner> {
@@ -83,12 +87,18 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
       host,
       maxBodyBytes,
       logger: httpLogger,
-      route: (request) =>
-        isOperatorRequest(request)
+      route: (request) => {
+        const refusal = guardRefusal(request, options.guard);
+        if (refusal)
+          return answerRequest(request, { logger: httpLogger }, async () => {
+            throw refusal;
+          });
+        return isOperatorRequest(request)
           ? answerRequest(request, { logger: httpLogger }, () =>
               handleOperatorRequest(flow, request, { maxBodyBytes, onRedrive: () => void driver.kick() }),
             )
-          : undefined,
+          : undefined;
+      },
       // Whatever a successful write sent is picked up at once rather than at the next tick.
       answered: (request, response) => {
         if (request.method !== "GET" && response.statusCode < 300) void driver.kick();

@@ -4,7 +4,9 @@
  * `ORDERFLOW_INBOX`, `LOG_LEVEL` (debug|info|warn|error), `LOG_FORMAT`
  * (pretty|json; default pretty on a terminal, json when piped), `NO_COLOR`,
  * `ORDERFLOW_ORCHESTRATION` (workflow|queue; default workflow: the order
- * workflow's definition, run in process).
+ * workflow's definition, run in process), `ORDERFLOW_ALLOWED_HOSTS` (host
+ * names answered besides loopback ones, comma-separated),
+ * `ORDERFLOW_OPERATOR_TOKEN` (lets `/_local/` requests through by header).
  */
 import { ConsoleLogger, type ConsoleLogLevel } from "./console-logger.js";
 import { createInboxFiles } from "./local-inbox.js";
@@ -41,6 +43,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       logger,
       onFile: inboxFiles.onFile,
       pipeline: { orchestration },
+      guard: {
+        allowedHosts: (env.ORDERFLOW_ALLOWED_HOSTS ?? "").split(",").filter((name) => name.trim() !== ""),
+        operatorToken: env.ORDERFLOW_OPERATOR_TOKEN || undefined,
+      },
     });
     inboxFiles.attach(runner);
   } catch (error) {
