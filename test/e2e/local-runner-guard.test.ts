@@ -138,4 +138,8 @@ describe("the local runner refuses what a web page could make a browser send", (
     });
     expect(await send("GET", "/_local/dlqs", { Host: here() })).toEqual({ status: 200 });
   });
+
+  it("answers HEAD /health 200 with no body", async () => {
+    expect(await send("HEAD", "/health", { Host: here() })).toEqual({ status: 200 });
+  });
 });

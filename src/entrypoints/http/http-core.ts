@@ -256,9 +256,11 @@ async function dispatch(context: RouteContext, method: string, path: string): Pr
   for (const route of ROUTES) {
     const params = matchRoute(route.pattern, segments);
     if (!params) continue;
-    const handler = route.methods[method];
+    // HEAD is GET without the body (node and API Gateway drop a HEAD answer's body).
+    const handler = route.methods[method] ?? (method === "HEAD" ? route.methods.GET : undefined);
     if (!handler) {
-      const allow = Object.keys(route.methods).join(", ");
+      const methods = Object.keys(route.methods);
+      const allow = (methods.includes("GET") ? [...methods, "HEAD"] : methods).join(", ");
       throw new HttpRequestError(
         405,
         "METHOD_NOT_ALLOWED",

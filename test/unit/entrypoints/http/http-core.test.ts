@@ -380,7 +380,13 @@ describe("catalog, health and routing", () => {
     expect(errorOf(unknown).code).toBe("ROUTE_NOT_FOUND");
     const wrong = await send({ method: "DELETE", path: "/orders/o-1" });
     expect(wrong.statusCode).toBe(405);
-    expect(wrong.headers.Allow).toBe("GET, PATCH");
+    expect(wrong.headers.Allow).toBe("GET, PATCH, HEAD");
+  });
+
+  it("answers HEAD wherever GET is answered (as GET; the transport drops the body)", async () => {
+    const { send } = setup();
+    expect((await send({ method: "HEAD", path: "/health" })).statusCode).toBe(200);
+    expect((await send({ method: "HEAD", path: "/orders" })).statusCode).toBe(405);
   });
 });
 
