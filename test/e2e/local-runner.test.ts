@@ -270,7 +270,9 @@ describe("bad input answers consistently over real HTTP", () => {
       });
       expect(response.headers.get("x-correlation-id")).toBe(id);
       const lines = await logged((entry) => entry.fields.correlationId === id);
-      expect(lines.map((entry) => [entry.level, entry.message])).toEqual([["info", "POST /orders → 413"]]);
+      expect(lines.map((entry) => [entry.level, entry.message])).toEqual([
+        ["info", "POST /orders → 413 PAYLOAD_TOO_LARGE"],
+      ]);
     }
   });
 
@@ -317,7 +319,7 @@ describe("bad input answers consistently over real HTTP", () => {
     expect(response.status).toBe(404);
     expect(response.headers.get("x-correlation-id")).toBe("operator-1");
     const lines = await logged((entry) => entry.fields.correlationId === "operator-1");
-    expect(lines.map((entry) => entry.message)).toEqual(["GET /_local/nowhere → 404"]);
+    expect(lines.map((entry) => entry.message)).toEqual(["GET /_local/nowhere → 404 ROUTE_NOT_FOUND"]);
   });
 });
 
@@ -381,4 +383,20 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
       }
     },
   );
+
+  it.each([
+    ["LOG_LEVEL", "loud", "LOG_LEVEL must be one of"],
+    ["LOG_FORMAT", "xml", "LOG_FORMAT must be json or pretty"],
+  ])("refuses %s=%s and says what it takes", async (name, value, message) => {
+    const root = resolve(import.meta.dirname, "../..");
+    const child = spawn(join(root, "node_modules/.bin/tsx"), [join(root, "src/entrypoints/local/main.ts")], {
+      env: { ...process.env, PORT: "0", [name]: value },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => child.on("exit", (exit) => done(exit)));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(message);
+  });
 });

@@ -222,13 +222,25 @@ export async function answerRequest(
   } catch (error) {
     response = errorToResponse(error, log);
   }
-  log?.info(`${method} ${printablePath(path)} → ${response.statusCode}`, {
+  const errorCode = response.statusCode >= 400 ? errorCodeOf(response.body) : undefined;
+  log?.info(`${method} ${printablePath(path)} → ${response.statusCode}${errorCode ? ` ${errorCode}` : ""}`, {
     method,
     path: printablePath(path),
     statusCode: response.statusCode,
+    ...(errorCode ? { errorCode } : {}),
     durationMs: Math.round(performance.now() - started),
   });
   return { ...response, headers: { ...response.headers, [CORRELATION_ID_HEADER]: correlationId } };
+}
+
+/** The contract's error code in an error answer's body, for its log line. */
+function errorCodeOf(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

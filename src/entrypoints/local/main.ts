@@ -25,7 +25,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const orchestration = env.ORDERFLOW_ORCHESTRATION || "workflow";
   if (orchestration !== "workflow" && orchestration !== "queue")
     fail(`ORDERFLOW_ORCHESTRATION must be workflow or queue, got ${JSON.stringify(orchestration)}`);
-  const format = env.LOG_FORMAT === "json" || env.LOG_FORMAT === "pretty" ? env.LOG_FORMAT : undefined;
+  const format = env.LOG_FORMAT || undefined;
+  if (format !== undefined && format !== "json" && format !== "pretty")
+    fail(`LOG_FORMAT must be json or pretty, got ${JSON.stringify(format)}`);
   const logger = new ConsoleLogger({
     level: level as ConsoleLogLevel,
     ...(format ? { format } : {}),
