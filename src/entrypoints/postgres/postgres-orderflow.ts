@@ -96,7 +96,7 @@ export class PostgresOrderflow {
   readonly http: HttpApi;
   readonly api: OrderApi;
   readonly container: Container;
-  /** The queue of each flow: `intake`, each bus route, each notification priority. */
+  /** The queue of each flow: `intake`, each bus route, each notification priority, the two file queues. */
   readonly flows: Readonly<Record<string, PostgresFlowQueue>>;
   /** The order workflow's executions, with `orchestration: "workflow"`. */
   readonly workflows?: LocalWorkflowExecutions;
