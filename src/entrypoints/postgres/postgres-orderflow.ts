@@ -61,7 +61,26 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
   readonly orchestration?: Orchestration | undefined;
   /** With the workflow: how long (ms) an order awaits fulfilment before it is cancelled (default 24 h). */
   readonly fulfilmentTimeoutMs?: number | undefined;
+  /** How often the workers run {@link PostgresOrderflow.maintain} (default 10 minutes; 0: never). */
+  readonly maintenanceIntervalMs?: number | undefined;
+  /**
+   * How long the ids of routed and counted events are remembered (default 14
+   * days, the longest SQS keeps a message): a copy arriving later than this
+   * would be routed or counted again.
+   */
+  readonly eventIdRetentionMs?: number | undefined;
 }
+
+/** What {@link PostgresOrderflow.maintain} removed. */
+export interface Maintenance {
+  readonly routedEventIds: number;
+  readonly countedEventIds: number;
+  readonly deduplicationIds: number;
+  readonly idempotencyKeys: number;
+  readonly taskTokens: number;
+}
+
+const DEFAULT_EVENT_ID_RETENTION_MS = 14 * 86_400_000;
 
 /** A queue of the flows with its dead-letter queue and the consumer its handler runs. */
 export interface PostgresFlowQueue {
@@ -194,12 +213,35 @@ export class PostgresOrderflow {
     return { key };
   }
 
-  /** Starts this process's workers; they run until {@link stop}. */
+  /**
+   * Removes what has outlived its use: ids of events routed and counted
+   * longer ago than the retention, FIFO deduplication ids past their window,
+   * expired idempotency keys and task tokens never taken. Idempotent and safe
+   * from several processes at once; the workers run it every
+   * `maintenanceIntervalMs`.
+   */
+  async maintain(): Promise<Maintenance> {
+    const now = this.adapters.clock.now();
+    const before = new Date(
+      now.getTime() - (this.options.eventIdRetentionMs ?? DEFAULT_EVENT_ID_RETENTION_MS),
+    );
+    return {
+      routedEventIds: await this.adapters.bus.prune(before),
+      countedEventIds: await this.adapters.metrics.forgetEventsBefore(before),
+      deduplicationIds: await this.adapters.intakeQueue.deleteExpiredDeduplicationIds(),
+      idempotencyKeys: await this.adapters.idempotency.deleteExpired(now),
+      taskTokens: await this.adapters.taskTokens.deleteExpired(),
+    };
+  }
+
+  /** Starts this process's workers (and their maintenance); they run until {@link stop}. */
   start(): void {
     if (this.#running.length > 0) return;
     this.#stopping = false;
     const workers = this.options.workers ?? 2;
     this.#running = Array.from({ length: workers }, () => this.#work());
+    const interval = this.options.maintenanceIntervalMs ?? 10 * 60_000;
+    if (interval > 0) this.#running.push(this.#maintainEvery(interval));
   }
 
   /** Lets each worker finish its batch, then stops them. */
@@ -256,6 +298,22 @@ export class PostgresOrderflow {
         this.adapters.logger.warn("worker pass failed; retrying", { error: String(error) });
         await sleep(1_000);
       }
+    }
+  }
+
+  async #maintainEvery(intervalMs: number): Promise<void> {
+    let next = Date.now() + intervalMs;
+    while (!this.#stopping) {
+      if (Date.now() >= next) {
+        next = Date.now() + intervalMs;
+        try {
+          const removed = await this.maintain();
+          this.adapters.logger.info("maintenance done", { ...removed });
+        } catch (error) {
+          this.adapters.logger.warn("maintenance failed; it runs again later", { error: String(error) });
+        }
+      }
+      await sleep(Math.min(1_000, intervalMs));
     }
   }
 

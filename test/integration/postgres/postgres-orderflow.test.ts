@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { ManualClock } from "../../../src/adapters/memory/clocks.js";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { ScriptedPaymentGateway } from "../../../src/adapters/memory/scripted-payment-gateway.js";
 import type { SqlClient } from "../../../src/adapters/postgres/sql-client.js";
@@ -145,6 +146,32 @@ for (const engine of usePostgresEngines()) {
       } finally {
         rmSync(filesDir, { recursive: true, force: true });
       }
+    });
+
+    it("maintenance forgets event ids past their retention, expired deduplication ids and idempotency keys", async () => {
+      const clock = new ManualClock();
+      const flow = await PostgresOrderflow.create({
+        connection: db.client(),
+        products: SCENARIO_PRODUCTS,
+        clock,
+      });
+      await flow.api.placeOrder(placement("pg-maintained"), { idempotencyKey: "pg-maintained-key" });
+      await flow.drain();
+      expect((await flow.api.getOrder("pg-maintained")).status).toBe("CONFIRMED");
+
+      clock.advance(15 * 86_400_000);
+      const removed = await flow.maintain();
+      expect(removed.routedEventIds).toBeGreaterThanOrEqual(3);
+      expect(removed.countedEventIds).toBeGreaterThanOrEqual(1);
+      expect(removed.deduplicationIds).toBeGreaterThanOrEqual(1);
+      expect(removed.idempotencyKeys).toBeGreaterThanOrEqual(1);
+      expect(await flow.maintain()).toEqual({
+        routedEventIds: 0,
+        countedEventIds: 0,
+        deduplicationIds: 0,
+        idempotencyKeys: 0,
+        taskTokens: 0,
+      });
     });
 
     it("places and confirms an order in a handful of statements", async () => {
