@@ -95,15 +95,20 @@ function logValidation(parent: Logger, { record, validation, relocation }: Valid
       status: record.status,
     });
   } else {
-    log.info(`file ${validation.status.toLowerCase().replace("_", " ")}: ${validationSummary(validation)}`, {
-      status: validation.status,
-      format: validation.format,
-      counts: validation.counts,
-      bytes: validation.bytes,
-      durationMs: Math.round(validation.durationMs),
-      ...(validation.reason ? { reason: validation.reason } : {}),
-      ...(validation.errors.length > 0 ? { firstErrors: validation.errors.slice(0, 5) } : {}),
-    });
+    // A rejected file (or one with invalid orders) is what an operator must see: a warning, not news.
+    const level = validation.status === "VALID" ? "info" : "warn";
+    log[level](
+      `file ${validation.status.toLowerCase().replace("_", " ")}: ${validationSummary(validation)}`,
+      {
+        status: validation.status,
+        format: validation.format,
+        counts: validation.counts,
+        bytes: validation.bytes,
+        durationMs: Math.round(validation.durationMs),
+        ...(validation.reason ? { reason: validation.reason } : {}),
+        ...(validation.errors.length > 0 ? { firstErrors: validation.errors.slice(0, 5) } : {}),
+      },
+    );
   }
   logRelocation(log, relocation);
 }

@@ -42,7 +42,8 @@ export function createInboxFiles(options: AddFileFlowsOptions = {}): InboxFiles 
       const { runner, files } = await attached;
       const log = runner.flow.logger.child({ component: "inbox", file: basename(path) });
       const { key } = await files.upload(basename(path), createReadStream(path));
-      log.info("file received", { key });
+      // The watcher logged "file received"; where it went is a detail.
+      log.debug("file stored", { key });
       await runner.settle();
     },
     attach(runner) {
