@@ -265,6 +265,15 @@ describe("orderflow CLI against the local runner", () => {
     expect(unknownQueue.stderr).toContain("QUEUE_NOT_FOUND");
   });
 
+  it("lists ingest once in its help, and says where a file for a running runner goes when ingest gets --endpoint", async () => {
+    const help = await cli("--help");
+    expect(help.stdout.match(/^ {2}orderflow ingest/gm)).toHaveLength(1);
+    const refused = await cli("--endpoint", runner.url, "ingest", "orders.jsonl");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("copy the file into its inbox");
+    expect(refused.stderr).not.toContain("unknown command");
+  });
+
   it("goes to AWS without an endpoint, and asks for the table it needs", async () => {
     let stderr = "";
     const code = await runCli(["order", "o-1"], {

@@ -26,9 +26,9 @@ Usage:
   orderflow redrive <dlq> [--to <queue>] [--dry-run] [--max N]
                                             move dead-lettered messages back (to their source queue by default)
   orderflow health                          is it up, and are the dead-letter queues empty?
-  orderflow ingest <file>                   run a batch order file through the file flows (ingest --help)
   orderflow ingest <file> [--bucket <name>] run a batch order file (.json / .jsonl) through the batch-file
-                                            flows and an in-memory pipeline; see orderflow ingest --help
+                                            flows and a pipeline of its own (not a running runner: drop the
+                                            file in its inbox instead); see orderflow ingest --help
 
 Where:
   --endpoint <url>     an orderflow HTTP API: the local runner (http://127.0.0.1:3000) or an API Gateway
@@ -82,6 +82,18 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** Where the command word stands: the first argument that is neither an option nor a string option's value. */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-")) return i;
+    const name = arg.replace(/^--?/, "");
+    const option = (OPTIONS as Record<string, { type: string }>)[name];
+    if (option?.type === "string") i++;
+  }
+  return -1;
+}
+
 /**
  * Runs one `orderflow` command.
  * @returns the exit code (0 done, 1 failed or unhealthy, 2 bad usage); never throws.
@@ -90,14 +102,20 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   const out = io.stdout ?? ((text: string) => void process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => void process.stderr.write(text));
   const env = io.env ?? process.env;
-  // ingest runs the pipeline itself, with options of its own.
-  if (argv[0] === "ingest") return runIngestCommand(argv.slice(1), { stdout: out, stderr: err, env });
-  let backend: OperatorBackend | undefined;
-  if (argv[0] === "ingest") {
-    // Its own options; loaded on demand like the AWS backend.
-    const { runIngestCommand } = await import("./ingest-command.js");
-    return runIngestCommand(argv.slice(1), { stdout: out, stderr: err, env });
+  // ingest runs a pipeline of its own, with options of its own, wherever the word stands.
+  const ingestAt = commandIndex(argv);
+  if (argv[ingestAt] === "ingest") {
+    const rest = [...argv.slice(0, ingestAt), ...argv.slice(ingestAt + 1)];
+    if (rest.some((arg) => arg === "--endpoint" || arg.startsWith("--endpoint="))) {
+      err(
+        "orderflow: ingest runs the file through a pipeline of its own, not through a running runner; " +
+          "to feed the local runner, copy the file into its inbox folder\n",
+      );
+      return 2;
+    }
+    return runIngestCommand(rest, { stdout: out, stderr: err, env });
   }
+  let backend: OperatorBackend | undefined;
   try {
     let parsed: ReturnType<typeof parse>;
     try {
