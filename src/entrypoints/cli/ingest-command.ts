@@ -78,7 +78,13 @@ export async function runIngestCommand(args: readonly string[], io: Partial<Inge
     else out(describe(file, report));
     return report.record && report.record.status !== "REJECTED" ? 0 : 1;
   } catch (error) {
-    err(`orderflow: ingest ${file} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The SDK's own words name no option: say which one gives the bucket's region.
+    if (parsed.values.bucket && /region is missing/i.test(message)) {
+      err("orderflow: --bucket needs the bucket's region: pass --region <region> or set AWS_REGION\n");
+      return 2;
+    }
+    err(`orderflow: ingest ${file} failed: ${message}\n`);
     return 1;
   }
 }
