@@ -189,6 +189,10 @@ describe("orderflow CLI against the local runner", () => {
     const peek = await cli("dlq", "peek", "orderflow-cancel-rule-dlq");
     expect(peek.stdout).toContain("→ orderflow-cancel");
     expect(peek.stdout).toContain('"orderId":"cli-undelivered"');
+    // A bus rule's dead-letter queue is no flow queue's, and still makes the system unhealthy.
+    const unhealthy = await cli("health");
+    expect(unhealthy).toMatchObject({ code: 1 });
+    expect(unhealthy.stdout).toContain("orderflow-cancel-rule-dlq: 1");
 
     expect((await cli("redrive", "orderflow-cancel-rule-dlq")).code).toBe(0);
     expect(
@@ -197,6 +201,7 @@ describe("orderflow CLI against the local runner", () => {
         (s) => s === "CANCELLED",
       ),
     ).toBe("CANCELLED");
+    expect((await cli("health")).code).toBe(0);
   });
 
   it("sends a notification and lists the user's notifications, delivered, newest first", async () => {

@@ -119,6 +119,13 @@ export class HttpOperatorBackend implements OperatorBackend {
         );
         if (q.deadLettered > 0) healthy = false;
       }
+      // Every other dead-letter queue too: the file flows', the notification queues', the bus rules'.
+      const shown = new Set(local.queues.map((q) => q.deadLetterQueue));
+      for (const dlq of await this.listDeadLetterQueues()) {
+        if (shown.has(dlq.name) || dlq.messages === 0) continue;
+        lines.push(`${dlq.name}: ${dlq.messages}`);
+        healthy = false;
+      }
     } catch (error) {
       // An API Gateway endpoint has no operator routes: its /health is all there is.
       if (!(error instanceof CliError && error.code === "ROUTE_NOT_FOUND")) throw error;
