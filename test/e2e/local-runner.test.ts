@@ -384,6 +384,41 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
     },
   );
 
+  it("stops when npm start's npm is killed (its shell passes no signal on)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "orderflow-npm-"));
+    const root = resolve(import.meta.dirname, "../..");
+    const npm = spawn("npm", ["start", "--silent"], {
+      cwd: root,
+      env: { ...process.env, PORT: "0", ORDERFLOW_INBOX: join(dir, "inbox") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    npm.stdout.on("data", (chunk) => (output += chunk));
+    npm.stderr.on("data", (chunk) => (output += chunk));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/API\s+(http:\S+)/.test(output) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const url = /API\s+(http:\S+)/.exec(output)?.[1];
+      expect(url, output).toBeDefined();
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      npm.kill("SIGTERM");
+      let stopped = false;
+      for (let i = 0; i < 100 && !stopped; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        stopped = await fetch(`${url}/health`).then(
+          () => false,
+          () => true,
+        );
+      }
+      expect(stopped, output).toBe(true);
+      expect(output).toContain('"signal":"parent exited"');
+    } finally {
+      npm.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it.each([
     ["LOG_LEVEL", "loud", "LOG_LEVEL must be one of"],
     ["LOG_FORMAT", "xml", "LOG_FORMAT must be json or pretty"],

@@ -76,6 +76,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // Under `npm start` this process is the child of npm's shell: `kill <npm's pid>` stops npm and the
+  // shell, and no signal reaches here. When whoever started it goes away, it stops as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown("parent exited");
+  }, 500).unref();
 }
 
 function banner({ url, inbox }: LocalRunner): string {
@@ -98,7 +104,7 @@ function banner({ url, inbox }: LocalRunner): string {
     `    -d '${order}'`,
     `  curl -s ${url}/orders/demo-1`,
     "",
-    `CLI: npm run orderflow -- --endpoint ${url} order demo-1`,
+    `CLI: npm run -s orderflow -- --endpoint ${url} order demo-1`,
     "Ctrl-C stops it.",
     "",
     "",
