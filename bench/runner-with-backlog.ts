@@ -31,7 +31,7 @@ process.on("message", (message: { backlog?: number }) => {
     // One accept after another without giving the event loop a turn: neither HTTP nor the
     // drain's 200 ms tick runs until all n are on the queue.
     for (let i = 0; i < n; i++) {
-      await runner.flow.notificationApi.accept({
+      await runner.backend.flow.notificationApi.accept({
         userId: `low-${i % 100}`,
         message: `backlog ${i}`,
         priority: "low",

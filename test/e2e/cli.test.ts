@@ -8,6 +8,7 @@ import { NullLogger } from "../../src/adapters/memory/in-memory-logger.js";
 import { ScriptedPaymentGateway } from "../../src/adapters/memory/scripted-payment-gateway.js";
 import { runCli } from "../../src/entrypoints/cli/cli.js";
 import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 import { ServiceUnavailableError } from "../../src/ports/errors.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -19,7 +20,7 @@ const order = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-let runner: LocalRunner;
+let runner: LocalRunner<MemoryBackend>;
 let dir: string;
 const payments = new ScriptedPaymentGateway();
 
@@ -30,8 +31,7 @@ beforeAll(async () => {
     port: 0,
     inbox: join(dir, "inbox"),
     logger: new NullLogger(),
-    pollIntervalMs: 50,
-    pipeline: { payments },
+    backend: MemoryBackend.create({ payments, logger: new NullLogger(), pollIntervalMs: 50 }),
   });
 });
 
@@ -154,7 +154,7 @@ describe("orderflow CLI against the local runner", () => {
     expect(dryRun.stdout).toContain(
       "dry run: 1 message(s) in orderflow-processing-dlq would be moved; nothing was moved",
     );
-    expect(runner.flow.deadLetterQueues()["orderflow-processing-dlq"]?.size).toBe(1);
+    expect(runner.backend.flow.deadLetterQueues()["orderflow-processing-dlq"]?.size).toBe(1);
 
     const redriven = await cli("redrive", "orderflow-processing-dlq");
     expect(redriven).toMatchObject({
@@ -177,7 +177,7 @@ describe("orderflow CLI against the local runner", () => {
       () => orderStatus("cli-undelivered"),
       (s) => s === "CONFIRMED",
     );
-    runner.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("cli-undelivered"));
+    runner.backend.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("cli-undelivered"));
     expect((await cli("cancel", "cli-undelivered", "--reason", "never arrived")).code).toBe(0);
 
     const listed = JSON.parse((await cli("dlq", "list", "--json")).stdout) as {

@@ -1,17 +1,18 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../src/adapters/memory/in-memory-logger.js";
-import { createInboxFiles } from "../../src/entrypoints/local/local-inbox.js";
 import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import type { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 
 /**
  * Files named with what a file system allows and a queue or topic refuses
  * (U+FFFE, U+FFFF, control characters), and what URL encoding must get right
  * (spaces, `+`, `%`, parentheses, non-ASCII, names near the 255-byte limit),
  * dropped into the local runner's inbox: each is validated and extracted
- * under its own name, each alert names it, and nothing reaches a dead-letter queue.
+ * under its own name, each alert names it, nothing reaches a dead-letter queue, and each
+ * file moves to the inbox's `processed/` folder under its name.
  */
 
 const NAMES = [
@@ -31,9 +32,8 @@ const order = (customerId: string) => ({
 });
 
 let dir: string;
-let runner: LocalRunner;
+let runner: LocalRunner<MemoryBackend>;
 const logger = new InMemoryLogger();
-const inbox = createInboxFiles();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "orderflow-names-"));
@@ -41,7 +41,6 @@ beforeAll(async () => {
     port: 0,
     inbox: join(dir, "inbox"),
     logger,
-    onFile: inbox.onFile,
     pollIntervalMs: 20,
   });
 });
@@ -52,7 +51,7 @@ afterAll(async () => {
 
 describe("hostile file names through the local runner's inbox", () => {
   it("each file is extracted under the very name it was dropped with; no dead-letter queue holds anything", async () => {
-    const files = inbox.attach(runner);
+    const { files, flow } = runner.backend;
     // One valid order and one invalid each, so that every file's alert names it too.
     for (const [i, name] of NAMES.entries())
       await writeFile(join(runner.inbox, name), `${JSON.stringify(order(`c-${i}`))}\n{"nope":1}\n`);
@@ -72,13 +71,13 @@ describe("hostile file names through the local runner's inbox", () => {
       expect(record).toMatchObject({ counts: { total: 2, valid: 1, invalid: 1 } });
       expect(record.location).toBe(`processed/${record.fileKey.slice("incoming/".length)}`);
     }
-    const alerted = runner.flow.alerts.published.map(
-      (p) => JSON.parse(JSON.parse(p.message).message).fileKey,
-    );
+    const alerted = flow.alerts.published.map((p) => JSON.parse(JSON.parse(p.message).message).fileKey);
     expect(alerted.sort()).toEqual(NAMES.map((name) => `incoming/${name}`).sort());
-    expect(runner.flow.events("OrderPlaced")).toHaveLength(NAMES.length);
-    for (const [name, queue] of Object.entries(runner.flow.deadLetterQueues()))
-      expect(queue.size, name).toBe(0);
+    expect(flow.events("OrderPlaced")).toHaveLength(NAMES.length);
+    for (const [name, queue] of Object.entries(flow.deadLetterQueues())) expect(queue.size, name).toBe(0);
+    await expect
+      .poll(async () => (await readdir(join(runner.inbox, "processed"))).sort(), { timeout: 5_000 })
+      .toEqual([...NAMES].sort());
     expect(logger.entries.filter((e) => e.level === "error")).toEqual([]);
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../src/adapters/memory/in-memory-logger.js";
 import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import type { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 
 /**
  * The local runner has no authentication, so what a web page can make a
@@ -15,7 +16,7 @@ import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/
  */
 
 const TOKEN = "operator-secret";
-let runner: LocalRunner;
+let runner: LocalRunner<MemoryBackend>;
 let folder: string;
 
 beforeAll(async () => {
@@ -101,7 +102,7 @@ describe("the local runner refuses what a web page could make a browser send", (
     expect(await send("POST", "/orders", otherLocalApp, order)).toMatchObject({ status: 403 });
     const fetched = { Host: here(), "Sec-Fetch-Site": "cross-site", ...json };
     expect(await send("POST", "/orders", fetched, order)).toMatchObject({ status: 403 });
-    expect((await runner.flow.orders.listByCustomer("c-1")).items).toEqual([]);
+    expect((await runner.backend.flow.orders.listByCustomer("c-1")).items).toEqual([]);
   });
 
   it("takes the same request from its own origin, and from clients that send no Origin (curl, the CLI)", async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../src/adapters/memory/in-memory-logger.js";
 import { DEMO_CATALOG } from "../../src/adapters/memory/in-memory-product-catalog.js";
 import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import type { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 
 const order = (overrides: Record<string, unknown> = {}) => ({
   customerId: "c-1",
@@ -19,7 +20,7 @@ const order = (overrides: Record<string, unknown> = {}) => ({
 // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, field by field
 type Json = Record<string, any>;
 
-let runner: LocalRunner;
+let runner: LocalRunner<MemoryBackend>;
 let inbox: string;
 const logger = new InMemoryLogger();
 const filesHandedOver: string[] = [];
@@ -128,7 +129,7 @@ describe("the local runner over real HTTP", () => {
   it("logs at warn a cancel the bus could not deliver, which waits in the cancel rule's dead-letter queue", async () => {
     await call("POST", "/orders", { json: order({ orderId: "e2e-undelivered" }) });
     await eventually("e2e-undelivered", (o) => o.status === "CONFIRMED");
-    runner.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("e2e-undelivered"));
+    runner.backend.flow.flows.cancel.queue.failNext(3, (message) => message.body.includes("e2e-undelivered"));
     const cancel = await call("POST", "/orders/e2e-undelivered/cancel", { json: { reason: "lost?" } });
     expect(cancel.status).toBe(202);
     await runner.settle();
@@ -344,9 +345,10 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
     async (signal) => {
       const dir = await mkdtemp(join(tmpdir(), "orderflow-main-"));
       const root = resolve(import.meta.dirname, "../..");
+      // As `npm start` runs it: node with tsx's loader, one process that receives the signal.
       const child = spawn(
-        join(root, "node_modules/.bin/tsx"),
-        [join(root, "src/entrypoints/local/main.ts")],
+        process.execPath,
+        ["--import", import.meta.resolve("tsx"), join(root, "src/entrypoints/local/main.ts")],
         {
           cwd: dir,
           env: { ...process.env, PORT: "0" },
@@ -387,7 +389,7 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
   it("stops when npm start's npm is killed (its shell passes no signal on)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "orderflow-npm-"));
     const root = resolve(import.meta.dirname, "../..");
-    const npm = spawn("npm", ["start", "--silent"], {
+    const npm = spawn("npm", ["start", "--silent", "--", "--data", join(dir, "data")], {
       cwd: root,
       env: { ...process.env, PORT: "0", ORDERFLOW_INBOX: join(dir, "inbox") },
       stdio: ["ignore", "pipe", "pipe"],

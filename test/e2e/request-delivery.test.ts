@@ -3,6 +3,7 @@ import type { OrderflowEvent } from "../../src/domain/events.js";
 import { handleHttpRequest } from "../../src/entrypoints/http/http-core.js";
 import type { HttpResponse } from "../../src/entrypoints/http/http-types.js";
 import { InMemoryOrderflow } from "../../src/entrypoints/in-memory/in-memory-orderflow.js";
+import { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 import { handleOperatorRequest } from "../../src/entrypoints/local/operator-routes.js";
 import { InMemoryLogger } from "../../src/memory.js";
 import type { EventBus } from "../../src/ports/event-bus.js";
@@ -136,9 +137,9 @@ describe.each(Object.keys(REQUESTS) as Request[])("%s: 202 means the request is 
 
     // Through the operator route that `orderflow redrive` calls: back to the route's queue, then applied.
     const redrive = await handleOperatorRequest(
-      flow,
+      new MemoryBackend(flow),
       { method: "POST", path: `/_local/dlqs/${dlqName}/redrive`, headers: {}, body: undefined },
-      { maxBodyBytes: 1024 },
+      { maxBodyBytes: 1024, inbox: "inbox" },
     );
     expect(JSON.parse(redrive!.body)).toMatchObject({ moved: 1, remaining: 0 });
     await flow.drain({ only: [request] });

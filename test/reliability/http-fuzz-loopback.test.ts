@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../src/adapters/memory/in-memory-logger.js";
 import type { OrderStatus } from "../../src/domain/lifecycle.js";
 import { type LocalRunner, startLocalRunner } from "../../src/entrypoints/local/local-runner.js";
+import type { MemoryBackend } from "../../src/entrypoints/local/memory-backend.js";
 import { SEED, scaled, timeoutFor } from "./campaign.js";
 import {
   type Answer,
@@ -34,7 +35,7 @@ import {
  */
 const REQUESTS = scaled(500);
 
-let runner: LocalRunner;
+let runner: LocalRunner<MemoryBackend>;
 let dir: string;
 const logger = new InMemoryLogger();
 
@@ -228,7 +229,7 @@ describe(`HTTP fuzz over loopback: ${REQUESTS} hostile requests to the local run
     // Let the drain loop finish what validation looks at again later (in real time here).
     const deadline = Date.now() + 10_000;
     const unsettled = async () => {
-      const statuses = await Promise.all(accepted.map((id) => runner.flow.orders.get(id)));
+      const statuses = await Promise.all(accepted.map((id) => runner.backend.flow.orders.get(id)));
       return statuses.filter((o) => !SETTLED_STATUSES.includes(o?.order.status as OrderStatus));
     };
     while ((await unsettled()).length > 0 && Date.now() < deadline) {
@@ -236,7 +237,8 @@ describe(`HTTP fuzz over loopback: ${REQUESTS} hostile requests to the local run
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await unsettled()).toEqual([]);
-    for (const dlq of Object.values(runner.flow.deadLetterQueues())) expect(dlq.size, dlq.name).toBe(0);
+    for (const dlq of Object.values(runner.backend.flow.deadLetterQueues()))
+      expect(dlq.size, dlq.name).toBe(0);
     expect(logger.at("error")).toEqual([]);
 
     const httpLines = (id: string) =>

@@ -38,6 +38,12 @@ export interface InMemoryQueueOptions {
   readonly visibilityTimeoutSeconds?: number;
   /** Receives before a message moves to `deadLetterQueue` (the redrive policy); needs a DLQ. */
   readonly maxReceiveCount?: number;
+  /**
+   * How long a sent message stays hidden when it names no delay of its own
+   * (SQS's `DelaySeconds` attribute); 0..900, default 0. Fractions are kept
+   * (SQS takes whole seconds).
+   */
+  readonly delaySeconds?: number;
   /** Must be FIFO when this queue is FIFO, standard otherwise (SQS refuses mixing). */
   readonly deadLetterQueue?: InMemoryQueue;
   /** FIFO: use the SHA-256 of the body when a message has no deduplication id. */
@@ -128,6 +134,7 @@ export class InMemoryQueue implements CommandQueue {
   readonly fifo: boolean;
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number | undefined;
+  readonly delaySeconds: number;
   readonly deadLetterQueue: InMemoryQueue | undefined;
 
   readonly #clock: Clock;
@@ -169,6 +176,10 @@ export class InMemoryQueue implements CommandQueue {
     this.#clock = options.clock;
     this.visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
     this.maxReceiveCount = options.maxReceiveCount;
+    this.delaySeconds = options.delaySeconds ?? 0;
+    if (!(this.delaySeconds >= 0 && this.delaySeconds <= 900)) {
+      throw new RangeError(`delaySeconds must be in 0..900, got ${this.delaySeconds}`);
+    }
     this.deadLetterQueue = options.deadLetterQueue;
     this.#contentBasedDeduplication = options.contentBasedDeduplication ?? false;
     this.#duplicateDeliveryRate = options.duplicateDeliveryRate ?? 0;
@@ -461,7 +472,7 @@ export class InMemoryQueue implements CommandQueue {
 
   #accept(message: QueueMessage, deadLetterSource: InMemoryQueue | undefined): void {
     const now = this.#now();
-    const delay = message.delaySeconds ?? 0;
+    const delay = message.delaySeconds ?? this.delaySeconds;
     const transfer: Transfer = {
       messageId: randomUuid(),
       body: message.body,

@@ -36,6 +36,13 @@ export interface PostgresQueueOptions {
   readonly contentBasedDeduplication?: boolean | undefined;
   /** Largest message accepted (body and attributes, UTF-8 bytes); default 1 MiB. */
   readonly maxMessageBytes?: number | undefined;
+  /**
+   * How long a message stays hidden after it was stored (SQS's `DelaySeconds`
+   * attribute): 0..900, default 0; fractions are kept. It also holds back
+   * messages stored by `route_events` rather than {@link PostgresQueue.send}
+   * (so it is applied when receiving: a message's own longer delay still counts).
+   */
+  readonly delaySeconds?: number | undefined;
 }
 
 /** Options of {@link PostgresQueue.receive}. */
@@ -165,6 +172,7 @@ export class PostgresQueue implements CommandQueue {
   readonly maxReceiveCount: number | undefined;
   readonly deadLetterQueue: string | undefined;
   readonly maxMessageBytes: number;
+  readonly delaySeconds: number;
 
   readonly #client: SqlClient;
   readonly #clock: Clock;
@@ -179,6 +187,7 @@ export class PostgresQueue implements CommandQueue {
     this.maxReceiveCount = options.maxReceiveCount;
     this.deadLetterQueue = options.deadLetterQueue;
     this.maxMessageBytes = options.maxMessageBytes ?? POSTGRES_QUEUE_MAX_MESSAGE_BYTES;
+    this.delaySeconds = options.delaySeconds ?? 0;
     this.#contentBasedDeduplication = options.contentBasedDeduplication ?? false;
 
     if (this.name.length === 0) throw new RangeError("a queue needs a name");
@@ -191,6 +200,9 @@ export class PostgresQueue implements CommandQueue {
     }
     if (this.deadLetterQueue === this.name)
       throw new RangeError("a queue cannot be its own dead-letter queue");
+    if (!(this.delaySeconds >= 0 && this.delaySeconds <= MAX_DELAY_SECONDS)) {
+      throw new RangeError(`delaySeconds must be in 0..${MAX_DELAY_SECONDS}, got ${this.delaySeconds}`);
+    }
     if (!(Number.isInteger(this.maxMessageBytes) && this.maxMessageBytes >= 1)) {
       throw new RangeError(`maxMessageBytes must be a positive integer, got ${this.maxMessageBytes}`);
     }
@@ -225,7 +237,7 @@ export class PostgresQueue implements CommandQueue {
       attributes.push(JSON.stringify(message.attributes ?? {}));
       groups.push(this.fifo ? message.groupId! : null);
       deduplicationIds.push(this.fifo ? (message.deduplicationId ?? sha256(message.body)) : null);
-      visibleAts.push(String(now + (message.delaySeconds ?? 0) * 1000));
+      visibleAts.push(String(now + (message.delaySeconds ?? this.delaySeconds) * 1000));
     });
     if (sent.length > 0) {
       try {
@@ -292,11 +304,13 @@ export class PostgresQueue implements CommandQueue {
       ? `AND NOT EXISTS (SELECT 1 FROM queue_messages e
            WHERE e.queue = m.queue AND e.group_id = m.group_id AND e.seq < m.seq)`
       : "";
+    const delayed =
+      this.delaySeconds > 0 ? `AND m.sent_at <= $2::bigint - ${Math.round(this.delaySeconds * 1000)}` : "";
     for (;;) {
       const { rows } = await this.#client.query<MessageRow & { readonly moved: number }>(
         `WITH picked AS (
            SELECT m.seq, m.receive_count FROM queue_messages m
-           WHERE m.queue = $1 AND m.visible_at <= $2::bigint ${head}
+           WHERE m.queue = $1 AND m.visible_at <= $2::bigint ${delayed} ${head}
            ORDER BY m.visible_at, m.seq LIMIT $3
            FOR UPDATE OF m SKIP LOCKED
          ),
@@ -401,7 +415,14 @@ export class PostgresQueue implements CommandQueue {
     return rows.map((row) => ({
       ...this.#common(row),
       firstReceivedAt: row.first_received_at === null ? undefined : new Date(row.first_received_at),
-      state: row.visible_at <= now ? "visible" : row.receipt === null ? "delayed" : "inFlight",
+      state:
+        row.visible_at > now
+          ? row.receipt === null
+            ? "delayed"
+            : "inFlight"
+          : row.sent_at + this.delaySeconds * 1000 > now
+            ? "delayed"
+            : "visible",
       visibleAt: new Date(row.visible_at),
       deadLetteredFrom: row.dead_letter_source ?? undefined,
     }));

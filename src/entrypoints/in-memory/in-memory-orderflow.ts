@@ -118,6 +118,12 @@ export interface InMemoryOrderflowOptions<
   readonly limits?: BusinessLimits;
   /** Receives before a message goes to its dead-letter queue (default 3). */
   readonly maxReceiveCount?: number;
+  /**
+   * How long a validated order waits before its payment starts: the delivery
+   * delay of the processing queue (SQS's `DelaySeconds`), a window in which
+   * the customer can still modify or cancel it. Default 0.
+   */
+  readonly paymentDelaySeconds?: number;
   /** Records per consumer invocation, as an event source mapping's BatchSize (default 10). */
   readonly batchSize?: number;
   /**
@@ -346,7 +352,13 @@ export class InMemoryOrderflow<
     const ruleDeadLetterQueues: Partial<Record<EventRouteName, InMemoryQueue>> = {};
     const routed = (route: EventRouteName, consumer: QueueConsumer) => {
       const injected = external[route];
-      const queues = injected ?? this.createQueue(`orderflow-${route}`, false);
+      const queues =
+        injected ??
+        this.createQueue(
+          `orderflow-${route}`,
+          false,
+          route === "processing" ? options.paymentDelaySeconds : 0,
+        );
       const target = decorate(
         `target:${route}`,
         injected ? commandQueueTarget(injected.queue, duplicates) : (queues.queue as InMemoryQueue),
@@ -504,7 +516,7 @@ export class InMemoryOrderflow<
     return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
   }
 
-  private createQueue(name: string, fifo: boolean): Omit<PipelineQueue, "consumer"> {
+  private createQueue(name: string, fifo: boolean, delaySeconds = 0): Omit<PipelineQueue, "consumer"> {
     const deadLetterQueue = new InMemoryQueue({
       name: deadLetterQueueName(name, fifo),
       fifo,
@@ -516,6 +528,7 @@ export class InMemoryOrderflow<
       clock: this.clock,
       maxReceiveCount: this.maxReceiveCount,
       deadLetterQueue,
+      delaySeconds,
       ...(fifo ? {} : this.queueOptions),
     });
     return {

@@ -1,17 +1,19 @@
-import { resolve } from "node:path";
-import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
-import { SystemClock } from "../../adapters/system/system-clock.js";
+import { createReadStream } from "node:fs";
+import { mkdir, rename } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { describeError } from "../../domain/errors.js";
+import type { FileRecord } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
 import { answerRequest, DEFAULT_MAX_BODY_BYTES } from "../http/http-core.js";
 import { type HttpServer, startHttpServer } from "../http/node-http-server.js";
-import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory/in-memory-orderflow.js";
 import { ConsoleLogger } from "./console-logger.js";
 import { InboxWatcher } from "./inbox-watcher.js";
+import type { LocalBackend } from "./local-backend.js";
+import { MemoryBackend } from "./memory-backend.js";
 import { handleOperatorRequest, isOperatorRequest } from "./operator-routes.js";
-import { PipelineDriver } from "./pipeline-driver.js";
 import { guardRefusal, type RequestGuardOptions } from "./request-guard.js";
 
-export interface LocalRunnerOptions {
+export interface LocalRunnerOptions<B extends LocalBackend = LocalBackend> {
   /** Default 3000; 0 picks a free port (see {@link LocalRunner.url}). */
   readonly port?: number;
   /** Default `127.0.0.1`: the runner has no authentication, so it stays off the network unless told. */
@@ -20,69 +22,82 @@ export interface LocalRunnerOptions {
   readonly inbox?: string;
   /** Default: a {@link ConsoleLogger} on stdout (readable on a terminal, JSON lines when piped). */
   readonly logger?: Logger;
-  /** How often the pipeline is drained when nothing kicks it (default 200 ms). */
+  /**
+   * What it runs on (default: a {@link MemoryBackend} over this logger, drained
+   * every `pollIntervalMs`); it is started here and stopped with the runner.
+   */
+  readonly backend?: B;
+  /** With the default backend: how often the pipeline is drained when nothing kicks it (default 200 ms). */
   readonly pollIntervalMs?: number;
-  /** Handles a file dropped in the inbox (default: the file is only logged). */
+  /**
+   * Handles a file dropped in the inbox instead of the runner (default: the
+   * file goes through the batch-file flows, then moves to `processed/` or
+   * `rejected/` in the inbox).
+   */
   readonly onFile?: (path: string) => Promise<void>;
   /** Host names answered besides the loopback ones, and the operator token (see {@link guardRefusal}). */
   readonly guard?: RequestGuardOptions;
   /** Default {@link DEFAULT_MAX_BODY_BYTES}; a longer body is not read past it, and answered 413. */
   readonly maxBodyBytes?: number;
-  /**
-   * Options of the in-memory pipeline (catalog, scripted payments, …). Its clock
-   * and ids default to the system clock and random UUIDs here, not to the
-   * deterministic ones tests use.
-   */
-  readonly pipeline?: InMemoryOrderflowOptions;
+  /** How often new alerts are looked for and logged (default 1 s). */
+  readonly alertIntervalMs?: number;
 }
 
-export interface LocalRunner {
+export interface LocalRunner<B extends LocalBackend = LocalBackend> {
   /** e.g. `http://127.0.0.1:3000`. */
   readonly url: string;
   readonly port: number;
   /** Absolute path of the inbox folder. */
   readonly inbox: string;
-  readonly flow: InMemoryOrderflow;
-  /** Drains the pipeline now and resolves when it is idle again. */
+  readonly backend: B;
+  /** Works the queues now and resolves when they are idle again. */
   settle(): Promise<void>;
-  /** Closes the server, stops the drain loop and the inbox watcher. Safe to call twice. */
+  /** Closes the server, stops the backend and the inbox watcher. Safe to call twice. */
   stop(): Promise<void>;
 }
+
+/** Where an ingested inbox file goes, beside the files still to come, by its validation's outcome. */
+export const INBOX_FOLDERS = { processed: "processed", rejected: "rejected" } as const;
 
 /**
  * Runs the whole of orderflow in this process, as ARCHITECTURE.md's "Local
  * runner" describes: the public HTTP API (plus operator routes under
  * `/_local/`), answered only to loopback host names and refused to other
- * origins when it would change something (`request-guard.ts`), over the in-memory pipeline, drained continuously in real time,
- * and an inbox folder watched for batch files.
+ * origins when it would change something (`request-guard.ts`), over a
+ * {@link LocalBackend} worked in the background, and an inbox folder watched
+ * for batch files: each goes to the file flows, as an upload to the bucket
+ * would, and once validated moves to `processed/` (valid, or partly) or
+ * `rejected/`, so a restart does not take it again.
  */
-export async function startLocalRunner(options: LocalRunnerOptions = {}): Promise<LocalRunner> {
+export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
+  options: LocalRunnerOptions<B> = {},
+): Promise<LocalRunner<B>> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? new ConsoleLogger();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const inbox = resolve(options.inbox ?? "./inbox");
-  const flow = new InMemoryOrderflow({
-    clock: new SystemClock(),
-    ids: new RandomIdGenerator(),
-    ...options.pipeline,
-    logger: options.pipeline?.logger ?? logger.child({ component: "pipeline" }),
-  });
-  const driver = new PipelineDriver(
-    flow,
-    logger.child({ component: "pipeline" }),
-    options.pollIntervalMs ?? 200,
-  );
+  const backend =
+    options.backend ??
+    (MemoryBackend.create({
+      logger: logger.child({ component: "pipeline" }),
+      pollIntervalMs: options.pollIntervalMs,
+    }) as LocalBackend as B);
+  let stopped = false;
+  const inboxLogger = logger.child({ component: "inbox" });
   const watcher = new InboxWatcher({
     dir: inbox,
-    logger: logger.child({ component: "inbox" }),
-    onFile: options.onFile,
+    logger: inboxLogger,
+    onFile:
+      options.onFile ??
+      ((path) => ingestInboxFile(backend, path, { inbox, logger: inboxLogger, stopped: () => stopped })),
   });
   const httpLogger = logger.child({ component: "http" });
 
+  backend.start();
   await watcher.start();
   let server: HttpServer;
   try {
-    server = await startHttpServer(flow.http, {
+    server = await startHttpServer(backend.http, {
       port: options.port,
       host,
       maxBodyBytes,
@@ -95,38 +110,96 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
           });
         return isOperatorRequest(request)
           ? answerRequest(request, { logger: httpLogger }, () =>
-              handleOperatorRequest(flow, request, { maxBodyBytes, onRedrive: () => void driver.kick() }),
+              handleOperatorRequest(backend, request, { maxBodyBytes, inbox }),
             )
           : undefined;
       },
       // Whatever a successful write sent is picked up at once rather than at the next tick.
       answered: (request, response) => {
-        if (request.method !== "GET" && response.statusCode < 300) void driver.kick();
+        if (request.method !== "GET" && response.statusCode < 300) backend.kick();
       },
     });
   } catch (error) {
     await watcher.stop();
+    await backend.stop();
     throw error;
   }
-  driver.start();
+  const alerts = logAlerts(backend, logger.child({ component: "alerts" }), options.alertIntervalMs ?? 1_000);
   const { url, port } = server;
-  logger.info("local runner started", { url, inbox });
+  logger.info("local runner started", { url, inbox, state: backend.description });
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     inbox,
-    flow,
-    settle: () => driver.kick(),
+    backend,
+    settle: () => backend.settle(),
     stop() {
       stopping ??= (async () => {
+        stopped = true;
+        clearInterval(alerts);
         await server.close();
-        await driver.stop();
         await watcher.stop();
+        await backend.stop();
         logger.info("local runner stopped");
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * An inbox file through the file flows: stored under `incoming/` (the
+ * notification queued with it), then, once its validation is recorded, moved
+ * to `processed/` or `rejected/`. A runner stopped in between finds the file
+ * in the inbox again and stores the same bytes again: the same version of the
+ * same key, which the file flows take as the repeated notification it is.
+ */
+async function ingestInboxFile(
+  backend: LocalBackend,
+  path: string,
+  context: { readonly inbox: string; readonly logger: Logger; readonly stopped: () => boolean },
+): Promise<void> {
+  const name = basename(path);
+  const log = context.logger.child({ file: name });
+  const { key, fileVersion } = await backend.upload(name, createReadStream(path));
+  log.debug("file stored", { key, fileVersion });
+  backend.kick();
+  let record: FileRecord | undefined;
+  for (;;) {
+    record = await backend.fileHistory.get(key, fileVersion);
+    if ((record && record.status !== "VALIDATING") || context.stopped()) break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  if (!record || record.status === "VALIDATING") return; // stopping: the next start takes it again
+  const folder = record.status === "REJECTED" ? INBOX_FOLDERS.rejected : INBOX_FOLDERS.processed;
+  await mkdir(join(context.inbox, folder), { recursive: true });
+  await rename(path, join(context.inbox, folder, name));
+  log.debug(`file moved to ${folder}/`, { status: record.status });
+}
+
+/** Logs each alert raised after the start, as the operator would have been mailed it on AWS. */
+function logAlerts(backend: LocalBackend, logger: Logger, intervalMs: number): NodeJS.Timeout {
+  let seen: string | undefined;
+  let looking = false;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
+    try {
+      const recent = await backend.alerts(20);
+      const fresh = seen === undefined ? [] : recent.filter((alert) => alert.raisedAt > seen!);
+      for (const alert of fresh.reverse())
+        logger.warn(`alert: ${alert.subject}`, { kind: alert.kind, severity: alert.severity });
+      seen = recent[0]?.raisedAt ?? seen ?? "";
+    } catch (error) {
+      logger.debug("alerts could not be read", { error: describeError(error) });
+    } finally {
+      looking = false;
+    }
+  };
+  void look();
+  const timer = setInterval(() => void look(), intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -56,7 +56,12 @@ export interface PostgresAdapterOptions extends PostgresQueueSettings {
 export function postgresQueue(
   client: SqlClient,
   name: string,
-  options: PostgresQueueSettings & { readonly clock: Clock; readonly fifo?: boolean },
+  options: PostgresQueueSettings & {
+    readonly clock: Clock;
+    readonly fifo?: boolean;
+    /** The queue's delivery delay (see {@link PostgresQueue.delaySeconds}). */
+    readonly delaySeconds?: number | undefined;
+  },
 ): { readonly queue: PostgresQueue; readonly deadLetterQueue: PostgresQueue } {
   const fifo = options.fifo ?? false;
   const deadLetterQueue = new PostgresQueue(client, { name: `${name}-dlq`, fifo, clock: options.clock });
@@ -67,6 +72,7 @@ export function postgresQueue(
     maxReceiveCount: options.maxReceiveCount ?? 5,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     deadLetterQueue: deadLetterQueue.name,
+    delaySeconds: options.delaySeconds,
   });
   return { queue, deadLetterQueue };
 }

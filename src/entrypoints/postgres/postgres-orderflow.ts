@@ -3,8 +3,9 @@ import { migrate } from "../../adapters/postgres/migrations.js";
 import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
 import { pgClient, type SqlClient } from "../../adapters/postgres/sql-client.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
+import { OrderStatus } from "../../domain/lifecycle.js";
 import { NOTIFICATION_PRIORITIES } from "../../domain/notification.js";
-import { DEFAULT_FILE_PREFIXES, type FileFlowOptions } from "../../domain/use-cases/file-flow.js";
+import { DEFAULT_FILE_PREFIXES, type FileFlowOptions, unquote } from "../../domain/use-cases/file-flow.js";
 import { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import { EVENT_ROUTES, type EventRouteName, NOTIFICATION_QUEUES } from "../../ports/routing.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
@@ -59,6 +60,12 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
    * orders stay where they were; the next change of each carries on).
    */
   readonly orchestration?: Orchestration | undefined;
+  /**
+   * How long a validated order waits before its payment starts: the delivery
+   * delay of the processing queue, a window in which the customer can still
+   * modify or cancel it. Default 0.
+   */
+  readonly paymentDelaySeconds?: number | undefined;
   /** With the workflow: how long (ms) an order awaits fulfilment before it is cancelled (default 24 h). */
   readonly fulfilmentTimeoutMs?: number | undefined;
   /** How often the workers run {@link PostgresOrderflow.maintain} (default 10 minutes; 0: never). */
@@ -81,6 +88,14 @@ export interface Maintenance {
 }
 
 const DEFAULT_EVENT_ID_RETENTION_MS = 14 * 86_400_000;
+
+/** The statuses of an order whose workflow has not ended: validated, through payment, awaiting fulfilment. */
+const WORKFLOW_STATUSES = [
+  OrderStatus.VALIDATED,
+  OrderStatus.PAYMENT_PENDING,
+  OrderStatus.PAID,
+  OrderStatus.CONFIRMED,
+] as const;
 
 /** A queue of the flows with its dead-letter queue and the consumer its handler runs. */
 export interface PostgresFlowQueue {
@@ -192,7 +207,7 @@ export class PostgresOrderflow {
   async upload(
     name: string,
     body: Uint8Array | string | AsyncIterable<Uint8Array>,
-  ): Promise<{ key: string }> {
+  ): Promise<{ key: string; fileVersion: string }> {
     const incoming = this.options.files?.prefixes?.incoming ?? DEFAULT_FILE_PREFIXES.incoming;
     const key = name.startsWith(incoming) ? name : `${incoming}${name}`;
     const contentType = /\.(jsonl|ndjson|jsonlines)$/i.test(key)
@@ -210,7 +225,8 @@ export class PostgresOrderflow {
       eventTime: this.adapters.clock.now(),
     });
     await this.flows[POSTGRES_QUEUE_NAMES.fileIntake]!.queue.send([{ body: notification }]);
-    return { key };
+    // The version its history record is kept under, as validate-file reads it from the notification.
+    return { key, fileVersion: stored.versionId ?? unquote(stored.etag) };
   }
 
   /**
@@ -234,12 +250,20 @@ export class PostgresOrderflow {
     };
   }
 
-  /** Starts this process's workers (and their maintenance); they run until {@link stop}. */
+  /**
+   * Starts this process's workers (and their maintenance); they run until
+   * {@link stop}. With the workflow, first starts an execution again for every
+   * order a workflow was taking through payment and fulfilment (VALIDATED to
+   * CONFIRMED): the executions of a process that stopped ended with it, and
+   * their steps, keyed by the order's status, carry on where it was (an order
+   * validated just before the restart is not held for the payment delay).
+   */
   start(): void {
     if (this.#running.length > 0) return;
     this.#stopping = false;
     const workers = this.options.workers ?? 2;
-    this.#running = Array.from({ length: workers }, () => this.#work());
+    if (this.workflows) this.#running.push(this.#resumeWorkflows(this.workflows));
+    this.#running.push(...Array.from({ length: workers }, () => this.#work()));
     const interval = this.options.maintenanceIntervalMs ?? 10 * 60_000;
     if (interval > 0) this.#running.push(this.#maintainEvery(interval));
   }
@@ -301,6 +325,28 @@ export class PostgresOrderflow {
     }
   }
 
+  async #resumeWorkflows(workflows: LocalWorkflowExecutions): Promise<void> {
+    const { orders, logger } = this.adapters;
+    let resumed = 0;
+    try {
+      for (const status of WORKFLOW_STATUSES) {
+        let nextToken: string | undefined;
+        do {
+          const page = await orders.listByStatus(status, { limit: 100, nextToken });
+          for (const order of page.items) {
+            if (this.#stopping) return;
+            await workflows.start(order.orderId, `resume-${order.orderId}`);
+            resumed++;
+          }
+          nextToken = page.nextToken;
+        } while (nextToken !== undefined);
+      }
+      if (resumed > 0) logger.info("order workflows resumed", { orders: resumed });
+    } catch (error) {
+      logger.error("order workflows could not be resumed; restart to try again", { error: String(error) });
+    }
+  }
+
   async #maintainEvery(intervalMs: number): Promise<void> {
     let next = Date.now() + intervalMs;
     while (!this.#stopping) {
@@ -357,7 +403,8 @@ export class PostgresOrderflow {
     ) => {
       // A queue is its name in one table: this is the queue the adapters send to.
       const fifo = name === POSTGRES_QUEUE_NAMES.intake;
-      const queues = postgresQueue(this.client, name, { ...this.options, clock, fifo });
+      const delaySeconds = name === "processing" ? this.options.paymentDelaySeconds : 0;
+      const queues = postgresQueue(this.client, name, { ...this.options, clock, fifo, delaySeconds });
       const orchestration = this.options.orchestration ?? "queue";
       const consumer =
         consume ?? resolve(this.container, consumerToken(consumerOfQueue(consumerOf, orchestration)));

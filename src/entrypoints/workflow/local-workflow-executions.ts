@@ -7,6 +7,9 @@ import type { TaskTokenStore } from "../../ports/task-token-store.js";
 import { type LocalWorkflowRun, runOrderWorkflowLocally } from "./local-workflow.js";
 import { beginFulfilmentWait, workflowTaskHandlers } from "./workflow-task-handlers.js";
 
+/** Outcomes of ended executions kept (the latest), for `finished` and to ignore repeated starts. */
+const ENDED_KEPT = 1_000;
+
 interface Execution {
   /** Waiting for the operator (its fulfilment task), rather than working. */
   parked: boolean;
@@ -41,6 +44,7 @@ export interface LocalWorkflowExecutionsOptions {
  */
 export class LocalWorkflowExecutions implements OrderWorkflows {
   private readonly executions = new Map<string, Execution>();
+  private readonly ended = new Map<string, LocalWorkflowRun>();
   /** The open waits, by task token: each resolves its fulfilment task. */
   private readonly waiting = new Map<string, () => void>();
   private readonly wait: FulfilmentWait;
@@ -51,7 +55,7 @@ export class LocalWorkflowExecutions implements OrderWorkflows {
 
   /** Starts the order's execution unless it has one. */
   async start(orderId: string, correlationId: string): Promise<void> {
-    if (this.executions.has(orderId)) return;
+    if (this.executions.has(orderId) || this.ended.has(orderId)) return;
     const execution = { parked: false, done: false } as Execution;
     const begin = beginFulfilmentWait(this.wait);
     const handlers = workflowTaskHandlers(this.options.steps, (input) =>
@@ -66,6 +70,12 @@ export class LocalWorkflowExecutions implements OrderWorkflows {
       (run) => {
         execution.done = true;
         execution.wake();
+        // An ended execution leaves only its outcome, and only the latest ones, so a long-running
+        // process holds the executions in progress (a start of an order whose outcome was
+        // forgotten runs steps that its status makes no-ops, as a redrive would on AWS).
+        this.executions.delete(orderId);
+        this.ended.set(orderId, run);
+        if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.keys().next().value!);
         return run;
       },
     );
@@ -79,7 +89,8 @@ export class LocalWorkflowExecutions implements OrderWorkflows {
 
   /** The order's execution's outcome, once it ended (for tests and inspection). */
   finished(orderId: string): Promise<LocalWorkflowRun> | undefined {
-    return this.executions.get(orderId)?.finished;
+    const ended = this.ended.get(orderId);
+    return ended ? Promise.resolve(ended) : this.executions.get(orderId)?.finished;
   }
 
   /** Waits until every execution is parked or done. @returns whether any was still working. */

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { runIngestCommand } from "../../../src/entrypoints/cli/ingest-command.js";
 import { FileIds } from "../../../src/entrypoints/consumers/file-messages.js";
-import { createInboxFiles } from "../../../src/entrypoints/local/local-inbox.js";
 import { startLocalRunner } from "../../../src/entrypoints/local/local-runner.js";
 
 const order = (i: number, sku = "CAFE-ESPRESSO-250G") => ({
@@ -26,16 +25,14 @@ afterEach(async () => {
 describe("local ways in for batch files", () => {
   it("a file dropped in the local runner's inbox: summary in the log, orders at GET /orders/{id}", async () => {
     const logger = new InMemoryLogger();
-    const inbox = createInboxFiles();
     const runner = await startLocalRunner({
       port: 0,
       inbox: join(dir, "inbox"),
       logger,
-      onFile: inbox.onFile,
       pollIntervalMs: 20,
     });
     try {
-      const files = inbox.attach(runner);
+      const { files } = runner.backend;
       const body = [order(0), { ...order(1), orderId: "inbox-1" }, { nope: 1 }]
         .map((o) => JSON.stringify(o))
         .join("\n");

@@ -1,0 +1,225 @@
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { DEMO_CATALOG } from "../../adapters/memory/in-memory-product-catalog.js";
+import { pgliteClient } from "../../adapters/postgres/sql-client.js";
+import type { FileHistory } from "../../ports/file-history.js";
+import { HttpRequestError } from "../http/http-errors.js";
+import {
+  createPostgresOrderflow,
+  type PostgresFlowQueue,
+  type PostgresOrderflow,
+  type PostgresOrderflowOptions,
+} from "../postgres/postgres-orderflow.js";
+import type {
+  AlertView,
+  DeadLetterQueueView,
+  DeadLetterView,
+  LocalBackend,
+  QueueView,
+  RedriveOutcome,
+  RedriveRequest,
+} from "./local-backend.js";
+
+export interface PostgresBackendOptions extends Omit<PostgresOrderflowOptions, "connection" | "filesDir"> {
+  /**
+   * Where the state lives: a PostgreSQL URL (`postgres://…`, a server), or a
+   * folder for PGlite (its database in `<folder>/pgdata`, batch files in
+   * `<folder>/files`). Batch files go to `<folder>/files` also with a URL when
+   * `dataDir` is given.
+   */
+  readonly database: { readonly url: string; readonly dataDir: string } | { readonly dataDir: string };
+}
+
+/**
+ * The local runner on the PostgreSQL family: PGlite in a data folder (the
+ * default of `npm start`) or a PostgreSQL server (`DATABASE_URL`). Every
+ * accepted order, change, idempotency key, message in flight and file record
+ * is in the database, so a restart (even `kill -9`) carries on where it
+ * stopped: messages received and not deleted come back after their
+ * visibility timeout, and a file's record says where its extraction stopped.
+ */
+export class PostgresBackend implements LocalBackend {
+  private constructor(
+    readonly orderflow: PostgresOrderflow,
+    readonly description: string,
+    private readonly embedded: boolean,
+  ) {}
+
+  static async open(options: PostgresBackendOptions): Promise<PostgresBackend> {
+    const { database, ...rest } = options;
+    const dataDir = resolve(database.dataDir);
+    const url = "url" in database ? database.url : undefined;
+    await mkdir(dataDir, { recursive: true });
+    const orderflow = await createPostgresOrderflow({
+      ...rest,
+      connection: url ?? (await pgliteClient(join(dataDir, "pgdata"))),
+      filesDir: join(dataDir, "files"),
+    });
+    // A new database starts with the demo catalog, as the in-memory runner does; one in use keeps its own.
+    const { catalog } = orderflow.adapters;
+    if ((await catalog.listProducts()).length === 0) await catalog.putProducts(DEMO_CATALOG);
+    const description = url ? `PostgreSQL at ${redactUrl(url)}` : `PGlite in ${dataDir}`;
+    return new PostgresBackend(orderflow, description, url === undefined);
+  }
+
+  get http() {
+    return this.orderflow.http;
+  }
+
+  get fileHistory(): FileHistory {
+    return this.orderflow.adapters.fileHistory;
+  }
+
+  upload(name: string, body: AsyncIterable<Uint8Array>) {
+    return this.orderflow.upload(name, body);
+  }
+
+  async queues(): Promise<QueueView[]> {
+    const views: QueueView[] = [];
+    for (const { queue, deadLetterQueue } of this.#flows()) {
+      views.push({
+        name: queue.name,
+        fifo: queue.fifo,
+        visible: await queue.size(),
+        deadLetterQueue: deadLetterQueue.name,
+        deadLettered: await deadLetterQueue.size(),
+      });
+    }
+    return views;
+  }
+
+  async deadLetterQueues(): Promise<DeadLetterQueueView[]> {
+    const views: DeadLetterQueueView[] = [];
+    for (const { queue, deadLetterQueue } of this.#flows()) {
+      views.push({
+        name: deadLetterQueue.name,
+        fifo: deadLetterQueue.fifo,
+        messages: await deadLetterQueue.size(),
+        source: queue.name,
+      });
+    }
+    return views;
+  }
+
+  async deadLetters(queue: string): Promise<DeadLetterView[]> {
+    return (await this.#flowOfDeadLetterQueue(queue).deadLetterQueue.peek()).map(toView);
+  }
+
+  async redrive(queue: string, request: RedriveRequest): Promise<RedriveOutcome> {
+    const { deadLetterQueue } = this.#flowOfDeadLetterQueue(queue);
+    const target = request.to === undefined ? undefined : this.#flowOfQueue(request.to).queue.name;
+    if (request.dryRun) {
+      const movable = (await deadLetterQueue.peek())
+        .filter((message) => message.state !== "inFlight")
+        .filter((message) => target !== undefined || message.deadLetteredFrom !== undefined)
+        .slice(0, request.max ?? Number.POSITIVE_INFINITY);
+      return {
+        queue: deadLetterQueue.name,
+        dryRun: true,
+        count: movable.length,
+        messages: movable.map((message) => ({
+          ...toView(message),
+          destination: target ?? message.deadLetteredFrom,
+        })),
+      };
+    }
+    const moved = await deadLetterQueue.redrive(
+      target,
+      request.max === undefined ? {} : { max: request.max },
+    );
+    return {
+      queue: deadLetterQueue.name,
+      dryRun: false,
+      moved,
+      destination: target ?? "source queues",
+      remaining: await deadLetterQueue.size(),
+    };
+  }
+
+  async alerts(limit: number): Promise<AlertView[]> {
+    const alerts = await this.orderflow.adapters.alerts.recent({ limit });
+    return alerts.map(({ kind, severity, subject, message, raisedAt }) => ({
+      kind,
+      severity,
+      subject,
+      message,
+      raisedAt: raisedAt.toISOString(),
+    }));
+  }
+
+  start(): void {
+    this.orderflow.start();
+  }
+
+  kick(): void {
+    // The workers poll every few tens of milliseconds; nothing to wake.
+  }
+
+  async settle(): Promise<void> {
+    await this.orderflow.drain();
+  }
+
+  async stop(): Promise<void> {
+    await this.orderflow.close();
+    // The orderflow closes a connection it opened from a URL; the PGlite database was opened here.
+    if (this.embedded) await this.orderflow.client.close();
+  }
+
+  #flows(): PostgresFlowQueue[] {
+    return Object.values(this.orderflow.flows);
+  }
+
+  #flowOfDeadLetterQueue(name: string): PostgresFlowQueue {
+    const flow = this.#flows().find((candidate) => candidate.deadLetterQueue.name === name);
+    if (!flow) {
+      const known = this.#flows()
+        .map((candidate) => candidate.deadLetterQueue.name)
+        .join(", ");
+      throw new HttpRequestError(
+        404,
+        "QUEUE_NOT_FOUND",
+        `no dead-letter queue named ${name.slice(0, 80)}; known: ${known}`,
+      );
+    }
+    return flow;
+  }
+
+  #flowOfQueue(name: string): PostgresFlowQueue {
+    const flow = this.#flows().find((candidate) => candidate.queue.name === name);
+    if (!flow) {
+      const known = this.#flows()
+        .map((candidate) => candidate.queue.name)
+        .join(", ");
+      throw new HttpRequestError(
+        404,
+        "QUEUE_NOT_FOUND",
+        `no queue named ${name.slice(0, 80)}; known: ${known}`,
+      );
+    }
+    return flow;
+  }
+}
+
+/** A URL as it may be printed: without its password. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(a connection string)";
+  }
+}
+
+function toView(message: Awaited<ReturnType<PostgresFlowQueue["queue"]["peek"]>>[number]): DeadLetterView {
+  return {
+    messageId: message.messageId,
+    body: message.body,
+    attributes: message.attributes,
+    groupId: message.groupId,
+    deduplicationId: message.deduplicationId,
+    receiveCount: message.receiveCount,
+    sentAt: message.sentAt.toISOString(),
+    deadLetteredFrom: message.deadLetteredFrom,
+  };
+}
