@@ -204,6 +204,10 @@ export async function pgClient(poolOrConfig: Pool | PgClientConfig | string): Pr
 
 // ─── PGlite ─────────────────────────────────────────────────────────────────
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resume) => setImmediate(resume));
+}
+
 /** Options of {@link pgliteClient}. */
 export interface PgliteClientOptions {
   /**
@@ -261,20 +265,33 @@ export async function pgliteClient(
   if (options.schema !== undefined)
     await run(db, `SET search_path TO ${checkSchema(options.schema)}`, undefined);
 
+  // PGlite runs each statement in this thread, and one queued behind another starts as soon as
+  // that one ends: callers queued on the database (workers, workflow executions) would run back to
+  // back and keep I/O and timers waiting until all of them had run. So statements (a transaction
+  // counts as one) take turns here, each in a turn of the event loop of its own.
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = last.then(yieldToEventLoop).then(work);
+    last = result.catch(() => undefined);
+    return result;
+  };
+
   return {
     query: <R>(text: string, params?: readonly unknown[]) =>
-      run(db, text, params) as Promise<{ rows: R[]; rowCount: number }>,
+      inTurn(() => run(db, text, params)) as Promise<{ rows: R[]; rowCount: number }>,
     async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       try {
-        return await db.transaction(async (transaction) => {
-          const tx: SqlClient = {
-            query: <R>(text: string, params?: readonly unknown[]) =>
-              run(transaction, text, params) as Promise<{ rows: R[]; rowCount: number }>,
-            transaction: (inner) => inner(tx),
-            close: async () => {},
-          };
-          return work(tx);
-        });
+        return await inTurn(() =>
+          db.transaction(async (transaction) => {
+            const tx: SqlClient = {
+              query: <R>(text: string, params?: readonly unknown[]) =>
+                run(transaction, text, params) as Promise<{ rows: R[]; rowCount: number }>,
+              transaction: (inner) => inner(tx),
+              close: async () => {},
+            };
+            return work(tx);
+          }),
+        );
       } catch (err) {
         throw translatePostgresError(err, SERVICE);
       }

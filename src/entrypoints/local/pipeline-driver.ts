@@ -1,6 +1,9 @@
 import { describeError } from "../../domain/errors.js";
 import type { Logger } from "../../ports/logger.js";
-import type { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
+import type { DrainReport, InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
+
+/** Consumer invocations between two turns of the event loop. */
+const BATCHES_PER_TURN = 8;
 
 /**
  * Keeps the in-memory pipeline moving in real time, as event source mappings
@@ -57,7 +60,13 @@ export class PipelineDriver {
 
   private async drainOnce(): Promise<void> {
     try {
-      const report = await this.flow.drain();
+      // In memory nothing waits for I/O, so a drain would hold the event loop until every queue is
+      // empty: drain a few batches at a time, and let requests and timers in between.
+      let report: DrainReport;
+      do {
+        report = await this.flow.drain({ maxBatches: BATCHES_PER_TURN });
+        await new Promise((resume) => setImmediate(resume));
+      } while (report.batches >= BATCHES_PER_TURN && !this.stopped);
       for (const [queue, count] of Object.entries(report.deadLettered)) {
         const before = this.deadLettered[queue] ?? 0;
         if (count > before) {

@@ -24,6 +24,7 @@ import { consumerOfQueue, type Orchestration } from "../handlers.js";
 import type { HttpApi } from "../http/http-core.js";
 import { type HttpServer, type HttpServerOptions, startHttpServer } from "../http/node-http-server.js";
 import type { OrderApi } from "../http/order-api.js";
+import { prepareOrderWorkflow } from "../workflow/local-workflow.js";
 import { LocalWorkflowExecutions } from "../workflow/local-workflow-executions.js";
 import { DEFAULT_FULFILMENT_TIMEOUT_SECONDS } from "../workflow/order-workflow.js";
 import {
@@ -184,6 +185,7 @@ export class PostgresOrderflow {
       await migrate(client, { schema: options.schema });
       const adapters = createPostgresAdapters(client, options);
       if (options.products) await adapters.catalog.putProducts(options.products);
+      if (options.orchestration === "workflow") await prepareOrderWorkflow();
       return new PostgresOrderflow(client, adapters, options, owned);
     } catch (error) {
       if (owned) await client.close();
