@@ -43,11 +43,16 @@ export async function startRunnerChild(options: {
   readonly logLevel: string;
   readonly withBacklog?: boolean;
 }): Promise<RunnerChild> {
+  // An inbox and a data folder of its own, so a run leaves nothing in the working tree.
+  const inbox = mkdtempSync(join(tmpdir(), "orderflow-load-"));
   const args = options.withBacklog
     ? ["--import", "tsx", "bench/runner-with-backlog.ts"]
-    : [createRequire(import.meta.url).resolve("tsx/cli"), "src/entrypoints/local/main.ts"];
-  // An inbox of its own, so a run leaves nothing in the working tree.
-  const inbox = mkdtempSync(join(tmpdir(), "orderflow-load-"));
+    : [
+        createRequire(import.meta.url).resolve("tsx/cli"),
+        "src/entrypoints/local/main.ts",
+        "--data",
+        join(inbox, ".orderflow"),
+      ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
@@ -57,6 +62,8 @@ export async function startRunnerChild(options: {
       LOG_FORMAT: "json",
       LOG_LEVEL: options.logLevel,
       ORDERFLOW_INBOX: inbox,
+      // Orders go straight on to payment, as in a deployment without a window for changes.
+      PAYMENT_DELAY_MS: "0",
       NO_COLOR: "1",
     },
     stdio: options.withBacklog ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 /**
- * The local runner as `npm start` builds it (startLocalRunner, JSON log lines on
- * stdout), plus one thing for the latency bench: on an IPC message
+ * The local runner as `npm start -- --memory` builds it (startLocalRunner in
+ * memory, JSON log lines on stdout), plus one thing for the latency bench: on an IPC message
  * `{ backlog: n }` it accepts n low notifications in one go, through the same
  * use case the `POST /notifications` route calls, and answers
  * `{ queued, ms }`. Through HTTP a backlog never forms (each request's drain

@@ -34,7 +34,14 @@ export function queueConsumer<C = undefined>(
   return (records, context) =>
     processSqsBatch(
       records,
-      (record) => handle(record, deps.logger.child({ flow, messageId: record.messageId }), context as C),
+      (record) => {
+        const log = deps.logger.child({ flow, messageId: record.messageId });
+        log.debug("message received", {
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          bytes: record.body.length,
+        });
+        return handle(record, log, context as C);
+      },
       { ...options, onFailure },
     );
 }

@@ -327,6 +327,7 @@ export class InMemoryOrderflow<
         taskTokens: decorated.taskTokens,
         clock: this.clock,
         fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
+        logger: this.logger,
       });
     }
     this.adapters = { ...decorated, workflows: decorate("workflows", this.workflows ?? memory.workflows) };

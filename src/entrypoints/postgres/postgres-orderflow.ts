@@ -153,6 +153,7 @@ export class PostgresOrderflow {
         taskTokens: adapters.taskTokens,
         clock: adapters.clock,
         fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
+        logger: adapters.logger,
       });
     }
     this.container = createContainer([

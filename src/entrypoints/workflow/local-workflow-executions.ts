@@ -1,10 +1,16 @@
+import { describeError } from "../../domain/errors.js";
 import { FulfilmentWait } from "../../domain/use-cases/fulfilment-wait.js";
 import type { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import type { Clock } from "../../ports/clock.js";
+import type { Logger } from "../../ports/logger.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import type { OrderWorkflows } from "../../ports/order-workflows.js";
 import type { TaskTokenStore } from "../../ports/task-token-store.js";
-import { type LocalWorkflowRun, runOrderWorkflowLocally } from "./local-workflow.js";
+import {
+  type LocalWorkflowRun,
+  runOrderWorkflowLocally,
+  type WorkflowTaskHandlers,
+} from "./local-workflow.js";
 import { beginFulfilmentWait, workflowTaskHandlers } from "./workflow-task-handlers.js";
 
 /** Outcomes of ended executions kept (the latest), for `finished` and to ignore repeated starts. */
@@ -29,6 +35,8 @@ export interface LocalWorkflowExecutionsOptions {
   readonly clock: Clock;
   /** How long the fulfilment task waits for the operator before the order is cancelled (real milliseconds). */
   readonly fulfilmentTimeoutMs: number;
+  /** Where each task's start and failure are logged, at debug level (default: nowhere). */
+  readonly logger?: Logger | undefined;
 }
 
 /**
@@ -58,8 +66,9 @@ export class LocalWorkflowExecutions implements OrderWorkflows {
     if (this.executions.has(orderId) || this.ended.has(orderId)) return;
     const execution = { parked: false, done: false } as Execution;
     const begin = beginFulfilmentWait(this.wait);
-    const handlers = workflowTaskHandlers(this.options.steps, (input) =>
-      this.awaitFulfilment(execution, input, begin),
+    const handlers = logged(
+      workflowTaskHandlers(this.options.steps, (input) => this.awaitFulfilment(execution, input, begin)),
+      this.options.logger?.child({ flow: "order-workflow", orderId }),
     );
     // Its promises are set below: `quiet` by rearm, `finished` once the run starts.
     this.rearm(execution);
@@ -147,4 +156,23 @@ export class LocalWorkflowExecutions implements OrderWorkflows {
       execution.wake = resolve;
     });
   }
+}
+
+/** The handlers, each logging at debug level when its task starts and when it fails (a Catch or a retry follows). */
+function logged(handlers: WorkflowTaskHandlers, log: Logger | undefined): WorkflowTaskHandlers {
+  if (!log) return handlers;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([task, handle]) => [
+      task,
+      async (input: Parameters<typeof handle>[0]) => {
+        log.debug(`workflow task: ${task}`);
+        try {
+          return await handle(input);
+        } catch (error) {
+          log.debug(`workflow task failed: ${task}`, { error: describeError(error) });
+          throw error;
+        }
+      },
+    ]),
+  ) as WorkflowTaskHandlers;
 }
