@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -270,13 +270,107 @@ describe("orderflow CLI against the local runner", () => {
     expect(unknownQueue.stderr).toContain("QUEUE_NOT_FOUND");
   });
 
-  it("lists ingest once in its help, and says where a file for a running runner goes when ingest gets --endpoint", async () => {
+  it("lists ingest once in its help", async () => {
     const help = await cli("--help");
     expect(help.stdout.match(/^ {2}orderflow ingest/gm)).toHaveLength(1);
-    const refused = await cli("--endpoint", runner.url, "ingest", "orders.jsonl");
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("copy the file into its inbox");
-    expect(refused.stderr).not.toContain("unknown command");
+  });
+
+  describe("ingest --endpoint: the file through the runner's inbox", () => {
+    const lines = (...values: unknown[]) =>
+      values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("\n");
+
+    it("sends a JSON Lines file with a bad line: accepted, the bad line named, the file in processed/, its orders placed", async () => {
+      const file = join(dir, "cli-batch.jsonl");
+      // One order with its own id, a line that is no JSON, one order whose id extraction derives.
+      await writeFile(file, `${lines(order({ orderId: "cli-file-1" }), "{ not json", order())}\n`);
+      const sent = await cli("--endpoint", runner.url, "ingest", file);
+      expect(sent.stderr).toContain(`cli-batch.jsonl: copied into the runner's inbox (${runner.inbox})`);
+      expect(sent.stderr).toContain("cli-batch.jsonl: EXTRACTED, 3 orders (2 valid, 1 invalid)");
+      expect(sent.code).toBe(0);
+      expect(sent.stdout).toContain("cli-batch.jsonl: EXTRACTED (jsonl,");
+      expect(sent.stdout).toContain("  orders: 3 total, 2 valid, 1 invalid");
+      expect(sent.stdout).toMatch(/ {4}order 1: .+/);
+      expect(sent.stdout).toContain(`  moved to: ${join(runner.inbox, "processed", "cli-batch.jsonl")}`);
+      expect(sent.stdout).toContain("  in the pipeline: 2 CONFIRMED");
+      expect(await readdir(join(runner.inbox, "processed"))).toContain("cli-batch.jsonl");
+      expect((await readdir(runner.inbox)).filter((name) => name.startsWith("."))).toEqual([]);
+      expect(await orderStatus("cli-file-1")).toBe("CONFIRMED");
+
+      // The same bytes again, --endpoint after the word: a repeat the runner does not run again.
+      const again = await cli("ingest", file, "--json", "--endpoint", runner.url);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain("it took the copy as a repeat and did not run it again");
+      const report = JSON.parse(again.stdout) as {
+        record: { status: string; counts: unknown; errors: { index?: number; message: string }[] };
+        orders: Record<string, number>;
+        orderStatuses: Record<string, string>;
+        repeat: boolean;
+      };
+      expect(report).toMatchObject({
+        record: { status: "EXTRACTED", counts: { total: 3, valid: 2, invalid: 1 } },
+        orders: { CONFIRMED: 2 },
+        repeat: true,
+      });
+      expect(report.record.errors).toEqual([expect.objectContaining({ index: 1 })]);
+      const ids = Object.keys(report.orderStatuses);
+      expect(ids).toHaveLength(2);
+      expect(ids).toContain("cli-file-1");
+      for (const id of ids) expect(await orderStatus(id)).toBe("CONFIRMED");
+      expect(await readdir(runner.inbox)).not.toContain("cli-batch.jsonl");
+    });
+
+    it("sends a file that cannot be parsed: rejected, exit 1, the file in rejected/", async () => {
+      const file = join(dir, "cli-broken.json");
+      await writeFile(file, '{ "orders": [ { "customerId": ');
+      const sent = await cli("ingest", "--endpoint", runner.url, file, "--timeout", "1m");
+      expect(sent.code).toBe(1);
+      expect(sent.stderr).toContain("cli-broken.json: REJECTED");
+      expect(sent.stdout).toContain("cli-broken.json: REJECTED (json,");
+      expect(sent.stdout).toMatch(/ {4}file: .+/);
+      expect(sent.stdout).toContain(`  moved to: ${join(runner.inbox, "rejected", "cli-broken.json")}`);
+      expect(sent.stdout).not.toContain("in the pipeline");
+      expect(await readdir(join(runner.inbox, "rejected"))).toContain("cli-broken.json");
+    });
+
+    it("refuses --bucket or --region with --endpoint, --timeout without it, and a bad timeout, as bad usage", async () => {
+      const file = join(dir, "cli-usage.jsonl");
+      await writeFile(file, `${JSON.stringify(order())}\n`);
+      const both = await cli("ingest", file, "--bucket", "b", "--endpoint", runner.url);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toContain("--bucket and --endpoint do not go together");
+      expect((await cli("--endpoint", runner.url, "--bucket", "b", "ingest", file)).code).toBe(2);
+      expect((await cli("ingest", file, "--region", "eu-west-1", "--endpoint", runner.url)).code).toBe(2);
+      expect((await cli("ingest", file, "--timeout", "5m")).code).toBe(2);
+      expect((await cli("ingest", file, "--endpoint", runner.url, "--timeout", "soon")).code).toBe(2);
+      expect((await cli("ingest", ".hidden.jsonl", "--endpoint", runner.url)).code).toBe(2);
+      expect(await readdir(runner.inbox)).not.toContain("cli-usage.jsonl");
+    });
+
+    it("says the runner's inbox is on another machine when its folder is not here", async () => {
+      const file = join(dir, "cli-remote.jsonl");
+      await writeFile(file, `${JSON.stringify(order())}\n`);
+      let stderr = "";
+      const code = await runCli(["ingest", file, "--endpoint", "http://runner.example:3000"], {
+        stdout: () => {},
+        stderr: (text) => {
+          stderr += text;
+        },
+        env: {},
+        fetch: async () => Response.json({ inbox: join(dir, "no-such-folder", "inbox") }),
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain("is not a folder on this machine: the runner runs on another machine");
+    });
+
+    it("without --endpoint, runs a pipeline of its own, and says $ORDERFLOW_ENDPOINT is not used", async () => {
+      const file = join(dir, "cli-own.jsonl");
+      await writeFile(file, `${JSON.stringify(order({ orderId: "cli-own-1" }))}\n`);
+      const own = await cli("ingest", file);
+      expect(own.code).toBe(0);
+      expect(own.stderr).toContain("$ORDERFLOW_ENDPOINT is not used here");
+      expect(own.stdout).toContain("cli-own.jsonl: EXTRACTED");
+      expect(await orderStatus("cli-own-1")).toBe("exit 1");
+    });
   });
 
   it("goes to AWS without an endpoint, and asks for the table it needs", async () => {

@@ -6,7 +6,7 @@ export class CliError extends Error {
     message: string,
     readonly exitCode = 1,
     readonly details: readonly string[] = [],
-    /** The API's error code, when the failure is an HTTP error answer. */
+    /** The API's error code, when the failure is an HTTP error answer; `UNREACHABLE` when no answer came. */
     readonly code?: string,
   ) {
     super(message);

@@ -26,9 +26,11 @@ Usage:
   orderflow redrive <dlq> [--to <queue>] [--dry-run] [--max N]
                                             move dead-lettered messages back (to their source queue by default)
   orderflow health                          is it up, and are the dead-letter queues empty?
-  orderflow ingest <file> [--bucket <name>] run a batch order file (.json / .jsonl) through the batch-file
-                                            flows and a pipeline of its own (not a running runner: drop the
-                                            file in its inbox instead); see orderflow ingest --help
+  orderflow ingest <file> [--bucket <name> | --endpoint <url>]
+                                            run a batch order file (.json / .jsonl) through the batch-file
+                                            flows: in a pipeline of its own, or, with --endpoint, in the local
+                                            runner's (copied into its inbox, followed to its outcome;
+                                            $ORDERFLOW_ENDPOINT is not used); see orderflow ingest --help
 
 Where:
   --endpoint <url>     an orderflow HTTP API: the local runner (http://127.0.0.1:3000) or an API Gateway
@@ -82,6 +84,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** String options of `ingest` only (its own parser checks them), which may come before the word too. */
+const INGEST_STRING_OPTIONS: ReadonlySet<string> = new Set(["bucket", "timeout"]);
+
 /** Where the command word stands: the first argument that is neither an option nor a string option's value. */
 function commandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
@@ -89,7 +94,7 @@ function commandIndex(argv: readonly string[]): number {
     if (!arg.startsWith("-")) return i;
     const name = arg.replace(/^--?/, "");
     const option = (OPTIONS as Record<string, { type: string }>)[name];
-    if (option?.type === "string") i++;
+    if (option?.type === "string" || INGEST_STRING_OPTIONS.has(name)) i++;
   }
   return -1;
 }
@@ -102,18 +107,11 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   const out = io.stdout ?? ((text: string) => void process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => void process.stderr.write(text));
   const env = io.env ?? process.env;
-  // ingest runs a pipeline of its own, with options of its own, wherever the word stands.
+  // ingest has options of its own (a pipeline of its own, or --endpoint), wherever the word stands.
   const ingestAt = commandIndex(argv);
   if (argv[ingestAt] === "ingest") {
     const rest = [...argv.slice(0, ingestAt), ...argv.slice(ingestAt + 1)];
-    if (rest.some((arg) => arg === "--endpoint" || arg.startsWith("--endpoint="))) {
-      err(
-        "orderflow: ingest runs the file through a pipeline of its own, not through a running runner; " +
-          "to feed the local runner, copy the file into its inbox folder\n",
-      );
-      return 2;
-    }
-    return runIngestCommand(rest, { stdout: out, stderr: err, env });
+    return runIngestCommand(rest, { stdout: out, stderr: err, env, fetch: io.fetch });
   }
   let backend: OperatorBackend | undefined;
   try {

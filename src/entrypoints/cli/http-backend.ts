@@ -1,4 +1,5 @@
 import type { OrderView } from "../../domain/use-cases/get-order.js";
+import type { FileRecord } from "../../ports/file-history.js";
 import {
   CliError,
   type DeadLetter,
@@ -18,6 +19,10 @@ interface ErrorBody {
     readonly issues?: readonly { path: string; message: string }[];
   };
 }
+
+const INGEST_NEEDS_A_RUNNER =
+  "ingest --endpoint needs the local runner's GET /_local/inbox (an API Gateway stage has no inbox: " +
+  "upload the file to the bucket's incoming/ prefix)";
 
 /**
  * The CLI against an orderflow HTTP API: the local runner (every command, DLQ
@@ -159,16 +164,41 @@ export class HttpOperatorBackend implements OperatorBackend {
     return { dryRun: out.dryRun, moved: out.moved ?? 0, messages: out.messages ?? [], failures: [] };
   }
 
+  /** `GET /_local/inbox`: the absolute path of the runner's inbox folder (local runner only). */
+  async inbox(): Promise<string> {
+    const out = (await this.operator("GET", "/_local/inbox", undefined, INGEST_NEEDS_A_RUNNER)) as {
+      inbox?: unknown;
+    };
+    if (typeof out?.inbox !== "string") throw new CliError(`GET /_local/inbox: no inbox in the answer`);
+    return out.inbox;
+  }
+
+  /** `GET /_local/files?limit=`: the batch files' history records, newest first (local runner only). */
+  async files(limit: number): Promise<readonly FileRecord[]> {
+    const out = (await this.operator(
+      "GET",
+      `/_local/files?limit=${limit}`,
+      undefined,
+      INGEST_NEEDS_A_RUNNER,
+    )) as {
+      files: FileRecord[];
+    };
+    return out.files;
+  }
+
   close(): void {}
 
-  private async operator(method: string, path: string, body?: unknown): Promise<unknown> {
+  private async operator(
+    method: string,
+    path: string,
+    body?: unknown,
+    notARunner = "dead-letter commands work on the runner, or on AWS without --endpoint",
+  ): Promise<unknown> {
     try {
       return await this.call(method, path, body);
     } catch (error) {
       if (error instanceof CliError && error.code === "ROUTE_NOT_FOUND") {
-        throw new CliError(
-          `${this.base} is not a local runner: dead-letter commands work on the runner, or on AWS without --endpoint`,
-        );
+        throw new CliError(`${this.base} is not a local runner: ${notARunner}`);
       }
       throw error;
     }
@@ -195,6 +225,9 @@ export class HttpOperatorBackend implements OperatorBackend {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new CliError(
         `cannot reach ${this.base}${cause ? ` (${cause})` : ""}; is the local runner started (npm start)?`,
+        1,
+        [],
+        "UNREACHABLE",
       );
     }
     const text = await response.text();

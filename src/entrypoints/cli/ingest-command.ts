@@ -10,8 +10,11 @@ import type { FileRecord } from "../../ports/file-history.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import { addFileFlows } from "../in-memory/in-memory-file-flows.js";
 import { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
+import { CliError } from "./backends.js";
+import { ingestThroughRunner } from "./ingest-endpoint.js";
 
 export const INGEST_USAGE = `Usage: orderflow ingest <file> [--bucket <name>] [--region <region>] [--json]
+       orderflow ingest <file> --endpoint <url> [--timeout <duration>] [--json]
 
 Runs a batch order file (JSON { "orders": [...] } or bare array, or JSON Lines) through the batch-file
 flows, the same way as a file dropped in the bucket: validate-file (history record, alert), then
@@ -19,9 +22,19 @@ extract-orders into the in-memory order pipeline, which takes each order to its 
   --bucket <name>   store the file in this S3 bucket under incoming/ and stream it from there
                     (endpoint from $AWS_ENDPOINT_URL when set, e.g. s3rver); in memory otherwise
   --region <region> AWS region of the bucket (default: the SDK's)
+  --endpoint <url>  send the file to the local runner at <url> instead: it is copied into the runner's
+                    inbox folder (GET /_local/inbox; it must be a folder on this machine), then followed
+                    in the runner's file history until EXTRACTED or REJECTED; the statuses of its orders
+                    are looked up when it has at most 100 valid ones. Only this option sends it:
+                    $ORDERFLOW_ENDPOINT does not (without --endpoint, ingest runs a pipeline of its own)
+  --timeout <duration>  with --endpoint: how long to wait for the runner, e.g. 90s, 10m, 1h, or seconds
+                    (default 10m)
   --json            print the file's history record and the order outcomes as JSON
 Exit codes: 0 the file was accepted (maybe partially), 1 rejected or failed, 2 bad usage.
 `;
+
+/** How long `--endpoint` waits for the runner by default. */
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 export interface IngestIo {
   readonly stdout: (text: string) => void;
@@ -31,12 +44,20 @@ export interface IngestIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The bucket store for `--bucket` (default: S3 through the SDK, loaded on demand). */
   readonly objectStore?: ((bucket: string, region: string | undefined) => Promise<ObjectStore>) | undefined;
+  /** For `--endpoint`. */
+  readonly fetch?: typeof fetch | undefined;
 }
 
 export interface IngestReport {
   readonly record: FileRecord | undefined;
   /** Orders of the file by final status in the pipeline. */
   readonly orders: Readonly<Record<string, number>>;
+  /** `--endpoint`, a file of up to 100 valid orders: each order's status, by id. */
+  readonly orderStatuses?: Readonly<Record<string, string>> | undefined;
+  /** `--endpoint`: where the copy dropped in the runner's inbox went (its `processed/` or `rejected/` folder). */
+  readonly inboxFile?: string | undefined;
+  /** `--endpoint`: the runner had ingested these very bytes under this name before, and did not run them again. */
+  readonly repeat?: boolean | undefined;
 }
 
 /**
@@ -62,6 +83,53 @@ export async function runIngestCommand(args: readonly string[], io: Partial<Inge
     err(INGEST_USAGE);
     return 2;
   }
+  const { endpoint, bucket, region } = parsed.values;
+  if (endpoint !== undefined && (bucket !== undefined || region !== undefined)) {
+    err(
+      `orderflow: ${bucket !== undefined ? "--bucket" : "--region"} and --endpoint do not go together: ` +
+        "--endpoint sends the file to the local runner's inbox, --bucket runs it through a pipeline of its own from S3\n",
+    );
+    return 2;
+  }
+  if (endpoint === undefined && parsed.values.timeout !== undefined) {
+    err("orderflow: --timeout goes with --endpoint (how long to wait for the runner)\n");
+    return 2;
+  }
+  if (endpoint !== undefined) {
+    let timeoutMs = DEFAULT_TIMEOUT_MS;
+    if (parsed.values.timeout !== undefined) {
+      const parsedTimeout = durationMs(parsed.values.timeout);
+      if (parsedTimeout === undefined) {
+        err(`orderflow: --timeout must be a duration such as 90s, 10m or 1h, got ${parsed.values.timeout}\n`);
+        return 2;
+      }
+      timeoutMs = parsedTimeout;
+    }
+    try {
+      const report = await ingestThroughRunner(file, {
+        endpoint,
+        timeoutMs,
+        io: { stderr: err, progressInPlace: io.progressInPlace ?? process.stderr.isTTY, fetch: io.fetch },
+      });
+      if (parsed.values.json) out(`${JSON.stringify(report, null, 2)}\n`);
+      else out(describe(file, report));
+      return report.record && report.record.status !== "REJECTED" ? 0 : 1;
+    } catch (error) {
+      if (error instanceof CliError) {
+        err(`orderflow: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join("")}`);
+        return error.exitCode;
+      }
+      err(`orderflow: ingest ${file} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+  }
+  const env = io.env ?? process.env;
+  if (env.ORDERFLOW_ENDPOINT) {
+    err(
+      "orderflow: ingest runs the file through a pipeline of its own ($ORDERFLOW_ENDPOINT is not used here); " +
+        `to send it to the runner: --endpoint ${env.ORDERFLOW_ENDPOINT}\n`,
+    );
+  }
   try {
     const report = await ingestFile(file, {
       bucket: parsed.values.bucket,
@@ -69,7 +137,7 @@ export async function runIngestCommand(args: readonly string[], io: Partial<Inge
       io: {
         stdout: out,
         stderr: err,
-        env: io.env ?? process.env,
+        env,
         progressInPlace: io.progressInPlace ?? process.stderr.isTTY,
         objectStore: io.objectStore,
       },
@@ -140,12 +208,22 @@ export async function ingestFile(
   return { record, orders: final };
 }
 
+/** `90s`, `10m`, `1h`, or a number of seconds; undefined unless a positive duration. */
+function durationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text);
+  if (!match) return undefined;
+  const ms = Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s") as "s" | "m" | "h"];
+  return ms >= 1 ? Math.round(ms) : undefined;
+}
+
 function parseIngestArgs(args: readonly string[]) {
   return parseArgs({
     args: [...args],
     options: {
       bucket: { type: "string" },
       region: { type: "string" },
+      endpoint: { type: "string" },
+      timeout: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -196,6 +274,8 @@ function describe(path: string, report: IngestReport): string {
     `  orders: ${record.counts.total} total, ${record.counts.valid} valid, ${record.counts.invalid} invalid`,
   ];
   if (record.location) lines.push(`  object: ${record.location}`);
+  if (report.inboxFile) lines.push(`  moved to: ${report.inboxFile}`);
+  if (report.repeat) lines.push(`  a repeat of the file ingested at ${record.startedAt}: not run again`);
   if (record.errors.length > 0) {
     lines.push("  errors:");
     for (const error of record.errors.slice(0, 10)) {

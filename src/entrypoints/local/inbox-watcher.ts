@@ -16,8 +16,11 @@ export interface InboxWatcherOptions {
   readonly scanIntervalMs?: number;
 }
 
-/** Names editors and downloaders use while a file is still being written. */
-const IGNORED = /^\.|~$|\.(tmp|part|crdownload|swp)$/i;
+/** Names editors and downloaders use while a file is still being written: the watcher passes over them. */
+export const IGNORED_IN_INBOX = /^\.|~$|\.(tmp|part|crdownload|swp)$/i;
+
+/** Where the local runner moves an inbox file once validated, beside the files still to come. */
+export const INBOX_FOLDERS = { processed: "processed", rejected: "rejected" } as const;
 
 /**
  * Watches the local runner's inbox: a file dropped there (or already there at
@@ -93,7 +96,7 @@ export class InboxWatcher {
   }
 
   private schedule(name: string): void {
-    if (this.stopped || IGNORED.test(name) || this.timers.has(name)) return;
+    if (this.stopped || IGNORED_IN_INBOX.test(name) || this.timers.has(name)) return;
     this.timers.set(
       name,
       setTimeout(() => {

@@ -7,7 +7,7 @@ import type { Logger } from "../../ports/logger.js";
 import { answerRequest, DEFAULT_MAX_BODY_BYTES } from "../http/http-core.js";
 import { type HttpServer, startHttpServer } from "../http/node-http-server.js";
 import { ConsoleLogger } from "./console-logger.js";
-import { InboxWatcher } from "./inbox-watcher.js";
+import { INBOX_FOLDERS, InboxWatcher } from "./inbox-watcher.js";
 import type { LocalBackend } from "./local-backend.js";
 import { MemoryBackend } from "./memory-backend.js";
 import { handleOperatorRequest, isOperatorRequest } from "./operator-routes.js";
@@ -55,9 +55,6 @@ export interface LocalRunner<B extends LocalBackend = LocalBackend> {
   /** Closes the server, stops the backend and the inbox watcher. Safe to call twice. */
   stop(): Promise<void>;
 }
-
-/** Where an ingested inbox file goes, beside the files still to come, by its validation's outcome. */
-export const INBOX_FOLDERS = { processed: "processed", rejected: "rejected" } as const;
 
 /**
  * Runs the whole of orderflow in this process, as ARCHITECTURE.md's "Local
