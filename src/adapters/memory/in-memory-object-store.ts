@@ -176,8 +176,14 @@ async function toBytes(body: Uint8Array | string | AsyncIterable<Uint8Array>): P
   return bytes;
 }
 
+/**
+ * The bytes as a stream would deliver them: a chunk at a time, each after a
+ * turn of the event loop, as from a socket or a file (a reader of a large
+ * object would otherwise hold the process until the last byte).
+ */
 async function* chunks(bytes: Uint8Array, from: number): AsyncGenerator<Uint8Array> {
   for (let offset = from; offset < bytes.byteLength; offset += OBJECT_CHUNK_BYTES) {
+    await new Promise((resume) => setImmediate(resume));
     yield bytes.slice(offset, Math.min(offset + OBJECT_CHUNK_BYTES, bytes.byteLength));
   }
 }
