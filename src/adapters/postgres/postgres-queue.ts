@@ -165,6 +165,20 @@ const MESSAGE_COLUMNS = `m.seq, m.message_id, m.body, m.attributes, m.group_id, 
  * never from the database's `now()`, so tests drive it with a manual clock and
  * every process must keep its clock in step with the others (NTP).
  */
+/**
+ * Whether any of the queues holds a message that is visible now, in one
+ * statement: what an idle worker asks before it receives from each queue in
+ * turn. (A queue's own delay, applied when receiving, is not looked at: a
+ * message it still holds back counts as visible here.)
+ */
+export async function anyVisible(client: SqlClient, queues: readonly string[], at: Date): Promise<boolean> {
+  const { rows } = await client.query<{ visible: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM queue_messages WHERE queue = ANY($1::text[]) AND visible_at <= $2::bigint) AS visible",
+    [queues, at.getTime()],
+  );
+  return rows[0]?.visible === true;
+}
+
 export class PostgresQueue implements CommandQueue {
   readonly name: string;
   readonly fifo: boolean;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEMO_CATALOG } from "../../adapters/memory/in-memory-product-catalog.js";
@@ -50,9 +51,14 @@ export class PostgresBackend implements LocalBackend {
     const dataDir = resolve(database.dataDir);
     const url = "url" in database ? database.url : undefined;
     await mkdir(dataDir, { recursive: true });
+    const pgdata = join(dataDir, "pgdata");
+    // A new folder's database is created by the first open, whose instance keeps the ~400 MB that
+    // creating it took: created and closed first, it is opened again by an instance that holds only
+    // what running needs (about 450 MB rather than 850 MB resident, measured).
+    if (!url && !existsSync(pgdata)) await (await pgliteClient(pgdata)).close();
     const orderflow = await createPostgresOrderflow({
       ...rest,
-      connection: url ?? (await pgliteClient(join(dataDir, "pgdata"))),
+      connection: url ?? (await pgliteClient(pgdata)),
       filesDir: join(dataDir, "files"),
     });
     // A new database starts with the demo catalog, as the in-memory runner does; one in use keeps its own.
@@ -152,7 +158,7 @@ export class PostgresBackend implements LocalBackend {
   }
 
   kick(): void {
-    // The workers poll every few tens of milliseconds; nothing to wake.
+    this.orderflow.wake();
   }
 
   async settle(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Container } from "inversify";
 import { migrate } from "../../adapters/postgres/migrations.js";
-import type { PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
+import { anyVisible, type PostgresQueue } from "../../adapters/postgres/postgres-queue.js";
 import { pgClient, type SqlClient } from "../../adapters/postgres/sql-client.js";
 import type { BusinessLimits, Product } from "../../domain/business-rules.js";
 import { OrderStatus } from "../../domain/lifecycle.js";
@@ -50,8 +50,14 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
   readonly batchSize?: number | undefined;
   /** Workers this process runs side by side, each taking batches from any queue (default 2). */
   readonly workers?: number | undefined;
-  /** How long an idle worker waits before it looks at the queues again (default 50 ms). */
+  /**
+   * How long a worker that found nothing waits before it looks at the queues
+   * again (default 50 ms); each further empty look doubles the wait, up to
+   * `maxPollIntervalMs`, and {@link PostgresOrderflow.wake} ends it at once.
+   */
   readonly pollIntervalMs?: number | undefined;
+  /** The longest wait of an idle worker (default 1 s): what an idle process costs, and how late it sees another process's messages. */
+  readonly maxPollIntervalMs?: number | undefined;
   /**
    * Who takes a validated order through payment to fulfilment: the processing
    * queue's consumer (`queue`, the default), or the order workflow (`workflow`:
@@ -120,8 +126,9 @@ interface Pass {
  * family's adapters on one connection. Workers ({@link start}) take batches
  * from the flows' queues as Lambda's event source mappings take them from SQS:
  * a batch to the queue's consumer, the handled records deleted, the failed
- * ones made visible again and, after `maxReceiveCount` receives, moved to the
- * queue's dead-letter queue. Since receiving locks with `SKIP LOCKED`, any
+ * ones made visible again (at once; on the intake FIFO queue after their
+ * visibility timeout, as SQS does) and, after `maxReceiveCount` receives,
+ * moved to the queue's dead-letter queue. Since receiving locks with `SKIP LOCKED`, any
  * number of processes may run workers on one database: each message goes to
  * one of them at a time. Validated orders are paid and confirmed by the
  * processing queue's consumer, or by the order workflow run in this process
@@ -137,6 +144,8 @@ export class PostgresOrderflow {
   readonly workflows?: LocalWorkflowExecutions;
 
   #running: Promise<void>[] = [];
+  /** Idle workers' wake-ups. */
+  readonly #sleepers = new Set<() => void>();
   readonly #servers: HttpServer[] = [];
   #stopping = false;
 
@@ -274,6 +283,7 @@ export class PostgresOrderflow {
   /** Lets each worker finish its batch, then stops them. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.wake();
     await Promise.all(this.#running);
     this.#running = [];
   }
@@ -315,11 +325,27 @@ export class PostgresOrderflow {
     return counts;
   }
 
+  /** Something was sent from this process: idle workers look at the queues now rather than after their wait. */
+  wake(): void {
+    for (const wake of [...this.#sleepers]) wake();
+  }
+
   async #work(): Promise<void> {
+    const first = this.options.pollIntervalMs ?? 50;
+    const longest = Math.max(first, this.options.maxPollIntervalMs ?? 1_000);
+    const names = Object.values(this.flows).map((flow) => flow.queue.name);
+    let wait = first;
     while (!this.#stopping) {
       try {
-        const { records } = await this.#pass();
-        if (records === 0) await sleep(this.options.pollIntervalMs ?? 50);
+        // Idle, one statement asks whether there is anything to receive, rather than one per queue.
+        const look = wait === first || (await anyVisible(this.client, names, this.adapters.clock.now()));
+        const { records } = look ? await this.#pass() : { records: 0 };
+        if (records > 0) {
+          wait = first;
+          continue;
+        }
+        await this.#idle(wait);
+        wait = Math.min(wait * 2, longest);
       } catch (error) {
         // The database is away: its messages stay in their queues; look again after a pause.
         this.adapters.logger.warn("worker pass failed; retrying", { error: String(error) });
@@ -348,6 +374,19 @@ export class PostgresOrderflow {
     } catch (error) {
       logger.error("order workflows could not be resumed; restart to try again", { error: String(error) });
     }
+  }
+
+  /** Waits `ms`, or less when {@link wake} or {@link stop} is called. */
+  #idle(ms: number): Promise<void> {
+    return new Promise((done) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.#sleepers.delete(finish);
+        done();
+      };
+      const timer = setTimeout(finish, ms);
+      this.#sleepers.add(finish);
+    });
   }
 
   async #maintainEvery(intervalMs: number): Promise<void> {
@@ -384,7 +423,13 @@ export class PostgresOrderflow {
       const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
       failures += failed.size;
       await flow.driver.ack(received.filter((record) => !failed.has(record.messageId)));
-      if (failed.size > 0) await flow.driver.retry(received.filter((record) => failed.has(record.messageId)));
+      // A failed record of the intake FIFO queue comes back after its visibility timeout, as on SQS,
+      // not at once: a validation request that found no order (its placement stopped between the
+      // request and the record) must still be there when the placement is retried (the API's retry
+      // after the key's 30 s, the file's re-extraction), as the queue drops the retry's own request as
+      // a duplicate for five minutes. Retried at once, it was dead-lettered within two seconds.
+      if (failed.size > 0 && !flow.queue.fifo)
+        await flow.driver.retry(received.filter((record) => failed.has(record.messageId)));
     }
     return { records, failures };
   }
