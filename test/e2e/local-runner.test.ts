@@ -133,12 +133,14 @@ describe("the local runner over real HTTP", () => {
     const cancel = await call("POST", "/orders/e2e-undelivered/cancel", { json: { reason: "lost?" } });
     expect(cancel.status).toBe(202);
     await runner.settle();
-    expect(logger.at("warn")).toContainEqual(
-      expect.objectContaining({
-        message: "message dead-lettered; inspect it with `orderflow dlq peek`",
-        fields: expect.objectContaining({ queue: "orderflow-cancel-rule-dlq", added: 1 }),
-      }),
-    );
+    await expect
+      .poll(() => logger.at("warn"), { timeout: 5_000 })
+      .toContainEqual(
+        expect.objectContaining({
+          message: "message dead-lettered; inspect it with `orderflow dlq peek`",
+          fields: expect.objectContaining({ queue: "orderflow-cancel-rule-dlq", added: 1 }),
+        }),
+      );
     const dlqs = await call("GET", "/_local/dlqs");
     expect(dlqs.body.deadLetterQueues).toContainEqual(
       expect.objectContaining({ name: "orderflow-cancel-rule-dlq", messages: 1, source: "orderflow-cancel" }),
@@ -361,7 +363,7 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
       child.stderr.on("data", (chunk) => (stderr += chunk));
       const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
       try {
-        const deadline = Date.now() + 15_000;
+        const deadline = Date.now() + 45_000;
         while (!/API\s+(http:\S+)/.test(stderr) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 50));
         const url = /API\s+(http:\S+)/.exec(stderr)?.[1];
@@ -384,6 +386,7 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
         await rm(dir, { recursive: true, force: true });
       }
     },
+    60_000,
   );
 
   it("stops when npm start's npm is killed (its shell passes no signal on)", async () => {
@@ -398,7 +401,7 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
     npm.stdout.on("data", (chunk) => (output += chunk));
     npm.stderr.on("data", (chunk) => (output += chunk));
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 45_000;
       while (!/API\s+(http:\S+)/.test(output) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       const url = /API\s+(http:\S+)/.exec(output)?.[1];
@@ -419,7 +422,7 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
       npm.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 60_000);
 
   it.each([
     ["LOG_LEVEL", "loud", "LOG_LEVEL must be one of"],

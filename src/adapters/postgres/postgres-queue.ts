@@ -179,6 +179,20 @@ export async function anyVisible(client: SqlClient, queues: readonly string[], a
   return rows[0]?.visible === true;
 }
 
+/** The messages each queue holds (visible, in flight, delayed), in one statement; 0 for a queue that holds none. */
+export async function queueSizes(
+  client: SqlClient,
+  queues: readonly string[],
+): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ queue: string; n: number }>(
+    "SELECT queue, count(*)::integer AS n FROM queue_messages WHERE queue = ANY($1::text[]) GROUP BY queue",
+    [queues],
+  );
+  const sizes: Record<string, number> = Object.fromEntries(queues.map((queue) => [queue, 0]));
+  for (const row of rows) sizes[row.queue] = row.n;
+  return sizes;
+}
+
 export class PostgresQueue implements CommandQueue {
   readonly name: string;
   readonly fifo: boolean;

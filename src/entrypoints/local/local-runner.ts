@@ -39,8 +39,8 @@ export interface LocalRunnerOptions<B extends LocalBackend = LocalBackend> {
   readonly guard?: RequestGuardOptions;
   /** Default {@link DEFAULT_MAX_BODY_BYTES}; a longer body is not read past it, and answered 413. */
   readonly maxBodyBytes?: number;
-  /** How often new alerts are looked for and logged (default 1 s). */
-  readonly alertIntervalMs?: number;
+  /** How often new alerts and dead-lettered messages are looked for and logged (default 1 s). */
+  readonly watchIntervalMs?: number;
 }
 
 export interface LocalRunner<B extends LocalBackend = LocalBackend> {
@@ -121,7 +121,11 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
     await backend.stop();
     throw error;
   }
-  const alerts = logAlerts(backend, logger.child({ component: "alerts" }), options.alertIntervalMs ?? 1_000);
+  const watch = watchForOperators(
+    backend,
+    logger.child({ component: "operator" }),
+    options.watchIntervalMs ?? 1_000,
+  );
   const { url, port } = server;
   logger.info("local runner started", { url, inbox, state: backend.description });
 
@@ -135,7 +139,7 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
     stop() {
       stopping ??= (async () => {
         stopped = true;
-        clearInterval(alerts);
+        clearInterval(watch);
         await server.close();
         await watcher.stop();
         await backend.stop();
@@ -176,21 +180,45 @@ async function ingestInboxFile(
   log.debug(`file moved to ${folder}/`, { status: record.status });
 }
 
-/** Logs each alert raised after the start, as the operator would have been mailed it on AWS. */
-function logAlerts(backend: LocalBackend, logger: Logger, intervalMs: number): NodeJS.Timeout {
-  let seen: string | undefined;
+/**
+ * What an operator on AWS would be told by mail and by alarm, logged at warn:
+ * each alert raised after the start (`alert: <subject>`), and each message
+ * that reached a dead-letter queue. Looked for every `intervalMs`.
+ */
+function watchForOperators(backend: LocalBackend, logger: Logger, intervalMs: number): NodeJS.Timeout {
+  let seenAlert: string | undefined;
+  let deadLettered: Record<string, number> | undefined;
   let looking = false;
   const look = async () => {
     if (looking) return;
     looking = true;
     try {
       const recent = await backend.alerts(20);
-      const fresh = seen === undefined ? [] : recent.filter((alert) => alert.raisedAt > seen!);
+      const fresh = seenAlert === undefined ? [] : recent.filter((alert) => alert.raisedAt > seenAlert!);
       for (const alert of fresh.reverse())
         logger.warn(`alert: ${alert.subject}`, { kind: alert.kind, severity: alert.severity });
-      seen = recent[0]?.raisedAt ?? seen ?? "";
+      seenAlert = recent[0]?.raisedAt ?? seenAlert ?? "";
+
+      const counts = Object.fromEntries(
+        (await backend.deadLetterQueues()).map((dlq) => [dlq.name, dlq.messages] as const),
+      );
+      for (const [queue, waiting] of Object.entries(counts)) {
+        const before = deadLettered?.[queue] ?? 0;
+        if (deadLettered === undefined && waiting > 0)
+          logger.warn("dead-letter queue holds messages; inspect them with `orderflow dlq peek`", {
+            queue,
+            waiting,
+          });
+        else if (waiting > before)
+          logger.warn("message dead-lettered; inspect it with `orderflow dlq peek`", {
+            queue,
+            added: waiting - before,
+            waiting,
+          });
+      }
+      deadLettered = counts;
     } catch (error) {
-      logger.debug("alerts could not be read", { error: describeError(error) });
+      logger.debug("alerts and dead-letter queues could not be read", { error: describeError(error) });
     } finally {
       looking = false;
     }

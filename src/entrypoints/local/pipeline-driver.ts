@@ -16,7 +16,6 @@ export class PipelineDriver {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private deadLettered: Record<string, number> = {};
 
   constructor(
     private readonly flow: InMemoryOrderflow,
@@ -67,17 +66,6 @@ export class PipelineDriver {
         report = await this.flow.drain({ maxBatches: BATCHES_PER_TURN });
         await new Promise((resume) => setImmediate(resume));
       } while (report.batches >= BATCHES_PER_TURN && !this.stopped);
-      for (const [queue, count] of Object.entries(report.deadLettered)) {
-        const before = this.deadLettered[queue] ?? 0;
-        if (count > before) {
-          this.logger.warn("message dead-lettered; inspect it with `orderflow dlq peek`", {
-            queue,
-            added: count - before,
-            waiting: count,
-          });
-        }
-      }
-      this.deadLettered = { ...report.deadLettered };
     } catch (error) {
       // A drain that throws is a bug in the pipeline; keep serving and try again next tick.
       this.logger.error("pipeline drain failed", { error: describeError(error) });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEMO_CATALOG } from "../../adapters/memory/in-memory-product-catalog.js";
+import { queueSizes } from "../../adapters/postgres/postgres-queue.js";
 import { pgliteClient } from "../../adapters/postgres/sql-client.js";
 import type { FileHistory } from "../../ports/file-history.js";
 import { HttpRequestError } from "../http/http-errors.js";
@@ -81,30 +82,26 @@ export class PostgresBackend implements LocalBackend {
   }
 
   async queues(): Promise<QueueView[]> {
-    const views: QueueView[] = [];
-    for (const { queue, deadLetterQueue } of this.#flows()) {
-      views.push({
-        name: queue.name,
-        fifo: queue.fifo,
-        visible: await queue.size(),
-        deadLetterQueue: deadLetterQueue.name,
-        deadLettered: await deadLetterQueue.size(),
-      });
-    }
-    return views;
+    const flows = this.#flows();
+    const sizes = await this.#sizes(flows.flatMap((flow) => [flow.queue.name, flow.deadLetterQueue.name]));
+    return flows.map(({ queue, deadLetterQueue }) => ({
+      name: queue.name,
+      fifo: queue.fifo,
+      visible: sizes[queue.name] ?? 0,
+      deadLetterQueue: deadLetterQueue.name,
+      deadLettered: sizes[deadLetterQueue.name] ?? 0,
+    }));
   }
 
   async deadLetterQueues(): Promise<DeadLetterQueueView[]> {
-    const views: DeadLetterQueueView[] = [];
-    for (const { queue, deadLetterQueue } of this.#flows()) {
-      views.push({
-        name: deadLetterQueue.name,
-        fifo: deadLetterQueue.fifo,
-        messages: await deadLetterQueue.size(),
-        source: queue.name,
-      });
-    }
-    return views;
+    const flows = this.#flows();
+    const sizes = await this.#sizes(flows.map((flow) => flow.deadLetterQueue.name));
+    return flows.map(({ queue, deadLetterQueue }) => ({
+      name: deadLetterQueue.name,
+      fifo: deadLetterQueue.fifo,
+      messages: sizes[deadLetterQueue.name] ?? 0,
+      source: queue.name,
+    }));
   }
 
   async deadLetters(queue: string): Promise<DeadLetterView[]> {
@@ -169,6 +166,10 @@ export class PostgresBackend implements LocalBackend {
     await this.orderflow.close();
     // The orderflow closes a connection it opened from a URL; the PGlite database was opened here.
     if (this.embedded) await this.orderflow.client.close();
+  }
+
+  #sizes(queues: readonly string[]): Promise<Record<string, number>> {
+    return queueSizes(this.orderflow.client, queues);
   }
 
   #flows(): PostgresFlowQueue[] {
