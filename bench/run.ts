@@ -76,3 +76,9 @@ await runNotificationLatencyBench();
 // processes) beside the in-memory pipeline, and the statements each order costs.
 const { runPostgresBench } = await import("./postgres.js");
 await runPostgresBench();
+
+// Prints its own tables: the local runner as npm start runs it (child process, PGlite): /health and POST /orders
+// latency while a big file is extracted, and its RSS as orders and unparseable files go through. Scaled down here
+// (BENCH_RUNNER_SCALE, default 0.1); the full-size measurement alone: npx tsx bench/local-runner.ts.
+const { runLocalRunnerBench } = await import("./local-runner.js");
+await runLocalRunnerBench({ scale: Number(process.env.BENCH_RUNNER_SCALE ?? 0.1) });

@@ -16,6 +16,7 @@ import { ServiceUnavailableError } from "../../src/ports/errors.js";
  * same folder that finds everything where it was.
  */
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, field by field
 type Json = Record<string, any>;
 
 const payments = new ScriptedPaymentGateway();

@@ -6,6 +6,7 @@ import { ManualClock } from "../../../src/adapters/memory/clocks.js";
 import { InMemoryLogger } from "../../../src/adapters/memory/in-memory-logger.js";
 import { ScriptedPaymentGateway } from "../../../src/adapters/memory/scripted-payment-gateway.js";
 import type { SqlClient } from "../../../src/adapters/postgres/sql-client.js";
+import { validateOrderQueueMessage } from "../../../src/domain/commands.js";
 import { PostgresOrderflow } from "../../../src/entrypoints/postgres/postgres-orderflow.js";
 import { SCENARIO_PRODUCTS } from "../../support/order-lifecycle-scenario.js";
 import { usePostgresEngines } from "../../support/postgres-engines.js";
@@ -172,6 +173,37 @@ for (const engine of usePostgresEngines()) {
         idempotencyKeys: 0,
         taskTokens: 0,
       });
+    });
+
+    it("keeps a validation request that found no order until the placement's retry records it", async () => {
+      const clock = new ManualClock();
+      const flow = await PostgresOrderflow.create({
+        connection: db.client(),
+        products: SCENARIO_PRODUCTS,
+        clock,
+        logger: new InMemoryLogger(),
+      });
+      // A placement that stopped (kill -9) between its validation request and its record.
+      await flow.adapters.intakeQueue.send([
+        validateOrderQueueMessage({
+          type: "ValidateOrder",
+          orderId: "pg-unrecorded",
+          commandId: "place-pg-unrecorded",
+          correlationId: "c-unrecorded",
+        }),
+      ]);
+      await flow.drain({ timeoutMs: 500 });
+      // Failed, the request waits for its visibility timeout rather than spending its receives at once.
+      expect((await flow.deadLettered())["intake-dlq"]).toBe(0);
+      clock.advance(30_000);
+      await flow.drain({ timeoutMs: 500 });
+      // The retry, once the key of the attempt that stopped has expired: the queue drops its request as
+      // a duplicate, and the first one validates the order.
+      await flow.api.placeOrder(placement("pg-unrecorded"), { idempotencyKey: "pg-unrecorded-key" });
+      clock.advance(30_000);
+      await flow.drain();
+      expect((await flow.api.getOrder("pg-unrecorded")).status).toBe("CONFIRMED");
+      expect(Object.values(await flow.deadLettered()).filter((n) => n > 0)).toEqual([]);
     });
 
     it("places and confirms an order in a handful of statements", async () => {
