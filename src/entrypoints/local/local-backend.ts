@@ -1,5 +1,6 @@
 import type { FileHistory } from "../../ports/file-history.js";
 import type { HttpApi } from "../http/http-core.js";
+import { HttpRequestError } from "../http/http-errors.js";
 
 /** A queue of the flows as the operator routes show it. */
 export interface QueueView {
@@ -97,4 +98,64 @@ export interface LocalBackend {
   settle(): Promise<void>;
   /** Lets the work in progress finish, stops, and releases what it holds (the database). */
   stop(): Promise<void>;
+}
+
+/** A stored message as either family's queue shows it (`peek`). */
+export interface PeekedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string | undefined;
+  readonly deduplicationId?: string | undefined;
+  readonly receiveCount: number;
+  readonly sentAt: Date;
+  readonly deadLetteredFrom?: string | undefined;
+  readonly state: string;
+}
+
+export function deadLetterView(message: PeekedMessage): DeadLetterView {
+  return {
+    messageId: message.messageId,
+    body: message.body,
+    attributes: message.attributes,
+    groupId: message.groupId,
+    deduplicationId: message.deduplicationId,
+    receiveCount: message.receiveCount,
+    sentAt: message.sentAt.toISOString(),
+    deadLetteredFrom: message.deadLetteredFrom,
+  };
+}
+
+/**
+ * What a redrive would move, and where: the messages not in flight that have
+ * somewhere to go (`to`, or the queue each came from), at most `max`.
+ */
+export function redriveDryRun(
+  queue: string,
+  messages: readonly PeekedMessage[],
+  to: string | undefined,
+  max: number | undefined,
+): RedriveOutcome {
+  const movable = messages
+    .filter((message) => message.state !== "inFlight")
+    .filter((message) => to !== undefined || message.deadLetteredFrom !== undefined)
+    .slice(0, max ?? Number.POSITIVE_INFINITY);
+  return {
+    queue,
+    dryRun: true,
+    count: movable.length,
+    messages: movable.map((message) => ({
+      ...deadLetterView(message),
+      destination: to ?? message.deadLetteredFrom,
+    })),
+  };
+}
+
+/** The 404 of a queue (or dead-letter queue) the backend does not have, naming those it has. */
+export function queueNotFound(kind: "queue" | "dead-letter queue", name: string, known: readonly string[]) {
+  return new HttpRequestError(
+    404,
+    "QUEUE_NOT_FOUND",
+    `no ${kind} named ${name.slice(0, 80)}; known: ${known.join(", ")}`,
+  );
 }

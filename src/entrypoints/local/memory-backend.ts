@@ -1,4 +1,4 @@
-import type { InMemoryQueue, StoredMessageView } from "../../adapters/memory/in-memory-queue.js";
+import type { InMemoryQueue } from "../../adapters/memory/in-memory-queue.js";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
 import { unquote } from "../../domain/use-cases/file-flow.js";
@@ -6,17 +6,19 @@ import type { FileHistory } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
 import type { EventRouteName } from "../../ports/routing.js";
 import type { HttpApi } from "../http/http-core.js";
-import { HttpRequestError } from "../http/http-errors.js";
 import { addFileFlows, type FileFlows } from "../in-memory/in-memory-file-flows.js";
 import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory/in-memory-orderflow.js";
-import type {
-  AlertView,
-  DeadLetterQueueView,
-  DeadLetterView,
-  LocalBackend,
-  QueueView,
-  RedriveOutcome,
-  RedriveRequest,
+import {
+  type AlertView,
+  type DeadLetterQueueView,
+  type DeadLetterView,
+  deadLetterView,
+  type LocalBackend,
+  type QueueView,
+  queueNotFound,
+  type RedriveOutcome,
+  type RedriveRequest,
+  redriveDryRun,
 } from "./local-backend.js";
 import { PipelineDriver } from "./pipeline-driver.js";
 
@@ -106,28 +108,13 @@ export class MemoryBackend implements LocalBackend {
   }
 
   async deadLetters(queue: string): Promise<DeadLetterView[]> {
-    return this.#deadLetterQueue(queue).peek().map(toView);
+    return this.#deadLetterQueue(queue).peek().map(deadLetterView);
   }
 
   async redrive(queue: string, request: RedriveRequest): Promise<RedriveOutcome> {
     const dlq = this.#deadLetterQueue(queue);
     const target = request.to === undefined ? undefined : this.#sourceQueue(request.to);
-    if (request.dryRun) {
-      const movable = dlq
-        .peek()
-        .filter((message) => message.state !== "inFlight")
-        .filter((message) => target !== undefined || message.deadLetteredFrom !== undefined)
-        .slice(0, request.max ?? Number.POSITIVE_INFINITY);
-      return {
-        queue: dlq.name,
-        dryRun: true,
-        count: movable.length,
-        messages: movable.map((message) => ({
-          ...toView(message),
-          destination: target?.name ?? message.deadLetteredFrom,
-        })),
-      };
-    }
+    if (request.dryRun) return redriveDryRun(dlq.name, dlq.peek(), target?.name, request.max);
     const moved = await dlq.redrive(target, request.max === undefined ? {} : { max: request.max });
     return {
       queue: dlq.name,
@@ -167,38 +154,21 @@ export class MemoryBackend implements LocalBackend {
   }
 
   #deadLetterQueue(name: string): InMemoryQueue {
-    const dlq = this.flow.deadLetterQueues()[name];
-    if (!dlq) {
-      const known = Object.keys(this.flow.deadLetterQueues()).join(", ");
-      throw new HttpRequestError(
-        404,
-        "QUEUE_NOT_FOUND",
-        `no dead-letter queue named ${name.slice(0, 80)}; known: ${known}`,
-      );
-    }
+    const queues = this.flow.deadLetterQueues();
+    const dlq = queues[name];
+    if (!dlq) throw queueNotFound("dead-letter queue", name, Object.keys(queues));
     return dlq;
   }
 
   #sourceQueue(name: string): InMemoryQueue {
-    const pipelines = Object.values(this.flow.flows);
-    const queue = pipelines.find((p) => p.queue.name === name)?.queue;
-    if (!queue) {
-      const known = pipelines.map((p) => p.queue.name).join(", ");
-      throw new HttpRequestError(404, "QUEUE_NOT_FOUND", `no queue named ${name}; known: ${known}`);
-    }
+    const queues = Object.values(this.flow.flows).map((p) => p.queue);
+    const queue = queues.find((candidate) => candidate.name === name);
+    if (!queue)
+      throw queueNotFound(
+        "queue",
+        name,
+        queues.map((candidate) => candidate.name),
+      );
     return queue;
   }
-}
-
-function toView(message: StoredMessageView): DeadLetterView {
-  return {
-    messageId: message.messageId,
-    body: message.body,
-    attributes: message.attributes,
-    groupId: message.groupId,
-    deduplicationId: message.deduplicationId,
-    receiveCount: message.receiveCount,
-    sentAt: message.sentAt.toISOString(),
-    deadLetteredFrom: message.deadLetteredFrom,
-  };
 }

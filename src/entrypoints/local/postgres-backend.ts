@@ -5,21 +5,23 @@ import { DEMO_CATALOG } from "../../adapters/memory/in-memory-product-catalog.js
 import { queueSizes } from "../../adapters/postgres/postgres-queue.js";
 import { pgliteClient } from "../../adapters/postgres/sql-client.js";
 import type { FileHistory } from "../../ports/file-history.js";
-import { HttpRequestError } from "../http/http-errors.js";
 import {
   createPostgresOrderflow,
   type PostgresFlowQueue,
   type PostgresOrderflow,
   type PostgresOrderflowOptions,
 } from "../postgres/postgres-orderflow.js";
-import type {
-  AlertView,
-  DeadLetterQueueView,
-  DeadLetterView,
-  LocalBackend,
-  QueueView,
-  RedriveOutcome,
-  RedriveRequest,
+import {
+  type AlertView,
+  type DeadLetterQueueView,
+  type DeadLetterView,
+  deadLetterView,
+  type LocalBackend,
+  type QueueView,
+  queueNotFound,
+  type RedriveOutcome,
+  type RedriveRequest,
+  redriveDryRun,
 } from "./local-backend.js";
 
 export interface PostgresBackendOptions extends Omit<PostgresOrderflowOptions, "connection" | "filesDir"> {
@@ -105,27 +107,14 @@ export class PostgresBackend implements LocalBackend {
   }
 
   async deadLetters(queue: string): Promise<DeadLetterView[]> {
-    return (await this.#flowOfDeadLetterQueue(queue).deadLetterQueue.peek()).map(toView);
+    return (await this.#flowOfDeadLetterQueue(queue).deadLetterQueue.peek()).map(deadLetterView);
   }
 
   async redrive(queue: string, request: RedriveRequest): Promise<RedriveOutcome> {
     const { deadLetterQueue } = this.#flowOfDeadLetterQueue(queue);
     const target = request.to === undefined ? undefined : this.#flowOfQueue(request.to).queue.name;
-    if (request.dryRun) {
-      const movable = (await deadLetterQueue.peek())
-        .filter((message) => message.state !== "inFlight")
-        .filter((message) => target !== undefined || message.deadLetteredFrom !== undefined)
-        .slice(0, request.max ?? Number.POSITIVE_INFINITY);
-      return {
-        queue: deadLetterQueue.name,
-        dryRun: true,
-        count: movable.length,
-        messages: movable.map((message) => ({
-          ...toView(message),
-          destination: target ?? message.deadLetteredFrom,
-        })),
-      };
-    }
+    if (request.dryRun)
+      return redriveDryRun(deadLetterQueue.name, await deadLetterQueue.peek(), target, request.max);
     const moved = await deadLetterQueue.redrive(
       target,
       request.max === undefined ? {} : { max: request.max },
@@ -177,32 +166,26 @@ export class PostgresBackend implements LocalBackend {
   }
 
   #flowOfDeadLetterQueue(name: string): PostgresFlowQueue {
-    const flow = this.#flows().find((candidate) => candidate.deadLetterQueue.name === name);
-    if (!flow) {
-      const known = this.#flows()
-        .map((candidate) => candidate.deadLetterQueue.name)
-        .join(", ");
-      throw new HttpRequestError(
-        404,
-        "QUEUE_NOT_FOUND",
-        `no dead-letter queue named ${name.slice(0, 80)}; known: ${known}`,
+    const flows = this.#flows();
+    const flow = flows.find((candidate) => candidate.deadLetterQueue.name === name);
+    if (!flow)
+      throw queueNotFound(
+        "dead-letter queue",
+        name,
+        flows.map((candidate) => candidate.deadLetterQueue.name),
       );
-    }
     return flow;
   }
 
   #flowOfQueue(name: string): PostgresFlowQueue {
-    const flow = this.#flows().find((candidate) => candidate.queue.name === name);
-    if (!flow) {
-      const known = this.#flows()
-        .map((candidate) => candidate.queue.name)
-        .join(", ");
-      throw new HttpRequestError(
-        404,
-        "QUEUE_NOT_FOUND",
-        `no queue named ${name.slice(0, 80)}; known: ${known}`,
+    const flows = this.#flows();
+    const flow = flows.find((candidate) => candidate.queue.name === name);
+    if (!flow)
+      throw queueNotFound(
+        "queue",
+        name,
+        flows.map((candidate) => candidate.queue.name),
       );
-    }
     return flow;
   }
 }
@@ -216,17 +199,4 @@ function redactUrl(url: string): string {
   } catch {
     return "(a connection string)";
   }
-}
-
-function toView(message: Awaited<ReturnType<PostgresFlowQueue["queue"]["peek"]>>[number]): DeadLetterView {
-  return {
-    messageId: message.messageId,
-    body: message.body,
-    attributes: message.attributes,
-    groupId: message.groupId,
-    deduplicationId: message.deduplicationId,
-    receiveCount: message.receiveCount,
-    sentAt: message.sentAt.toISOString(),
-    deadLetteredFrom: message.deadLetteredFrom,
-  };
 }
