@@ -6,12 +6,11 @@ import { InMemoryLogger } from "../../adapters/memory/in-memory-logger.js";
 import { RandomIdGenerator } from "../../adapters/system/random-id-generator.js";
 import { SystemClock } from "../../adapters/system/system-clock.js";
 import type { FileProgress } from "../../domain/use-cases/file-flow.js";
-import type { FileRecord } from "../../ports/file-history.js";
 import type { ObjectStore } from "../../ports/object-store.js";
 import { addFileFlows } from "../in-memory/in-memory-file-flows.js";
 import { InMemoryOrderflow } from "../in-memory/in-memory-orderflow.js";
 import { CliError } from "./backends.js";
-import { ingestThroughRunner } from "./ingest-endpoint.js";
+import { type IngestReport, ingestThroughRunner } from "./ingest-endpoint.js";
 
 export const INGEST_USAGE = `Usage: orderflow ingest <file> [--bucket <name>] [--region <region>] [--json]
        orderflow ingest <file> --endpoint <url> [--timeout <duration>] [--json]
@@ -46,18 +45,6 @@ export interface IngestIo {
   readonly objectStore?: ((bucket: string, region: string | undefined) => Promise<ObjectStore>) | undefined;
   /** For `--endpoint`. */
   readonly fetch?: typeof fetch | undefined;
-}
-
-export interface IngestReport {
-  readonly record: FileRecord | undefined;
-  /** Orders of the file by final status in the pipeline. */
-  readonly orders: Readonly<Record<string, number>>;
-  /** `--endpoint`, a file of up to 100 valid orders: each order's status, by id. */
-  readonly orderStatuses?: Readonly<Record<string, string>> | undefined;
-  /** `--endpoint`: where the copy dropped in the runner's inbox went (its `processed/` or `rejected/` folder). */
-  readonly inboxFile?: string | undefined;
-  /** `--endpoint`: the runner had ingested these very bytes under this name before, and did not run them again. */
-  readonly repeat?: boolean | undefined;
 }
 
 /**

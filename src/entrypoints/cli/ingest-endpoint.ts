@@ -10,7 +10,6 @@ import { FileIds } from "../consumers/file-messages.js";
 import { IGNORED_IN_INBOX, INBOX_FOLDERS } from "../local/inbox-watcher.js";
 import { CliError } from "./backends.js";
 import { HttpOperatorBackend } from "./http-backend.js";
-import type { IngestReport } from "./ingest-command.js";
 
 /** File statuses after which nothing more happens to the file (VALID and PARTIALLY_VALID lead to extraction). */
 const FILE_DONE: ReadonlySet<string> = new Set(["REJECTED", "EXTRACTED"]);
@@ -33,6 +32,19 @@ const ORDERS_WAIT_MS = 30_000;
 const UNANSWERED_MS = 15_000;
 /** Files from this size on get extraction progress lines. */
 const BIG_FILE_BYTES = 4 * 1024 * 1024;
+
+/** What `orderflow ingest` reports of a file, in memory or through a runner. */
+export interface IngestReport {
+  readonly record: FileRecord | undefined;
+  /** Orders of the file by final status in the pipeline. */
+  readonly orders: Readonly<Record<string, number>>;
+  /** `--endpoint`, a file of up to 100 valid orders: each order's status, by id. */
+  readonly orderStatuses?: Readonly<Record<string, string>> | undefined;
+  /** `--endpoint`: where the copy dropped in the runner's inbox went (its `processed/` or `rejected/` folder). */
+  readonly inboxFile?: string | undefined;
+  /** `--endpoint`: the runner had ingested these very bytes under this name before, and did not run them again. */
+  readonly repeat?: boolean | undefined;
+}
 
 export interface RunnerIngestIo {
   readonly stderr: (text: string) => void;
