@@ -10,6 +10,7 @@ import { WorkflowSteps } from "../../domain/use-cases/workflow-steps.js";
 import { EVENT_ROUTES, type EventRouteName, NOTIFICATION_QUEUES } from "../../ports/routing.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { QueueConsumer } from "../consumers/queue-consumer.js";
+import type { DrivenRecord } from "../consumers/queue-driver.js";
 import { s3PutEvent } from "../consumers/s3-events.js";
 import { adaptersModule } from "../container/adapters-module.js";
 import { createContainer, resolve } from "../container/create-container.js";
@@ -417,9 +418,11 @@ export class PostgresOrderflow {
       if (received.length === 0) continue;
       served.add(flow);
       records += received.length;
-      const result = await flow.consumer(received).catch(() => ({
-        batchItemFailures: received.map((record) => ({ itemIdentifier: record.messageId })),
-      }));
+      const result = await this.#keptHidden(flow, received, () =>
+        flow.consumer(received).catch(() => ({
+          batchItemFailures: received.map((record) => ({ itemIdentifier: record.messageId })),
+        })),
+      );
       const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
       failures += failed.size;
       await flow.driver.ack(received.filter((record) => !failed.has(record.messageId)));
@@ -432,6 +435,31 @@ export class PostgresOrderflow {
         await flow.driver.retry(received.filter((record) => failed.has(record.messageId)));
     }
     return { records, failures };
+  }
+
+  /**
+   * Runs `work` on a batch while keeping its messages hidden: every half
+   * visibility timeout, it is renewed. A worker has no time limit (extracting
+   * a large file takes minutes), and a message that came back meanwhile would
+   * be received again, counted toward its dead-letter queue, while still being
+   * worked on.
+   */
+  async #keptHidden<T>(flow: PostgresFlowQueue, batch: readonly DrivenRecord[], work: () => Promise<T>) {
+    const seconds = flow.queue.visibilityTimeoutSeconds;
+    const handles = batch.map((record) => record.receiptHandle);
+    const renew = setInterval(() => {
+      flow.queue.changeVisibilityBatch(handles, seconds).catch((error: unknown) => {
+        this.adapters.logger.warn("could not keep a batch hidden; it may be received again", {
+          queue: flow.queue.name,
+          error: String(error),
+        });
+      });
+    }, seconds * 500);
+    try {
+      return await work();
+    } finally {
+      clearInterval(renew);
+    }
   }
 
   async #held(): Promise<number> {

@@ -71,6 +71,41 @@ for (const engine of usePostgresEngines()) {
       expect(notified.items.map((n) => n.status)).toContain("DELIVERED");
     });
 
+    it("keeps a batch hidden while its consumer works past the visibility timeout: no other worker takes it", async () => {
+      // A gateway that answers after 3.5 s, over three visibility timeouts of 1 s: without the renewal the
+      // other worker would receive the processing message again and charge a second time.
+      const inner = new ScriptedPaymentGateway();
+      let charges = 0;
+      const slow = {
+        async charge(request: Parameters<ScriptedPaymentGateway["charge"]>[0]) {
+          charges++;
+          await new Promise((done) => setTimeout(done, 3_500));
+          return inner.charge(request);
+        },
+        refund: (request: Parameters<ScriptedPaymentGateway["refund"]>[0]) => inner.refund(request),
+      };
+      const flow = await PostgresOrderflow.create({
+        connection: db.client(),
+        products: SCENARIO_PRODUCTS,
+        payments: slow,
+        visibilityTimeoutSeconds: 1,
+        workers: 2,
+        pollIntervalMs: 20,
+        maxPollIntervalMs: 20,
+        logger: new InMemoryLogger(),
+      });
+      flow.start();
+      try {
+        await flow.api.placeOrder(placement("pg-slow"));
+        await expect
+          .poll(async () => (await flow.api.getOrder("pg-slow")).status, { timeout: 20_000 })
+          .toBe("CONFIRMED");
+        expect(charges).toBe(1);
+      } finally {
+        await flow.stop();
+      }
+    }, 30_000);
+
     it("serves the HTTP API: POST /orders answers 202, GET /orders/{id} the order once the workers took it", async () => {
       const flow = await PostgresOrderflow.create({ connection: db.client(), products: SCENARIO_PRODUCTS });
       const server = await flow.listen({ port: 0 });
