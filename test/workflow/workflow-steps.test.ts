@@ -76,6 +76,28 @@ describe("the workflow's tasks over the use cases", () => {
     expect(payments.succeededCharges).toHaveLength(0);
   });
 
+  it("goes on with an order whose payment started though the store closed since (an execution started again on a restart)", async () => {
+    const payments = new ScriptedPaymentGateway();
+    const flow = new InMemoryOrderflow({ payments });
+    await flow.api.placeOrder(order("wf-resumed"));
+    await flow.drain({ only: ["intake"] });
+    const steps = new WorkflowSteps({ ...flow.adapters, settings: flow.adapters.storeSettings });
+    // The first execution was taken by the store and started the payment; then its process stopped.
+    await steps.startPayment({ orderId: "wf-resumed", correlationId: "c" });
+    await flow.adapters.storeSettings.update({ open: false });
+
+    const run = await runOrderWorkflowLocally(
+      { orderId: "wf-resumed", correlationId: "c" },
+      workflowTaskHandlers(steps, async () => {
+        await flow.api.fulfilOrder("wf-resumed");
+      }),
+    );
+
+    expect(run.outcome.succeeded).toBe(true);
+    expect((await flow.orders.get("wf-resumed"))!.order.status).toBe("FULFILLED");
+    expect(payments.succeededCharges).toHaveLength(1);
+  });
+
   it("records a declined payment as PAYMENT_FAILED with the gateway's reason", async () => {
     const payments = new ScriptedPaymentGateway().script("wf-declined", { decline: "insufficient funds" });
     const { order: failed } = await workflowRun("wf-declined", { payments });

@@ -26,6 +26,13 @@ export class PaymentDeclinedError extends Error {
   override readonly name = "Orderflow.PaymentDeclined";
 }
 
+/** The statuses of an order the store took: its payment started (the workflow checks the store before). */
+const TAKEN_BY_THE_STORE: ReadonlySet<OrderStatus> = new Set([
+  OrderStatus.PAYMENT_PENDING,
+  OrderStatus.PAID,
+  OrderStatus.CONFIRMED,
+]);
+
 /** Why the workflow cancels an order nobody fulfilled in time. */
 export const FULFILMENT_TIMEOUT_REASON = "FULFILMENT_TIMEOUT";
 
@@ -51,14 +58,22 @@ export class WorkflowSteps {
     this.cancelOrder = new CancelOrder(deps);
   }
 
-  /** Whether the store takes the order now: open, and under its capacity of orders awaiting fulfilment. */
-  async checkStore(_input: WorkflowStepInput): Promise<{ accepted: boolean; reason?: StoreRefusal }> {
+  /**
+   * Whether the store takes the order now: open, and under its capacity of
+   * orders awaiting fulfilment. An order whose payment has started was taken
+   * already (an execution started again, as on a restart, begins here too):
+   * it goes on whatever the store says now, rather than stopping half paid.
+   */
+  async checkStore(input: WorkflowStepInput): Promise<{ accepted: boolean; reason?: StoreRefusal }> {
     const settings = await this.deps.settings.get();
     const awaiting = await this.deps.orders.countByStatus(OrderStatus.CONFIRMED, {
       atMost: settings.capacity,
     });
     const reason = storeRefusal(settings, awaiting);
-    return reason === undefined ? { accepted: true } : { accepted: false, reason };
+    if (reason === undefined) return { accepted: true };
+    const status = (await this.deps.orders.get(input.orderId))?.order.status;
+    if (status !== undefined && TAKEN_BY_THE_STORE.has(status)) return { accepted: true };
+    return { accepted: false, reason };
   }
 
   /** Rejects the validated order for the store's reason (the customer is told, as for any rejection). */
