@@ -42,7 +42,11 @@ export interface SqlClient {
     text: string,
     params?: readonly unknown[],
   ): Promise<{ rows: R[]; rowCount: number }>;
-  /** Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw); nested calls join the outer one. */
+  /**
+   * Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw); nested calls join the outer one.
+   * `work` must send its statements through `tx`: on PGlite's one connection, a statement sent through
+   * the outer client waits for the transaction to end, which waits for it.
+   */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** Closes what the factory opened (a pool it created, a database it opened); a pool or database passed in stays open. */
   close(): Promise<void>;
@@ -297,6 +301,7 @@ export async function pgliteClient(
       }
     },
     async close() {
+      await last; // the statements already queued run first
       if (owned && !db.closed) await db.close();
     },
   };

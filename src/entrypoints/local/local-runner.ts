@@ -1,5 +1,6 @@
+import type { Stats } from "node:fs";
 import { createReadStream } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, rename, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { describeError } from "../../domain/errors.js";
 import type { FileRecord } from "../../ports/file-history.js";
@@ -81,19 +82,24 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
     }) as LocalBackend as B);
   let stopped = false;
   const inboxLogger = logger.child({ component: "inbox" });
-  const watcher = new InboxWatcher({
-    dir: inbox,
-    logger: inboxLogger,
-    onFile:
-      options.onFile ??
-      ((path) => ingestInboxFile(backend, path, { inbox, logger: inboxLogger, stopped: () => stopped })),
-  });
+  // Files wait for their validation apart from the watcher, which hands over the next file meanwhile.
+  const moves = new Set<Promise<void>>();
+  const ingest = async (path: string) => {
+    const { moved } = await ingestInboxFile(backend, path, {
+      inbox,
+      logger: inboxLogger,
+      stopped: () => stopped,
+    });
+    const tracked = moved.finally(() => moves.delete(tracked));
+    moves.add(tracked);
+  };
+  const watcher = new InboxWatcher({ dir: inbox, logger: inboxLogger, onFile: options.onFile ?? ingest });
   const httpLogger = logger.child({ component: "http" });
 
-  backend.start();
-  await watcher.start();
   let server: HttpServer;
   try {
+    await watcher.start();
+    backend.start();
     server = await startHttpServer(backend.http, {
       port: options.port,
       host,
@@ -142,6 +148,7 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
         clearInterval(watch);
         await server.close();
         await watcher.stop();
+        await Promise.all(moves);
         await backend.stop();
         logger.info("local runner stopped");
       })();
@@ -152,32 +159,48 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
 
 /**
  * An inbox file through the file flows: stored under `incoming/` (the
- * notification queued with it), then, once its validation is recorded, moved
- * to `processed/` or `rejected/`. A runner stopped in between finds the file
- * in the inbox again and stores the same bytes again: the same version of the
- * same key, which the file flows take as the repeated notification it is.
+ * notification queued with it). What follows (`moved`) the caller need not
+ * wait for: once its validation is recorded, the file moves to `processed/`
+ * or `rejected/`, unless what lies under its name changed meanwhile (another
+ * file dropped under it, handed over on its own). A runner stopped in between
+ * finds the file in the inbox again and stores the same bytes again: the same
+ * version of the same key, which the file flows take as the repeated
+ * notification it is.
  */
 async function ingestInboxFile(
   backend: LocalBackend,
   path: string,
   context: { readonly inbox: string; readonly logger: Logger; readonly stopped: () => boolean },
-): Promise<void> {
+): Promise<{ readonly moved: Promise<void> }> {
   const name = basename(path);
   const log = context.logger.child({ file: name });
+  const dropped = identity(await stat(path));
   const { key, fileVersion } = await backend.upload(name, createReadStream(path));
   log.debug("file stored", { key, fileVersion });
   backend.kick();
-  let record: FileRecord | undefined;
-  for (;;) {
-    record = await backend.fileHistory.get(key, fileVersion);
-    if ((record && record.status !== "VALIDATING") || context.stopped()) break;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  if (!record || record.status === "VALIDATING") return; // stopping: the next start takes it again
-  const folder = record.status === "REJECTED" ? INBOX_FOLDERS.rejected : INBOX_FOLDERS.processed;
-  await mkdir(join(context.inbox, folder), { recursive: true });
-  await rename(path, join(context.inbox, folder, name));
-  log.debug(`file moved to ${folder}/`, { status: record.status });
+  const moved = (async () => {
+    let record: FileRecord | undefined;
+    for (;;) {
+      record = await backend.fileHistory.get(key, fileVersion);
+      if ((record && record.status !== "VALIDATING") || context.stopped()) break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    if (!record || record.status === "VALIDATING") return; // stopping: the next start takes it again
+    const now = await stat(path).catch(() => undefined);
+    if (!now || identity(now) !== dropped)
+      return log.debug("file replaced meanwhile: left to its own hand-over");
+    const folder = record.status === "REJECTED" ? INBOX_FOLDERS.rejected : INBOX_FOLDERS.processed;
+    await mkdir(join(context.inbox, folder), { recursive: true });
+    await rename(path, join(context.inbox, folder, name));
+    log.debug(`file moved to ${folder}/`, { status: record.status });
+  })().catch((error: unknown) =>
+    log.error("file could not be moved out of the inbox", { error: describeError(error) }),
+  );
+  return { moved };
+}
+
+function identity(info: Stats): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}`;
 }
 
 /**

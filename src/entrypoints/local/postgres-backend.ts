@@ -59,14 +59,22 @@ export class PostgresBackend implements LocalBackend {
     // creating it took: created and closed first, it is opened again by an instance that holds only
     // what running needs (about 450 MB rather than 850 MB resident, measured).
     if (!url && !existsSync(pgdata)) await (await pgliteClient(pgdata)).close();
-    const orderflow = await createPostgresOrderflow({
-      ...rest,
-      connection: url ?? (await pgliteClient(pgdata)),
-      filesDir: join(dataDir, "files"),
-    });
-    // A new database starts with the demo catalog, as the in-memory runner does; one in use keeps its own.
-    const { catalog } = orderflow.adapters;
-    if ((await catalog.listProducts()).length === 0) await catalog.putProducts(DEMO_CATALOG);
+    const client = url ?? (await pgliteClient(pgdata));
+    let orderflow: PostgresOrderflow | undefined;
+    try {
+      orderflow = await createPostgresOrderflow({
+        ...rest,
+        connection: client,
+        filesDir: join(dataDir, "files"),
+      });
+      // A new database starts with the demo catalog, as the in-memory runner does; one in use keeps its own.
+      const { catalog } = orderflow.adapters;
+      if ((await catalog.listProducts()).length === 0) await catalog.putProducts(DEMO_CATALOG);
+    } catch (error) {
+      await orderflow?.close();
+      if (typeof client !== "string") await client.close();
+      throw error;
+    }
     const description = url ? `PostgreSQL at ${redactUrl(url)}` : `PGlite in ${dataDir}`;
     return new PostgresBackend(orderflow, description, url === undefined);
   }

@@ -147,6 +147,7 @@ export class PostgresOrderflow {
   #running: Promise<void>[] = [];
   /** Idle workers' wake-ups. */
   readonly #sleepers = new Set<() => void>();
+  #woken = false;
   readonly #servers: HttpServer[] = [];
   #stopping = false;
 
@@ -328,6 +329,7 @@ export class PostgresOrderflow {
 
   /** Something was sent from this process: idle workers look at the queues now rather than after their wait. */
   wake(): void {
+    this.#woken = true;
     for (const wake of [...this.#sleepers]) wake();
   }
 
@@ -379,6 +381,11 @@ export class PostgresOrderflow {
 
   /** Waits `ms`, or less when {@link wake} or {@link stop} is called. */
   #idle(ms: number): Promise<void> {
+    // A wake while the worker was looking (not yet waiting) counts: it looks again at once.
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
     return new Promise((done) => {
       const finish = () => {
         clearTimeout(timer);
@@ -446,9 +453,11 @@ export class PostgresOrderflow {
    */
   async #keptHidden<T>(flow: PostgresFlowQueue, batch: readonly DrivenRecord[], work: () => Promise<T>) {
     const seconds = flow.queue.visibilityTimeoutSeconds;
+    if (seconds === 0) return work();
     const handles = batch.map((record) => record.receiptHandle);
+    let renewing: Promise<unknown> = Promise.resolve();
     const renew = setInterval(() => {
-      flow.queue.changeVisibilityBatch(handles, seconds).catch((error: unknown) => {
+      renewing = flow.queue.changeVisibilityBatch(handles, seconds).catch((error: unknown) => {
         this.adapters.logger.warn("could not keep a batch hidden; it may be received again", {
           queue: flow.queue.name,
           error: String(error),
@@ -459,6 +468,8 @@ export class PostgresOrderflow {
       return await work();
     } finally {
       clearInterval(renew);
+      // A renewal still on its way must not hide again what the caller deletes or releases next.
+      await renewing;
     }
   }
 
