@@ -35,8 +35,9 @@
  * alone places 100,000 orders through the runner, and the whole takes about
  * 25 minutes on a shared two-core machine, so `npm run bench` runs this section with
  * `BENCH_RUNNER_SCALE=0.1` unless set otherwise: the default order counts and
- * number of big files are multiplied by it (a size set explicitly through its
- * own variable is taken as it is). The full-size measurement, alone:
+ * number of big files are multiplied by it, not the big files' size (a size
+ * set explicitly through its own variable is taken as it is). The full-size
+ * measurement, alone:
  *
  *     npx tsx bench/local-runner.ts
  *
@@ -94,10 +95,12 @@ interface Settings {
 function settingsOf(options: LocalRunnerBenchOptions): Settings {
   const scale = options.scale ?? Number(process.env.BENCH_RUNNER_SCALE ?? 1);
   if (!(scale > 0)) throw new Error(`BENCH_RUNNER_SCALE must be a positive number, got ${scale}`);
-  const size = (given: number | undefined, name: string, base: number, min: number) => {
+  // The scale is for counts (orders, files); a big file keeps its size.
+  const size = (given: number | undefined, name: string, base: number, min: number, scaled = true) => {
     const fromEnv = process.env[name];
     const value =
-      given ?? (fromEnv !== undefined && fromEnv !== "" ? Number(fromEnv) : Math.round(base * scale));
+      given ??
+      (fromEnv !== undefined && fromEnv !== "" ? Number(fromEnv) : Math.round(base * (scaled ? scale : 1)));
     if (!Number.isInteger(value) || value < 0)
       throw new Error(`${name} must be a whole number, got ${value}`);
     return Math.max(min, value);
@@ -108,7 +111,7 @@ function settingsOf(options: LocalRunnerBenchOptions): Settings {
     memoryFirst,
     memoryOrders: Math.max(memoryFirst, size(options.memoryOrders, "BENCH_RUNNER_MEMORY_ORDERS", 100_000, 1)),
     bigFiles: size(options.bigFiles, "BENCH_RUNNER_BIG_FILES", 10, 1),
-    bigFileMb: size(options.bigFileMb, "BENCH_RUNNER_BIG_FILE_MB", 50, 1),
+    bigFileMb: size(options.bigFileMb, "BENCH_RUNNER_BIG_FILE_MB", 50, 1, false),
   };
 }
 
@@ -757,7 +760,7 @@ async function measureMemory(dir: string, settings: Settings, runners: Set<Runne
 function printMemory(result: MemoryResult, settings: Settings): void {
   console.log(
     `\n## Local runner (npm start: PGlite, workflow, child process): RSS after ${settings.memoryFirst} orders, ` +
-      `then ${settings.memoryOrders} orders and ${settings.bigFiles} unparseable files of ${settings.bigFileMb} MB`,
+      `then ${settings.memoryOrders} orders and ${plural(settings.bigFiles, "unparseable file")} of ${settings.bigFileMb} MB`,
   );
   console.table(
     result.readings.map((reading) => ({
@@ -778,7 +781,7 @@ function printMemory(result: MemoryResult, settings: Settings): void {
     const growth = last.rss - first.rss;
     console.log(
       `RSS after start ${round(start?.rss)} MB; after the first ${first.orders} orders ${round(first.rss)} MB; ` +
-        `after ${last.orders} orders and ${last.bigFiles} files of ${settings.bigFileMb} MB ${round(last.rss)} MB: ` +
+        `after ${last.orders} orders and ${plural(last.bigFiles, "file")} of ${settings.bigFileMb} MB ${round(last.rss)} MB: ` +
         `${growth >= 0 ? "+" : ""}${round(growth)} MB (the product's floor: within ${MEMORY_FLOOR_MB} MB; ` +
         `${growth <= MEMORY_FLOOR_MB ? "within it" : "outside it"}). Big files rejected whole, in rejected/: ` +
         `${result.bigRejected}/${settings.bigFiles}; dead-lettered messages: ${result.deadLettered}; ` +
@@ -816,7 +819,7 @@ function printLogs(part: string, logs: ReturnType<Runner["logs"]>): void {
   if (logs.warn + logs.error === 0) return;
   const expected = logs.fileRejected > 0 ? ` (${logs.fileRejected} of them on the big files' rejection)` : "";
   console.log(
-    `${part}: the runner logged ${logs.warn} warnings${expected}, ${logs.error} errors` +
+    `${part}: the runner logged ${plural(logs.warn, "warning")}${expected}, ${plural(logs.error, "error")}` +
       (logs.samples.length > 0 ? "; the first others:" : ""),
   );
   for (const line of logs.samples) console.log(`  ${line}`);
@@ -831,6 +834,7 @@ function round(value: number | undefined): number | undefined {
   return value >= 100 ? Math.round(value) : Number(value.toFixed(1));
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
