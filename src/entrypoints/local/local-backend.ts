@@ -22,16 +22,9 @@ export interface DeadLetterQueueView {
   readonly source?: string | undefined;
 }
 
-/** A dead-lettered message, left in place. */
-export interface DeadLetterView {
-  readonly messageId: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly groupId?: string | undefined;
-  readonly deduplicationId?: string | undefined;
-  readonly receiveCount: number;
+/** A dead-lettered message, left in place: what the queue shows of it, its time as ISO text. */
+export interface DeadLetterView extends Omit<PeekedMessage, "sentAt" | "state"> {
   readonly sentAt: string;
-  readonly deadLetteredFrom?: string | undefined;
 }
 
 export interface RedriveRequest {

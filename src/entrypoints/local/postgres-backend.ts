@@ -115,12 +115,12 @@ export class PostgresBackend implements LocalBackend {
   }
 
   async deadLetters(queue: string): Promise<DeadLetterView[]> {
-    return (await this.#flowOfDeadLetterQueue(queue).deadLetterQueue.peek()).map(deadLetterView);
+    return (await this.#flowWhere("deadLetterQueue", queue).deadLetterQueue.peek()).map(deadLetterView);
   }
 
   async redrive(queue: string, request: RedriveRequest): Promise<RedriveOutcome> {
-    const { deadLetterQueue } = this.#flowOfDeadLetterQueue(queue);
-    const target = request.to === undefined ? undefined : this.#flowOfQueue(request.to).queue.name;
+    const { deadLetterQueue } = this.#flowWhere("deadLetterQueue", queue);
+    const target = request.to === undefined ? undefined : this.#flowWhere("queue", request.to).queue.name;
     if (request.dryRun)
       return redriveDryRun(deadLetterQueue.name, await deadLetterQueue.peek(), target, request.max);
     const moved = await deadLetterQueue.redrive(
@@ -173,26 +173,15 @@ export class PostgresBackend implements LocalBackend {
     return Object.values(this.orderflow.flows);
   }
 
-  #flowOfDeadLetterQueue(name: string): PostgresFlowQueue {
+  /** The flow whose queue (or dead-letter queue) has that name. @throws its 404 otherwise. */
+  #flowWhere(side: "queue" | "deadLetterQueue", name: string): PostgresFlowQueue {
     const flows = this.#flows();
-    const flow = flows.find((candidate) => candidate.deadLetterQueue.name === name);
+    const flow = flows.find((candidate) => candidate[side].name === name);
     if (!flow)
       throw queueNotFound(
-        "dead-letter queue",
+        side === "queue" ? "queue" : "dead-letter queue",
         name,
-        flows.map((candidate) => candidate.deadLetterQueue.name),
-      );
-    return flow;
-  }
-
-  #flowOfQueue(name: string): PostgresFlowQueue {
-    const flows = this.#flows();
-    const flow = flows.find((candidate) => candidate.queue.name === name);
-    if (!flow)
-      throw queueNotFound(
-        "queue",
-        name,
-        flows.map((candidate) => candidate.queue.name),
+        flows.map((candidate) => candidate[side].name),
       );
     return flow;
   }
