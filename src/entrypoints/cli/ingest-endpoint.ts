@@ -3,10 +3,8 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { link, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { OrderFileReader } from "../../domain/files/order-file-reader.js";
-import { checkFileOrder } from "../../domain/use-cases/file-flow.js";
 import type { FileRecord } from "../../ports/file-history.js";
-import { FileIds } from "../consumers/file-messages.js";
+import { fileOrderIds } from "../consumers/file-messages.js";
 import { IGNORED_IN_INBOX, INBOX_FOLDERS } from "../local/inbox-watcher.js";
 import { CliError } from "./backends.js";
 import { HttpOperatorBackend } from "./http-backend.js";
@@ -281,23 +279,13 @@ async function followOrders(
  * leaving out the orders the record names as invalid. Undefined if the file changed since the copy.
  */
 async function orderIdsOf(path: string, record: FileRecord): Promise<string[] | undefined> {
-  const invalid = new Set(record.errors.flatMap((error) => (error.index === undefined ? [] : [error.index])));
-  const derived = new FileIds(record.fileKey, record.fileVersion);
-  const reader = new OrderFileReader({ format: record.format, fileName: record.fileKey });
   const hash = createHash("md5");
-  const ids: string[] = [];
   try {
-    for await (const entries of reader.entries(hashed(createReadStream(path), hash))) {
-      for (const entry of entries) {
-        if (entry.error !== undefined || invalid.has(entry.index)) continue;
-        const checked = checkFileOrder(entry.value);
-        if (checked.ok) ids.push(checked.value.orderId ?? derived.orderId(entry.index));
-      }
-    }
+    const ids = await fileOrderIds(hashed(createReadStream(path), hash), record);
+    return hash.digest("hex") === record.fileVersion ? ids : undefined;
   } catch {
     return undefined;
   }
-  return hash.digest("hex") === record.fileVersion ? ids : undefined;
 }
 
 /** Status lines on stderr, and a progress line redrawn in place on a terminal (one line a step otherwise). */

@@ -39,6 +39,8 @@ export interface HttpServerOptions {
   readonly host?: string | undefined;
   /** Default {@link DEFAULT_MAX_BODY_BYTES}. */
   readonly maxBodyBytes?: number | undefined;
+  /** A different limit for some requests (the local runner's file uploads); undefined: `maxBodyBytes`. */
+  readonly maxBodyBytesOf?: ((method: string, path: string) => number | undefined) | undefined;
   readonly logger: Logger;
   /**
    * Answers a request the core does not (the local runner's operator routes),
@@ -47,7 +49,21 @@ export interface HttpServerOptions {
   readonly route?: ((request: HttpRequest) => Promise<HttpResponse> | undefined) | undefined;
   /** Called after each answer (the local runner kicks its pipeline after a write). */
   readonly answered?: ((request: HttpRequest, response: HttpResponse) => void) | undefined;
+  /**
+   * The server-sent events to stream in answer to a request (the local
+   * runner's `GET /_local/events`), or undefined to answer it as usual.
+   */
+  readonly eventStream?: ((request: HttpRequest) => EventStream | undefined) | undefined;
 }
+
+/** Events a client follows over one long `text/event-stream` answer. */
+export interface EventStream {
+  /** Starts sending: `send` writes one event (a name and its data, one line); returns how to stop. */
+  subscribe(send: (event: string, data: string) => void): () => void;
+}
+
+/** A comment line on an idle event stream, so that proxies and the client see it alive. */
+const EVENT_STREAM_HEARTBEAT_MS = 15_000;
 
 export interface HttpServer {
   /** e.g. `http://127.0.0.1:3000`. */
@@ -65,7 +81,7 @@ export async function startHttpServer(api: HttpApi, options: HttpServerOptions):
   const answer = async (request: HttpRequest, body: ReadBody): Promise<HttpResponse> => {
     if (body.kind === "tooLarge") {
       return answerRequest(request, { logger }, async () => {
-        throw payloadTooLarge(maxBodyBytes);
+        throw payloadTooLarge(body.limit);
       });
     }
     const response =
@@ -74,14 +90,17 @@ export async function startHttpServer(api: HttpApi, options: HttpServerOptions):
     return response;
   };
   const server = createServer((req, res) => {
-    serve(req, res, maxBodyBytes, answer, logger).catch((error: unknown) => {
-      const correlationId = correlationIdOf(normalizeHeaders(req.headers as HttpRequest["headers"]));
-      logger.error("request could not be answered", { correlationId, error: describeError(error) });
-      if (!res.headersSent) {
-        const failed = errorResponse(500, "INTERNAL_ERROR", "the request could not be completed");
-        send(res, { ...failed, headers: { ...failed.headers, [CORRELATION_ID_HEADER]: correlationId } });
-      } else res.destroy();
-    });
+    const limit = options.maxBodyBytesOf?.(req.method ?? "", pathOf(req.url ?? "/")) ?? maxBodyBytes;
+    serve(req, res, { maxBodyBytes: limit, answer, logger, eventStream: options.eventStream }).catch(
+      (error: unknown) => {
+        const correlationId = correlationIdOf(normalizeHeaders(req.headers as HttpRequest["headers"]));
+        logger.error("request could not be answered", { correlationId, error: describeError(error) });
+        if (!res.headersSent) {
+          const failed = errorResponse(500, "INTERNAL_ERROR", "the request could not be completed");
+          send(res, { ...failed, headers: { ...failed.headers, [CORRELATION_ID_HEADER]: correlationId } });
+        } else res.destroy();
+      },
+    );
   });
   server.on("clientError", (error, socket) => refuseUnreadableRequest(error, socket, logger));
   await listen(server, options.port ?? 3000, host);
@@ -112,18 +131,22 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 type ReadBody =
   | { readonly kind: "complete"; readonly bytes: Buffer }
   /** Past the limit: the rest was not read. */
-  | { readonly kind: "tooLarge" }
+  | { readonly kind: "tooLarge"; readonly limit: number }
   /** The client closed the connection before the body ended. */
   | { readonly kind: "aborted"; readonly receivedBytes: number };
 
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  maxBodyBytes: number,
-  answer: (request: HttpRequest, body: ReadBody) => Promise<HttpResponse>,
-  logger: Logger,
+  options: {
+    readonly maxBodyBytes: number;
+    readonly answer: (request: HttpRequest, body: ReadBody) => Promise<HttpResponse>;
+    readonly logger: Logger;
+    readonly eventStream: HttpServerOptions["eventStream"];
+  },
 ): Promise<void> {
-  const body = await readBody(req, maxBodyBytes);
+  const { answer, logger } = options;
+  const body = await readBody(req, options.maxBodyBytes);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -151,10 +174,32 @@ async function serve(
     isBase64Encoded: bytes.length > 0,
     query: queryOf(req.url ?? "/"),
   };
+  const stream = body.kind === "complete" ? options.eventStream?.(request) : undefined;
+  if (stream) return streamEvents(res, stream);
   const response = await answer(request, body);
   // The unread rest of an oversized body would otherwise be taken for the next request.
   if (body.kind === "tooLarge") res.setHeader("Connection", "close");
   send(res, response);
+}
+
+/** Holds the answer open and writes each event as it comes, until the client leaves or the server closes. */
+function streamEvents(res: ServerResponse, stream: EventStream): void {
+  res.writeHead(200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+  // The first line opens the stream at once in every client; `retry` is how long a dropped client waits.
+  res.write("retry: 2000\n: connected\n\n");
+  const stop = stream.subscribe((event, data) => {
+    res.write(`event: ${event}\ndata: ${data.replace(/\n/g, "\ndata: ")}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(": alive\n\n"), EVENT_STREAM_HEARTBEAT_MS);
+  heartbeat.unref();
+  res.on("close", () => {
+    clearInterval(heartbeat);
+    stop();
+  });
 }
 
 /** The whole body, or where reading it stopped: past `maxBodyBytes` (the rest is not read) or at a disconnect. */
@@ -167,7 +212,7 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<ReadBody>
       if (size > maxBodyBytes) {
         req.off("data", onData);
         req.pause();
-        resolvePromise({ kind: "tooLarge" });
+        resolvePromise({ kind: "tooLarge", limit: maxBodyBytes });
         return;
       }
       chunks.push(chunk);

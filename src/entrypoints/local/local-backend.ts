@@ -1,6 +1,9 @@
 import type { FileHistory } from "../../ports/file-history.js";
+import type { ObjectStore } from "../../ports/object-store.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
 import type { HttpApi } from "../http/http-core.js";
 import { HttpRequestError } from "../http/http-errors.js";
+import type { EventFeed } from "./event-feed.js";
 
 /** A queue of the flows as the operator routes show it. */
 export interface QueueView {
@@ -70,6 +73,12 @@ export interface LocalBackend {
   readonly description: string;
   readonly http: HttpApi;
   readonly fileHistory: FileHistory;
+  /** The orders, for the operator's board (the public API reads one order at a time). */
+  readonly orders: Pick<OrderRepository, "listByStatus">;
+  /** Where uploaded batch files are kept (`incoming/<name>`), to read one's orders back. */
+  readonly objects: Pick<ObjectStore, "get">;
+  /** The events the flows published in this process (the web console's live feed and timelines). */
+  readonly events: EventFeed;
   /**
    * Stores a batch file under `incoming/` and notifies the file flows, as an
    * S3 upload would. @returns its key and the version its history record has.

@@ -7,12 +7,21 @@ import type { FileRecord } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
 import { answerRequest, DEFAULT_MAX_BODY_BYTES } from "../http/http-core.js";
 import { type HttpServer, startHttpServer } from "../http/node-http-server.js";
+import { DEFAULT_CONSOLE_DIR, loadConsoleAssets } from "./console-assets.js";
 import { ConsoleLogger } from "./console-logger.js";
 import { INBOX_FOLDERS, InboxWatcher } from "./inbox-watcher.js";
 import type { LocalBackend } from "./local-backend.js";
 import { MemoryBackend } from "./memory-backend.js";
-import { handleOperatorRequest, isOperatorRequest } from "./operator-routes.js";
+import {
+  handleOperatorRequest,
+  isOperatorRequest,
+  MAX_UPLOAD_BYTES,
+  OPERATOR_PREFIX,
+} from "./operator-routes.js";
 import { guardRefusal, type RequestGuardOptions } from "./request-guard.js";
+
+/** The live feed of the events the flows publish, as server-sent events (event name `orderflow`). */
+export const EVENTS_PATH = `${OPERATOR_PREFIX}events`;
 
 export interface LocalRunnerOptions<B extends LocalBackend = LocalBackend> {
   /** Default 3000; 0 picks a free port (see {@link LocalRunner.url}). */
@@ -42,6 +51,8 @@ export interface LocalRunnerOptions<B extends LocalBackend = LocalBackend> {
   readonly maxBodyBytes?: number;
   /** How often new alerts and dead-lettered messages are looked for and logged (default 1 s). */
   readonly watchIntervalMs?: number;
+  /** The built web console served at `/` (default {@link DEFAULT_CONSOLE_DIR}, what `npm run build:console` writes). */
+  readonly consoleDir?: string;
 }
 
 export interface LocalRunner<B extends LocalBackend = LocalBackend> {
@@ -95,6 +106,7 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
   };
   const watcher = new InboxWatcher({ dir: inbox, logger: inboxLogger, onFile: options.onFile ?? ingest });
   const httpLogger = logger.child({ component: "http" });
+  const consoleAsset = await loadConsoleAssets(options.consoleDir);
 
   let server: HttpServer;
   try {
@@ -104,13 +116,24 @@ export async function startLocalRunner<B extends LocalBackend = MemoryBackend>(
       port: options.port,
       host,
       maxBodyBytes,
+      maxBodyBytesOf: (method, path) =>
+        method === "POST" && path === `${OPERATOR_PREFIX}files` ? MAX_UPLOAD_BYTES : undefined,
       logger: httpLogger,
+      eventStream: (request) =>
+        request.method === "GET" && request.path === EVENTS_PATH && !guardRefusal(request, options.guard)
+          ? {
+              subscribe: (send) =>
+                backend.events.subscribe((event) => send("orderflow", JSON.stringify(event))),
+            }
+          : undefined,
       route: (request) => {
         const refusal = guardRefusal(request, options.guard);
         if (refusal)
           return answerRequest(request, { logger: httpLogger }, async () => {
             throw refusal;
           });
+        const asset = consoleAsset(request);
+        if (asset) return Promise.resolve(asset);
         return isOperatorRequest(request)
           ? answerRequest(request, { logger: httpLogger }, () =>
               handleOperatorRequest(backend, request, { maxBodyBytes, inbox }),

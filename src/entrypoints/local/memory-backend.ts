@@ -4,10 +4,13 @@ import { SystemClock } from "../../adapters/system/system-clock.js";
 import { unquote } from "../../domain/use-cases/file-flow.js";
 import type { FileHistory } from "../../ports/file-history.js";
 import type { Logger } from "../../ports/logger.js";
+import type { ObjectStore } from "../../ports/object-store.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
 import type { EventRouteName } from "../../ports/routing.js";
 import type { HttpApi } from "../http/http-core.js";
 import { addFileFlows, type FileFlows } from "../in-memory/in-memory-file-flows.js";
 import { InMemoryOrderflow, type InMemoryOrderflowOptions } from "../in-memory/in-memory-orderflow.js";
+import { EventFeed } from "./event-feed.js";
 import {
   type AlertView,
   type DeadLetterQueueView,
@@ -27,6 +30,8 @@ export interface MemoryBackendOptions {
   readonly logger?: Logger | undefined;
   /** How often the queues are drained when nothing kicks them (default 200 ms). */
   readonly pollIntervalMs?: number | undefined;
+  /** What the flow publishes reaches (when the flow was built with its `decorate`); a feed of its own otherwise. */
+  readonly events?: EventFeed | undefined;
 }
 
 /**
@@ -41,28 +46,40 @@ export class MemoryBackend implements LocalBackend {
   readonly description = "in memory (nothing survives a restart)";
   readonly flow: InMemoryOrderflow;
   readonly files: FileFlows;
+  readonly events: EventFeed;
   readonly #driver: PipelineDriver;
 
   /** Adds the batch-file flows to `flow` and drains it in real time. */
   constructor(flow: InMemoryOrderflow, options: MemoryBackendOptions = {}) {
     this.flow = flow;
     this.files = addFileFlows(flow);
+    this.events = options.events ?? new EventFeed();
     this.#driver = new PipelineDriver(flow, options.logger ?? flow.logger, options.pollIntervalMs ?? 200);
   }
 
   /** A new in-memory pipeline on the system clock and random ids (tests default to deterministic ones). */
   static create(options: InMemoryOrderflowOptions & MemoryBackendOptions = {}): MemoryBackend {
-    const { pollIntervalMs, ...pipeline } = options;
+    const { pollIntervalMs, decorate, ...pipeline } = options;
+    const events = new EventFeed();
     const flow = new InMemoryOrderflow({
       clock: new SystemClock(),
       ids: new RandomIdGenerator(),
       ...pipeline,
+      decorate: (name, port) => events.decorate(name, decorate ? decorate(name, port) : port),
     });
-    return new MemoryBackend(flow, { pollIntervalMs });
+    return new MemoryBackend(flow, { pollIntervalMs, events });
   }
 
   get http(): HttpApi {
     return this.flow.http;
+  }
+
+  get orders(): OrderRepository {
+    return this.flow.orders;
+  }
+
+  get objects(): ObjectStore {
+    return this.files.objects;
   }
 
   get fileHistory(): FileHistory {

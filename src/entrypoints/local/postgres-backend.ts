@@ -5,12 +5,15 @@ import { DEMO_CATALOG } from "../../adapters/memory/in-memory-product-catalog.js
 import { queueSizes } from "../../adapters/postgres/postgres-queue.js";
 import { pgliteClient } from "../../adapters/postgres/sql-client.js";
 import type { FileHistory } from "../../ports/file-history.js";
+import type { ObjectStore } from "../../ports/object-store.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
 import {
   createPostgresOrderflow,
   type PostgresFlowQueue,
   type PostgresOrderflow,
   type PostgresOrderflowOptions,
 } from "../postgres/postgres-orderflow.js";
+import { EventFeed } from "./event-feed.js";
 import {
   type AlertView,
   type DeadLetterQueueView,
@@ -47,6 +50,7 @@ export class PostgresBackend implements LocalBackend {
     readonly orderflow: PostgresOrderflow,
     readonly description: string,
     private readonly embedded: boolean,
+    readonly events: EventFeed,
   ) {}
 
   static async open(options: PostgresBackendOptions): Promise<PostgresBackend> {
@@ -61,9 +65,11 @@ export class PostgresBackend implements LocalBackend {
     if (!url && !existsSync(pgdata)) await (await pgliteClient(pgdata)).close();
     const client = url ?? (await pgliteClient(pgdata));
     let orderflow: PostgresOrderflow | undefined;
+    const events = new EventFeed();
     try {
       orderflow = await createPostgresOrderflow({
         ...rest,
+        decorate: events.decorate,
         connection: client,
         filesDir: join(dataDir, "files"),
       });
@@ -76,11 +82,19 @@ export class PostgresBackend implements LocalBackend {
       throw error;
     }
     const description = url ? `PostgreSQL at ${redactUrl(url)}` : `PGlite in ${dataDir}`;
-    return new PostgresBackend(orderflow, description, url === undefined);
+    return new PostgresBackend(orderflow, description, url === undefined, events);
   }
 
   get http() {
     return this.orderflow.http;
+  }
+
+  get orders(): OrderRepository {
+    return this.orderflow.adapters.orders;
+  }
+
+  get objects(): ObjectStore {
+    return this.orderflow.adapters.objectStore;
   }
 
   get fileHistory(): FileHistory {

@@ -15,8 +15,8 @@ import { OPERATOR_PREFIX } from "./operator-routes.js";
  *   `Sec-Fetch-Site` other than same-origin or none) is refused (403
  *   `CROSS_ORIGIN_REFUSED`); curl and the CLI send neither header;
  * - **operator routes**: a `/_local/` request that changes something must say
- *   `Content-Type: application/json` (which a cross-site form cannot send
- *   without a preflight), even with an empty body, or carry the operator token
+ *   `Content-Type: application/json` or `application/x-ndjson` (which a
+ *   cross-site form cannot send without a preflight), even with an empty body, or carry the operator token
  *   (`X-Orderflow-Token`) when one is configured (415 `UNSUPPORTED_MEDIA_TYPE`).
  */
 export interface RequestGuardOptions {
@@ -76,7 +76,8 @@ export function guardRefusal(
   if (request.path.startsWith(OPERATOR_PREFIX)) {
     const token = headers[OPERATOR_TOKEN_HEADER.toLowerCase()];
     const tokenOk = options.operatorToken !== undefined && token === options.operatorToken;
-    const json = /^application\/json\s*(;|$)/i.test(headers["content-type"] ?? "");
+    // JSON Lines too (a batch file's upload): like JSON, a type no cross-site form can send.
+    const json = /^application\/(json|x-ndjson)\s*(;|$)/i.test(headers["content-type"] ?? "");
     if (!json && !tokenOk) {
       return new HttpRequestError(
         415,

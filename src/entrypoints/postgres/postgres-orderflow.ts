@@ -84,6 +84,12 @@ export interface PostgresOrderflowOptions extends PostgresAdapterOptions {
    * would be routed or counted again.
    */
   readonly eventIdRetentionMs?: number | undefined;
+  /**
+   * Wraps what the flows call (as the in-memory orderflow's option does): each
+   * adapter bound for the use cases, by its port name (`bus`, `orders`, …).
+   * {@link PostgresOrderflow.adapters} stays unwrapped.
+   */
+  readonly decorate?: (<T extends object>(name: string, port: T) => T) | undefined;
 }
 
 /** What {@link PostgresOrderflow.maintain} removed. */
@@ -157,18 +163,22 @@ export class PostgresOrderflow {
     private readonly options: PostgresOrderflowOptions,
     private readonly ownsClient: boolean,
   ) {
+    const decorate = options.decorate ?? ((_name, port) => port);
+    const ports = Object.fromEntries(
+      Object.entries(adapters).map(([port, adapter]) => [port, decorate(port, adapter)]),
+    ) as PostgresAdapters;
     if (options.orchestration === "workflow") {
       this.workflows = new LocalWorkflowExecutions({
-        steps: new WorkflowSteps({ ...adapters, settings: adapters.storeSettings }),
-        orders: adapters.orders,
-        taskTokens: adapters.taskTokens,
+        steps: new WorkflowSteps({ ...ports, settings: ports.storeSettings }),
+        orders: ports.orders,
+        taskTokens: ports.taskTokens,
         clock: adapters.clock,
         fulfilmentTimeoutMs: options.fulfilmentTimeoutMs ?? DEFAULT_FULFILMENT_TIMEOUT_SECONDS * 1000,
         logger: adapters.logger,
       });
     }
     this.container = createContainer([
-      adaptersModule({ ...adapters, workflows: this.workflows ?? adapters.workflows }),
+      adaptersModule({ ...ports, workflows: this.workflows ?? ports.workflows }),
       useCasesModule({ limits: options.limits }),
       orderFlowsModule(),
       notificationFlowsModule(),
