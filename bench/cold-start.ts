@@ -64,7 +64,7 @@ export const COLD_START_BUDGET_MS = 25;
 const root = resolve(import.meta.dirname, "..");
 
 /** Every variable of every handler's environment, with values that reach no real resource. */
-const AWS_ENV = {
+export const AWS_ENV = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "bench",
   AWS_SECRET_ACCESS_KEY: "bench",
@@ -233,7 +233,7 @@ function coldStart(bundle: string, event: unknown): ColdStart {
   return { wallMs, cpuMs: Number(cpu[1]) };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

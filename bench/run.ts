@@ -63,6 +63,12 @@ await runOrchestrationRequestBench();
 const { runColdStartBench } = await import("./cold-start.js");
 await runColdStartBench();
 
+// Prints its own table: validate-order and api beside their Powertools equivalents, the bare handlers making the same
+// AWS calls and the floor, with calls failing fast and on the success path (a loopback stand-in answering the SDK).
+// Fewer rounds here than alone (npx tsx bench/cold-start-vs-powertools.ts [rounds], 25 by default).
+const { runPowertoolsComparison } = await import("./cold-start-vs-powertools.js");
+await runPowertoolsComparison({ runs: 9 });
+
 // Prints its own tables: file throughput vs JSON.parse, SQS calls, and (BENCH_BIG=1) peak RSS for a file over 1 GiB.
 const { runFileBench } = await import("./files.js");
 await runFileBench();

@@ -14,14 +14,22 @@ import * as lifecycle from "../../src/domain/lifecycle.js";
 import * as money from "../../src/domain/money.js";
 import * as order from "../../src/domain/order.js";
 import * as schemas from "../../src/domain/schemas.js";
-import { handler as bare } from "./sqs-consumer.js";
+import { handler as sqsConsumer } from "./sqs-consumer.js";
 
 /** Kept so that the bundle holds the domain (and zod), as a handler's does. */
 export const DOMAIN = { rules, errors, events, lifecycle, money, order, schemas };
 
 const TOKENS = Array.from({ length: 12 }, (_, index) => Symbol.for(`floor.${index}`));
 
-export async function handler(event: { Records?: unknown[] }) {
+/** `bare` preceded by what every orderflow handler loads and runs whatever its wiring. */
+export function withFloor<E extends object, R>(bare: (event: E) => Promise<R>) {
+  return async (event: E): Promise<R> => {
+    await libraries((event as { Records?: unknown[] }).Records?.length ?? 0);
+    return bare(event);
+  };
+}
+
+async function libraries(records: number): Promise<void> {
   const container = new Container({ defaultScope: "Singleton" });
   container.load(
     new ContainerModule(({ bind }) => {
@@ -34,6 +42,7 @@ export async function handler(event: { Records?: unknown[] }) {
     { base: null, messageKey: "message", timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 1, sync: true }),
   );
-  logger.info({ records: event.Records?.length ?? 0 }, "batch handled");
-  return bare(event);
+  logger.info({ records }, "batch handled");
 }
+
+export const handler = withFloor(sqsConsumer);
