@@ -41,7 +41,8 @@ export function Board() {
                     </span>
                     {order.status === "CONFIRMED" && (
                       <ActionButton
-                        label={`Fulfil ${order.orderId}`}
+                        label="Fulfil"
+                        name={`Fulfil ${order.orderId}`}
                         kind="primary"
                         action={() => call("POST", path(["orders", order.orderId, "fulfil"]))}
                       />

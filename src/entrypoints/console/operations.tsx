@@ -91,7 +91,7 @@ function FileEntry({ record }: { readonly record: FileRecord }) {
           ))}
         </ul>
       )}
-      <ActionButton label={`Orders of ${record.fileKey}`} action={showOrders} />
+      <ActionButton label="Orders" name={`Orders of ${record.fileKey}`} action={showOrders} />
       {orders && (
         <ul class="list">
           {orders.map((order) => (
@@ -130,7 +130,8 @@ export function DeadLetters() {
               <td>{dlq.messages}</td>
               <td>
                 <ActionButton
-                  label={`Peek ${dlq.name}`}
+                  label="Peek"
+                  name={`Peek ${dlq.name}`}
                   disabled={dlq.messages === 0}
                   action={async () =>
                     setPeeked({
@@ -142,7 +143,8 @@ export function DeadLetters() {
                   }
                 />
                 <ActionButton
-                  label={`Redrive ${dlq.name}`}
+                  label="Redrive"
+                  name={`Redrive ${dlq.name}`}
                   kind="primary"
                   disabled={dlq.messages === 0}
                   action={async () => {
@@ -202,10 +204,12 @@ export function Alerts() {
   );
 }
 
-/** Notifications across users or of one, by priority. */
+/** Notifications of one priority across users, or of one user. */
 export function Notifications() {
   const [userId, setUserId] = useState("");
-  const [priority, setPriority] = useState("");
+  const [chosen, setPriority] = useState("high");
+  // Across users the API lists one priority at a time; one user's notifications may be of any.
+  const priority = userId ? chosen : chosen || "high";
   const list = useLoad(
     () =>
       get<{ notifications: Notification[] }>(
@@ -226,7 +230,7 @@ export function Notifications() {
         <label>
           Priority
           <select value={priority} onChange={(e) => setPriority((e.target as HTMLSelectElement).value)}>
-            <option value="">any</option>
+            {userId && <option value="">any</option>}
             <option value="high">high</option>
             <option value="medium">medium</option>
             <option value="low">low</option>

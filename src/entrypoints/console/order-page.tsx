@@ -169,9 +169,11 @@ function Changes({ order }: { readonly order: Order }) {
         <ActionButton
           label="Modify order"
           action={async () => {
-            const items = order.items.map((line) => ({
-              ...line,
-              quantity: quantities[line.sku] ?? line.quantity,
+            // The lines as PlaceOrder gives them (the order's view adds each line's total).
+            const items = order.items.map(({ sku, unitPrice, quantity }) => ({
+              sku,
+              unitPrice,
+              quantity: quantities[sku] ?? quantity,
             }));
             await call("PATCH", path(["orders", order.orderId]), { body: { items } });
             setSent("Modification requested.");

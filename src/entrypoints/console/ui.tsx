@@ -71,6 +71,8 @@ export function useLoad<T>(load: () => Promise<T>, keys: readonly unknown[]) {
 /** A button whose action runs once at a time; what it throws is shown beside it. */
 export function ActionButton(props: {
   readonly label: string;
+  /** The accessible name when the label alone does not say what it acts on (e.g. which order). */
+  readonly name?: string;
   readonly action: () => Promise<unknown>;
   readonly disabled?: boolean;
   readonly kind?: "primary" | "danger";
@@ -81,6 +83,7 @@ export function ActionButton(props: {
     <span class="action">
       <button
         type="button"
+        aria-label={props.name}
         class={props.kind ?? ""}
         disabled={busy || props.disabled}
         onClick={async () => {

@@ -174,7 +174,8 @@ async function fileOrders(backend: LocalBackend, request: HttpRequest): Promise<
   const record = await backend.fileHistory.get(key, version);
   if (!record)
     throw new HttpRequestError(404, "FILE_NOT_FOUND", "no history record for this key and version");
-  const stored = await backend.objects.get(record.fileKey);
+  // Where it is kept now: moved out of `incoming/` once handled.
+  const stored = await backend.objects.get(record.location ?? record.fileKey);
   if (!stored) throw new HttpRequestError(404, "FILE_NOT_FOUND", "the file is no longer stored");
   return fileOrderIds(stored.body, record, limitOf(request));
 }
