@@ -7,7 +7,7 @@
  *
  * - **calls failing fast**: the endpoint refuses connections (one attempt), so
  *   each handler loads, builds what it builds, tries its first call and fails it;
- * - **success path**: the endpoint is a loopback stand-in (bench/aws-stand-in.ts)
+ * - **success path**: the endpoint is a loopback stand-in (test/support/aws-stand-in.ts)
  *   that answers every call, DynamoDB with real conditional writes: the
  *   validate-order handlers each validate an order seeded `RECEIVED` for their
  *   run; the api handlers each place a new order with `POST /orders`. Every
@@ -30,8 +30,8 @@ import { build } from "tsup";
 import { DynamoDbOrderRepository } from "../src/adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../src/adapters/aws/dynamodb-product-catalog.js";
 import { Order } from "../src/domain/order.js";
+import { type AwsStandIn, startAwsStandIn } from "../test/support/aws-stand-in.js";
 import { lambdaBuildOptions } from "../tsup.lambda.config.js";
-import { type AwsStandIn, startAwsStandIn } from "./aws-stand-in.js";
 import { AWS_ENV, median } from "./cold-start.js";
 
 export const MODES = ["calls failing fast", "success path"] as const;
@@ -58,6 +58,10 @@ export interface ComparisonRow {
 export interface ComparisonOptions {
   /** Rounds (default 15): each starts every contender once. */
   readonly runs?: number;
+  /** Default both. */
+  readonly modes?: readonly Mode[];
+  /** Default both. */
+  readonly handlers?: readonly ComparedHandler[];
   readonly print?: (line: string) => void;
 }
 
@@ -95,9 +99,11 @@ export async function runPowertoolsComparison(options: ComparisonOptions = {}): 
       PRODUCT,
     ]);
     const rows: ComparisonRow[] = [];
-    for (const mode of MODES) {
+    const modes = options.modes ?? MODES;
+    const handlers = options.handlers ?? COMPARED_HANDLERS;
+    for (const mode of modes) {
       const endpoint = mode === "success path" ? standIn.endpoint : await refusingEndpoint();
-      for (const handler of COMPARED_HANDLERS) {
+      for (const handler of handlers) {
         const samples = new Map<Contender, number[]>(CONTENDERS.map((c) => [c, []]));
         for (let round = -1; round < runs; round++) {
           // Round -1 warms the file cache and is not counted.
@@ -317,6 +323,7 @@ function printComparison(rows: readonly ComparisonRow[], runs: number, print: (l
     for (const handler of COMPARED_HANDLERS) {
       const of = (contender: Contender) =>
         rows.find((row) => row.mode === mode && row.handler === handler && row.contender === contender)!;
+      if (!rows.some((row) => row.mode === mode && row.handler === handler)) continue;
       const orderflow = of("orderflow");
       const floor = of("floor");
       const powertools = of("powertools");
@@ -344,5 +351,11 @@ function printComparison(rows: readonly ComparisonRow[], runs: number, print: (l
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runPowertoolsComparison({ runs: Number(process.argv[2] ?? 25) });
+  // [rounds] [handler,...] [mode,...]: e.g. `9 validate-order success`.
+  const [runs, handlers, modes] = process.argv.slice(2);
+  await runPowertoolsComparison({
+    runs: Number(runs ?? 25),
+    handlers: handlers?.split(",") as ComparedHandler[] | undefined,
+    modes: modes ? MODES.filter((mode) => modes.split(",").some((name) => mode.includes(name))) : undefined,
+  });
 }

@@ -56,6 +56,7 @@ export {
   createMemoryAdapters,
   type MemoryAdapterOptions,
   type MemoryAdapters,
+  memoryAdapters,
   memoryModule,
 } from "./entrypoints/container/memory-module.js";
 export { METRICS_FLOWS, metricsFlowsModule } from "./entrypoints/container/metrics-flows-module.js";

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { createTables, type TableLogicalName } from "../src/adapters/aws/dynamodb-tables.js";
+import { createTables, type TableLogicalName } from "../../src/adapters/aws/dynamodb-tables.js";
 
 export interface AwsStandIn {
   /** `http://127.0.0.1:<port>`: the endpoint of every service. */

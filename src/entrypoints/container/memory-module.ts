@@ -1,4 +1,5 @@
 import type { ContainerModule } from "inversify";
+import { DemoPaymentGateway } from "../../adapters/demo/demo-payment-gateway.js";
 import { InMemoryEventBus } from "../../adapters/memory/in-memory-event-bus.js";
 import { InMemoryFileHistory } from "../../adapters/memory/in-memory-file-history.js";
 import { InMemoryIdempotencyStore } from "../../adapters/memory/in-memory-idempotency-store.js";
@@ -23,6 +24,8 @@ import type { Clock } from "../../ports/clock.js";
 import type { IdGenerator } from "../../ports/id-generator.js";
 import type { Logger } from "../../ports/logger.js";
 import type { PaymentGateway } from "../../ports/payment-gateway.js";
+import type { OrderflowConfig } from "../config.js";
+import { PinoLogger } from "../logging.js";
 import { adaptersModule, type PortAdapters } from "./adapters-module.js";
 
 /** The in-memory adapters behind every port, kept by their concrete types so tests can seed and inspect them. */
@@ -79,4 +82,15 @@ export function createMemoryAdapters(options: MemoryAdapterOptions = {}) {
  */
 export function memoryModule(adapters: MemoryAdapters = createMemoryAdapters()): ContainerModule {
   return adaptersModule(adapters);
+}
+
+/**
+ * A Lambda handler's adapters in memory (its `adapters` option, with
+ * `ORDERFLOW_ADAPTERS=memory`): a fresh set, logging with pino at `LOG_LEVEL`,
+ * paying with the demo gateway when `PAYMENT_MODE` is set.
+ */
+export function memoryAdapters(config: OrderflowConfig): readonly ContainerModule[] {
+  const logger = PinoLogger.create({ level: config.LOG_LEVEL });
+  const payments = config.PAYMENT_MODE ? new DemoPaymentGateway(config.PAYMENT_MODE) : undefined;
+  return [memoryModule(createMemoryAdapters({ logger, payments }))];
 }

@@ -1,13 +1,11 @@
 import type { Container, ContainerModule } from "inversify";
-import { DemoPaymentGateway } from "../../adapters/demo/demo-payment-gateway.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
-import { type Environment, loadConfig, type OrderflowConfig } from "../config.js";
+import { ConfigError, type Environment, loadConfig, type OrderflowConfig } from "../config.js";
 import type { ExtractionConsumer } from "../consumers/file-consumers.js";
 import type { AwsService } from "../container/aws/aws-service.js";
 import { awsServicesModule } from "../container/aws/aws-services-module.js";
 import type { ConsumerFlows, FlowOptions } from "../container/consumer-flows.js";
 import { createContainer, resolveAsync } from "../container/create-container.js";
-import { createMemoryAdapters, memoryModule } from "../container/memory-module.js";
 import { consumerToken } from "../container/tokens.js";
 import { HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
@@ -21,9 +19,10 @@ export interface HandlerOptions extends FlowOptions {
   /** The environment to read; default `process.env`. */
   readonly env?: Environment | undefined;
   /**
-   * The adapter modules; default from `ORDERFLOW_ADAPTERS`: the handler's AWS
-   * services, or `memoryModule` with fresh adapters. Tests pass
-   * `memoryModule(adapters)` to keep hold of the adapters.
+   * The adapter modules; default: the handler's AWS services. In memory
+   * (`ORDERFLOW_ADAPTERS=memory`), pass `memoryAdapters`, or
+   * `() => [memoryModule(adapters)]` to keep hold of the adapters: the handler's
+   * own bundle holds only its AWS adapters.
    */
   readonly adapters?: ((config: OrderflowConfig) => readonly ContainerModule[]) | undefined;
   /** Loaded last, to `rebind` anything (e.g. a real PaymentGateway in place of the demo one). */
@@ -31,24 +30,21 @@ export interface HandlerOptions extends FlowOptions {
 }
 
 /**
- * The adapters `ORDERFLOW_ADAPTERS` selects, logging with pino at `LOG_LEVEL`:
- * on AWS, the given services only (see {@link AwsService}).
+ * A handler's adapters when none are given: the given AWS services only (see
+ * {@link AwsService}), logging with pino at `LOG_LEVEL`. The in-memory family is
+ * not among them, so that no handler's bundle carries it: in memory, the
+ * caller passes its adapters (`memoryAdapters`).
  */
 export function defaultAdapters(
   config: OrderflowConfig,
   awsServices?: readonly AwsService[],
 ): readonly ContainerModule[] {
-  const logger = PinoLogger.create({ level: config.LOG_LEVEL });
-  if (config.ORDERFLOW_ADAPTERS === "memory") {
-    const payments = config.PAYMENT_MODE ? new DemoPaymentGateway(config.PAYMENT_MODE) : undefined;
-    return [memoryModule(createMemoryAdapters({ logger, payments }))];
-  }
   // No default set of services: naming them is what keeps the other SDK clients out of a handler's bundle.
   if (!awsServices)
     throw new TypeError(
       "defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsService])",
     );
-  return [awsServicesModule(config, awsServices, { logger })];
+  return [awsServicesModule(config, awsServices, { logger: PinoLogger.create({ level: config.LOG_LEVEL }) })];
 }
 
 /**
@@ -56,7 +52,8 @@ export function defaultAdapters(
  * the adapters (on AWS: `awsServices`, those its ports use), its `flows`
  * (their use cases and consumers, wired to the handler's ports only) and the
  * caller's modules. Creates no client: adapters are made when first resolved.
- * @throws ConfigError naming every missing or bad variable.
+ * @throws ConfigError naming every missing or bad variable, or when
+ * `ORDERFLOW_ADAPTERS=memory` and no adapters are given.
  */
 export function composeHandler(
   handler: HandlerName,
@@ -65,6 +62,14 @@ export function composeHandler(
   options: HandlerOptions = {},
 ): Container {
   const config = loadConfig(handler, options.env ?? process.env);
+  if (config.ORDERFLOW_ADAPTERS === "memory" && !options.adapters)
+    throw new ConfigError(handler, [
+      {
+        variable: "ORDERFLOW_ADAPTERS",
+        message:
+          "is memory, but no adapters were given (the handler's option `adapters`, e.g. memoryAdapters)",
+      },
+    ]);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
   return createContainer([...adapters, ...flows.modules(options), ...(options.modules ?? [])]);
 }

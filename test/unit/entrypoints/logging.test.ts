@@ -68,6 +68,25 @@ describe("PinoLogger", () => {
     expect(parsed()[2]).toMatchObject({ functionName: "fn" });
   });
 
+  it("keeps each overlapping call's fields apart when told calls overlap", async () => {
+    const lines: string[] = [];
+    const logger = PinoLogger.create({
+      concurrentContexts: true,
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const call = (requestId: string, delayMs: number) =>
+      runInLogContext(logger, { requestId }, async () => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        logger.info(requestId);
+      });
+    await Promise.all([call("slow", 20), call("fast", 1)]);
+    const parsed = lines.map((line) => JSON.parse(line) as { message: string; requestId: string });
+    expect(parsed.map((line) => [line.message, line.requestId])).toEqual([
+      ["fast", "fast"],
+      ["slow", "slow"],
+    ]);
+  });
+
   it("redact survives cycles, errors and very deep objects", () => {
     const cyclic: Record<string, unknown> = { postalCode: "1" };
     cyclic.self = cyclic;

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
@@ -7,29 +7,56 @@ import { pathToFileURL } from "node:url";
 import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lambdaBuildOptions } from "../../../../tsup.lambda.config.js";
+import { type AwsStandIn, startAwsStandIn } from "../../../support/aws-stand-in.js";
 import { fixture } from "./lambda-test-kit.js";
 
 let outDir: string;
+let aws: AwsStandIn;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "orderflow-lambda-bundle-"));
+  aws = await startAwsStandIn({ orders: "orders", products: "products" });
   await build(lambdaBuildOptions({ outDir, handlers: ["validate-order"] }));
 }, 60_000);
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await aws.stop();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+/** The handler's environment on AWS, every service on the loopback stand-in. */
+const awsEnv = () => ({
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "fake",
+  AWS_SECRET_ACCESS_KEY: "fake",
+  AWS_ENDPOINT_URL: aws.endpoint,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  ORDERS_TABLE: "orders",
+  PRODUCTS_TABLE: "products",
+  EVENT_BUS_NAME: "orderflow",
+  ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-alerts",
+});
 
 /** Loads the bundle in a fresh `node` as the Lambda runtime would (`index.handler`), invokes it once with `event`. */
-function invokeBundle(event: unknown, env: Record<string, string>) {
+async function invokeBundle(event: unknown, env: Record<string, string>) {
   const bundle = pathToFileURL(join(outDir, "validate-order", "index.mjs")).href;
   const script =
     `const { handler } = await import(${JSON.stringify(bundle)});` +
     `const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: "req-bundle", functionName: "validate-order" });` +
     `process.stderr.write("RESULT " + JSON.stringify(result) + "\\n");`;
-  // Only what the runtime would set: the bundle must need nothing from node_modules.
-  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), ...env },
-    encoding: "utf8",
+  // Only what the runtime would set: the bundle must need nothing from node_modules. Not spawnSync: the
+  // stand-in answers from this process.
+  const result = await new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      {
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH, EVENT: JSON.stringify(event), ...env },
+        encoding: "utf8",
+      },
+      (error, stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
   const answer = /^RESULT (.*)$/m.exec(result.stderr)?.[1];
   return {
@@ -63,9 +90,15 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     for (const operation of ["SendMessageBatch", "HeadObject"]) expect(code).not.toContain(operation);
   });
 
-  it("handles a documented FIFO event on in-memory adapters, logging JSON with the request and order ids", () => {
-    // A fresh process holds no orders: the command names one not recorded, so its record fails, to be retried.
-    const run = invokeBundle(fixture("intake-fifo-event"), { ORDERFLOW_ADAPTERS: "memory" });
+  it("holds no in-memory adapter: on AWS, only AWS adapters are bundled", () => {
+    const code = readFileSync(join(outDir, "validate-order", "index.mjs"), "utf8");
+    for (const name of ["InMemoryOrderRepository", "InMemoryTopic", "orderflow-intake.fifo"])
+      expect(code).not.toContain(name);
+  });
+
+  it("handles a documented FIFO event on its AWS adapters, logging JSON with the request and order ids", async () => {
+    // The table holds no orders: the command names one not recorded, so its record fails, to be retried.
+    const run = await invokeBundle(fixture("intake-fifo-event"), awsEnv());
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.result).toEqual({
@@ -79,15 +112,24 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     });
   });
 
-  it("acknowledges a foreign message without failing it", () => {
-    const run = invokeBundle(fixture("standard-queue-event"), { ORDERFLOW_ADAPTERS: "memory" });
+  it("acknowledges a foreign message without failing it", async () => {
+    aws.calls.length = 0;
+    const run = await invokeBundle(fixture("standard-queue-event"), awsEnv());
     expect(run.status, run.stderr).toBe(0);
     expect(run.result).toEqual({ batchItemFailures: [] });
+    // Each rejection is told to the operators on the alert topic.
+    expect(aws.calls.filter((call) => call.startsWith("SNS."))).not.toHaveLength(0);
     expect(run.logs.filter((line) => line.message === "malformed message rejected")).toHaveLength(2);
   });
 
-  it("fails the invocation with an error naming every missing variable when its environment is incomplete", () => {
-    const run = invokeBundle(fixture("intake-fifo-event"), {
+  it("refuses ORDERFLOW_ADAPTERS=memory, whose adapters it does not carry, saying so", async () => {
+    const run = await invokeBundle(fixture("intake-fifo-event"), { ORDERFLOW_ADAPTERS: "memory" });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("ORDERFLOW_ADAPTERS is memory, but no adapters were given");
+  });
+
+  it("fails the invocation with an error naming every missing variable when its environment is incomplete", async () => {
+    const run = await invokeBundle(fixture("intake-fifo-event"), {
       AWS_REGION: "us-east-1",
       ORDERS_TABLE: "orders",
     });
