@@ -60,9 +60,16 @@ export function BarChart(props: {
       {labels.length === 0 ? (
         <p>No data yet.</p>
       ) : (
-        <svg viewBox={`0 0 100 ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={props.title}>
-          {bars}
-        </svg>
+        <>
+          <p class="scale muted">up to {format(max)}</p>
+          <svg viewBox={`0 0 100 ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={props.title}>
+            {bars}
+          </svg>
+          <p class="axis muted">
+            <span>{labels[0]}</span>
+            <span>{labels[labels.length - 1]}</span>
+          </p>
+        </>
       )}
       <ul class="legend">
         {series.map((one, which) => (

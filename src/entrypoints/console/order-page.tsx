@@ -109,7 +109,9 @@ export function OrderPage({ orderId }: { readonly orderId: string }) {
           {(events.value ?? []).map((event) => (
             <li key={event.id}>
               <time dateTime={event.occurredAt}>{time(event.occurredAt)}</time> {event.type}
-              {summary(event) && <span class="muted"> — {summary(event)}</span>}
+              {summary(event, current.currency) && (
+                <span class="muted"> — {summary(event, current.currency)}</span>
+              )}
             </li>
           ))}
         </ol>
@@ -187,12 +189,11 @@ function Changes({ order }: { readonly order: Order }) {
 }
 
 /** The one detail of an event worth a line in the timeline. */
-function summary(event: OrderEvent): string {
+function summary(event: OrderEvent, currency: string): string {
   const data = event.data ?? {};
-  for (const field of ["reason", "status", "total"] as const) {
-    const value = data[field];
-    if (typeof value === "string" || typeof value === "number") return `${field} ${value}`;
-  }
+  if (typeof data.reason === "string") return data.reason;
+  if (typeof data.total === "number") return `total ${money(data.total, currency)}`;
+  if (typeof data.amount === "number") return money(data.amount, currency);
   const reasons = data.reasons;
   if (Array.isArray(reasons))
     return reasons.map((reason) => (reason as { code?: string; message?: string }).code ?? "").join(", ");

@@ -140,9 +140,10 @@ function banner({ url, inbox, backend }: LocalRunner, delayMs: number): string {
   return [
     "",
     "orderflow local runner",
-    `  API    ${url}`,
-    `  inbox  ${inbox}  (drop .json or .jsonl batch files here)`,
-    `  state  ${backend.description}`,
+    `  console ${url}/  (open it in a browser)`,
+    `  API     ${url}`,
+    `  inbox   ${inbox}  (drop .json or .jsonl batch files here)`,
+    `  state   ${backend.description}`,
     `  payment starts ${delayMs / 1000} s after validation (PAYMENT_DELAY_MS): time to modify or cancel`,
     "",
     "Try:",
