@@ -46,6 +46,7 @@ export { type AwsModuleOptions, awsServicesModule } from "./entrypoints/containe
 export { dynamoDbService } from "./entrypoints/container/aws/dynamodb-service.js";
 export { eventBridgeService } from "./entrypoints/container/aws/eventbridge-service.js";
 export { s3Service } from "./entrypoints/container/aws/s3-service.js";
+export { snsAlertsService } from "./entrypoints/container/aws/sns-alerts-service.js";
 export { snsService } from "./entrypoints/container/aws/sns-service.js";
 export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
 export type { ConsumerFlows, FlowOptions } from "./entrypoints/container/consumer-flows.js";

@@ -1,4 +1,5 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
@@ -6,7 +7,12 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
 /** The deliver-notification handler: consumes the high, medium and low queues; stores and delivers each notification. */
 export function createDeliverNotificationHandler(options: HandlerOptions = {}): SqsHandler {
   // Its ports (notifications, the channel, alerts) live on these services; only their SDK clients are bundled.
-  return createSqsHandler("deliver-notification", [dynamoDbService, snsService], NOTIFICATION_FLOWS, options);
+  return createSqsHandler(
+    "deliver-notification",
+    [dynamoDbService, snsService, snsAlertsService],
+    NOTIFICATION_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`deliver-notification/index.handler`); builds its composition root on the first invocation. */

@@ -42,7 +42,7 @@ export function defaultAdapters(
   // No default set of services: naming them is what keeps the other SDK clients out of a handler's bundle.
   if (!awsServices)
     throw new TypeError(
-      "defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsService])",
+      "defaultAdapters: on AWS, name the services the handler uses (e.g. [dynamoDbService, snsAlertsService])",
     );
   return [awsServicesModule(config, awsServices, { logger: PinoLogger.create({ level: config.LOG_LEVEL }) })];
 }

@@ -1,4 +1,5 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
@@ -6,7 +7,12 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
 /** The notify-order handler: consumes the order-notifications queue (order outcomes from the bus) and tells each customer. */
 export function createNotifyOrderHandler(options: HandlerOptions = {}): SqsHandler {
   // Its ports (orders, the notification topic, alerts) live on these services; only their SDK clients are bundled.
-  return createSqsHandler("notify-order", [dynamoDbService, snsService], NOTIFICATION_FLOWS, options);
+  return createSqsHandler(
+    "notify-order",
+    [dynamoDbService, snsService, snsAlertsService],
+    NOTIFICATION_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`notify-order/index.handler`); builds its composition root on the first invocation. */

@@ -1,5 +1,5 @@
 import { dynamoDbService } from "../container/aws/dynamodb-service.js";
-import { snsService } from "../container/aws/sns-service.js";
+import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { stepFunctionsService } from "../container/aws/step-functions-service.js";
 import { WORKFLOW_FLOWS } from "../container/workflow-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
@@ -9,7 +9,7 @@ export function createReleaseFulfilmentHandler(options: HandlerOptions = {}): Sq
   // Its ports (task tokens, orders, workflows, alerts) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "release-fulfilment",
-    [dynamoDbService, stepFunctionsService, snsService],
+    [dynamoDbService, stepFunctionsService, snsAlertsService],
     WORKFLOW_FLOWS,
     options,
   );

@@ -11,6 +11,7 @@ import {
 } from "../../../src/entrypoints/config.js";
 import { dynamoDbService } from "../../../src/entrypoints/container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../../../src/entrypoints/container/aws/eventbridge-service.js";
+import { snsAlertsService } from "../../../src/entrypoints/container/aws/sns-alerts-service.js";
 import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
 import { NOTIFICATION_FLOWS } from "../../../src/entrypoints/container/notification-flows-module.js";
@@ -246,7 +247,7 @@ describe("AWS composition roots", () => {
   it("a handler makes only its consumer's use case and ports; another needs ports it does not declare", async () => {
     const container = composeHandler(
       "cancel-order",
-      [dynamoDbService, eventBridgeService, snsService],
+      [dynamoDbService, eventBridgeService, snsAlertsService],
       ORDER_FLOWS,
       { env: envOf("cancel-order") },
     );

@@ -5,6 +5,7 @@ import { type AwsModuleOptions, awsServicesModule } from "./aws-services-module.
 import { dynamoDbService } from "./dynamodb-service.js";
 import { eventBridgeService } from "./eventbridge-service.js";
 import { s3Service } from "./s3-service.js";
+import { snsAlertsService } from "./sns-alerts-service.js";
 import { snsService } from "./sns-service.js";
 import { sqsService } from "./sqs-service.js";
 import { stepFunctionsService } from "./step-functions-service.js";
@@ -14,6 +15,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
   dynamoDbService,
   eventBridgeService,
   snsService,
+  snsAlertsService,
   sqsService,
   s3Service,
   stepFunctionsService,

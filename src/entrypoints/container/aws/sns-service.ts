@@ -1,9 +1,8 @@
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createSnsClient, SnsAlertPublisher } from "../../../adapters/aws/sns-alert-publisher.js";
+import { createSnsClient } from "../../../adapters/aws/sns-alert-publisher.js";
 import { SnsEmailNotificationChannel } from "../../../adapters/aws/sns-email-notification-channel.js";
 import { SnsNotificationPublisher } from "../../../adapters/aws/sns-notification-publisher.js";
 import { LogNotificationChannel } from "../../../adapters/system/log-notification-channel.js";
-import { ALERT_PUBLISHER } from "../../../ports/alert-publisher.js";
 import { LOGGER, type Logger } from "../../../ports/logger.js";
 import { NOTIFICATION_CHANNEL } from "../../../ports/notification-channel.js";
 import { NOTIFICATION_PUBLISHER } from "../../../ports/notification-publisher.js";
@@ -30,13 +29,8 @@ const notificationChannel: AwsAdapterBinding<SNSClient> = {
   },
 };
 
-/** SNS: the topic of operator alerts, the notifications topic, and the e-mail channel's topic. */
+/** SNS: the notifications topic and the e-mail channel's topic (the alert topic: `snsAlertsService`). */
 export const snsService = awsService("SNS", createSnsClient, [
-  awsAdapter(
-    ALERT_PUBLISHER,
-    "ALERT_TOPIC_ARN",
-    (client, topicArn) => new SnsAlertPublisher({ client, topicArn }),
-  ),
   awsAdapter(
     NOTIFICATION_PUBLISHER,
     "NOTIFICATION_TOPIC_ARN",
