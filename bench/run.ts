@@ -88,3 +88,8 @@ await runPostgresBench();
 // (BENCH_RUNNER_SCALE, default 0.1); the full-size measurement alone: npx tsx bench/local-runner.ts.
 const { runLocalRunnerBench } = await import("./local-runner.js");
 await runLocalRunnerBench({ scale: Number(process.env.BENCH_RUNNER_SCALE ?? 0.1) });
+
+// Prints its own tables: the web console's size (raw and gzipped) and its first and largest contentful paint in
+// Chromium on localhost beside a one-line page (skipped without /usr/bin/chromium).
+const { runConsoleBench } = await import("./console.js");
+await runConsoleBench();
