@@ -2,7 +2,7 @@
  * Cold start of orderflow's validate-order and api handlers beside what an AWS
  * user would write instead (bench/powertools/), the bare handler making the
  * same AWS calls with the SDK alone (bench/bare/) and the floor (the bare
- * handler after the libraries orderflow's design requires: bench/bare/floor.ts),
+ * handler after the libraries orderflow's design requires: bench/bare/floor-libraries.ts),
  * all bundled with orderflow's Lambda build options, in two modes:
  *
  * - **calls failing fast**: the endpoint refuses connections (one attempt), so
