@@ -98,6 +98,17 @@ describe("npm start on PGlite", () => {
     expect(confirmed.total).toBe(4290);
   });
 
+  it("shows the console what it shows on the in-memory runner: the board's listing and an order's events", async () => {
+    await eventually("pg-modify", (o) => o.status === "CONFIRMED");
+    const board = await call("GET", "/_local/orders?status=CONFIRMED&limit=100");
+    expect(board.body.orders.map((o: Json) => o.orderId)).toContain("pg-modify");
+    const { body } = await call("GET", "/_local/orders/pg-modify/events");
+    expect(body.events.map((event: Json) => event.type)).toEqual(
+      expect.arrayContaining(["OrderPlaced", "OrderValidated", "OrderModified", "OrderPaid", "OrderConfirmed"]),
+    );
+    expect(new Set(body.events.map((event: Json) => event.id)).size).toBe(body.events.length);
+  });
+
   it("moves batch files once validated: a partly valid one to processed/, an unreadable one to rejected/; alerts told and listed", async () => {
     const inbox = join(dir, "inbox");
     const lines = [JSON.stringify(order("pg-file-1", 1)), "{not json", JSON.stringify(order("pg-file-2", 1))];

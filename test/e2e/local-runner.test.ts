@@ -369,7 +369,8 @@ describe("npm start (src/entrypoints/local/main.ts)", () => {
         const url = /API\s+(http:\S+)/.exec(stderr)?.[1];
         expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         // Piped: the banner goes to stderr, with the inbox and curl examples; stdout carries JSON lines only.
-        expect(stderr).toContain(`inbox  ${join(dir, "inbox")}`);
+        expect(stderr).toContain(`inbox   ${join(dir, "inbox")}`);
+        expect(stderr).toContain("console http://127.0.0.1:");
         expect(stderr.match(/^\s+curl /gm)).toHaveLength(3);
         expect((await fetch(`${url}/health`)).status).toBe(200);
         child.kill(signal);

@@ -1,6 +1,7 @@
 import type { OrderflowEvent } from "../../domain/events.js";
 import { DeliveryError } from "../../ports/errors.js";
 import type { EventBus } from "../../ports/event-bus.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
 
 /** Called with each event the flows published, once per event id. */
 export type EventListener = (event: OrderflowEvent) => void;
@@ -12,7 +13,8 @@ export type EventListener = (event: OrderflowEvent) => void;
  * /_local/orders/{id}/events`). It lives in the runner's memory: after a
  * restart an order's timeline starts with what happened since. Fed by
  * {@link EventFeed.decorate}, given to an orderflow as its `decorate` option,
- * which wraps the bus its use cases publish on.
+ * which wraps the bus its use cases publish on and the repository that saves
+ * the orders with their events.
  */
 export class EventFeed {
   /** By event id, oldest first (a Map keeps insertion order): a bounded journal without duplicates. */
@@ -21,9 +23,17 @@ export class EventFeed {
 
   constructor(private readonly capacity = 10_000) {}
 
-  /** Wraps the `bus` port so that what it published reaches the feed; other ports pass unchanged. */
-  readonly decorate = <T extends object>(name: string, port: T): T =>
-    name === "bus" ? (this.#tap(port as unknown as EventBus) as unknown as T) : port;
+  /**
+   * Wraps the ports events pass through: the `bus` (what a use case
+   * publishes) and the `orders` repository (the events a save commits with the
+   * order: on PostgreSQL those are routed by the save itself, and a step may
+   * leave them to a later step's publish). Other ports pass unchanged.
+   */
+  readonly decorate = <T extends object>(name: string, port: T): T => {
+    if (name === "bus") return this.#tap(port as unknown as EventBus) as unknown as T;
+    if (name === "orders") return this.#watchSaves(port as unknown as OrderRepository) as unknown as T;
+    return port;
+  };
 
   /** Follows the events published from now on; returns the way to stop. */
   subscribe(listener: EventListener): () => void {
@@ -51,6 +61,22 @@ export class EventFeed {
         this.#record(events);
       },
     };
+  }
+
+  #watchSaves(orders: OrderRepository): OrderRepository {
+    const save: OrderRepository["save"] = async (order, expectedVersion) => {
+      const events = order.peekEvents();
+      await orders.save(order, expectedVersion);
+      this.#record(events);
+    };
+    // Every other call goes to the repository itself.
+    return new Proxy(orders, {
+      get: (target, key) => {
+        if (key === "save") return save;
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
   }
 
   #record(events: readonly OrderflowEvent[]): void {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { InMemoryOrderRepository } from "../../../../src/adapters/memory/in-memory-order-repository.js";
 import type { OrderflowEvent } from "../../../../src/domain/events.js";
+import { Order } from "../../../../src/domain/order.js";
 import { EventFeed } from "../../../../src/entrypoints/local/event-feed.js";
 import { DeliveryError } from "../../../../src/ports/errors.js";
 import type { EventBus } from "../../../../src/ports/event-bus.js";
+import { ctx, newOrder } from "../../../support/domain-fixtures.js";
 
 const event = (id: string, orderId = "o-1"): OrderflowEvent =>
   ({
@@ -30,10 +33,10 @@ function busRefusing(...refused: string[]): EventBus {
 }
 
 describe("EventFeed", () => {
-  it("wraps only the bus, and tells each event published once, whatever the retries", async () => {
+  it("wraps only the bus and the orders, and tells each event published once, whatever the retries", async () => {
     const feed = new EventFeed();
-    const orders = {};
-    expect(feed.decorate("orders", orders)).toBe(orders);
+    const catalog = {};
+    expect(feed.decorate("catalog", catalog)).toBe(catalog);
     const bus = feed.decorate("bus", busRefusing());
     const told: string[] = [];
     feed.subscribe((e) => told.push(e.id));
@@ -52,6 +55,22 @@ describe("EventFeed", () => {
     ).rejects.toBeInstanceOf(DeliveryError);
     expect(told).toEqual(["a"]);
     await expect(feed.decorate("bus", busRefusing("a")).publish([event("x")])).resolves.toBeUndefined();
+  });
+
+  it("tells the events a save commits with the order, and none of a save that lost its race", async () => {
+    const feed = new EventFeed();
+    const told: string[] = [];
+    feed.subscribe((e) => told.push(e.type));
+    const repository = new InMemoryOrderRepository();
+    const orders = feed.decorate("orders", repository);
+    const order = Order.place(newOrder({ orderId: "o-save" }), ctx());
+    await orders.save(order, 0);
+    expect(told).toEqual(["OrderPlaced"]);
+    await expect(orders.save(Order.place(newOrder({ orderId: "o-save" }), ctx()), 0)).rejects.toThrow();
+    expect(told).toEqual(["OrderPlaced"]);
+    // Everything else is the repository's own.
+    expect((await orders.get("o-save"))?.order.id).toBe("o-save");
+    expect(orders.listByStatus).toBeTypeOf("function");
   });
 
   it("keeps the latest events up to its capacity, and stops telling a listener that left", async () => {
