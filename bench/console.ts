@@ -8,7 +8,6 @@
  *
  * Run alone: `npx tsx bench/console.ts [runs]` (skipped without /usr/bin/chromium).
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,18 +17,7 @@ import { chromium } from "playwright-core";
 import { buildConsole } from "../scripts/build-console.js";
 import { InMemoryLogger } from "../src/adapters/memory/in-memory-logger.js";
 import { startLocalRunner } from "../src/entrypoints/local/local-runner.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumAvailable } from "../test/support/chromium.js";
 
 /**
  * Read in the page over the DevTools protocol, as text (the bench is compiled
@@ -67,7 +55,7 @@ export async function runConsoleBench(options: { readonly runs?: number } = {}):
     );
     console.table(sizes);
     console.log("floor: the console's JavaScript ≤ 100 KB gzipped");
-    if (!existsSync(CHROMIUM)) {
+    if (!chromiumAvailable) {
       console.log(`first render: skipped (no Chromium at ${CHROMIUM})`);
       return;
     }
@@ -77,7 +65,7 @@ export async function runConsoleBench(options: { readonly runs?: number } = {}):
       logger: new InMemoryLogger(),
       consoleDir: dir,
     });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     try {
       const paints: number[] = [];
       const catalogs: number[] = [];

@@ -15,7 +15,7 @@ export const chromiumAvailable = existsSync(CHROMIUM);
  * Flags for a headless Chromium on a closed network: without the
  * background-networking ones it keeps opening connections that are refused.
  */
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -32,7 +32,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 900 },
   });
   return {
