@@ -185,6 +185,14 @@ describe("batch-file uploads", () => {
       orderIds: ["o-up-1"],
     });
     expect((await send("GET", "/_local/files/orders?key=incoming/none.json&version=x")).status).toBe(404);
+    const unreadable = await send("POST", "/_local/files?name=broken.json", {
+      body: '{"orders": [',
+      type: "application/json",
+    });
+    await runner.settle();
+    const broken = unreadable.json();
+    const brokenQuery = `key=${encodeURIComponent(broken.key)}&version=${encodeURIComponent(broken.fileVersion)}`;
+    expect((await send("GET", `/_local/files/orders?${brokenQuery}`)).json()).toEqual({ orderIds: [] });
     // The same bytes again are the same version: nothing is placed twice.
     expect(
       (

@@ -164,7 +164,6 @@ async function uploadFile(backend: LocalBackend, request: HttpRequest) {
       yield body;
     })(),
   );
-  backend.kick();
   return stored;
 }
 
@@ -174,6 +173,8 @@ async function fileOrders(backend: LocalBackend, request: HttpRequest): Promise<
   const record = await backend.fileHistory.get(key, version);
   if (!record)
     throw new HttpRequestError(404, "FILE_NOT_FOUND", "no history record for this key and version");
+  // A file rejected whole placed nothing (and may not even parse).
+  if (record.status === "REJECTED") return [];
   // Where it is kept now: moved out of `incoming/` once handled.
   const stored = await backend.objects.get(record.location ?? record.fileKey);
   if (!stored) throw new HttpRequestError(404, "FILE_NOT_FOUND", "the file is no longer stored");
