@@ -126,7 +126,7 @@ runOrSkip(title, () => {
     await page.close();
   });
 
-  it("modifies an order during the payment delay, then cancels one after payment and shows the refund owed", async () => {
+  it("modifies an order during the payment delay, shows a modification after payment refused, cancels it and shows the refund", async () => {
     const page = await open(workflowRunner, "#/shop");
     const orderId = await placeFromShop(page, 1);
     await page.getByLabel("New quantity of CAFE-ESPRESSO-250G").fill("3");
@@ -136,6 +136,13 @@ runOrSkip(title, () => {
     const order = (await (await fetch(`${workflowRunner.url}/orders/${orderId}`)).json()) as Json;
     expect(order.items[0].quantity).toBe(3);
 
+    // Payment has started: a modification now is refused, and the page says so and why.
+    await page.getByLabel("New quantity of CAFE-ESPRESSO-250G").fill("4");
+    await page.getByRole("button", { name: "Modify order" }).click();
+    await page
+      .getByTestId("refused")
+      .getByText(/Your modify request was refused/)
+      .waitFor(WAIT);
     await page.getByRole("button", { name: "Cancel order" }).click();
     await page.locator("main .headline .status", { hasText: "CANCELLED" }).waitFor(WAIT);
     const refund = page.getByTestId("refund");
