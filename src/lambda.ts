@@ -43,7 +43,18 @@ export {
 export { AWS_SERVICES, awsModule } from "./entrypoints/container/aws/aws-module.js";
 export { type AwsService, awsAdapter, awsService } from "./entrypoints/container/aws/aws-service.js";
 export { type AwsModuleOptions, awsServicesModule } from "./entrypoints/container/aws/aws-services-module.js";
-export { dynamoDbService } from "./entrypoints/container/aws/dynamodb-service.js";
+export {
+  dynamoDb,
+  dynamoDbCatalog,
+  dynamoDbFileHistory,
+  dynamoDbIdempotency,
+  dynamoDbMetrics,
+  dynamoDbNotifications,
+  dynamoDbOrders,
+  dynamoDbService,
+  dynamoDbStoreSettings,
+  dynamoDbTaskTokens,
+} from "./entrypoints/container/aws/dynamodb-service.js";
 export { eventBridgeService } from "./entrypoints/container/aws/eventbridge-service.js";
 export { s3Service } from "./entrypoints/container/aws/s3-service.js";
 export { snsAlertsService } from "./entrypoints/container/aws/sns-alerts-service.js";

@@ -1,6 +1,14 @@
 import { describeError } from "../../domain/errors.js";
 import { LOGGER } from "../../ports/logger.js";
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import {
+  dynamoDb,
+  dynamoDbCatalog,
+  dynamoDbIdempotency,
+  dynamoDbMetrics,
+  dynamoDbNotifications,
+  dynamoDbOrders,
+  dynamoDbStoreSettings,
+} from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
@@ -30,7 +38,19 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
     // the intake queue, notifications on their SNS topic.
     const container = composeHandler(
       "api",
-      [dynamoDbService, eventBridgeService, sqsService, snsService],
+      [
+        dynamoDb(
+          dynamoDbOrders,
+          dynamoDbIdempotency,
+          dynamoDbCatalog,
+          dynamoDbStoreSettings,
+          dynamoDbNotifications,
+          dynamoDbMetrics,
+        ),
+        eventBridgeService,
+        sqsService,
+        snsService,
+      ],
       {
         modules: (flowOptions) => [
           ...ORDER_FLOWS.modules(flowOptions),

@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbNotifications } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
@@ -9,7 +9,7 @@ export function createDeliverNotificationHandler(options: HandlerOptions = {}): 
   // Its ports (notifications, the channel, alerts) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "deliver-notification",
-    [dynamoDbService, snsService, snsAlertsService],
+    [dynamoDb(dynamoDbNotifications), snsService, snsAlertsService],
     NOTIFICATION_FLOWS,
     options,
   );

@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbFileHistory, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { s3Service } from "../container/aws/s3-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
@@ -13,7 +13,7 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
 export function createExtractOrdersHandler(options: HandlerOptions = {}): SqsHandler {
   return createSqsHandler(
     "extract-orders",
-    [s3Service, dynamoDbService, snsAlertsService, sqsService],
+    [s3Service, dynamoDb(dynamoDbFileHistory, dynamoDbOrders), snsAlertsService, sqsService],
     FILE_FLOWS,
     options,
   );

@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
@@ -9,7 +9,7 @@ export function createNotifyOrderHandler(options: HandlerOptions = {}): SqsHandl
   // Its ports (orders, the notification topic, alerts) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "notify-order",
-    [dynamoDbService, snsService, snsAlertsService],
+    [dynamoDb(dynamoDbOrders), snsService, snsAlertsService],
     NOTIFICATION_FLOWS,
     options,
   );

@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbMetrics, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { METRICS_FLOWS } from "../container/metrics-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
@@ -6,7 +6,12 @@ import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handle
 /** The record-metrics handler: consumes the metrics queue (completed-order events from the bus) and counts each once. */
 export function createRecordMetricsHandler(options: HandlerOptions = {}): SqsHandler {
   // Its ports (orders, metrics, alerts) live on these services; only their SDK clients are bundled.
-  return createSqsHandler("record-metrics", [dynamoDbService, snsAlertsService], METRICS_FLOWS, options);
+  return createSqsHandler(
+    "record-metrics",
+    [dynamoDb(dynamoDbOrders, dynamoDbMetrics), snsAlertsService],
+    METRICS_FLOWS,
+    options,
+  );
 }
 
 /** The Lambda entry point (`record-metrics/index.handler`); builds its composition root on the first invocation. */

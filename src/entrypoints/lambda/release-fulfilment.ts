@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbOrders, dynamoDbTaskTokens } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { stepFunctionsService } from "../container/aws/step-functions-service.js";
 import { WORKFLOW_FLOWS } from "../container/workflow-flows-module.js";
@@ -9,7 +9,7 @@ export function createReleaseFulfilmentHandler(options: HandlerOptions = {}): Sq
   // Its ports (task tokens, orders, workflows, alerts) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "release-fulfilment",
-    [dynamoDbService, stepFunctionsService, snsAlertsService],
+    [dynamoDb(dynamoDbTaskTokens, dynamoDbOrders), stepFunctionsService, snsAlertsService],
     WORKFLOW_FLOWS,
     options,
   );

@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbFileHistory } from "../container/aws/dynamodb-service.js";
 import { s3Service } from "../container/aws/s3-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
@@ -10,7 +10,7 @@ export function createValidateFileHandler(options: HandlerOptions = {}): SqsHand
   // Files on S3, their history on DynamoDB, alerts on SNS, valid files to the extraction queue on SQS.
   return createSqsHandler(
     "validate-file",
-    [s3Service, dynamoDbService, snsAlertsService, sqsService],
+    [s3Service, dynamoDb(dynamoDbFileHistory), snsAlertsService, sqsService],
     FILE_FLOWS,
     options,
   );

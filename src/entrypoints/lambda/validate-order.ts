@@ -1,4 +1,4 @@
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import { dynamoDb, dynamoDbCatalog, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { ORDER_FLOWS } from "../container/order-flows-module.js";
@@ -9,7 +9,7 @@ export function createValidateOrderHandler(options: HandlerOptions = {}): SqsHan
   // Its ports (orders, bus, alerts, catalog) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "validate-order",
-    [dynamoDbService, eventBridgeService, snsAlertsService],
+    [dynamoDb(dynamoDbOrders, dynamoDbCatalog), eventBridgeService, snsAlertsService],
     ORDER_FLOWS,
     options,
   );

@@ -1,7 +1,12 @@
 import * as z from "zod/mini";
 import { OrderIdSchema } from "../../domain/schemas.js";
 import { LOGGER } from "../../ports/logger.js";
-import { dynamoDbService } from "../container/aws/dynamodb-service.js";
+import {
+  dynamoDb,
+  dynamoDbOrders,
+  dynamoDbStoreSettings,
+  dynamoDbTaskTokens,
+} from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { stepFunctionsService } from "../container/aws/step-functions-service.js";
 import { resolveAsync } from "../container/create-container.js";
@@ -39,7 +44,11 @@ export function createWorkflowTaskHandler(options: HandlerOptions = {}): Workflo
   const root = once(async () => {
     const container = composeHandler(
       "workflow-task",
-      [dynamoDbService, eventBridgeService, stepFunctionsService],
+      [
+        dynamoDb(dynamoDbOrders, dynamoDbStoreSettings, dynamoDbTaskTokens),
+        eventBridgeService,
+        stepFunctionsService,
+      ],
       WORKFLOW_FLOWS,
       options,
     );

@@ -18,10 +18,52 @@ import { PRODUCT_CATALOG } from "../../../ports/product-catalog.js";
 import { STORE_SETTINGS } from "../../../ports/store-settings-repository.js";
 import { TASK_TOKEN_STORE } from "../../../ports/task-token-store.js";
 import { requireVariable } from "../../config.js";
-import { type AwsAdapterBinding, awsAdapter, awsService } from "./aws-service.js";
+import { type AwsAdapterBinding, type AwsService, awsAdapter, awsService } from "./aws-service.js";
 
+/** The orders, with their outbox. */
+export const dynamoDbOrders = awsAdapter(
+  ORDER_REPOSITORY,
+  "ORDERS_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbOrderRepository({ client, tableName }),
+);
+/** The idempotency keys of the API. */
+export const dynamoDbIdempotency = awsAdapter(
+  IDEMPOTENCY_STORE,
+  "IDEMPOTENCY_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbIdempotencyStore({ client, tableName }),
+);
+/** The product catalog. */
+export const dynamoDbCatalog = awsAdapter(
+  PRODUCT_CATALOG,
+  "PRODUCTS_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbProductCatalog({ client, tableName }),
+);
+/** The history of the batch files. */
+export const dynamoDbFileHistory = awsAdapter(
+  FILE_HISTORY,
+  "FILE_HISTORY_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbFileHistory({ client, tableName }),
+);
+/** The store's settings. */
+export const dynamoDbStoreSettings = awsAdapter(
+  STORE_SETTINGS,
+  "SETTINGS_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbStoreSettings({ client, tableName }),
+);
+/** The notifications. */
+export const dynamoDbNotifications = awsAdapter(
+  NOTIFICATION_STORE,
+  "NOTIFICATIONS_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbNotificationStore({ client, tableName }),
+);
+/** The business metrics. */
+export const dynamoDbMetrics = awsAdapter(
+  METRICS_STORE,
+  "METRICS_TABLE",
+  (client: DynamoDBClient, tableName) => new DynamoDbMetricsStore({ client, tableName }),
+);
 /** The task tokens, on their TTL'd table: the store reads the clock to see a token expired before TTL removed it. */
-const taskTokenStore: AwsAdapterBinding<DynamoDBClient> = {
+export const dynamoDbTaskTokens: AwsAdapterBinding<DynamoDBClient> = {
   bind(bind, config, clientToken) {
     bind(TASK_TOKEN_STORE).toResolvedValue(
       (client: DynamoDBClient, clock: Clock) =>
@@ -34,42 +76,24 @@ const taskTokenStore: AwsAdapterBinding<DynamoDBClient> = {
   },
 };
 
+/**
+ * DynamoDB with the given adapters, on one client. A handler names the
+ * adapters of its ports only, so that its bundle holds no other (the
+ * composition-root tests check that they are enough to wire it).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function dynamoDb(...adapters: readonly AwsAdapterBinding<DynamoDBClient>[]): AwsService {
+  return awsService("DynamoDB", createDynamoDbClient, adapters);
+}
+
 /** DynamoDB: orders, idempotency keys, the product catalog, the file history, notifications, metrics and task tokens, on one client. */
-export const dynamoDbService = awsService("DynamoDB", createDynamoDbClient, [
-  awsAdapter(
-    ORDER_REPOSITORY,
-    "ORDERS_TABLE",
-    (client, tableName) => new DynamoDbOrderRepository({ client, tableName }),
-  ),
-  awsAdapter(
-    IDEMPOTENCY_STORE,
-    "IDEMPOTENCY_TABLE",
-    (client, tableName) => new DynamoDbIdempotencyStore({ client, tableName }),
-  ),
-  awsAdapter(
-    PRODUCT_CATALOG,
-    "PRODUCTS_TABLE",
-    (client, tableName) => new DynamoDbProductCatalog({ client, tableName }),
-  ),
-  awsAdapter(
-    FILE_HISTORY,
-    "FILE_HISTORY_TABLE",
-    (client, tableName) => new DynamoDbFileHistory({ client, tableName }),
-  ),
-  awsAdapter(
-    STORE_SETTINGS,
-    "SETTINGS_TABLE",
-    (client, tableName) => new DynamoDbStoreSettings({ client, tableName }),
-  ),
-  awsAdapter(
-    NOTIFICATION_STORE,
-    "NOTIFICATIONS_TABLE",
-    (client, tableName) => new DynamoDbNotificationStore({ client, tableName }),
-  ),
-  awsAdapter(
-    METRICS_STORE,
-    "METRICS_TABLE",
-    (client, tableName) => new DynamoDbMetricsStore({ client, tableName }),
-  ),
-  taskTokenStore,
-]);
+export const dynamoDbService = dynamoDb(
+  dynamoDbOrders,
+  dynamoDbIdempotency,
+  dynamoDbCatalog,
+  dynamoDbFileHistory,
+  dynamoDbStoreSettings,
+  dynamoDbNotifications,
+  dynamoDbMetrics,
+  dynamoDbTaskTokens,
+);
