@@ -104,7 +104,13 @@ describe("npm start on PGlite", () => {
     expect(board.body.orders.map((o: Json) => o.orderId)).toContain("pg-modify");
     const { body } = await call("GET", "/_local/orders/pg-modify/events");
     expect(body.events.map((event: Json) => event.type)).toEqual(
-      expect.arrayContaining(["OrderPlaced", "OrderValidated", "OrderModified", "OrderPaid", "OrderConfirmed"]),
+      expect.arrayContaining([
+        "OrderPlaced",
+        "OrderValidated",
+        "OrderModified",
+        "OrderPaid",
+        "OrderConfirmed",
+      ]),
     );
     expect(new Set(body.events.map((event: Json) => event.id)).size).toBe(body.events.length);
   });
