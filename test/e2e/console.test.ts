@@ -238,4 +238,30 @@ runOrSkip(title, () => {
     expect(found).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it("reaches every control of the shop and the board with the keyboard alone", async () => {
+    const page = await open(workflowRunner, "#/shop");
+    for (const view of ["shop", "board"]) {
+      // A fresh load, so that Tab starts from the top of the page.
+      await page.goto(`${workflowRunner.url}/#/${view}`);
+      await page.reload();
+      await page.locator("main .panel").first().waitFor(WAIT);
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      // Every enabled control gets a mark; Tab must land on each of them.
+      const controls = await page.evaluate<number>(
+        `[...document.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), select")]
+           .map((element, index) => element.setAttribute("data-control", String(index))).length`,
+      );
+      const reached = new Set<string>();
+      for (let press = 0; press < controls + 5; press++) {
+        await page.keyboard.press("Tab");
+        reached.add(
+          await page.evaluate<string>(`document.activeElement?.getAttribute("data-control") ?? ""`),
+        );
+      }
+      reached.delete("");
+      expect(reached.size, `${view}: controls reached by Tab`).toBe(controls);
+    }
+    await page.close();
+  });
 });
