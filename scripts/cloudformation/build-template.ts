@@ -14,9 +14,9 @@ import {
 import { ORDER_OUTCOMES } from "../../src/domain/metrics.js";
 import {
   type Environment,
-  HANDLER_ENVIRONMENT,
   HANDLER_NAMES,
   type HandlerName,
+  handlerEnvironment,
   loadConfig,
   NOTIFICATION_CHANNELS,
   type OrderflowConfig,
@@ -176,7 +176,7 @@ const isHandler = (handler: string): handler is HandlerName =>
 
 /** The zod object of the variables a handler reads (its configuration schema in the code). */
 export function environmentSchemaOf(handler: string): z.ZodMiniObject {
-  if (isHandler(handler)) return HANDLER_ENVIRONMENT[handler];
+  if (isHandler(handler)) return handlerEnvironment(handler);
   throw new Error(`no environment schema for handler ${handler}`);
 }
 
@@ -190,7 +190,7 @@ export function loadHandlerConfig(handler: string, env: Environment): OrderflowC
 export function portsOf(handler: string): ResourcePort[] {
   const shape = environmentSchemaOf(handler).shape;
   return (Object.keys(PORT_VARIABLES) as ResourcePort[]).filter((port) =>
-    Object.keys(PORT_VARIABLES[port]).every((variable) => variable in shape),
+    Object.keys(PORT_VARIABLES[port]()).every((variable) => variable in shape),
   );
 }
 

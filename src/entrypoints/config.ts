@@ -85,12 +85,16 @@ const COMMON = {
     .check(z.describe("`memory` runs the handler on in-memory adapters, without any AWS resource")),
 };
 
-/** The variables each resource port needs on AWS. */
+/**
+ * The variables each resource port needs on AWS, one builder per port: a
+ * handler's environment builds the schemas of its own ports only, so a cold
+ * start does not pay for the other handlers' variables.
+ */
 export const PORT_VARIABLES = {
-  orders: { ORDERS_TABLE: tableName("orders (state and outbox)") },
-  idempotency: { IDEMPOTENCY_TABLE: tableName("idempotency keys") },
-  catalog: { PRODUCTS_TABLE: tableName("the product catalog") },
-  bus: {
+  orders: () => ({ ORDERS_TABLE: tableName("orders (state and outbox)") }),
+  idempotency: () => ({ IDEMPOTENCY_TABLE: tableName("idempotency keys") }),
+  catalog: () => ({ PRODUCTS_TABLE: tableName("the product catalog") }),
+  bus: () => ({
     EVENT_BUS_NAME: z
       .string()
       .check(
@@ -100,32 +104,36 @@ export const PORT_VARIABLES = {
         ),
         z.describe("name or ARN of the EventBridge bus orderflow publishes to"),
       ),
-  },
-  intakeQueue: { INTAKE_QUEUE_URL: queueUrl("of ValidateOrder commands (FIFO, feeds validate-order)", true) },
-  alerts: { ALERT_TOPIC_ARN: topicArn("of operator alerts") },
-  payments: {
+  }),
+  intakeQueue: () => ({
+    INTAKE_QUEUE_URL: queueUrl("of ValidateOrder commands (FIFO, feeds validate-order)", true),
+  }),
+  alerts: () => ({ ALERT_TOPIC_ARN: topicArn("of operator alerts") }),
+  payments: () => ({
     PAYMENT_MODE: z
       .enum(PAYMENT_MODES)
       .check(z.describe("how the demo payment gateway answers charges, until a real gateway replaces it")),
-  },
-  fileHistory: { FILE_HISTORY_TABLE: tableName("the history of batch files") },
-  objectStore: {
+  }),
+  fileHistory: () => ({ FILE_HISTORY_TABLE: tableName("the history of batch files") }),
+  objectStore: () => ({
     FILES_BUCKET: z
       .string()
       .check(
         z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
         z.describe("S3 bucket of batch order files"),
       ),
-  },
-  fileExtractionQueue: {
+  }),
+  fileExtractionQueue: () => ({
     FILE_EXTRACTION_QUEUE_URL: queueUrl("of validated files (feeds extract-orders)", false),
-  },
-  storeSettings: { SETTINGS_TABLE: tableName("operators' settings (the store: open, capacity)") },
-  notifications: { NOTIFICATIONS_TABLE: tableName("customer notifications (by id, by user, by priority)") },
-  notificationPublisher: {
+  }),
+  storeSettings: () => ({ SETTINGS_TABLE: tableName("operators' settings (the store: open, capacity)") }),
+  notifications: () => ({
+    NOTIFICATIONS_TABLE: tableName("customer notifications (by id, by user, by priority)"),
+  }),
+  notificationPublisher: () => ({
     NOTIFICATION_TOPIC_ARN: topicArn("of customer notifications (one subscribed queue per priority)"),
-  },
-  notificationChannel: {
+  }),
+  notificationChannel: () => ({
     NOTIFICATION_CHANNEL: z
       ._default(z.enum(NOTIFICATION_CHANNELS), "log")
       .check(
@@ -134,10 +142,10 @@ export const PORT_VARIABLES = {
     EMAIL_TOPIC_ARN: z
       .optional(topicArnSchema())
       .check(z.describe("ARN of the SNS topic of e-mail notifications (NOTIFICATION_CHANNEL=email)")),
-  },
-  metrics: { METRICS_TABLE: tableName("business metrics per hour and per day") },
-  taskTokens: { TASK_TOKENS_TABLE: tableName("the task token of each order's fulfilment wait") },
-  workflows: {
+  }),
+  metrics: () => ({ METRICS_TABLE: tableName("business metrics per hour and per day") }),
+  taskTokens: () => ({ TASK_TOKENS_TABLE: tableName("the task token of each order's fulfilment wait") }),
+  workflows: () => ({
     STATE_MACHINE_ARN: z
       .string()
       .check(
@@ -147,7 +155,7 @@ export const PORT_VARIABLES = {
         ),
         z.describe("ARN of the order workflow's state machine (Standard)"),
       ),
-  },
+  }),
 } as const;
 
 /** A port that needs AWS resources. */
@@ -164,26 +172,34 @@ export const HANDLER_PORTS: Readonly<Record<HandlerName, readonly ResourcePort[]
 
 function environmentOf(ports: readonly ResourcePort[]) {
   return z.object(
-    Object.assign({}, COMMON, ...ports.map((port) => PORT_VARIABLES[port])) as typeof COMMON &
+    Object.assign({}, COMMON, ...ports.map((port) => PORT_VARIABLES[port]())) as typeof COMMON &
       AllResourceVariables,
   );
 }
 
 type AllResourceVariables = {
-  [P in ResourcePort]: (typeof PORT_VARIABLES)[P];
+  [P in ResourcePort]: ReturnType<(typeof PORT_VARIABLES)[P]>;
 }[ResourcePort] extends infer U
   ? (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void
     ? { [K in keyof I]: I[K] }
     : never
   : never;
 
+const environments = new Map<HandlerName, z.ZodMiniObject>();
+
 /**
- * The environment of every handler: its zod object lists each variable it
- * reads (`.shape`), with whether it is optional and a description.
+ * The environment of `handler`: its zod object lists each variable it reads
+ * (`.shape`), with whether it is optional and a description. Built on first
+ * use and kept, so that a cold start builds its own handler's schema only.
  */
-export const HANDLER_ENVIRONMENT: Readonly<Record<HandlerName, z.ZodMiniObject>> = Object.fromEntries(
-  HANDLER_NAMES.map((handler) => [handler, environmentOf(HANDLER_PORTS[handler])]),
-) as unknown as Record<HandlerName, z.ZodMiniObject>;
+export function handlerEnvironment(handler: HandlerName): z.ZodMiniObject {
+  let schema = environments.get(handler);
+  if (!schema) {
+    schema = environmentOf(HANDLER_PORTS[handler]);
+    environments.set(handler, schema);
+  }
+  return schema;
+}
 
 /** Every variable any handler may read, parsed. Those of ports a handler does not use are absent. */
 export type OrderflowConfig = z.output<z.ZodMiniObject<typeof COMMON>> &
@@ -205,7 +221,7 @@ function acceptsUndefined(schema: z.core.$ZodType): boolean {
 
 /** The variables of a handler's environment, in declaration order. */
 export function environmentVariables(handler: HandlerName): EnvironmentVariable[] {
-  return Object.entries(HANDLER_ENVIRONMENT[handler].shape).map(([name, schema]) => ({
+  return Object.entries(handlerEnvironment(handler).shape).map(([name, schema]) => ({
     name,
     required: !acceptsUndefined(schema),
     runtime: RUNTIME_VARIABLES.includes(name),
@@ -244,7 +260,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * @throws ConfigError naming every missing or bad variable at once.
  */
 export function loadConfig(handler: HandlerName, env: Environment = process.env): OrderflowConfig {
-  const schema = HANDLER_ENVIRONMENT[handler];
+  const schema = handlerEnvironment(handler);
   const values: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
     const value = env[name]?.trim();

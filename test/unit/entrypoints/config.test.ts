@@ -4,9 +4,9 @@ import { LogNotificationChannel } from "../../../src/adapters/system/log-notific
 import {
   ConfigError,
   environmentVariables,
-  HANDLER_ENVIRONMENT,
   HANDLER_NAMES,
   type HandlerName,
+  handlerEnvironment,
   loadConfig,
 } from "../../../src/entrypoints/config.js";
 import { dynamoDbService } from "../../../src/entrypoints/container/aws/dynamodb-service.js";
@@ -52,7 +52,7 @@ const AWS_ENV = {
 
 /** Only the variables `handler` declares. */
 const envOf = (handler: HandlerName) =>
-  Object.fromEntries(Object.entries(AWS_ENV).filter(([name]) => name in HANDLER_ENVIRONMENT[handler].shape));
+  Object.fromEntries(Object.entries(AWS_ENV).filter(([name]) => name in handlerEnvironment(handler).shape));
 
 describe("handler environments", () => {
   it("lists, for each handler, exactly the variables of the ports it uses", () => {

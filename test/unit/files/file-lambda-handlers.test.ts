@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HANDLER_ENVIRONMENT, loadConfig } from "../../../src/entrypoints/config.js";
+import { handlerEnvironment, loadConfig } from "../../../src/entrypoints/config.js";
 import { s3PutEvent } from "../../../src/entrypoints/consumers/s3-events.js";
 import { createMemoryAdapters, memoryModule } from "../../../src/entrypoints/container/memory-module.js";
 import { createExtractOrdersHandler } from "../../../src/entrypoints/lambda/extract-orders.js";
@@ -79,7 +79,7 @@ describe("the file Lambda handlers on AWS", () => {
   };
   /** Only the variables `handler` declares. */
   const envOf = (handler: "validate-file" | "extract-orders") =>
-    Object.fromEntries(Object.entries(env).filter(([name]) => name in HANDLER_ENVIRONMENT[handler].shape));
+    Object.fromEntries(Object.entries(env).filter(([name]) => name in handlerEnvironment(handler).shape));
 
   it.each([
     ["validate-file", createValidateFileHandler],
