@@ -69,12 +69,15 @@ export class EventFeed {
       await orders.save(order, expectedVersion);
       this.#record(events);
     };
-    // Every other call goes to the repository itself.
+    // Every other call goes to the repository itself (its methods bound once, not at every call).
+    const bound = new Map<PropertyKey, unknown>();
     return new Proxy(orders, {
       get: (target, key) => {
         if (key === "save") return save;
         const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === "function" ? value.bind(target) : value;
+        if (typeof value !== "function") return value;
+        if (!bound.has(key)) bound.set(key, value.bind(target));
+        return bound.get(key);
       },
     });
   }
