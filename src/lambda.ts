@@ -40,6 +40,8 @@ export {
   type PortAdapters,
   type PortName,
 } from "./entrypoints/container/adapters-module.js";
+// ─── Composition: the container, the adapter families, the flows ────────────
+export { API_FLOWS } from "./entrypoints/container/api-flows.js";
 export { AWS_SERVICES, awsModule } from "./entrypoints/container/aws/aws-module.js";
 export { type AwsService, awsAdapter, awsService } from "./entrypoints/container/aws/aws-service.js";
 export { type AwsModuleOptions, awsServicesModule } from "./entrypoints/container/aws/aws-services-module.js";
@@ -61,7 +63,6 @@ export { snsAlertsService } from "./entrypoints/container/aws/sns-alerts-service
 export { snsService } from "./entrypoints/container/aws/sns-service.js";
 export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
 export type { ConsumerFlows, FlowOptions } from "./entrypoints/container/consumer-flows.js";
-// ─── Composition: the container, the adapter families, the flows ────────────
 export { createContainer, resolve, resolveAsync } from "./entrypoints/container/create-container.js";
 export { FILE_FLOWS, fileFlowsModule } from "./entrypoints/container/file-flows-module.js";
 export {
@@ -71,12 +72,26 @@ export {
   memoryAdapters,
   memoryModule,
 } from "./entrypoints/container/memory-module.js";
-export { METRICS_FLOWS, metricsFlowsModule } from "./entrypoints/container/metrics-flows-module.js";
 export {
+  METRICS_FLOWS,
+  metricsFlowsModule,
+  RECORD_METRICS_FLOWS,
+} from "./entrypoints/container/metrics-flows-module.js";
+export {
+  DELIVER_NOTIFICATION_FLOWS,
   NOTIFICATION_FLOWS,
+  NOTIFY_ORDER_FLOWS,
   notificationFlowsModule,
 } from "./entrypoints/container/notification-flows-module.js";
-export { ORDER_FLOWS, orderFlowsModule } from "./entrypoints/container/order-flows-module.js";
+export {
+  CANCEL_ORDER_FLOWS,
+  MODIFY_ORDER_FLOWS,
+  ORDER_FLOWS,
+  orderFlowsModule,
+  PROCESS_ORDER_FLOWS,
+  REFUND_ORDER_FLOWS,
+  VALIDATE_ORDER_FLOWS,
+} from "./entrypoints/container/order-flows-module.js";
 export {
   ACCEPT_NOTIFICATION,
   CANCEL_ORDER,

@@ -10,10 +10,10 @@ import { FILE_HISTORY, type FileHistory } from "../../ports/file-history.js";
 import { LOGGER, type Logger } from "../../ports/logger.js";
 import { OBJECT_STORE, type ObjectStore } from "../../ports/object-store.js";
 import { extractOrdersConsumer, validateFileConsumer } from "../consumers/file-consumers.js";
-import type { ConsumerFlows } from "./consumer-flows.js";
+import { bindingsModule, type ConsumerFlows } from "./consumer-flows.js";
 import { placeFileOrders } from "./place-file-orders.js";
 import { consumerToken, EXTRACT_ORDERS, PLACE_ORDER, VALIDATE_FILE } from "./tokens.js";
-import { useCasesModule } from "./use-cases-module.js";
+import { placeOrderBinding } from "./use-cases-module.js";
 
 /** What both batch-file use cases use: the bucket, the file history, alerts, the extraction queue, the clock. */
 const FILE_PORTS = [OBJECT_STORE, FILE_HISTORY, ALERT_PUBLISHER, FILE_EXTRACTION_QUEUE, CLOCK] as const;
@@ -64,7 +64,7 @@ export function fileFlowsModule(options: FileFlowOptions = {}): ContainerModule 
   });
 }
 
-/** The batch-file flows, as the validate-file and extract-orders handlers load them. */
+/** The batch-file flows, as the validate-file and extract-orders handlers load them: of the order use cases, PlaceOrder only. */
 export const FILE_FLOWS: ConsumerFlows = {
-  modules: (options) => [useCasesModule({ limits: options.limits }), fileFlowsModule(options.files)],
+  modules: (options) => [bindingsModule([placeOrderBinding], options), fileFlowsModule(options.files)],
 };

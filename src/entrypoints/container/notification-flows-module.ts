@@ -1,4 +1,4 @@
-import { ContainerModule } from "inversify";
+import type { ContainerModule } from "inversify";
 import { AcceptNotification } from "../../domain/use-cases/accept-notification.js";
 import { GetNotification } from "../../domain/use-cases/get-notification.js";
 import {
@@ -18,7 +18,7 @@ import { NOTIFICATION_STORE, type NotificationStore } from "../../ports/notifica
 import { ORDER_REPOSITORY, type OrderRepository } from "../../ports/order-repository.js";
 import { deliverNotificationConsumer, notifyOrderConsumer } from "../consumers/notification-consumers.js";
 import { NotificationApi } from "../http/notification-api.js";
-import type { ConsumerFlows } from "./consumer-flows.js";
+import { bindingsModule, type ConsumerFlows, type FlowBinding } from "./consumer-flows.js";
 import {
   ACCEPT_NOTIFICATION,
   consumerToken,
@@ -30,6 +30,73 @@ import {
   STORE_AND_DELIVER_NOTIFICATION,
 } from "./tokens.js";
 
+/** The API's notification operations (accept, get, list by user and by priority), with their use cases. */
+export const notificationApiBinding: FlowBinding = (bind) => {
+  bind(ACCEPT_NOTIFICATION).toResolvedValue(
+    (publisher: NotificationPublisher, store: NotificationStore, clock: Clock, ids: IdGenerator) =>
+      new AcceptNotification({ publisher, store, clock, ids }),
+    [NOTIFICATION_PUBLISHER, NOTIFICATION_STORE, CLOCK, ID_GENERATOR],
+  );
+  bind(GET_NOTIFICATION).toResolvedValue(
+    (store: NotificationStore) => new GetNotification({ store }),
+    [NOTIFICATION_STORE],
+  );
+  bind(LIST_USER_NOTIFICATIONS).toResolvedValue(
+    (store: NotificationStore) => new ListUserNotifications({ store }),
+    [NOTIFICATION_STORE],
+  );
+  bind(LIST_NOTIFICATIONS_BY_PRIORITY).toResolvedValue(
+    (store: NotificationStore) => new ListNotificationsByPriority({ store }),
+    [NOTIFICATION_STORE],
+  );
+  bind(NOTIFICATION_API).toResolvedValue(
+    (
+      accept: AcceptNotification,
+      get: GetNotification,
+      listByUser: ListUserNotifications,
+      listByPriority: ListNotificationsByPriority,
+      idempotency: IdempotencyStore,
+      clock: Clock,
+    ) => new NotificationApi({ accept, get, listByUser, listByPriority, idempotency, clock }),
+    [
+      ACCEPT_NOTIFICATION,
+      GET_NOTIFICATION,
+      LIST_USER_NOTIFICATIONS,
+      LIST_NOTIFICATIONS_BY_PRIORITY,
+      IDEMPOTENCY_STORE,
+      CLOCK,
+    ],
+  );
+};
+
+/** The consumer of the priority queues: stores each notification and delivers it through the channel. */
+export const deliverNotificationBinding: FlowBinding = (bind) => {
+  bind(STORE_AND_DELIVER_NOTIFICATION).toResolvedValue(
+    (store: NotificationStore, channel: NotificationChannel, clock: Clock) =>
+      new StoreAndDeliverNotification({ store, channel, clock }),
+    [NOTIFICATION_STORE, NOTIFICATION_CHANNEL, CLOCK],
+  );
+  bind(consumerToken("deliverNotification")).toResolvedValue(
+    (storeAndDeliver: StoreAndDeliverNotification, logger: Logger, alerts: AlertPublisher) =>
+      deliverNotificationConsumer(storeAndDeliver, { logger, alerts }),
+    [STORE_AND_DELIVER_NOTIFICATION, LOGGER, ALERT_PUBLISHER],
+  );
+};
+
+/** The consumer of the order-notifications queue: tells each order's customer of its outcome. */
+export const notifyOrderBinding: FlowBinding = (bind) => {
+  bind(NOTIFY_ORDER_CUSTOMERS).toResolvedValue(
+    (orders: OrderRepository, publisher: NotificationPublisher) =>
+      new NotifyOrderCustomers({ orders, publisher }),
+    [ORDER_REPOSITORY, NOTIFICATION_PUBLISHER],
+  );
+  bind(consumerToken("notifyOrder")).toResolvedValue(
+    (notify: NotifyOrderCustomers, logger: Logger, alerts: AlertPublisher) =>
+      notifyOrderConsumer(notify, { logger, alerts }),
+    [NOTIFY_ORDER_CUSTOMERS, LOGGER, ALERT_PUBLISHER],
+  );
+};
+
 /**
  * Binds the customer-notification flows: their use cases, the API's
  * notification operations, and the consumers of the priority queues and of
@@ -37,68 +104,19 @@ import {
  * resolved, so the api handler makes no channel and the consumers no API.
  */
 export function notificationFlowsModule(): ContainerModule {
-  return new ContainerModule(({ bind }) => {
-    bind(ACCEPT_NOTIFICATION).toResolvedValue(
-      (publisher: NotificationPublisher, store: NotificationStore, clock: Clock, ids: IdGenerator) =>
-        new AcceptNotification({ publisher, store, clock, ids }),
-      [NOTIFICATION_PUBLISHER, NOTIFICATION_STORE, CLOCK, ID_GENERATOR],
-    );
-    bind(GET_NOTIFICATION).toResolvedValue(
-      (store: NotificationStore) => new GetNotification({ store }),
-      [NOTIFICATION_STORE],
-    );
-    bind(LIST_USER_NOTIFICATIONS).toResolvedValue(
-      (store: NotificationStore) => new ListUserNotifications({ store }),
-      [NOTIFICATION_STORE],
-    );
-    bind(LIST_NOTIFICATIONS_BY_PRIORITY).toResolvedValue(
-      (store: NotificationStore) => new ListNotificationsByPriority({ store }),
-      [NOTIFICATION_STORE],
-    );
-    bind(STORE_AND_DELIVER_NOTIFICATION).toResolvedValue(
-      (store: NotificationStore, channel: NotificationChannel, clock: Clock) =>
-        new StoreAndDeliverNotification({ store, channel, clock }),
-      [NOTIFICATION_STORE, NOTIFICATION_CHANNEL, CLOCK],
-    );
-    bind(NOTIFY_ORDER_CUSTOMERS).toResolvedValue(
-      (orders: OrderRepository, publisher: NotificationPublisher) =>
-        new NotifyOrderCustomers({ orders, publisher }),
-      [ORDER_REPOSITORY, NOTIFICATION_PUBLISHER],
-    );
-
-    bind(NOTIFICATION_API).toResolvedValue(
-      (
-        accept: AcceptNotification,
-        get: GetNotification,
-        listByUser: ListUserNotifications,
-        listByPriority: ListNotificationsByPriority,
-        idempotency: IdempotencyStore,
-        clock: Clock,
-      ) => new NotificationApi({ accept, get, listByUser, listByPriority, idempotency, clock }),
-      [
-        ACCEPT_NOTIFICATION,
-        GET_NOTIFICATION,
-        LIST_USER_NOTIFICATIONS,
-        LIST_NOTIFICATIONS_BY_PRIORITY,
-        IDEMPOTENCY_STORE,
-        CLOCK,
-      ],
-    );
-
-    bind(consumerToken("deliverNotification")).toResolvedValue(
-      (storeAndDeliver: StoreAndDeliverNotification, logger: Logger, alerts: AlertPublisher) =>
-        deliverNotificationConsumer(storeAndDeliver, { logger, alerts }),
-      [STORE_AND_DELIVER_NOTIFICATION, LOGGER, ALERT_PUBLISHER],
-    );
-    bind(consumerToken("notifyOrder")).toResolvedValue(
-      (notify: NotifyOrderCustomers, logger: Logger, alerts: AlertPublisher) =>
-        notifyOrderConsumer(notify, { logger, alerts }),
-      [NOTIFY_ORDER_CUSTOMERS, LOGGER, ALERT_PUBLISHER],
-    );
-  });
+  return bindingsModule([notificationApiBinding, deliverNotificationBinding, notifyOrderBinding]);
 }
 
-/** The notification flows, as a handler's composition root loads them. */
+/** The notification flows (the API's operations and both consumers), as a process that runs them all loads them. */
 export const NOTIFICATION_FLOWS: ConsumerFlows = {
   modules: () => [notificationFlowsModule()],
+};
+
+/** The flows of the deliver-notification handler: its consumer and the use case it calls. */
+export const DELIVER_NOTIFICATION_FLOWS: ConsumerFlows = {
+  modules: (options) => [bindingsModule([deliverNotificationBinding], options)],
+};
+/** The flows of the notify-order handler: its consumer and the use case it calls. */
+export const NOTIFY_ORDER_FLOWS: ConsumerFlows = {
+  modules: (options) => [bindingsModule([notifyOrderBinding], options)],
 };

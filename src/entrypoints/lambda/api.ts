@@ -1,5 +1,6 @@
 import { describeError } from "../../domain/errors.js";
 import { LOGGER } from "../../ports/logger.js";
+import { API_FLOWS } from "../container/api-flows.js";
 import {
   dynamoDb,
   dynamoDbCatalog,
@@ -13,9 +14,6 @@ import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
-import { METRICS_FLOWS } from "../container/metrics-flows-module.js";
-import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
 import { METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
@@ -51,13 +49,7 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
         sqsService,
         snsService,
       ],
-      {
-        modules: (flowOptions) => [
-          ...ORDER_FLOWS.modules(flowOptions),
-          ...NOTIFICATION_FLOWS.modules(flowOptions),
-          ...METRICS_FLOWS.modules(flowOptions),
-        ],
-      },
+      API_FLOWS,
       options,
     );
     const [orders, notifications, store, metrics, logger] = await Promise.all([

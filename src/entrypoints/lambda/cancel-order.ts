@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
+import { CANCEL_ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The cancel-order handler: consumes the cancel queue (CancellationRequested events from the bus). */
@@ -10,7 +10,7 @@ export function createCancelOrderHandler(options: HandlerOptions = {}): SqsHandl
   return createSqsHandler(
     "cancel-order",
     [dynamoDb(dynamoDbOrders), eventBridgeService, snsAlertsService],
-    ORDER_FLOWS,
+    CANCEL_ORDER_FLOWS,
     options,
   );
 }

@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbNotifications } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
-import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
+import { DELIVER_NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The deliver-notification handler: consumes the high, medium and low queues; stores and delivers each notification. */
@@ -10,7 +10,7 @@ export function createDeliverNotificationHandler(options: HandlerOptions = {}): 
   return createSqsHandler(
     "deliver-notification",
     [dynamoDb(dynamoDbNotifications), snsService, snsAlertsService],
-    NOTIFICATION_FLOWS,
+    DELIVER_NOTIFICATION_FLOWS,
     options,
   );
 }

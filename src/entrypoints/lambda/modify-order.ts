@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbCatalog, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
+import { MODIFY_ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The modify-order handler: consumes the modify queue (ModificationRequested events from the bus). */
@@ -10,7 +10,7 @@ export function createModifyOrderHandler(options: HandlerOptions = {}): SqsHandl
   return createSqsHandler(
     "modify-order",
     [dynamoDb(dynamoDbOrders, dynamoDbCatalog), eventBridgeService, snsAlertsService],
-    ORDER_FLOWS,
+    MODIFY_ORDER_FLOWS,
     options,
   );
 }

@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
 import { snsService } from "../container/aws/sns-service.js";
-import { NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
+import { NOTIFY_ORDER_FLOWS } from "../container/notification-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The notify-order handler: consumes the order-notifications queue (order outcomes from the bus) and tells each customer. */
@@ -10,7 +10,7 @@ export function createNotifyOrderHandler(options: HandlerOptions = {}): SqsHandl
   return createSqsHandler(
     "notify-order",
     [dynamoDb(dynamoDbOrders), snsService, snsAlertsService],
-    NOTIFICATION_FLOWS,
+    NOTIFY_ORDER_FLOWS,
     options,
   );
 }

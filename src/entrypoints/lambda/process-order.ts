@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
+import { PROCESS_ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The process-order handler: consumes the processing queue (OrderValidated events from the bus): payment and confirmation. */
@@ -10,7 +10,7 @@ export function createProcessOrderHandler(options: HandlerOptions = {}): SqsHand
   return createSqsHandler(
     "process-order",
     [dynamoDb(dynamoDbOrders), eventBridgeService, snsAlertsService],
-    ORDER_FLOWS,
+    PROCESS_ORDER_FLOWS,
     options,
   );
 }

@@ -1,6 +1,6 @@
 import { dynamoDb, dynamoDbMetrics, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { METRICS_FLOWS } from "../container/metrics-flows-module.js";
+import { RECORD_METRICS_FLOWS } from "../container/metrics-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The record-metrics handler: consumes the metrics queue (completed-order events from the bus) and counts each once. */
@@ -9,7 +9,7 @@ export function createRecordMetricsHandler(options: HandlerOptions = {}): SqsHan
   return createSqsHandler(
     "record-metrics",
     [dynamoDb(dynamoDbOrders, dynamoDbMetrics), snsAlertsService],
-    METRICS_FLOWS,
+    RECORD_METRICS_FLOWS,
     options,
   );
 }

@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
+import { REFUND_ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The refund-order handler: consumes the refunds queue (OrderRefundRequired and OrderCancelled events from the bus): pays back refunds owed. */
@@ -10,7 +10,7 @@ export function createRefundOrderHandler(options: HandlerOptions = {}): SqsHandl
   return createSqsHandler(
     "refund-order",
     [dynamoDb(dynamoDbOrders), eventBridgeService, snsAlertsService],
-    ORDER_FLOWS,
+    REFUND_ORDER_FLOWS,
     options,
   );
 }

@@ -1,7 +1,7 @@
 import { dynamoDb, dynamoDbCatalog, dynamoDbOrders } from "../container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { ORDER_FLOWS } from "../container/order-flows-module.js";
+import { VALIDATE_ORDER_FLOWS } from "../container/order-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
 /** The validate-order handler: consumes the intake FIFO queue: records each placed order and validates it. */
@@ -10,7 +10,7 @@ export function createValidateOrderHandler(options: HandlerOptions = {}): SqsHan
   return createSqsHandler(
     "validate-order",
     [dynamoDb(dynamoDbOrders, dynamoDbCatalog), eventBridgeService, snsAlertsService],
-    ORDER_FLOWS,
+    VALIDATE_ORDER_FLOWS,
     options,
   );
 }
