@@ -8,7 +8,7 @@ import type {
   ApiGatewayProxyResultV2,
   LambdaContext,
 } from "./api-gateway-events.js";
-import { type HttpApi, type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
+import { type HttpApiProvider, type HttpHandlerOptions, handleHttpRequest } from "./http-core.js";
 import { errorResponse } from "./http-errors.js";
 import type { Caller, HttpRequest, HttpResponse } from "./http-types.js";
 
@@ -130,14 +130,16 @@ export interface ApiHandler {
 /**
  * Builds the api Lambda handler. `getApi` is called on the first invocation
  * (the composition root is built at cold start, lazily) and its result kept;
- * if it fails, the invocation answers 500 and the next one tries again.
+ * if it fails, the invocation answers 500 and the next one tries again. It
+ * may give the API, or a function that makes each group of operations when a
+ * request first needs it ({@link HttpApiProvider}).
  * The handler never throws: an event it cannot read gets a 400.
  */
 export function createApiHandler(
-  getApi: () => Promise<HttpApi> | HttpApi,
+  getApi: () => Promise<HttpApiProvider> | HttpApiProvider,
   options: ApiHandlerOptions = {},
 ): ApiHandler {
-  let api: Promise<HttpApi> | undefined;
+  let api: Promise<HttpApiProvider> | undefined;
   const resolveApi = () => {
     api ??= Promise.resolve()
       .then(getApi)
@@ -169,7 +171,7 @@ export function createApiHandler(
       : fromApiGatewayV1(event as unknown as ApiGatewayProxyEventV1);
     // Fail closed: on Lambda a request no authorizer vouched for is nobody's, never the local runner's trusted caller.
     const request = { ...translated, caller: translated.caller ?? ANONYMOUS_CALLER };
-    let httpApi: HttpApi;
+    let httpApi: HttpApiProvider;
     try {
       httpApi = await resolveApi();
     } catch (error) {

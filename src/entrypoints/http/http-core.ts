@@ -17,6 +17,17 @@ export interface HttpApi {
   readonly metrics: MetricsApi;
 }
 
+/** One group of the API's operations; each route calls one. */
+export type HttpApiGroup = keyof HttpApi;
+
+/**
+ * What the routes call: the API itself, or a function that makes each group
+ * when a request first needs it, so that a Lambda function builds only the
+ * operations (and their use cases, adapters and clients) of the routes it is
+ * asked for.
+ */
+export type HttpApiProvider = HttpApi | (<G extends HttpApiGroup>(group: G) => Promise<HttpApi[G]>);
+
 /** Bodies above this many bytes are refused with 413 (an order of 100 items fits in a fraction of it). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,8 +55,8 @@ export interface HttpHandlerOptions {
 /** Header names lower-cased; the last value wins when a name appears in several cases. */
 export type NormalizedHeaders = Readonly<Record<string, string>>;
 
-/** What a route's handler gets: the API's operations, and the request as the core read it. */
-interface RouteContext extends HttpApi {
+/** The request as the core read it. */
+interface RequestScope {
   readonly request: HttpRequest;
   readonly headers: NormalizedHeaders;
   readonly params: Readonly<Record<string, string>>;
@@ -53,17 +64,26 @@ interface RouteContext extends HttpApi {
   readonly maxBodyBytes: number;
 }
 
-type RouteHandler = (context: RouteContext) => Promise<HttpResponse>;
+/** What a route's handler gets: the request, and the operations of its route's group. */
+type RouteContext<G extends HttpApiGroup> = RequestScope & Pick<HttpApi, G>;
 
-interface Route {
+type RouteHandler<G extends HttpApiGroup> = (context: RouteContext<G>) => Promise<HttpResponse>;
+
+interface Route<G extends HttpApiGroup = HttpApiGroup> {
   /** Literal segments, or `:name` for a parameter. */
   readonly pattern: readonly string[];
-  readonly methods: Readonly<Record<string, RouteHandler>>;
+  /** The operations its handlers call (none for `/health`). */
+  readonly group?: G;
+  readonly methods: Readonly<Record<string, RouteHandler<G>>>;
 }
 
+/** A route of `group`'s operations (typed so that its handlers see that group only). */
+const defineRoute = <G extends HttpApiGroup>(route: Route<G>): Route => route as unknown as Route;
+
 const ROUTES: readonly Route[] = [
-  {
+  defineRoute({
     pattern: ["orders"],
+    group: "orders",
     methods: {
       POST: async ({ orders, request, headers, correlationId, maxBodyBytes }) => {
         const idempotencyKey = idempotencyKeyOf(headers);
@@ -72,9 +92,10 @@ const ROUTES: readonly Route[] = [
         return jsonResponse(202, placed, { Location: orderLocation(request, placed.orderId) });
       },
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["orders", ":orderId"],
+    group: "orders",
     methods: {
       GET: async ({ orders, params }) => jsonResponse(200, await orders.getOrder(orderIdOf(params))),
       PATCH: async ({ orders, request, headers, params, correlationId, maxBodyBytes }) => {
@@ -84,9 +105,10 @@ const ROUTES: readonly Route[] = [
         return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
       },
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["orders", ":orderId", "cancel"],
+    group: "orders",
     methods: {
       POST: async ({ orders, request, headers, params, correlationId, maxBodyBytes }) => {
         const orderId = orderIdOf(params);
@@ -95,9 +117,10 @@ const ROUTES: readonly Route[] = [
         return jsonResponse(202, accepted, { Location: orderLocation(request, orderId) });
       },
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["orders", ":orderId", "fulfil"],
+    group: "orders",
     methods: {
       POST: async ({ orders, request, params, correlationId }) => {
         const orderId = orderIdOf(params);
@@ -105,17 +128,19 @@ const ROUTES: readonly Route[] = [
         return jsonResponse(202, fulfilled, { Location: orderLocation(request, orderId) });
       },
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["store"],
+    group: "store",
     methods: {
       GET: async ({ store }) => jsonResponse(200, await store.status()),
       PUT: async ({ store, request, headers, maxBodyBytes }) =>
         jsonResponse(200, await store.change(readJsonBody(request, headers, maxBodyBytes), request.caller)),
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["notifications"],
+    group: "notifications",
     methods: {
       POST: async ({ notifications, request, headers, correlationId, maxBodyBytes }) => {
         const idempotencyKey = idempotencyKeyOf(headers);
@@ -128,16 +153,18 @@ const ROUTES: readonly Route[] = [
       GET: async ({ notifications, request }) =>
         jsonResponse(200, await notifications.listByPriority(queryOf(request), request.caller)),
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["notifications", ":notificationId"],
+    group: "notifications",
     methods: {
       GET: async ({ notifications, request, params }) =>
         jsonResponse(200, await notifications.get(params.notificationId ?? "", request.caller)),
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["users", ":userId", "notifications"],
+    group: "notifications",
     methods: {
       GET: async ({ notifications, request, params }) =>
         jsonResponse(
@@ -145,18 +172,20 @@ const ROUTES: readonly Route[] = [
           await notifications.listForUser(params.userId ?? "", queryOf(request), request.caller),
         ),
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["metrics"],
+    group: "metrics",
     methods: {
       GET: async ({ metrics, request }) =>
         jsonResponse(200, await metrics.get(queryOf(request), request.caller)),
     },
-  },
-  {
+  }),
+  defineRoute({
     pattern: ["products"],
+    group: "orders",
     methods: { GET: async ({ orders }) => jsonResponse(200, await orders.listProducts()) },
-  },
+  }),
   { pattern: ["health"], methods: { GET: async () => jsonResponse(200, { status: "ok" }) } },
 ];
 
@@ -168,24 +197,13 @@ const ROUTES: readonly Route[] = [
  * carries the request's `X-Correlation-Id`.
  */
 export function handleHttpRequest(
-  api: HttpApi,
+  api: HttpApiProvider,
   request: HttpRequest,
   options: HttpHandlerOptions = {},
 ): Promise<HttpResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return answerRequest(request, options, ({ headers, correlationId, method, path }) =>
-    dispatch(
-      {
-        ...api,
-        request,
-        headers,
-        params: {},
-        correlationId,
-        maxBodyBytes,
-      },
-      method,
-      path,
-    ),
+    dispatch(api, { request, headers, params: {}, correlationId, maxBodyBytes }, method, path),
   );
 }
 
@@ -263,7 +281,12 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-async function dispatch(context: RouteContext, method: string, path: string): Promise<HttpResponse> {
+async function dispatch(
+  api: HttpApiProvider,
+  scope: RequestScope,
+  method: string,
+  path: string,
+): Promise<HttpResponse> {
   const segments = splitPath(path);
   for (const route of ROUTES) {
     const params = matchRoute(route.pattern, segments);
@@ -283,7 +306,10 @@ async function dispatch(context: RouteContext, method: string, path: string): Pr
         },
       );
     }
-    return handler({ ...context, params });
+    const { group } = route;
+    if (group === undefined) return handler({ ...scope, params } as RouteContext<HttpApiGroup>);
+    const operations = typeof api === "function" ? await api(group) : api[group];
+    return handler({ ...scope, params, [group]: operations } as RouteContext<HttpApiGroup>);
   }
   return errorResponse(
     404,

@@ -1,6 +1,6 @@
 import { describeError } from "../../domain/errors.js";
 import { LOGGER } from "../../ports/logger.js";
-import { API_FLOWS } from "../container/api-flows.js";
+import { API_FLOWS, API_GROUP_TOKENS } from "../container/api-flows.js";
 import {
   dynamoDb,
   dynamoDbCatalog,
@@ -14,7 +14,6 @@ import { eventBridgeService } from "../container/aws/eventbridge-service.js";
 import { snsService } from "../container/aws/sns-service.js";
 import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
-import { METRICS_API, NOTIFICATION_API, ORDER_API, STORE_API } from "../container/tokens.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
 import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
@@ -52,14 +51,9 @@ export function createApiLambdaHandler(options: ApiLambdaHandlerOptions = {}): A
       API_FLOWS,
       options,
     );
-    const [orders, notifications, store, metrics, logger] = await Promise.all([
-      resolveAsync(container, ORDER_API),
-      resolveAsync(container, NOTIFICATION_API),
-      resolveAsync(container, STORE_API),
-      resolveAsync(container, METRICS_API),
-      resolveAsync(container, LOGGER),
-    ]);
-    const http = createApiHandler(() => ({ orders, notifications, store, metrics }), {
+    const logger = await resolveAsync(container, LOGGER);
+    // Each group of operations is made when a request first needs it: POST /orders makes no notification topic client.
+    const http = createApiHandler(() => (group) => resolveAsync(container, API_GROUP_TOKENS[group]), {
       ...options.http,
       logger,
     });

@@ -162,6 +162,19 @@ describe("the handler", () => {
     expect((await handler(restGet(), context)).statusCode).toBe(404);
     expect(builds).toBe(2);
   });
+
+  it("makes a group of operations only when a request first needs it", async () => {
+    const flow = new InMemoryOrderflow();
+    const made: string[] = [];
+    const handler = createApiHandler(() => async (group) => {
+      made.push(group);
+      return flow.http[group];
+    });
+    expect((await handler({ ...restGet(), path: "/health" }, context)).statusCode).toBe(200);
+    expect(made).toEqual([]);
+    expect((await handler(httpPost(), context)).statusCode).toBe(202);
+    expect(made).toEqual(["orders"]);
+  });
 });
 
 describe("the Cognito JWT authorizer's caller (notifications)", () => {
