@@ -257,14 +257,14 @@ function postOrderEvent(order: unknown) {
   };
 }
 
-interface Started {
+export interface Started {
   readonly cpuMs: number;
   readonly succeeded: boolean;
   readonly result: string;
 }
 
 /** Starts a process that loads `bundle` and invokes its handler once; resolves with its CPU time and whether it succeeded. */
-function coldStart(bundle: string, event: unknown, endpoint: string): Promise<Started> {
+export function coldStart(bundle: string, event: unknown, endpoint: string): Promise<Started> {
   const script =
     `import(${JSON.stringify(pathToFileURL(bundle).href)})` +
     `.then((m) => m.handler(${JSON.stringify(event)}, { awsRequestId: "bench", functionName: "bench", getRemainingTimeInMillis: () => 30000 }))` +
@@ -278,8 +278,9 @@ function coldStart(bundle: string, event: unknown, endpoint: string): Promise<St
         PATH: process.env.PATH,
         ...AWS_ENV,
         AWS_ENDPOINT_URL: endpoint,
-        // The SQS client sends to the queue's own URL: the intake queue lives at the endpoint too.
+        // The SQS client sends to the queue's own URL: the queues live at the endpoint too.
         INTAKE_QUEUE_URL: `${endpoint}/123456789012/orderflow-intake.fifo`,
+        FILE_EXTRACTION_QUEUE_URL: `${endpoint}/123456789012/orderflow-file-extraction`,
         // One attempt per call: failing fast means at once, not after the SDK's backoff.
         AWS_MAX_ATTEMPTS: "1",
       },

@@ -69,6 +69,11 @@ await runColdStartBench();
 const { runPowertoolsComparison } = await import("./cold-start-vs-powertools.js");
 await runPowertoolsComparison({ runs: 9 });
 
+// Prints its own table: every handler on its success path (the flows rehearsed on the stand-in, each handler's event
+// from what the one before it sent) against the same calls made bare, the floor and Powertools' wrapping of them.
+const { runEveryHandlerBench } = await import("./cold-start-every-handler.js");
+await runEveryHandlerBench({ runs: 9 });
+
 // Prints its own tables: file throughput vs JSON.parse, SQS calls, and (BENCH_BIG=1) peak RSS for a file over 1 GiB.
 const { runFileBench } = await import("./files.js");
 await runFileBench();

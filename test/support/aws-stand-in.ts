@@ -57,6 +57,8 @@ export interface StandInRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** JSON for the JSON protocols, a form for SNS, the object for S3 `PutObject`. */
   readonly body: string;
+  /** The answer's HTTP status, once answered: a handler may expect a call to fail (a conditional write lost). */
+  status?: number;
 }
 
 export interface StandInState {
@@ -85,10 +87,14 @@ export async function startAwsStandIn(
   const calls: string[] = [];
   const requests: StandInRequest[] = [];
   // `calls.length = 0` is how callers start afresh: the whole requests follow.
-  const count = (request: Omit<StandInRequest, "operation">, operation: string) => {
+  const count = (request: Omit<StandInRequest, "operation">, operation: string, response: ServerResponse) => {
     if (requests.length > calls.length) requests.length = calls.length;
     calls.push(operation);
-    requests.push({ operation, ...request });
+    const entry: StandInRequest = { operation, ...request };
+    requests.push(entry);
+    response.on("finish", () => {
+      entry.status = response.statusCode;
+    });
   };
   const objects = new Map<string, StoredObject>();
   const answerS3 = s3Answers(objects);
@@ -114,6 +120,7 @@ export async function startAwsStandIn(
       count(
         { method: request.method ?? "GET", url: request.url ?? "/", headers: keptHeaders(request), body },
         operation,
+        response,
       );
       if (target.startsWith("DynamoDB_")) {
         // dynalite reads the body from the request stream: hand it a fresh one.
