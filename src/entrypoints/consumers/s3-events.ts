@@ -76,6 +76,14 @@ export function parseS3EventMessage(body: string): S3EventMessage {
     }
     const { eventName, eventTime, s3 } = record.data;
     const etag = unquote(s3.object.eTag ?? "");
+    // The file's version keys its history: without either, there is no version to record.
+    if (etag === "" && !s3.object.versionId) {
+      issues.push({
+        path: `Records.${index}.s3.object.eTag`,
+        message: "an ETag or a versionId is required: it names the file's version",
+      });
+      return;
+    }
     files.push({
       bucket: s3.bucket.name,
       key: decodeS3Key(s3.object.key),

@@ -96,6 +96,28 @@ describe("S3 event notifications", () => {
     },
   );
 
+  it("a record that names no version (neither ETag nor versionId) is malformed, not retried", () => {
+    const [record] = REAL_EVENT.Records;
+    const { eTag: _eTag, versionId: _versionId, ...object } = record!.s3.object;
+    const unversioned = { Records: [{ ...record, s3: { ...record!.s3, object } }] };
+    expect(parseS3EventMessage(JSON.stringify(unversioned))).toEqual({
+      kind: "malformed",
+      issues: [
+        {
+          path: "Records.0.s3.object.eTag",
+          message: "an ETag or a versionId is required: it names the file's version",
+        },
+      ],
+    });
+    const withVersionOnly = {
+      Records: [{ ...record, s3: { ...record!.s3, object: { ...object, versionId: "v1" } } }],
+    };
+    expect(parseS3EventMessage(JSON.stringify(withVersionOnly))).toMatchObject({
+      kind: "files",
+      files: [{ etag: "", versionId: "v1" }],
+    });
+  });
+
   it("encodes keys the way S3 does, and back", () => {
     const key = "incoming/a b/c+d/é%.jsonl";
     expect(encodeS3Key(key)).toBe("incoming/a+b/c%2Bd/%C3%A9%25.jsonl");
