@@ -27,7 +27,11 @@
  * clients and commands of its calls only. The bare handler sends the low-level
  * commands: the document client's marshalling counts in orderflow's overhead.
  *
- * Run alone: `npx tsx bench/cold-start-every-handler.ts [rounds] [handler,...]`.
+ * With `instructions` instead of a number of rounds, each contender runs once
+ * under valgrind's cachegrind and the table counts instructions too: figures
+ * that do not move with the machine's load, for comparing two versions.
+ *
+ * Run alone: `npx tsx bench/cold-start-every-handler.ts [rounds | instructions] [handler,...]`.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -55,6 +59,9 @@ export interface EveryHandlerRow {
   readonly cpuMs: number;
   /** Median of (this contender's CPU − the bare handler's) over the rounds. */
   readonly overheadMs: number;
+  /** With `instructions`: millions of instructions of the cold start, and over the bare handler's. */
+  readonly instructionsM?: number;
+  readonly overheadInstructionsM?: number;
 }
 
 export interface EveryHandlerOptions {
@@ -62,6 +69,11 @@ export interface EveryHandlerOptions {
   readonly runs?: number;
   /** Default: every handler. */
   readonly handlers?: readonly HandlerName[];
+  /**
+   * Count instructions under valgrind instead of timing CPU: one round, the
+   * same figures whatever else the machine is doing (some fifty times slower).
+   */
+  readonly instructions?: boolean;
   readonly print?: (line: string) => void;
 }
 
@@ -199,7 +211,8 @@ interface Rehearsed {
 
 /** Builds, rehearses, times every handler, prints a table and returns its rows. */
 export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): Promise<EveryHandlerRow[]> {
-  const runs = options.runs ?? 9;
+  const countInstructions = options.instructions ?? false;
+  const runs = countInstructions ? 1 : (options.runs ?? 9);
   const print = options.print ?? ((line: string) => console.log(line));
   const only = new Set(options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as HandlerName[]));
   // Under the repository, so that the generated entries resolve its packages.
@@ -223,21 +236,25 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
       const bundleOf = (contender: Contender) =>
         contender === "orderflow" ? orderflowBundle(step.handler) : peers[step.handler]![contender];
       const samples = new Map<Contender, number[]>(CONTENDERS.map((c) => [c, []]));
+      const instructions = new Map<Contender, number>();
       const expected = step.calls.map((call) => call.operation).join(" ");
-      for (let round = -1; round < runs; round++) {
-        // Round -1 warms the file cache and is not counted.
+      for (let round = countInstructions ? 0 : -1; round < runs; round++) {
+        // Round -1 warms the file cache and is not counted; instructions do not depend on it.
         const shift = Math.max(0, round) % CONTENDERS.length;
         for (const contender of [...CONTENDERS.slice(shift), ...CONTENDERS.slice(0, shift)]) {
           await standIn.restore(step.before);
           standIn.calls.length = 0;
           const event = contender === "orderflow" ? step.event : { ...(step.event as object), replay };
-          const started = await coldStart(bundleOf(contender), event, standIn.endpoint);
+          const started = await coldStart(bundleOf(contender), event, standIn.endpoint, {
+            countInstructions,
+          });
           const made = standIn.calls.join(" ");
           if (!started.succeeded || made !== expected)
             throw new Error(
               `${contender} ${step.handler}: ${started.succeeded ? `made ${made}, not ${expected}` : `failed: ${started.result}`} (answers: ${standIn.requests.map((request) => `${request.operation} ${request.status}`).join(", ")})`,
             );
           if (round >= 0) samples.get(contender)!.push(started.cpuMs);
+          if (started.instructions !== undefined) instructions.set(contender, started.instructions / 1e6);
         }
       }
       const bare = samples.get("bare")!;
@@ -249,6 +266,12 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
           bytes: statSync(bundleOf(contender)).size,
           cpuMs: median(own),
           overheadMs: median(own.map((ms, i) => ms - bare[i]!)),
+          ...(countInstructions
+            ? {
+                instructionsM: instructions.get(contender)!,
+                overheadInstructionsM: instructions.get(contender)! - instructions.get("bare")!,
+              }
+            : {}),
         });
       }
     }
@@ -675,12 +698,43 @@ function printEveryHandler(
   print(
     `targets: orderflow ≤ floor + ${OVER_FLOOR_TARGET_MS} ms, and ≤ ${TARGETS.ofPowertools}× Powertools (its wrapping and the same calls: a lower bound of a Powertools handler)`,
   );
+  if (rows.some((row) => row.instructionsM !== undefined)) printInstructions(rows, handlers, print);
+}
+
+function printInstructions(
+  rows: readonly EveryHandlerRow[],
+  handlers: readonly HandlerName[],
+  print: (line: string) => void,
+): void {
+  const signed = (m: number) => `${m >= 0 ? "+" : ""}${m.toFixed(1)}`;
+  const widths = [22, 12, 12, 12, 12, 10, 12];
+  const line = (cells: readonly string[]) =>
+    print(cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(""));
+  print(
+    "The same cold starts in millions of instructions (valgrind's cachegrind, node --predictable), over bare",
+  );
+  line(["handler", "bare", "orderflow", "Powertools", "floor", "× PT", "− floor"]);
+  for (const handler of handlers) {
+    const of = (contender: Contender) =>
+      rows.find((row) => row.handler === handler && row.contender === contender)!;
+    const [orderflow, powertools, floor, bare] = [of("orderflow"), of("powertools"), of("floor"), of("bare")];
+    line([
+      handler,
+      bare.instructionsM!.toFixed(1),
+      signed(orderflow.overheadInstructionsM!),
+      signed(powertools.overheadInstructionsM!),
+      signed(floor.overheadInstructionsM!),
+      `${(orderflow.overheadInstructionsM! / powertools.overheadInstructionsM!).toFixed(2)}×`,
+      signed(orderflow.overheadInstructionsM! - floor.overheadInstructionsM!),
+    ]);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // [rounds | instructions] [handler,...]
   const [runs, handlers] = process.argv.slice(2);
   await runEveryHandlerBench({
-    runs: Number(runs ?? 9),
+    ...(runs === "instructions" ? { instructions: true } : { runs: Number(runs ?? 9) }),
     handlers: handlers?.split(",") as HandlerName[] | undefined,
   });
 }

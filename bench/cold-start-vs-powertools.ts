@@ -261,10 +261,23 @@ export interface Started {
   readonly cpuMs: number;
   readonly succeeded: boolean;
   readonly result: string;
+  /** With `countInstructions`: the instructions the process ran, start to exit. */
+  readonly instructions?: number;
 }
 
-/** Starts a process that loads `bundle` and invokes its handler once; resolves with its CPU time and whether it succeeded. */
-export function coldStart(bundle: string, event: unknown, endpoint: string): Promise<Started> {
+/**
+ * Starts a process that loads `bundle` and invokes its handler once; resolves
+ * with its CPU time and whether it succeeded. With `countInstructions`, the
+ * process runs under valgrind's cachegrind (`node --predictable`) and its
+ * instruction count comes back too: the same from one run to the next and
+ * whatever else the machine is doing, at some fifty times the time.
+ */
+export function coldStart(
+  bundle: string,
+  event: unknown,
+  endpoint: string,
+  options: { readonly countInstructions?: boolean } = {},
+): Promise<Started> {
   const script =
     `import(${JSON.stringify(pathToFileURL(bundle).href)})` +
     `.then((m) => m.handler(${JSON.stringify(event)}, { awsRequestId: "bench", functionName: "bench", getRemainingTimeInMillis: () => 30000 }))` +
@@ -272,7 +285,19 @@ export function coldStart(bundle: string, event: unknown, endpoint: string): Pro
     `.catch((e) => ({ thrown: String(e && e.name) + ": " + String(e && e.message).slice(0, 300) }))` +
     `.then((r) => { const u = process.cpuUsage(); process.stderr.write("RESULT " + JSON.stringify(r) + "\\nCPU " + (u.user + u.system) / 1000 + "\\n"); })`;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-e", script], {
+    const [command, ...args] = options.countInstructions
+      ? [
+          "valgrind",
+          "--tool=cachegrind",
+          "--cache-sim=no",
+          "--cachegrind-out-file=/dev/null",
+          process.execPath,
+          "--predictable",
+          "-e",
+          script,
+        ]
+      : [process.execPath, "-e", script];
+    const child = spawn(command!, args, {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -308,7 +333,13 @@ export function coldStart(bundle: string, event: unknown, endpoint: string): Pro
         answer.thrown === undefined &&
         (answer.statusCode === undefined || answer.statusCode < 300) &&
         (answer.batchItemFailures?.length ?? 0) === 0;
-      done({ cpuMs: Number(cpu[1]), succeeded, result });
+      const instructions = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1]?.replaceAll(",", "");
+      done({
+        cpuMs: Number(cpu[1]),
+        succeeded,
+        result,
+        ...(instructions ? { instructions: Number(instructions) } : {}),
+      });
     });
   });
 }
