@@ -39,6 +39,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "tsup";
 import { DynamoDbProductCatalog } from "../src/adapters/aws/dynamodb-product-catalog.js";
+import { s3PutEvent } from "../src/entrypoints/consumers/s3-events.js";
 import type { HandlerName } from "../src/entrypoints/handlers.js";
 import {
   type AwsStandIn,
@@ -119,6 +120,17 @@ interface Step {
   readonly setup?: true;
 }
 
+/** Setting the scene: an order placed through the api, then validated from its intake message. */
+const placedAndValidated = (orderId: string): Step[] => [
+  {
+    handler: "api",
+    kind: "place-order",
+    setup: true,
+    event: () => httpEvent("POST", "/orders", orderOf(orderId)),
+  },
+  { handler: "validate-order", kind: "validate-order", setup: true, event: (sent) => sent.intake(orderId) },
+];
+
 /** The flows in the order they run, each handler's event built from what the handlers before it sent. */
 const STEPS: readonly Step[] = [
   { handler: "api", kind: "place-order", event: () => httpEvent("POST", "/orders", orderOf("o-1")) },
@@ -148,13 +160,7 @@ const STEPS: readonly Step[] = [
     event: (sent) => sent.busEvent("OrderFulfilled", "o-1"),
   },
   // A paid order cancelled: the refund follows.
-  {
-    handler: "api",
-    kind: "place-order",
-    setup: true,
-    event: () => httpEvent("POST", "/orders", orderOf("o-2")),
-  },
-  { handler: "validate-order", kind: "validate-order", setup: true, event: (sent) => sent.intake("o-2") },
+  ...placedAndValidated("o-2"),
   {
     handler: "process-order",
     kind: "order-event",
@@ -174,13 +180,7 @@ const STEPS: readonly Step[] = [
   },
   { handler: "refund-order", kind: "order-event", event: (sent) => sent.busEvent("OrderCancelled", "o-2") },
   // A validated order modified before payment.
-  {
-    handler: "api",
-    kind: "place-order",
-    setup: true,
-    event: () => httpEvent("POST", "/orders", orderOf("o-3")),
-  },
-  { handler: "validate-order", kind: "validate-order", setup: true, event: (sent) => sent.intake("o-3") },
+  ...placedAndValidated("o-3"),
   {
     handler: "api",
     kind: "place-order",
@@ -476,36 +476,16 @@ function taskEvent(task: string, orderId: string, extra: Record<string, unknown>
 
 /** The file-intake queue's record of the bucket's notification that `key` was created. */
 function s3Event(key: string, body: string) {
-  const notification = {
-    Records: [
-      {
-        eventVersion: "2.1",
-        eventSource: "aws:s3",
-        awsRegion: AWS_ENV.AWS_REGION,
-        eventTime: new Date().toISOString(),
-        eventName: "ObjectCreated:Put",
-        userIdentity: { principalId: "AWS:AIDAEXAMPLE" },
-        requestParameters: { sourceIPAddress: "127.0.0.1" },
-        responseElements: { "x-amz-request-id": "BENCH", "x-amz-id-2": "bench" },
-        s3: {
-          s3SchemaVersion: "1.0",
-          configurationId: "file-intake",
-          bucket: {
-            name: AWS_ENV.FILES_BUCKET,
-            ownerIdentity: { principalId: "A3EXAMPLE" },
-            arn: `arn:aws:s3:::${AWS_ENV.FILES_BUCKET}`,
-          },
-          object: {
-            key,
-            size: Buffer.byteLength(body),
-            eTag: createHash("md5").update(body).digest("hex"),
-            sequencer: "0065A1B2C3D4E5F601",
-          },
-        },
-      },
-    ],
-  };
-  return sqsEvent("orderflow-file-intake", JSON.stringify(notification));
+  const notification = s3PutEvent({
+    bucket: AWS_ENV.FILES_BUCKET,
+    key,
+    size: Buffer.byteLength(body),
+    etag: createHash("md5").update(body).digest("hex"),
+    sequencer: "0065A1B2C3D4E5F601",
+    eventTime: new Date(),
+    region: AWS_ENV.AWS_REGION,
+  });
+  return sqsEvent("orderflow-file-intake", notification);
 }
 
 /** The services the stand-in names, and the SDK clients that call them. */
