@@ -58,5 +58,26 @@ export function awsService<TClient>(
   };
 }
 
+/** A port whose one method is `publish`: the bus, the alerts. */
+interface Publisher<T> {
+  publish(items: readonly T[]): Promise<void>;
+}
+
+/**
+ * The adapter of a publishing port made, with its SDK client, at the first
+ * publish: for a port most invocations never use (alerts), or use for some of
+ * their work only (the api publishes on the bus for changes of orders, not for
+ * placements or reads). Until then, the handler builds nothing of that service.
+ */
+export function madeAtFirstPublish<T>(make: () => Publisher<T>): Publisher<T> {
+  let adapter: Publisher<T> | undefined;
+  return {
+    publish: (items) => {
+      adapter ??= make();
+      return adapter.publish(items);
+    },
+  };
+}
+
 /** The port's name as its token spells it (`orderflow.OrderRepository` → `OrderRepository`). */
 const portName = (port: symbol) => (port.description ?? "").replace(/^orderflow\./, "");

@@ -1,7 +1,7 @@
 import { createSnsClient, SnsAlertPublisher } from "../../../adapters/aws/sns-alert-publisher.js";
-import { ALERT_PUBLISHER, type Alert, type AlertPublisher } from "../../../ports/alert-publisher.js";
+import { ALERT_PUBLISHER, type AlertPublisher } from "../../../ports/alert-publisher.js";
 import { requireVariable } from "../../config.js";
-import type { AwsService } from "./aws-service.js";
+import { type AwsService, madeAtFirstPublish } from "./aws-service.js";
 
 /**
  * SNS, for the operators' alert topic only. Most invocations send no alert,
@@ -15,13 +15,7 @@ export const snsAlertsService: AwsService = {
   bind(bind, config, client) {
     bind(ALERT_PUBLISHER).toDynamicValue((): AlertPublisher => {
       const topicArn = requireVariable(config, "ALERT_TOPIC_ARN", "AlertPublisher");
-      let publisher: SnsAlertPublisher | undefined;
-      return {
-        publish: (alerts: readonly Alert[]) => {
-          publisher ??= new SnsAlertPublisher({ client: createSnsClient(client), topicArn });
-          return publisher.publish(alerts);
-        },
-      };
+      return madeAtFirstPublish(() => new SnsAlertPublisher({ client: createSnsClient(client), topicArn }));
     });
   },
 };
