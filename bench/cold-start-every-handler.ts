@@ -441,7 +441,7 @@ function sqsEvent(
 const OPERATOR = { sub: "operator-1", "cognito:groups": "[operators]" };
 
 /** An API Gateway HTTP API (payload 2.0) request; `claims` when an authorizer vouched for the caller. */
-export function httpEvent(method: string, path: string, body?: unknown, claims?: Record<string, string>) {
+function httpEvent(method: string, path: string, body?: unknown, claims?: Record<string, string>) {
   return {
     version: "2.0",
     routeKey: "$default",
