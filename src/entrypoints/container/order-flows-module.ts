@@ -1,14 +1,9 @@
 import type { ContainerModule } from "inversify";
-import type { CancelOrder } from "../../domain/use-cases/cancel-order.js";
 import type { GetOrder } from "../../domain/use-cases/get-order.js";
-import type { ModifyOrder } from "../../domain/use-cases/modify-order.js";
 import type { PlaceOrder } from "../../domain/use-cases/place-order.js";
-import type { ProcessOrder } from "../../domain/use-cases/process-order.js";
-import type { RefundOrder } from "../../domain/use-cases/refund-order.js";
 import type { RequestOrderChange } from "../../domain/use-cases/request-change.js";
 import type { FulfilOrder } from "../../domain/use-cases/simple-transitions.js";
 import { ChangeStoreSettings, GetStoreStatus } from "../../domain/use-cases/store-status.js";
-import type { ValidateOrder } from "../../domain/use-cases/validate-order.js";
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../ports/alert-publisher.js";
 import { CLOCK, type Clock } from "../../ports/clock.js";
 import { ID_GENERATOR, type IdGenerator } from "../../ports/id-generator.js";
@@ -17,6 +12,7 @@ import { LOGGER, type Logger } from "../../ports/logger.js";
 import { ORDER_REPOSITORY, type OrderRepository } from "../../ports/order-repository.js";
 import { PRODUCT_CATALOG, type ProductCatalog } from "../../ports/product-catalog.js";
 import { STORE_SETTINGS, type StoreSettingsRepository } from "../../ports/store-settings-repository.js";
+import type { Token } from "../../ports/token.js";
 import {
   cancelOrderConsumer,
   modifyOrderConsumer,
@@ -24,6 +20,8 @@ import {
   refundOrderConsumer,
   validateOrderConsumer,
 } from "../consumers/order-consumers.js";
+import type { ConsumerDeps, QueueConsumer } from "../consumers/queue-consumer.js";
+import type { ConsumerName } from "../handlers.js";
 import { OrderApi } from "../http/order-api.js";
 import { StoreApi } from "../http/store-api.js";
 import { bindingsModule, type ConsumerFlows, type FlowBinding } from "./consumer-flows.js";
@@ -97,37 +95,32 @@ export const storeApiBinding: FlowBinding = (bind) => {
   );
 };
 
-/** The consumer of each order queue, over its use case. */
-export const validateOrderConsumerBinding: FlowBinding = (bind) =>
-  bind(consumerToken("validateOrder")).toResolvedValue(
-    (validate: ValidateOrder, logger: Logger, alerts: AlertPublisher) =>
-      validateOrderConsumer(validate, { logger, alerts }),
-    [VALIDATE_ORDER, ...CONSUMER_DEPS],
-  );
-export const processOrderConsumerBinding: FlowBinding = (bind) =>
-  bind(consumerToken("processOrder")).toResolvedValue(
-    (process: ProcessOrder, logger: Logger, alerts: AlertPublisher) =>
-      processOrderConsumer(process, { logger, alerts }),
-    [PROCESS_ORDER, ...CONSUMER_DEPS],
-  );
-export const cancelOrderConsumerBinding: FlowBinding = (bind) =>
-  bind(consumerToken("cancelOrder")).toResolvedValue(
-    (cancel: CancelOrder, logger: Logger, alerts: AlertPublisher) =>
-      cancelOrderConsumer(cancel, { logger, alerts }),
-    [CANCEL_ORDER, ...CONSUMER_DEPS],
-  );
-export const refundOrderConsumerBinding: FlowBinding = (bind) =>
-  bind(consumerToken("refundOrder")).toResolvedValue(
-    (refund: RefundOrder, logger: Logger, alerts: AlertPublisher) =>
-      refundOrderConsumer(refund, { logger, alerts }),
-    [REFUND_ORDER, ...CONSUMER_DEPS],
-  );
-export const modifyOrderConsumerBinding: FlowBinding = (bind) =>
-  bind(consumerToken("modifyOrder")).toResolvedValue(
-    (modify: ModifyOrder, logger: Logger, alerts: AlertPublisher) =>
-      modifyOrderConsumer(modify, { logger, alerts }),
-    [MODIFY_ORDER, ...CONSUMER_DEPS],
-  );
+/** The consumer `name` of an order queue, over its use case. */
+const consumerBinding =
+  <U>(
+    name: ConsumerName,
+    useCase: Token<U>,
+    consumer: (useCase: U, deps: ConsumerDeps) => QueueConsumer,
+  ): FlowBinding =>
+  (bind) =>
+    bind(consumerToken(name)).toResolvedValue(
+      (bound: U, logger: Logger, alerts: AlertPublisher) => consumer(bound, { logger, alerts }),
+      [useCase, ...CONSUMER_DEPS],
+    );
+
+export const validateOrderConsumerBinding = consumerBinding(
+  "validateOrder",
+  VALIDATE_ORDER,
+  validateOrderConsumer,
+);
+export const processOrderConsumerBinding = consumerBinding(
+  "processOrder",
+  PROCESS_ORDER,
+  processOrderConsumer,
+);
+export const cancelOrderConsumerBinding = consumerBinding("cancelOrder", CANCEL_ORDER, cancelOrderConsumer);
+export const refundOrderConsumerBinding = consumerBinding("refundOrder", REFUND_ORDER, refundOrderConsumer);
+export const modifyOrderConsumerBinding = consumerBinding("modifyOrder", MODIFY_ORDER, modifyOrderConsumer);
 
 /**
  * Binds the entrypoints of the order flows over the use cases: the API
