@@ -1,4 +1,5 @@
-import { defineConfig, type Options } from "tsup";
+import { join } from "node:path";
+import { build, defineConfig, type Options } from "tsup";
 import { HANDLER_NAMES, type HandlerName } from "./src/entrypoints/handlers.js";
 
 export type LambdaHandlerName = HandlerName;
@@ -49,23 +50,25 @@ export interface LambdaBuildOptions {
 }
 
 /**
- * The tsup options of the per-handler bundles: everything bundled (the AWS SDK
- * included: it loads faster from the bundle than from the runtime's copy),
- * minified, one self-contained file per handler, ready to zip.
+ * The tsup options of one handler's bundle: `entry` and everything it imports
+ * (the AWS SDK included: it loads faster from the bundle than from the
+ * runtime's copy), minified, into `<outDir>/index.mjs`, ready to zip with its
+ * directory. What the handler loads only on demand (`import()`: the alerts'
+ * SNS client) goes into a chunk beside it, which a cold start that never
+ * needs it never reads. A CommonJS build, which esbuild cannot split, keeps
+ * it inside the one file.
  */
-export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options {
-  const format = options.format ?? "esm";
-  const handlers = options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as LambdaHandlerName[]);
+export function lambdaBundleOptions(entry: string, outDir: string, format: "esm" | "cjs" = "esm"): Options {
   return {
-    entry: Object.fromEntries(handlers.map((name) => [`${name}/index`, LAMBDA_HANDLERS[name]])),
-    outDir: options.outDir ?? "dist/lambda",
+    entry: { index: entry },
+    outDir,
     format: [format],
     outExtension: () => ({ js: format === "esm" ? ".mjs" : ".cjs" }),
     platform: "node",
     target: "node20",
     bundle: true,
     noExternal: [/.*/],
-    splitting: false,
+    splitting: format === "esm",
     minify: true,
     treeshake: true,
     sourcemap: false,
@@ -80,6 +83,32 @@ export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options {
       esbuild.legalComments = "none";
     },
   };
+}
+
+/** One bundle per entry of `entries` (directory → entry file), each into `<outDir>/<directory>/`. */
+export function lambdaBundlesOptions(
+  entries: Readonly<Record<string, string>>,
+  outDir: string,
+  format: "esm" | "cjs" = "esm",
+): Options[] {
+  return Object.entries(entries).map(([directory, entry]) =>
+    lambdaBundleOptions(entry, join(outDir, directory), format),
+  );
+}
+
+/** The bundles of `handlers` (all by default), each in `<outDir>/<name>/` (handler setting: `index.handler`). */
+export function lambdaBuildOptions(options: LambdaBuildOptions = {}): Options[] {
+  const handlers = options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as LambdaHandlerName[]);
+  return lambdaBundlesOptions(
+    Object.fromEntries(handlers.map((name) => [name, LAMBDA_HANDLERS[name]])),
+    options.outDir ?? "dist/lambda",
+    options.format,
+  );
+}
+
+/** Builds bundles from their options, as `npm run build:lambda` does (tsup's `build` takes one at a time). */
+export async function buildLambdaBundles(bundles: readonly Options[]): Promise<void> {
+  await Promise.all(bundles.map((options) => build(options)));
 }
 
 export default defineConfig(lambdaBuildOptions());

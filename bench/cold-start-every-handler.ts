@@ -37,7 +37,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "tsup";
 import { DynamoDbProductCatalog } from "../src/adapters/aws/dynamodb-product-catalog.js";
 import { s3PutEvent } from "../src/entrypoints/consumers/s3-events.js";
 import type { HandlerName } from "../src/entrypoints/handlers.js";
@@ -47,7 +46,12 @@ import {
   type StandInState,
   startAwsStandIn,
 } from "../test/support/aws-stand-in.js";
-import { LAMBDA_HANDLERS, lambdaBuildOptions } from "../tsup.lambda.config.js";
+import {
+  buildLambdaBundles,
+  LAMBDA_HANDLERS,
+  lambdaBuildOptions,
+  lambdaBundlesOptions,
+} from "../tsup.lambda.config.js";
 import type { ReplayedCall } from "./bare/replay.js";
 import { AWS_ENV, median, OVER_FLOOR_TARGET_MS } from "./cold-start.js";
 import { CONTENDERS, type Contender, coldStart, TARGETS } from "./cold-start-vs-powertools.js";
@@ -220,7 +224,7 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
   const standIn = await startAwsStandIn(TABLES);
   try {
     const orderflowDir = join(workDir, "orderflow");
-    await build(lambdaBuildOptions({ outDir: orderflowDir }));
+    await buildLambdaBundles(lambdaBuildOptions({ outDir: orderflowDir }));
     const orderflowBundle = (handler: HandlerName) => join(orderflowDir, handler, "index.mjs");
     await new DynamoDbProductCatalog({ client: standIn.dynamoDb, tableName: TABLES.products }).putProducts([
       PRODUCT,
@@ -625,10 +629,10 @@ async function buildPeers(workDir: string, steps: readonly Rehearsed[]): Promise
     for (const [contender, source] of Object.entries(sources)) {
       const file = join(sourceDir, `${step.handler}-${contender}.ts`);
       writeFileSync(file, `${source}\n`);
-      entries[`${step.handler}/${contender}/index`] = file;
+      entries[`${step.handler}/${contender}`] = file;
     }
   }
-  await build({ ...lambdaBuildOptions({ outDir }), entry: entries });
+  await buildLambdaBundles(lambdaBundlesOptions(entries, outDir));
   return Object.fromEntries(
     steps.map((step) => [
       step.handler,

@@ -26,12 +26,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "tsup";
 import { DynamoDbOrderRepository } from "../src/adapters/aws/dynamodb-order-repository.js";
 import { DynamoDbProductCatalog } from "../src/adapters/aws/dynamodb-product-catalog.js";
 import { Order } from "../src/domain/order.js";
 import { type AwsStandIn, startAwsStandIn } from "../test/support/aws-stand-in.js";
-import { lambdaBuildOptions } from "../tsup.lambda.config.js";
+import { buildLambdaBundles, lambdaBuildOptions, lambdaBundlesOptions } from "../tsup.lambda.config.js";
 import { AWS_ENV, median } from "./cold-start.js";
 
 export const MODES = ["calls failing fast", "success path"] as const;
@@ -156,11 +155,11 @@ type Bundles = Record<Contender, Record<ComparedHandler, string>>;
 async function buildBundles(workDir: string): Promise<Bundles> {
   const orderflowDir = join(workDir, "orderflow");
   const peersDir = join(workDir, "peers");
-  await build(lambdaBuildOptions({ outDir: orderflowDir, handlers: [...COMPARED_HANDLERS] }));
+  await buildLambdaBundles(lambdaBuildOptions({ outDir: orderflowDir, handlers: [...COMPARED_HANDLERS] }));
   const entries = Object.entries(PEER_ENTRIES).flatMap(([contender, files]) =>
-    Object.entries(files).map(([handler, file]) => [`${contender}/${handler}/index`, file] as const),
+    Object.entries(files).map(([handler, file]) => [`${contender}/${handler}`, file] as const),
   );
-  await build({ ...lambdaBuildOptions({ outDir: peersDir }), entry: Object.fromEntries(entries) });
+  await buildLambdaBundles(lambdaBundlesOptions(Object.fromEntries(entries), peersDir));
   const at = (dir: string, handler: string) => join(dir, handler, "index.mjs");
   const bundles = {} as Bundles;
   for (const contender of CONTENDERS)

@@ -17,8 +17,13 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "tsup";
-import { LAMBDA_HANDLERS, type LambdaHandlerName, lambdaBuildOptions } from "../tsup.lambda.config.js";
+import {
+  buildLambdaBundles,
+  LAMBDA_HANDLERS,
+  type LambdaHandlerName,
+  lambdaBuildOptions,
+  lambdaBundlesOptions,
+} from "../tsup.lambda.config.js";
 
 export interface ColdStartOptions {
   /** Processes started per bundle (default 25). */
@@ -134,17 +139,20 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
       const ext = format === "esm" ? "mjs" : "cjs";
       const handlerDir = join(workDir, format, "handlers");
       const bareDir = join(workDir, format, "bare");
-      await build({ ...lambdaBuildOptions({ outDir: handlerDir, format, handlers }) });
-      await build({
-        ...lambdaBuildOptions({ outDir: bareDir, format }),
-        entry: {
-          "sqs-consumer/index": "bench/bare/sqs-consumer.ts",
-          "api/index": "bench/bare/api.ts",
-          "file-consumer/index": "bench/bare/file-consumer.ts",
-          "workflow-task/index": "bench/bare/workflow-task.ts",
-          "floor/index": "bench/bare/floor.ts",
-        },
-      });
+      await buildLambdaBundles([
+        ...lambdaBuildOptions({ outDir: handlerDir, format, handlers }),
+        ...lambdaBundlesOptions(
+          {
+            "sqs-consumer": "bench/bare/sqs-consumer.ts",
+            api: "bench/bare/api.ts",
+            "file-consumer": "bench/bare/file-consumer.ts",
+            "workflow-task": "bench/bare/workflow-task.ts",
+            floor: "bench/bare/floor.ts",
+          },
+          bareDir,
+          format,
+        ),
+      ]);
       for (const handler of handlers) {
         const kind = BASELINES[handler];
         const event =

@@ -53,7 +53,7 @@ run() {
 
 cd "$root"
 
-# 1. Bundles: dist/lambda/<handler>/index.mjs, one self-contained file per function.
+# 1. Bundles: dist/lambda/<handler>/, one self-contained directory per function (index.mjs and its chunks).
 run npm run build:lambda
 
 # 2. Upload each function's directory (zipped) and write a template whose Code points at S3.

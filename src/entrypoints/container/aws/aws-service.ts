@@ -69,12 +69,20 @@ interface Publisher<T> {
  * publish: for a port most invocations never use (alerts), or use for some of
  * their work only (the api publishes on the bus for changes of orders, not for
  * placements or reads). Until then, the handler builds nothing of that service.
+ * `make` may load the adapter's module on demand (`import()`): a failed load is
+ * tried again at the next publish.
  */
-export function madeAtFirstPublish<T>(make: () => Publisher<T>): Publisher<T> {
-  let adapter: Publisher<T> | undefined;
+export function madeAtFirstPublish<T>(make: () => Publisher<T> | Promise<Publisher<T>>): Publisher<T> {
+  let adapter: Publisher<T> | Promise<Publisher<T>> | undefined;
   return {
-    publish: (items) => {
+    publish: async (items) => {
       adapter ??= make();
+      try {
+        adapter = await adapter;
+      } catch (error) {
+        adapter = undefined;
+        throw error;
+      }
       return adapter.publish(items);
     },
   };

@@ -1,12 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lambdaBuildOptions } from "../../../../tsup.lambda.config.js";
+import { buildLambdaBundles, lambdaBuildOptions } from "../../../../tsup.lambda.config.js";
 import { type AwsStandIn, startAwsStandIn } from "../../../support/aws-stand-in.js";
 import { fixture } from "./lambda-test-kit.js";
 
@@ -16,7 +15,7 @@ let aws: AwsStandIn;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "orderflow-lambda-bundle-"));
   aws = await startAwsStandIn({ orders: "orders", products: "products" });
-  await build(lambdaBuildOptions({ outDir, handlers: ["validate-order"] }));
+  await buildLambdaBundles(lambdaBuildOptions({ outDir, handlers: ["validate-order"] }));
 }, 60_000);
 
 afterAll(async () => {
@@ -70,17 +69,54 @@ async function invokeBundle(event: unknown, env: Record<string, string>) {
   };
 }
 
+/** The files of the handler's directory, by name. */
+const bundleFiles = () =>
+  new Map(
+    readdirSync(join(outDir, "validate-order")).map((name) => [
+      name,
+      readFileSync(join(outDir, "validate-order", name), "utf8"),
+    ]),
+  );
+
+/** What a module imports statically: the `import` statements the bundler writes at its top (not `import()`). */
+function staticImports(code: string): string[] {
+  const statement = /import\s*(?:[^;"']*?from\s*)?["']([^"']+)["'];?/y;
+  const specifiers: string[] = [];
+  for (let match = statement.exec(code); match; match = statement.exec(code)) specifiers.push(match[1]!);
+  return specifiers;
+}
+
+/** What a module loads on demand: `import("x")`. */
+const dynamicImports = (code: string) =>
+  [...code.matchAll(/\bimport\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
+
+/** The files a cold start reads: the entry and what it imports statically, transitively. */
+function loadedAtStart(files: ReadonlyMap<string, string>): Set<string> {
+  const loaded = new Set<string>();
+  const visit = (name: string) => {
+    if (loaded.has(name)) return;
+    loaded.add(name);
+    for (const specifier of staticImports(files.get(name) ?? ""))
+      if (specifier.startsWith("./")) visit(specifier.slice(2));
+  };
+  visit("index.mjs");
+  return loaded;
+}
+
 describe("the validate-order bundle, loaded as the Lambda runtime loads it", () => {
-  it("is one self-contained ES module: it imports nothing but Node built-ins", () => {
-    const file = join(outDir, "validate-order", "index.mjs");
-    const code = readFileSync(file, "utf8");
-    const imported = new Set([...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((match) => match[1]!));
-    expect([...imported].filter((specifier) => !isBuiltin(specifier))).toEqual([]);
-    expect(statSync(file).size).toBeGreaterThan(100_000);
+  it("is a directory of ES modules that import only each other and Node built-ins", () => {
+    const files = bundleFiles();
+    for (const [name, code] of files) {
+      expect(name).toMatch(/\.mjs$/);
+      for (const specifier of [...staticImports(code), ...dynamicImports(code)])
+        if (!isBuiltin(specifier))
+          expect(files.has(specifier.replace(/^\.\//, "")), `${name} imports ${specifier}`).toBe(true);
+    }
+    expect(statSync(join(outDir, "validate-order", "index.mjs")).size).toBeGreaterThan(100_000);
   });
 
   it("holds its SDK clients tree-shaken to the commands its adapters send, and no client it does not use", () => {
-    const code = readFileSync(join(outDir, "validate-order", "index.mjs"), "utf8");
+    const code = [...bundleFiles().values()].join("\n");
     // Its own commands are there...
     for (const operation of ["BatchGetItem", "PutEvents", "PublishBatch"]) expect(code).toContain(operation);
     // ...but not the rest of each client (loaded lazily, a bundle would keep every command, waiter and paginator).
@@ -90,8 +126,19 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     for (const operation of ["SendMessageBatch", "HeadObject"]) expect(code).not.toContain(operation);
   });
 
+  it("reads the alerts' SNS client only when an alert is sent: it lies in a chunk the cold start does not load", () => {
+    const files = bundleFiles();
+    const atStart = loadedAtStart(files);
+    const withAlerts = [...files.keys()].filter((name) => files.get(name)!.includes("PublishBatch"));
+    expect(withAlerts).not.toEqual([]);
+    for (const name of withAlerts) expect(atStart.has(name), name).toBe(false);
+    // The orders' own clients are loaded at start.
+    const startCode = [...atStart].map((name) => files.get(name)).join("\n");
+    for (const operation of ["BatchGetItem", "PutEvents"]) expect(startCode).toContain(operation);
+  });
+
   it("holds no in-memory adapter: on AWS, only AWS adapters are bundled", () => {
-    const code = readFileSync(join(outDir, "validate-order", "index.mjs"), "utf8");
+    const code = [...bundleFiles().values()].join("\n");
     for (const name of ["InMemoryOrderRepository", "InMemoryTopic", "orderflow-intake.fifo"])
       expect(code).not.toContain(name);
   });
