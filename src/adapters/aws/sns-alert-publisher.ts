@@ -1,11 +1,15 @@
-import { type MessageAttributeValue, SNSClient } from "@aws-sdk/client-sns";
+import type { MessageAttributeValue, SNSClient } from "@aws-sdk/client-sns";
 import type { Alert, AlertPublisher } from "../../ports/alert-publisher.js";
 import { safeEntryId } from "./batching.js";
-import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
 import type { RetryOptions } from "./retry.js";
 import { publishToTopic, type SnsMessage } from "./sns-publishing.js";
 
-export { SNS_MAX_BATCH_ENTRIES, SNS_MAX_PAYLOAD_BYTES, snsMessageSize } from "./sns-publishing.js";
+export {
+  createSnsClient,
+  SNS_MAX_BATCH_ENTRIES,
+  SNS_MAX_PAYLOAD_BYTES,
+  snsMessageSize,
+} from "./sns-publishing.js";
 /**
  * Message attributes sent per alert. SNS delivers at most 10 to SQS
  * subscriptions (raw delivery), so orderflow never sends more.
@@ -21,11 +25,6 @@ export interface SnsAlertPublisherOptions {
   readonly topicArn: string;
   /** Attempts (default 5, one per call), delays and jitter of the retries. */
   readonly retry?: Omit<RetryOptions, "isRetryable"> | undefined;
-}
-
-/** An SNS client for {@link SnsAlertPublisher}; created by the caller, never at import time. */
-export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
-  return new SNSClient(baseClientConfig(options));
 }
 
 /**

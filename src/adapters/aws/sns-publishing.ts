@@ -2,17 +2,23 @@ import {
   PublishBatchCommand,
   type PublishBatchRequestEntry,
   PublishCommand,
-  type SNSClient,
+  SNSClient,
 } from "@aws-sdk/client-sns";
 import { DeliveryError, type DeliveryFailure } from "../../ports/errors.js";
 import { isTransientAwsError, translateAwsError } from "./aws-errors.js";
 import { deliverBatches, type EntryFailure, failedEntries, packBatches, utf8Length } from "./batching.js";
+import { type AwsClientOptions, baseClientConfig } from "./client-options.js";
 import type { RetryOptions } from "./retry.js";
 
 /** PublishBatch accepts at most this many entries. */
 export const SNS_MAX_BATCH_ENTRIES = 10;
 /** Limit of one message and of the messages of one PublishBatch together: 256 KiB. */
 export const SNS_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** An SNS client for the SNS adapters (alerts, notifications, e-mail); created by the caller, never at import time. */
+export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
+  return new SNSClient(baseClientConfig(options));
+}
 
 /** One message for a topic, with the id a DeliveryError names it by. */
 export interface SnsMessage {

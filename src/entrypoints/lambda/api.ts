@@ -16,7 +16,8 @@ import { sqsService } from "../container/aws/sqs-service.js";
 import { resolveAsync } from "../container/create-container.js";
 import { type ApiHandler, type ApiHandlerOptions, createApiHandler } from "../http/api-gateway.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
-import { composeHandler, type HandlerOptions, once } from "./handler-root.js";
+import { once } from "../once.js";
+import { composeHandler, type HandlerOptions } from "./handler-root.js";
 
 export interface ApiLambdaHandlerOptions extends HandlerOptions {
   /** HTTP limits and the like (`logger` comes from the container). */

@@ -10,6 +10,7 @@ import { consumerToken } from "../container/tokens.js";
 import { HANDLERS, type HandlerName, type SqsHandlerName } from "../handlers.js";
 import type { LambdaContext } from "../http/api-gateway-events.js";
 import { lambdaLogFields, PinoLogger, runInLogContext } from "../logging.js";
+import { once } from "../once.js";
 import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
 
 export type { LambdaContext };
@@ -72,22 +73,6 @@ export function composeHandler(
     ]);
   const adapters = options.adapters ? options.adapters(config) : defaultAdapters(config, awsServices);
   return createContainer([...adapters, ...flows.modules(options), ...(options.modules ?? [])]);
-}
-
-/**
- * Runs `build` once, on first use, and keeps its result for the life of the
- * process (one cold start). A failed build is not kept, so the next
- * invocation tries again.
- */
-export function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let built: Promise<T> | undefined;
-  return () => {
-    built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return built;
-  };
 }
 
 /** A Lambda handler for an SQS event source mapping with `ReportBatchItemFailures`. */

@@ -13,10 +13,11 @@ import { resolveAsync } from "../container/create-container.js";
 import { FULFILMENT_WAIT, WORKFLOW_STEPS } from "../container/tokens.js";
 import { WORKFLOW_FLOWS } from "../container/workflow-flows-module.js";
 import { lambdaLogFields, runInLogContext } from "../logging.js";
+import { once } from "../once.js";
 import type { WorkflowTaskInput } from "../workflow/local-workflow.js";
 import { WORKFLOW_TASKS } from "../workflow/order-workflow.js";
 import { beginFulfilmentWait, workflowTaskHandlers } from "../workflow/workflow-task-handlers.js";
-import { composeHandler, type HandlerOptions, type LambdaContext, once } from "./handler-root.js";
+import { composeHandler, type HandlerOptions, type LambdaContext } from "./handler-root.js";
 
 /** What a task state sends: the task's name, the order, and what that task needs besides. */
 const TaskPayloadSchema = z.looseObject({

@@ -1,5 +1,6 @@
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
-import { SnsEmailNotificationChannel } from "../../../src/adapters/aws/sns-email-notification-channel.js";
 import { LogNotificationChannel } from "../../../src/adapters/system/log-notification-channel.js";
 import {
   ConfigError,
@@ -21,6 +22,7 @@ import { HANDLERS } from "../../../src/entrypoints/handlers.js";
 import { createApiLambdaHandler } from "../../../src/entrypoints/lambda/api.js";
 import { composeHandler, type SqsHandlerName } from "../../../src/entrypoints/lambda/handler-root.js";
 import { createValidateOrderHandler } from "../../../src/entrypoints/lambda/validate-order.js";
+import { aNotification } from "../../../src/ports/contracts/notification-mother.js";
 import { NOTIFICATION_CHANNEL } from "../../../src/ports/notification-channel.js";
 import { fixture, SQS_HANDLER_FACTORIES } from "./lambda/lambda-test-kit.js";
 
@@ -224,6 +226,8 @@ describe("AWS composition roots", () => {
   });
 
   it("deliver-notification delivers through the log channel by default, through SNS e-mail when told, and names a missing topic", async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     const channelOf = (env: Record<string, string>) =>
       resolveAsync(
         composeHandler("deliver-notification", [dynamoDbService, snsService], NOTIFICATION_FLOWS, { env }),
@@ -231,17 +235,26 @@ describe("AWS composition roots", () => {
       );
     const env = envOf("deliver-notification");
 
-    expect(await channelOf(env)).toBeInstanceOf(LogNotificationChannel);
-    expect(
-      await channelOf({
+    try {
+      expect(await channelOf(env)).toBeInstanceOf(LogNotificationChannel);
+      // The e-mail channel and its client are made at its first delivery: it is known by what it sends.
+      const email = await channelOf({
         ...env,
         NOTIFICATION_CHANNEL: "email",
         EMAIL_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:orderflow-email",
-      }),
-    ).toBeInstanceOf(SnsEmailNotificationChannel);
-    await expect(channelOf({ ...env, NOTIFICATION_CHANNEL: "email" })).rejects.toThrow(
-      /EMAIL_TOPIC_ARN is missing/,
-    );
+      });
+      expect(email.name).toBe("email");
+      expect(sns.calls()).toHaveLength(0);
+      await email.deliver(aNotification({ userId: "u-1" }));
+      expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input.TopicArn)).toEqual([
+        "arn:aws:sns:us-east-1:123456789012:orderflow-email",
+      ]);
+      await expect(channelOf({ ...env, NOTIFICATION_CHANNEL: "email" })).rejects.toThrow(
+        /EMAIL_TOPIC_ARN is missing/,
+      );
+    } finally {
+      sns.restore();
+    }
   });
 
   it("a handler makes only its consumer's use case and ports; another needs ports it does not declare", async () => {

@@ -2,6 +2,7 @@ import type { ContainerModuleLoadOptions } from "inversify";
 import type { AwsClientOptions } from "../../../adapters/aws/client-options.js";
 import { type Token, token } from "../../../ports/token.js";
 import { type OrderflowConfig, requireVariable } from "../../config.js";
+import { once } from "../../once.js";
 
 /**
  * The bindings of one AWS service: its SDK client and the adapters on it.
@@ -69,23 +70,12 @@ interface Publisher<T> {
  * publish: for a port most invocations never use (alerts), or use for some of
  * their work only (the api publishes on the bus for changes of orders, not for
  * placements or reads). Until then, the handler builds nothing of that service.
- * `make` may load the adapter's module on demand (`import()`): a failed load is
+ * `make` may load the adapter's code on demand (`import()`); a failed load is
  * tried again at the next publish.
  */
 export function madeAtFirstPublish<T>(make: () => Publisher<T> | Promise<Publisher<T>>): Publisher<T> {
-  let adapter: Publisher<T> | Promise<Publisher<T>> | undefined;
-  return {
-    publish: async (items) => {
-      adapter ??= make();
-      try {
-        adapter = await adapter;
-      } catch (error) {
-        adapter = undefined;
-        throw error;
-      }
-      return adapter.publish(items);
-    },
-  };
+  const adapter = once(async () => make());
+  return { publish: async (items) => (await adapter()).publish(items) };
 }
 
 /** The port's name as its token spells it (`orderflow.OrderRepository` → `OrderRepository`). */

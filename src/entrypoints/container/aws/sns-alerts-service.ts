@@ -1,12 +1,12 @@
 import { ALERT_PUBLISHER, type AlertPublisher } from "../../../ports/alert-publisher.js";
 import { requireVariable } from "../../config.js";
 import { type AwsService, madeAtFirstPublish } from "./aws-service.js";
+import { loadSnsClient } from "./sns-client.js";
 
 /**
  * SNS, for the operators' alert topic only. Most invocations send no alert,
- * so the publisher, its SDK client and their code are loaded when the first
- * alert is sent: a handler's bundle keeps them in a chunk of their own
- * (`dist/lambda/<name>/`), which a cold start without alerts never reads.
+ * so the publisher and its SDK client are loaded and made when the first
+ * alert is sent ({@link loadSnsClient}).
  */
 export const snsAlertsService: AwsService = {
   name: "SNS alerts",
@@ -14,10 +14,8 @@ export const snsAlertsService: AwsService = {
     bind(ALERT_PUBLISHER).toDynamicValue((): AlertPublisher => {
       const topicArn = requireVariable(config, "ALERT_TOPIC_ARN", "AlertPublisher");
       return madeAtFirstPublish(async () => {
-        const { createSnsClient, SnsAlertPublisher } = await import(
-          "../../../adapters/aws/sns-alert-publisher.js"
-        );
-        return new SnsAlertPublisher({ client: createSnsClient(client), topicArn });
+        const { SnsAlertPublisher } = await import("../../../adapters/aws/sns-alert-publisher.js");
+        return new SnsAlertPublisher({ client: await loadSnsClient(client), topicArn });
       });
     });
   },

@@ -1,40 +1,51 @@
-import type { SNSClient } from "@aws-sdk/client-sns";
-import { createSnsClient } from "../../../adapters/aws/sns-alert-publisher.js";
-import { SnsEmailNotificationChannel } from "../../../adapters/aws/sns-email-notification-channel.js";
-import { SnsNotificationPublisher } from "../../../adapters/aws/sns-notification-publisher.js";
+import type { AwsClientOptions } from "../../../adapters/aws/client-options.js";
 import { LogNotificationChannel } from "../../../adapters/system/log-notification-channel.js";
 import { LOGGER, type Logger } from "../../../ports/logger.js";
-import { NOTIFICATION_CHANNEL } from "../../../ports/notification-channel.js";
-import { NOTIFICATION_PUBLISHER } from "../../../ports/notification-publisher.js";
+import { NOTIFICATION_CHANNEL, type NotificationChannel } from "../../../ports/notification-channel.js";
+import { NOTIFICATION_PUBLISHER, type NotificationPublisher } from "../../../ports/notification-publisher.js";
 import { requireVariable } from "../../config.js";
-import { type AwsAdapterBinding, awsAdapter, awsService } from "./aws-service.js";
+import { once } from "../../once.js";
+import { type AwsService, madeAtFirstPublish } from "./aws-service.js";
+import { loadSnsClient } from "./sns-client.js";
 
 /**
- * The channel `NOTIFICATION_CHANNEL` names: `email` publishes to the e-mail
- * topic (`EMAIL_TOPIC_ARN`); `log`, the default, writes one line through the
- * logger and calls nothing.
+ * The e-mail channel (`EMAIL_TOPIC_ARN`), made at its first delivery. Its name
+ * is the one `NOTIFICATION_CHANNEL` gives it, known before its code is loaded.
  */
-const notificationChannel: AwsAdapterBinding<SNSClient> = {
-  bind(bind, config, clientToken) {
+function emailChannel(topicArn: string, client: AwsClientOptions): NotificationChannel {
+  const channel = once(async () => {
+    const { SnsEmailNotificationChannel } = await import(
+      "../../../adapters/aws/sns-email-notification-channel.js"
+    );
+    return new SnsEmailNotificationChannel({ client: await loadSnsClient(client), topicArn });
+  });
+  return { name: "email", deliver: async (notification) => (await channel()).deliver(notification) };
+}
+
+/**
+ * SNS: the notifications topic (`NOTIFICATION_TOPIC_ARN`), made at the first
+ * publish, and the channel `NOTIFICATION_CHANNEL` names: `email` publishes to
+ * the e-mail topic; `log`, the default, writes one line through the logger and
+ * calls nothing. (The alert topic: `snsAlertsService`.)
+ */
+export const snsService: AwsService = {
+  name: "SNS",
+  bind(bind, config, client) {
+    bind(NOTIFICATION_PUBLISHER).toDynamicValue((): NotificationPublisher => {
+      const topicArn = requireVariable(config, "NOTIFICATION_TOPIC_ARN", "NotificationPublisher");
+      return madeAtFirstPublish(async () => {
+        const { SnsNotificationPublisher } = await import(
+          "../../../adapters/aws/sns-notification-publisher.js"
+        );
+        return new SnsNotificationPublisher({ client: await loadSnsClient(client), topicArn });
+      });
+    });
     bind(NOTIFICATION_CHANNEL).toResolvedValue(
-      (client: SNSClient, logger: Logger) =>
+      (logger: Logger): NotificationChannel =>
         config.NOTIFICATION_CHANNEL === "email"
-          ? new SnsEmailNotificationChannel({
-              client,
-              topicArn: requireVariable(config, "EMAIL_TOPIC_ARN", "NotificationChannel"),
-            })
+          ? emailChannel(requireVariable(config, "EMAIL_TOPIC_ARN", "NotificationChannel"), client)
           : new LogNotificationChannel(logger),
-      [clientToken, LOGGER],
+      [LOGGER],
     );
   },
 };
-
-/** SNS: the notifications topic and the e-mail channel's topic (the alert topic: `snsAlertsService`). */
-export const snsService = awsService("SNS", createSnsClient, [
-  awsAdapter(
-    NOTIFICATION_PUBLISHER,
-    "NOTIFICATION_TOPIC_ARN",
-    (client, topicArn) => new SnsNotificationPublisher({ client, topicArn }),
-  ),
-  notificationChannel,
-]);

@@ -15,7 +15,7 @@ let aws: AwsStandIn;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "orderflow-lambda-bundle-"));
   aws = await startAwsStandIn({ orders: "orders", products: "products" });
-  await buildLambdaBundles(lambdaBuildOptions({ outDir, handlers: ["validate-order"] }));
+  await buildLambdaBundles(lambdaBuildOptions({ outDir, handlers: ["validate-order", "api"] }));
 }, 60_000);
 
 afterAll(async () => {
@@ -69,12 +69,12 @@ async function invokeBundle(event: unknown, env: Record<string, string>) {
   };
 }
 
-/** The files of the handler's directory, by name. */
-const bundleFiles = () =>
+/** The files of a handler's directory, by name. */
+const bundleFiles = (handler = "validate-order") =>
   new Map(
-    readdirSync(join(outDir, "validate-order")).map((name) => [
+    readdirSync(join(outDir, handler)).map((name) => [
       name,
-      readFileSync(join(outDir, "validate-order", name), "utf8"),
+      readFileSync(join(outDir, handler, name), "utf8"),
     ]),
   );
 
@@ -126,16 +126,22 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     for (const operation of ["SendMessageBatch", "HeadObject"]) expect(code).not.toContain(operation);
   });
 
-  it("reads the alerts' SNS client only when an alert is sent: it lies in a chunk the cold start does not load", () => {
-    const files = bundleFiles();
-    const atStart = loadedAtStart(files);
-    const withAlerts = [...files.keys()].filter((name) => files.get(name)!.includes("PublishBatch"));
-    expect(withAlerts).not.toEqual([]);
-    for (const name of withAlerts) expect(atStart.has(name), name).toBe(false);
-    // The orders' own clients are loaded at start.
-    const startCode = [...atStart].map((name) => files.get(name)).join("\n");
-    for (const operation of ["BatchGetItem", "PutEvents"]) expect(startCode).toContain(operation);
-  });
+  it.each([
+    ["validate-order", "the alerts'", ["BatchGetItem", "PutEvents"]],
+    ["api", "the alerts' and the notification topic's", ["SendMessageBatch", "UpdateItem"]],
+  ])(
+    "%s reads %s SNS client only when it publishes there: SNS lies in chunks its cold start does not load",
+    (handler, _, used) => {
+      const files = bundleFiles(handler);
+      const atStart = loadedAtStart(files);
+      const withSns = [...files.keys()].filter((name) => /PublishBatch|"Publish"/.test(files.get(name)!));
+      expect(withSns).not.toEqual([]);
+      for (const name of withSns) expect(atStart.has(name), name).toBe(false);
+      // The clients of what every invocation does are loaded at start.
+      const startCode = [...atStart].map((name) => files.get(name)).join("\n");
+      for (const operation of used) expect(startCode).toContain(operation);
+    },
+  );
 
   it("holds no in-memory adapter: on AWS, only AWS adapters are bundled", () => {
     const code = [...bundleFiles().values()].join("\n");
