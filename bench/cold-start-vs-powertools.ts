@@ -21,7 +21,7 @@
  * Run alone: `npx tsx bench/cold-start-vs-powertools.ts [runs]`.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -32,6 +32,7 @@ import { Order } from "../src/domain/order.js";
 import { type AwsStandIn, startAwsStandIn } from "../test/support/aws-stand-in.js";
 import { buildLambdaBundles, lambdaBuildOptions, lambdaBundlesOptions } from "../tsup.lambda.config.js";
 import { AWS_ENV, median } from "./cold-start.js";
+import { loadedAtStart } from "./loaded-at-start.js";
 
 export const MODES = ["calls failing fast", "success path"] as const;
 export type Mode = (typeof MODES)[number];
@@ -47,6 +48,7 @@ export interface ComparisonRow {
   readonly mode: Mode;
   readonly handler: ComparedHandler;
   readonly contender: Contender;
+  /** Bytes a cold start reads: the entry and the chunks it imports statically ({@link loadedAtStart}). */
   readonly bytes: number;
   /** Median CPU time (user + system) of a cold start, in ms. */
   readonly cpuMs: number;
@@ -135,7 +137,7 @@ export async function runPowertoolsComparison(options: ComparisonOptions = {}): 
             mode,
             handler,
             contender,
-            bytes: statSync(bundles[contender][handler]).size,
+            bytes: loadedAtStart(bundles[contender][handler]).bytes,
             cpuMs: median(own),
             overheadMs: median(own.map((ms, i) => ms - bare[i]!)),
           });
@@ -349,7 +351,7 @@ function printComparison(rows: readonly ComparisonRow[], runs: number, print: (l
   print(
     `Cold start vs Powertools for AWS Lambda: CPU, median of ${runs} interleaved rounds, overhead paired with bare`,
   );
-  print(pad(["mode / handler", "contender", "bundle", "CPU", "over bare", "target"]));
+  print(pad(["mode / handler", "contender", "at start", "CPU", "over bare", "target"]));
   for (const mode of MODES)
     for (const handler of COMPARED_HANDLERS) {
       const of = (contender: Contender) =>

@@ -2,9 +2,10 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadedAtStart, staticImports } from "../../../../bench/loaded-at-start.js";
 import { buildLambdaBundles, lambdaBuildOptions } from "../../../../tsup.lambda.config.js";
 import { type AwsStandIn, startAwsStandIn } from "../../../support/aws-stand-in.js";
 import { fixture } from "./lambda-test-kit.js";
@@ -78,30 +79,13 @@ const bundleFiles = (handler = "validate-order") =>
     ]),
   );
 
-/** What a module imports statically: the `import` statements the bundler writes at its top (not `import()`). */
-function staticImports(code: string): string[] {
-  const statement = /import\s*(?:[^;"']*?from\s*)?["']([^"']+)["'];?/y;
-  const specifiers: string[] = [];
-  for (let match = statement.exec(code); match; match = statement.exec(code)) specifiers.push(match[1]!);
-  return specifiers;
-}
-
 /** What a module loads on demand: `import("x")`. */
 const dynamicImports = (code: string) =>
   [...code.matchAll(/\bimport\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
 
-/** The files a cold start reads: the entry and what it imports statically, transitively. */
-function loadedAtStart(files: ReadonlyMap<string, string>): Set<string> {
-  const loaded = new Set<string>();
-  const visit = (name: string) => {
-    if (loaded.has(name)) return;
-    loaded.add(name);
-    for (const specifier of staticImports(files.get(name) ?? ""))
-      if (specifier.startsWith("./")) visit(specifier.slice(2));
-  };
-  visit("index.mjs");
-  return loaded;
-}
+/** The names of the files of `handler`'s directory that its cold start reads. */
+const namesAtStart = (handler: string) =>
+  new Set([...loadedAtStart(join(outDir, handler, "index.mjs")).files].map((file) => basename(file)));
 
 describe("the validate-order bundle, loaded as the Lambda runtime loads it", () => {
   it("is a directory of ES modules that import only each other and Node built-ins", () => {
@@ -133,7 +117,7 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
     "%s reads %s SNS client only when it publishes there: SNS lies in chunks its cold start does not load",
     (handler, _, used) => {
       const files = bundleFiles(handler);
-      const atStart = loadedAtStart(files);
+      const atStart = namesAtStart(handler);
       const withSns = [...files.keys()].filter((name) => /PublishBatch|"Publish"/.test(files.get(name)!));
       expect(withSns).not.toEqual([]);
       for (const name of withSns) expect(atStart.has(name), name).toBe(false);
