@@ -60,6 +60,7 @@ export {
 export { eventBridgeService } from "./entrypoints/container/aws/eventbridge-service.js";
 export { s3Service } from "./entrypoints/container/aws/s3-service.js";
 export { snsAlertsService } from "./entrypoints/container/aws/sns-alerts-service.js";
+export { snsEmailService } from "./entrypoints/container/aws/sns-email-service.js";
 export { snsService } from "./entrypoints/container/aws/sns-service.js";
 export { sqsService } from "./entrypoints/container/aws/sqs-service.js";
 export type { ConsumerFlows, FlowOptions } from "./entrypoints/container/consumer-flows.js";

@@ -1,6 +1,6 @@
 import { dynamoDb, dynamoDbNotifications } from "../container/aws/dynamodb-service.js";
 import { snsAlertsService } from "../container/aws/sns-alerts-service.js";
-import { snsService } from "../container/aws/sns-service.js";
+import { snsEmailService } from "../container/aws/sns-email-service.js";
 import { DELIVER_NOTIFICATION_FLOWS } from "../container/notification-flows-module.js";
 import { createSqsHandler, type HandlerOptions, type SqsHandler } from "./handler-root.js";
 
@@ -9,7 +9,7 @@ export function createDeliverNotificationHandler(options: HandlerOptions = {}): 
   // Its ports (notifications, the channel, alerts) live on these services; only their SDK clients are bundled.
   return createSqsHandler(
     "deliver-notification",
-    [dynamoDb(dynamoDbNotifications), snsService, snsAlertsService],
+    [dynamoDb(dynamoDbNotifications), snsEmailService, snsAlertsService],
     DELIVER_NOTIFICATION_FLOWS,
     options,
   );

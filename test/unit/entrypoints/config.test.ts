@@ -13,7 +13,7 @@ import {
 import { dynamoDbService } from "../../../src/entrypoints/container/aws/dynamodb-service.js";
 import { eventBridgeService } from "../../../src/entrypoints/container/aws/eventbridge-service.js";
 import { snsAlertsService } from "../../../src/entrypoints/container/aws/sns-alerts-service.js";
-import { snsService } from "../../../src/entrypoints/container/aws/sns-service.js";
+import { snsEmailService } from "../../../src/entrypoints/container/aws/sns-email-service.js";
 import { resolveAsync } from "../../../src/entrypoints/container/create-container.js";
 import { NOTIFICATION_FLOWS } from "../../../src/entrypoints/container/notification-flows-module.js";
 import { ORDER_FLOWS } from "../../../src/entrypoints/container/order-flows-module.js";
@@ -230,7 +230,9 @@ describe("AWS composition roots", () => {
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     const channelOf = (env: Record<string, string>) =>
       resolveAsync(
-        composeHandler("deliver-notification", [dynamoDbService, snsService], NOTIFICATION_FLOWS, { env }),
+        composeHandler("deliver-notification", [dynamoDbService, snsEmailService], NOTIFICATION_FLOWS, {
+          env,
+        }),
         NOTIFICATION_CHANNEL,
       );
     const env = envOf("deliver-notification");

@@ -6,6 +6,7 @@ import { dynamoDbService } from "./dynamodb-service.js";
 import { eventBridgeService } from "./eventbridge-service.js";
 import { s3Service } from "./s3-service.js";
 import { snsAlertsService } from "./sns-alerts-service.js";
+import { snsEmailService } from "./sns-email-service.js";
 import { snsService } from "./sns-service.js";
 import { sqsService } from "./sqs-service.js";
 import { stepFunctionsService } from "./step-functions-service.js";
@@ -15,6 +16,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
   dynamoDbService,
   eventBridgeService,
   snsService,
+  snsEmailService,
   snsAlertsService,
   sqsService,
   s3Service,

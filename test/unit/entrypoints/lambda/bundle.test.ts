@@ -16,7 +16,7 @@ let aws: AwsStandIn;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "orderflow-lambda-bundle-"));
   aws = await startAwsStandIn({ orders: "orders", products: "products" });
-  await buildLambdaBundles(lambdaBuildOptions({ outDir, handlers: ["validate-order", "api"] }));
+  await buildLambdaBundles(lambdaBuildOptions({ outDir, handlers: ["validate-order", "deliver-notification"] }));
 }, 60_000);
 
 afterAll(async () => {
@@ -112,7 +112,7 @@ describe("the validate-order bundle, loaded as the Lambda runtime loads it", () 
 
   it.each([
     ["validate-order", "the alerts'", ["BatchGetItem", "PutEvents"]],
-    ["api", "the alerts' and the notification topic's", ["SendMessageBatch", "UpdateItem"]],
+    ["deliver-notification", "the alerts' and the e-mail channel's", ["UpdateItem"]],
   ])(
     "%s reads %s SNS client only when it publishes there: SNS lies in chunks its cold start does not load",
     (handler, _, used) => {
