@@ -54,8 +54,9 @@ export interface LambdaBuildOptions {
  * (the AWS SDK included: it loads faster from the bundle than from the
  * runtime's copy), minified, into `<outDir>/index.mjs`, ready to zip with its
  * directory. What the handler loads only on demand (`import()`: the alerts'
- * SNS client) goes into a chunk beside it, which a cold start that never
- * needs it never reads. A CommonJS build, which esbuild cannot split, keeps
+ * and the e-mail channel's SNS client, the SDK's other credential providers)
+ * goes into chunks beside it, which a cold start that never needs them never
+ * reads. A CommonJS build, which esbuild cannot split, keeps
  * it inside the one file.
  */
 export function lambdaBundleOptions(entry: string, outDir: string, format: "esm" | "cjs" = "esm"): Options {
