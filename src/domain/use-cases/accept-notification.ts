@@ -2,7 +2,6 @@ import { type AcceptedNotification, PENDING_CHANNEL } from "../notification.js";
 import type {
   Clock,
   IdGenerator,
-  NotificationChannel,
   NotificationPublisher,
   NotificationStore,
 } from "../ports.js";
