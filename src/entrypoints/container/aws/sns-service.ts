@@ -4,11 +4,10 @@ import { NOTIFICATION_PUBLISHER } from "../../../ports/notification-publisher.js
 import { awsAdapter, awsService } from "./aws-service.js";
 
 /**
- * SNS: the notifications topic (`NOTIFICATION_TOPIC_ARN`). Loaded with the
- * handler: notify-order publishes on every invocation, and an SNS client
- * loaded on demand measured slower there (+17 M instructions) than the cold
- * start it spares the api. (The e-mail channel: `snsEmailService`; the alert
- * topic: `snsAlertsService`.)
+ * SNS: the notifications topic (`NOTIFICATION_TOPIC_ARN`), loaded with the
+ * handler. notify-order publishes on every invocation: loading this SNS code on
+ * demand cost its cold start 17 M instructions for the 5 M it spared the api's.
+ * (The e-mail channel: `snsEmailService`; the alert topic: `snsAlertsService`.)
  */
 export const snsService = awsService("SNS", createSnsClient, [
   awsAdapter(
