@@ -34,7 +34,8 @@
  * Run alone: `npx tsx bench/cold-start-every-handler.ts [rounds | instructions] [handler,...]`.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DynamoDbProductCatalog } from "../src/adapters/aws/dynamodb-product-catalog.js";
@@ -223,9 +224,12 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
   const only = new Set(options.handlers ?? (Object.keys(LAMBDA_HANDLERS) as HandlerName[]));
   // Under the repository, so that the generated entries resolve its packages.
   const workDir = join(root, "node_modules", ".cache", `orderflow-every-handler-${process.pid}`);
+  // The bundles at a short path, as Lambda's /var/task: Node's module loader does work per character of
+  // every path it resolves, which at a long path grows with the number of chunks and can tip a compile.
+  const bundleDir = mkdtempSync(join(tmpdir(), "of-"));
   const standIn = await startAwsStandIn(TABLES);
   try {
-    const orderflowDir = join(workDir, "orderflow");
+    const orderflowDir = join(bundleDir, "o");
     await buildLambdaBundles(lambdaBuildOptions({ outDir: orderflowDir }));
     const orderflowBundle = (handler: HandlerName) => join(orderflowDir, handler, "index.mjs");
     await new DynamoDbProductCatalog({ client: standIn.dynamoDb, tableName: TABLES.products }).putProducts([
@@ -234,7 +238,7 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
     standIn.putObject(AWS_ENV.FILES_BUCKET, FILE_KEY, FILE, "application/x-ndjson");
 
     const rehearsed = (await rehearse(standIn, orderflowBundle)).filter((step) => only.has(step.handler));
-    const peers = await buildPeers(workDir, rehearsed);
+    const peers = await buildPeers(workDir, join(bundleDir, "p"), rehearsed);
 
     const rows: EveryHandlerRow[] = [];
     for (const step of rehearsed) {
@@ -286,6 +290,7 @@ export async function runEveryHandlerBench(options: EveryHandlerOptions = {}): P
   } finally {
     await standIn.stop();
     rmSync(workDir, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   }
 }
 
@@ -583,9 +588,12 @@ const POWERTOOLS_SHAPE: Readonly<Record<MessageKind, { wrap: string; schema: str
 type PeerBundles = Record<string, Record<Exclude<Contender, "orderflow">, string>>;
 
 /** Writes and bundles, per handler, its bare, floor and Powertools entries over the clients and commands of its calls. */
-async function buildPeers(workDir: string, steps: readonly Rehearsed[]): Promise<PeerBundles> {
+async function buildPeers(
+  workDir: string,
+  outDir: string,
+  steps: readonly Rehearsed[],
+): Promise<PeerBundles> {
   const sourceDir = join(workDir, "peer-sources");
-  const outDir = join(workDir, "peers");
   mkdirSync(sourceDir, { recursive: true });
   const from = (file: string) => JSON.stringify(relative(sourceDir, join(root, file)).replaceAll("\\", "/"));
   const entries: Record<string, string> = {};
