@@ -55,7 +55,6 @@ export {
   type S3ObjectStoreOptions,
 } from "./adapters/aws/s3-object-store.js";
 export {
-  createSnsClient,
   SNS_MAX_BATCH_ENTRIES,
   SNS_MAX_MESSAGE_ATTRIBUTES,
   SNS_MAX_PAYLOAD_BYTES,
@@ -72,6 +71,7 @@ export {
   SnsNotificationPublisher,
   type SnsNotificationPublisherOptions,
 } from "./adapters/aws/sns-notification-publisher.js";
+export { createSnsClient } from "./adapters/aws/sns-publishing.js";
 // ─── Messaging and files: SQS, EventBridge, SNS, S3 ─────────────────────────
 export {
   createSqsClient,

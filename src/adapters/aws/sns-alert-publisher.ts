@@ -4,12 +4,7 @@ import { safeEntryId } from "./batching.js";
 import type { RetryOptions } from "./retry.js";
 import { publishToTopic, type SnsMessage } from "./sns-publishing.js";
 
-export {
-  createSnsClient,
-  SNS_MAX_BATCH_ENTRIES,
-  SNS_MAX_PAYLOAD_BYTES,
-  snsMessageSize,
-} from "./sns-publishing.js";
+export { SNS_MAX_BATCH_ENTRIES, SNS_MAX_PAYLOAD_BYTES, snsMessageSize } from "./sns-publishing.js";
 /**
  * Message attributes sent per alert. SNS delivers at most 10 to SQS
  * subscriptions (raw delivery), so orderflow never sends more.
